@@ -1,0 +1,1 @@
+"""The emulator's own API: health, reset, fixtures and the shared clock."""

@@ -1,0 +1,32 @@
+"""Admin failures, and those on paths no API owns, as RFC 7807 problem details."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from connexion.lifecycle import ConnexionResponse
+
+from generated.admin import Problem as ProblemBody
+from impl.core.bodies import dump, json_response
+from impl.core.problems import Kind, Problem
+
+STATUS = {
+    Kind.INVALID_INPUT: 400,
+    Kind.UNAUTHENTICATED: 401,
+    Kind.AUTHENTICATION_FAILED: 401,
+    Kind.ACCOUNT_LOCKED: 401,
+    Kind.ACCOUNT_INACTIVE: 401,
+    Kind.FORBIDDEN: 403,
+    Kind.NOT_FOUND: 404,
+    Kind.METHOD_NOT_ALLOWED: 405,
+    Kind.UNSUPPORTED_MEDIA_TYPE: 415,
+    Kind.SERVER_ERROR: 500,
+}
+
+
+def render(problem: Problem) -> ConnexionResponse:
+    status = problem.status or STATUS[problem.kind]
+    body = ProblemBody(
+        type="about:blank", title=HTTPStatus(status).phrase, status=status, detail=problem.detail
+    )
+    return json_response(dump(body), status, problem.headers, "application/problem+json")

@@ -1,0 +1,53 @@
+"""Health, reset, fixtures and the clock."""
+
+from __future__ import annotations
+
+from connexion import request
+from connexion.lifecycle import ConnexionResponse
+
+from generated.admin import ClockAdvance, ClockUpdate, ClockView, FixtureLoaded, Health, Status
+from impl.admin import fixtures
+from impl.core.bodies import dump, json_response, parse
+from impl.core.runtime import Runtime, runtime_of
+
+
+# Every operation may also answer application/problem+json, so connexion needs each
+# success response to name its content type: json_response does.
+
+
+async def get_health() -> ConnexionResponse:
+    await runtime_of(request).store.now()  # proves the store answers
+    return json_response(dump(Health(status=Status.ok)), 200)
+
+
+async def reset_state() -> ConnexionResponse:
+    await runtime_of(request).store.reset()
+    return ConnexionResponse(status_code=204)
+
+
+async def load_fixture(body: dict) -> ConnexionResponse:
+    loaded = await fixtures.load(runtime_of(request), body)
+    return json_response(dump(FixtureLoaded(loaded=loaded)), 200)
+
+
+async def _clock_view(runtime: Runtime) -> ConnexionResponse:
+    view = ClockView(now=await runtime.clock.now(), frozen=await runtime.clock.is_frozen())
+    return json_response(dump(view), 200)
+
+
+async def get_clock() -> ConnexionResponse:
+    return await _clock_view(runtime_of(request))
+
+
+async def set_clock(body: dict) -> ConnexionResponse:
+    update = parse(ClockUpdate, body)
+    runtime = runtime_of(request)
+    await runtime.clock.set(now=update.now, frozen=update.frozen)
+    return await _clock_view(runtime)
+
+
+async def advance_clock(body: dict) -> ConnexionResponse:
+    advance = parse(ClockAdvance, body)
+    runtime = runtime_of(request)
+    await runtime.clock.advance(advance.seconds)
+    return await _clock_view(runtime)

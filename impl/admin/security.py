@@ -1,0 +1,15 @@
+"""The admin bearer token, checked only when SESSIM_ADMIN_TOKEN is set."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from impl.core.runtime import runtime_of
+
+
+def check_admin_token(token: str, request: Any) -> dict | None:
+    expected = runtime_of(request).admin_token
+    if expected and secrets.compare_digest(token.encode(), expected.encode()):
+        return {"sub": "admin"}
+    return None

@@ -1,0 +1,141 @@
+"""The app factory: the one place that knows every API.
+
+One connexion AsyncApp; one add_api per spec at its base path; one error handler that
+renders every failure in the format of the API that owns the path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from impl.admin import errors as admin_errors
+from impl.admin import fixtures
+from impl.core.clock import Clock
+from impl.core.identities import Passwords
+from impl.core.problems import Problem, to_problem
+from impl.core.routes import RouteTable
+from impl.core.runtime import SCOPE_KEY, FixtureLoader, Runtime
+from impl.core.store import open_store
+from impl.settings import Settings
+from impl.vestiaire import errors as vestiaire_errors
+from impl.vestiaire.fixtures import load_fixture as load_vestiaire
+
+SPECS = Path(__file__).resolve().parent.parent / "openapi"
+
+Renderer = Callable[[Problem], ConnexionResponse]
+
+
+@dataclass(frozen=True)
+class Api:
+    spec: str
+    base_path: str
+    handlers: str
+    render: Renderer
+    loader: FixtureLoader | None = None
+
+
+ADMIN = Api("admin.yaml", "/_admin", "impl.admin.handlers", admin_errors.render)
+VENDORS = {
+    "vestiaire": Api(
+        "vestiaire.yaml",
+        "/vestiaire",
+        "impl.vestiaire.handlers",
+        vestiaire_errors.render,
+        load_vestiaire,
+    ),
+}
+
+
+class SnakeCaseResolver(Resolver):
+    """Keeps the vendor's operationId (createSession) and calls <handlers>.create_session."""
+
+    def __init__(self, module: str) -> None:
+        super().__init__()
+        self._module = module
+
+    def resolve_operation_id(self, operation: Any) -> str:
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", operation.operation_id).lower()
+        return f"{self._module}.{snake}"
+
+
+class WithRuntime:
+    """Outermost ASGI layer: hands every request the Runtime through its scope."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[SCOPE_KEY] = self.runtime
+        await self.app(scope, receive, send)
+
+
+def load_spec(api: Api, settings: Settings) -> dict:
+    spec = yaml.safe_load((SPECS / api.spec).read_text())
+    if api is ADMIN and not settings.admin_token:
+        spec["security"] = []  # the admin token is enforced only when one is configured
+    return spec
+
+
+def create_app(settings: Settings) -> WithRuntime:
+    store = open_store(settings.store)
+    runtime = Runtime(
+        store=store,
+        clock=Clock(store),
+        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        loaders={name: api.loader for name, api in VENDORS.items() if api.loader},
+        admin_token=settings.admin_token,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        if settings.seed:
+            await fixtures.load(runtime, yaml.safe_load(Path(settings.seed).read_text()))
+        yield
+        await store.close()
+
+    app = AsyncApp(__name__, lifespan=lifespan)
+    mounts = [(ADMIN.base_path, ADMIN)]
+    mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
+    if settings.root:
+        mounts.append(("/", VENDORS[settings.root]))
+    routes = RouteTable()
+    for base_path, api in mounts:
+        spec = load_spec(api, settings)
+        app.add_api(
+            spec, base_path=base_path, name=base_path, resolver=SnakeCaseResolver(api.handlers)
+        )
+        routes.add_spec(base_path, spec)
+    owners = sorted(mounts, key=lambda mount: len(mount[0]), reverse=True)
+
+    def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        problem = to_problem(exc)
+        if problem.status == 405:
+            allow = ", ".join(routes.allowed(request.url.path))
+            problem.headers["Allow"] = allow
+            problem.detail = f"{request.method} is not allowed here; use {allow}."
+        path = request.url.path
+        owner = next((api for base, api in owners if _owns(base, path)), ADMIN)
+        return owner.render(problem)
+
+    # connexion and starlette register handlers of their own for these two; ours must win.
+    for exc_class in (Exception, ProblemException, HTTPException):
+        app.add_error_handler(exc_class, handle_error)
+    return WithRuntime(app, runtime)
+
+
+def _owns(base_path: str, path: str) -> bool:
+    return base_path == "/" or path == base_path or path.startswith(base_path + "/")

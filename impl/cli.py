@@ -1,0 +1,69 @@
+"""`sessim serve`: every flag also read from the environment as SESSIM_<FLAG>."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import uvicorn
+
+from impl.app import create_app
+from impl.settings import VENDOR_APIS, Settings
+
+
+def _env(flag: str, default: object = None) -> object:
+    return os.environ.get("SESSIM_" + flag.upper().replace("-", "_"), default)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="sessim", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the emulated APIs over HTTP")
+    defaults = Settings()
+    serve.add_argument("--host", default=_env("host", defaults.host))
+    serve.add_argument("--port", type=int, default=_env("port", defaults.port))
+    serve.add_argument("--store", default=_env("store", defaults.store), help="store URL")
+    serve.add_argument("--seed", default=_env("seed"), help="fixture file (YAML or JSON)")
+    serve.add_argument(
+        "--api",
+        dest="apis",
+        action="append",
+        choices=VENDOR_APIS,
+        help="serve only these vendor APIs (repeatable; SESSIM_API takes a comma list)",
+    )
+    serve.add_argument("--root", default=_env("root"), help="also serve this vendor API at /")
+    serve.add_argument(
+        "--argon2-time-cost", type=int, default=_env("argon2_time_cost", defaults.argon2_time_cost)
+    )
+    serve.add_argument(
+        "--argon2-memory-kib",
+        type=int,
+        default=_env("argon2_memory_kib", defaults.argon2_memory_kib),
+    )
+    return top
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    apis = args.apis or [a for a in str(_env("api", ",".join(VENDOR_APIS))).split(",") if a]
+    return Settings(
+        host=args.host,
+        port=args.port,
+        store=args.store,
+        seed=args.seed,
+        apis=tuple(apis),
+        root=args.root,
+        admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
+        argon2_time_cost=args.argon2_time_cost,
+        argon2_memory_kib=args.argon2_memory_kib,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+        app = create_app(settings)
+    except ValueError as error:
+        sys.exit(f"sessim: {error}")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

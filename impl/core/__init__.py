@@ -1,0 +1,1 @@
+"""Vendor-neutral mechanics: clock, store, identities, sessions, tokens, errors."""

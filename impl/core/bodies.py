@@ -1,0 +1,40 @@
+"""Request bodies into generated models, and models into JSON-ready dicts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from connexion.lifecycle import ConnexionResponse
+from pydantic import BaseModel, ValidationError
+
+from impl.core.errors import InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], data: Any) -> M:
+    """The body as `model`; InvalidInput names the first field at fault."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise InvalidInput(f"{where}: {first['msg']}") from error
+
+
+def dump(model: BaseModel) -> dict:
+    """A dict connexion can serialise (it fails on pydantic objects), without unset optionals."""
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def json_response(
+    body: dict,
+    status: int,
+    headers: dict[str, str] | None = None,
+    media_type: str = "application/json",
+) -> ConnexionResponse:
+    """An error or other hand-built response; headers keep what the failure set (Allow)."""
+    return ConnexionResponse(
+        status_code=status, body=json.dumps(body), content_type=media_type, headers=headers or {}
+    )

@@ -1,0 +1,90 @@
+"""The one source of time: real time plus a shared offset, or a frozen instant.
+
+The clock's state lives in the store so that every worker and host agrees on "now".
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from impl.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from impl.core.store.base import Store
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """Offset from real time in seconds, or a frozen epoch instant."""
+
+    offset: float = 0.0
+    frozen_at: float | None = None
+
+    def instant(self) -> float:
+        """Epoch seconds as this state sees them."""
+        if self.frozen_at is not None:
+            return self.frozen_at
+        return time.time() + self.offset
+
+    def to_json(self) -> dict:
+        return {"offset": self.offset, "frozen_at": self.frozen_at}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> ClockState:
+        if not data:
+            return cls()
+        return cls(offset=float(data["offset"]), frozen_at=data.get("frozen_at"))
+
+
+# The clock may be set anywhere from the epoch to the year 3000, which leaves every
+# lifetime a vendor computes from it room to stay a valid datetime.
+LATEST = 32_503_680_000.0
+
+
+def to_datetime(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+class Clock:
+    """Reads and moves the shared clock kept in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def epoch(self) -> float:
+        return (await self._store.clock_state()).instant()
+
+    async def now(self) -> datetime:
+        return to_datetime(await self.epoch())
+
+    async def is_frozen(self) -> bool:
+        return (await self._store.clock_state()).frozen_at is not None
+
+    async def set(self, now: datetime | None = None, frozen: bool | None = None) -> None:
+        """Jump to `now` (keeping the frozen flag), and/or freeze or unfreeze time."""
+        state = await self._store.clock_state()
+        target = _checked(now.timestamp() if now is not None else state.instant())
+        keep_frozen = state.frozen_at is not None if frozen is None else frozen
+        if keep_frozen:
+            new = ClockState(offset=0.0, frozen_at=target)
+        else:
+            new = ClockState(offset=target - time.time())
+        await self._store.set_clock_state(new)
+
+    async def advance(self, seconds: float) -> None:
+        state = await self._store.clock_state()
+        _checked(state.instant() + seconds)
+        if state.frozen_at is not None:
+            new = ClockState(offset=0.0, frozen_at=state.frozen_at + seconds)
+        else:
+            new = ClockState(offset=state.offset + seconds)
+        await self._store.set_clock_state(new)
+
+
+def _checked(epoch: float) -> float:
+    if not 0 <= epoch <= LATEST:
+        raise InvalidInput("The clock must stay between 1970-01-01 and 3000-01-01 (UTC).")
+    return epoch

@@ -1,0 +1,43 @@
+"""Neutral failures that core raises and each vendor's errors module renders in its own format."""
+
+from __future__ import annotations
+
+
+class SessimError(Exception):
+    """Base of the failures a vendor maps to its own status and body."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInput(SessimError):
+    """The request is well-formed HTTP but its content is not acceptable."""
+
+
+class AuthenticationFailed(SessimError):
+    """Unknown login, wrong password, or a bad, expired or used token."""
+
+
+class Unauthenticated(SessimError):
+    """A protected call whose credentials are missing or no longer valid."""
+
+
+class AccountLocked(SessimError):
+    """Too many failed attempts; the account is locked until `until` (epoch seconds)."""
+
+    def __init__(self, until: float, detail: str = "") -> None:
+        super().__init__(detail)
+        self.until = until
+
+
+class AccountInactive(SessimError):
+    """The account exists but may not sign in (suspended, deprovisioned, ...)."""
+
+
+class Forbidden(SessimError):
+    """Authenticated, but not allowed to act on this resource."""
+
+
+class NotFound(SessimError):
+    """No live resource with this id (never existed, ended or expired)."""

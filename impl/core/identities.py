@@ -1,0 +1,134 @@
+"""Users with argon2id password hashes, and the failed-login lockout policy.
+
+Each vendor keeps its users in its own namespace; lookups by login are case-insensitive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+
+from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
+from impl.core.store import Store
+
+ACTIVE = "ACTIVE"
+
+
+@dataclass
+class User:
+    id: str
+    login: str
+    password_hash: str
+    status: str = ACTIVE
+    profile: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    """Lock after max_attempts failures within window_seconds; 0 attempts disables lockout."""
+
+    max_attempts: int = 5
+    lockout_seconds: float = 300
+    window_seconds: float = 86_400
+
+
+class Passwords:
+    """argon2id hashing; costs are settable so tests can make it cheap."""
+
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65_536) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+
+    @cached_property
+    def _decoy(self) -> str:
+        return self._hasher.hash("decoy password for unknown logins")
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """Check off the event loop; an unknown user costs as much as a known one."""
+        try:
+            await asyncio.to_thread(self._hasher.verify, password_hash or self._decoy, password)
+        except VerificationError:
+            return False
+        return password_hash is not None
+
+
+class Identities:
+    def __init__(
+        self, store: Store, namespace: str, passwords: Passwords, lockout: LockoutPolicy
+    ) -> None:
+        self._store = store
+        self._ns = namespace
+        self._passwords = passwords
+        self._lockout = lockout
+
+    def _user_key(self, user_id: str) -> str:
+        return f"{self._ns}:user:{user_id}"
+
+    def _login_tag(self, login: str) -> str:
+        return f"{self._ns}:login:{login.casefold()}"
+
+    async def by_id(self, user_id: str) -> User | None:
+        data = await self._store.get(self._user_key(user_id))
+        return User(**data) if data else None
+
+    async def by_login(self, login: str) -> User | None:
+        found = await self._store.tagged(self._login_tag(login))
+        return User(**next(iter(found.values()))) if found else None
+
+    async def upsert(
+        self,
+        user_id: str,
+        login: str,
+        password: str,
+        status: str = ACTIVE,
+        profile: dict | None = None,
+    ) -> User:
+        """Create or replace a user; a login already held by another id moves to this one."""
+        previous = await self.by_login(login)
+        if previous and previous.id != user_id:
+            await self._store.delete(self._user_key(previous.id))
+        user = User(user_id, login, self._passwords.hash(password), status, profile or {})
+        await self._store.put(self._user_key(user_id), asdict(user), tags=[self._login_tag(login)])
+        return user
+
+    async def authenticate(self, login: str, password: str) -> User:
+        """The user whose password this is, or AuthenticationFailed, AccountLocked, ...Inactive."""
+        user = await self.by_login(login)
+        if user is not None:
+            await self._refuse_if_locked(user.id)
+        if not await self._passwords.verify(user.password_hash if user else None, password):
+            if user is not None:
+                await self._count_failure(user.id)
+            raise AuthenticationFailed("invalid credentials")
+        await self._store.delete(self._failures_key(user.id))
+        if user.status != ACTIVE:
+            raise AccountInactive(f"user status is {user.status}")
+        return user
+
+    def _failures_key(self, user_id: str) -> str:
+        return f"{self._ns}:failures:{user_id}"
+
+    def _lock_key(self, user_id: str) -> str:
+        return f"{self._ns}:locked:{user_id}"
+
+    async def _refuse_if_locked(self, user_id: str) -> None:
+        lock = await self._store.get(self._lock_key(user_id))
+        if lock is not None:
+            raise AccountLocked(lock["until"], "too many failed sign-in attempts")
+
+    async def _count_failure(self, user_id: str) -> None:
+        if self._lockout.max_attempts <= 0:
+            return
+        failures = await self._store.incr(self._failures_key(user_id), self._lockout.window_seconds)
+        if failures.value >= self._lockout.max_attempts:
+            until = await self._store.now() + self._lockout.lockout_seconds
+            await self._store.put(
+                self._lock_key(user_id), {"until": until}, ttl=self._lockout.lockout_seconds
+            )
+            await self._store.delete(self._failures_key(user_id))

@@ -1,0 +1,80 @@
+"""Any failure, from connexion, starlette, core or a bug, as one neutral Problem.
+
+Each vendor's errors module turns a Problem into its own status, headers and body.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from connexion.exceptions import ProblemException
+from starlette.exceptions import HTTPException
+
+from impl.core import errors
+
+log = logging.getLogger("sessim")
+
+
+class Kind(StrEnum):
+    INVALID_INPUT = "invalid_input"
+    UNAUTHENTICATED = "unauthenticated"  # missing or unusable credentials on a protected call
+    AUTHENTICATION_FAILED = "authentication_failed"  # wrong login, password or token
+    ACCOUNT_LOCKED = "account_locked"
+    ACCOUNT_INACTIVE = "account_inactive"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    SERVER_ERROR = "server_error"
+
+
+@dataclass
+class Problem:
+    kind: Kind
+    detail: str
+    # The HTTP status when the failure fixes one (connexion's own); else the vendor picks.
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    # For lockouts: when the lock ends, in epoch seconds.
+    until: float | None = None
+
+
+KIND_BY_STATUS = {
+    400: Kind.INVALID_INPUT,
+    401: Kind.UNAUTHENTICATED,
+    403: Kind.FORBIDDEN,
+    404: Kind.NOT_FOUND,
+    405: Kind.METHOD_NOT_ALLOWED,
+    415: Kind.UNSUPPORTED_MEDIA_TYPE,
+}
+
+KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
+    errors.InvalidInput: Kind.INVALID_INPUT,
+    errors.AuthenticationFailed: Kind.AUTHENTICATION_FAILED,
+    errors.Unauthenticated: Kind.UNAUTHENTICATED,
+    errors.AccountLocked: Kind.ACCOUNT_LOCKED,
+    errors.AccountInactive: Kind.ACCOUNT_INACTIVE,
+    errors.Forbidden: Kind.FORBIDDEN,
+    errors.NotFound: Kind.NOT_FOUND,
+}
+
+
+def to_problem(exc: Exception) -> Problem:
+    if isinstance(exc, errors.SessimError):
+        return Problem(KIND_BY_ERROR[type(exc)], exc.detail, until=getattr(exc, "until", None))
+    if isinstance(exc, ProblemException):
+        return _http(exc.status, str(exc.detail or exc.title or ""), exc.headers)
+    if isinstance(exc, HTTPException):
+        return _http(exc.status_code, exc.detail, exc.headers)
+    if isinstance(exc, UnicodeDecodeError):
+        # connexion decodes JSON bodies as UTF-8 and would answer 500 (connexion #1860).
+        return Problem(Kind.INVALID_INPUT, "The request body is not valid UTF-8.", 400)
+    log.exception("unexpected failure", exc_info=exc)
+    return Problem(Kind.SERVER_ERROR, "An unexpected error occurred.", 500)
+
+
+def _http(status: int, detail: str, headers: dict[str, str] | None) -> Problem:
+    kind = KIND_BY_STATUS.get(status, Kind.SERVER_ERROR if status >= 500 else Kind.INVALID_INPUT)
+    return Problem(kind, detail, status, dict(headers or {}))

@@ -1,0 +1,84 @@
+"""Server-side sessions with an idle lifetime that slides on use and an optional absolute cap."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from impl.core.store import Store
+
+
+@dataclass
+class Session:
+    id: str
+    subject: str
+    created_at: float
+    expires_at: float
+    # The absolute cap: refresh never moves expires_at past it. None means no cap.
+    ends_at: float | None = None
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle_seconds: float
+    max_lifetime_seconds: float | None = None
+
+
+class Sessions:
+    def __init__(self, store: Store, namespace: str, policy: SessionPolicy) -> None:
+        self._store = store
+        self._ns = namespace
+        self._policy = policy
+
+    def _key(self, session_id: str) -> str:
+        return f"{self._ns}:session:{session_id}"
+
+    def _subject_tag(self, subject: str) -> str:
+        return f"{self._ns}:subject:{subject}"
+
+    async def create(self, session_id: str, subject: str, data: dict | None = None) -> Session:
+        now = await self._store.now()
+        cap = self._policy.max_lifetime_seconds
+        ends_at = None if cap is None else now + cap
+        session = Session(session_id, subject, now, self._slid(now, ends_at), ends_at, data or {})
+        await self._save(session, now)
+        return session
+
+    def _slid(self, now: float, ends_at: float | None) -> float:
+        expires_at = now + self._policy.idle_seconds
+        return expires_at if ends_at is None else min(expires_at, ends_at)
+
+    async def _save(self, session: Session, now: float) -> None:
+        await self._store.put(
+            self._key(session.id),
+            asdict(session),
+            ttl=session.expires_at - now,
+            tags=[self._subject_tag(session.subject)],
+        )
+
+    async def get(self, session_id: str) -> Session | None:
+        """The live session, or None when it never existed, ended or expired."""
+        data = await self._store.get(self._key(session_id))
+        return Session(**data) if data else None
+
+    async def refresh(self, session_id: str) -> Session | None:
+        """Slide the idle expiry forward from now, never past the absolute cap."""
+        session = await self.get(session_id)
+        if session is None:
+            return None
+        now = await self._store.now()
+        session.expires_at = max(session.expires_at, self._slid(now, session.ends_at))
+        await self._save(session, now)
+        return session
+
+    async def end(self, session_id: str) -> Session | None:
+        """End a session atomically: of concurrent callers, exactly one gets it back."""
+        data = await self._store.consume(self._key(session_id))
+        return Session(**data) if data else None
+
+    async def end_all(self, subject: str) -> int:
+        """End every live session of a subject; the number ended."""
+        ended = 0
+        for key in await self._store.tagged(self._subject_tag(subject)):
+            ended += await self._store.delete(key)
+        return ended

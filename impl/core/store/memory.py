@@ -1,0 +1,107 @@
+"""In-process store: fast and private to one process (tests, `memory://`)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from impl.core.store.base import Counter, Store
+
+
+class MemoryStore(Store):
+    def __init__(self) -> None:
+        # key -> (json text, expires_at or None); JSON text keeps callers from sharing objects.
+        self._records: dict[str, tuple[str, float | None]] = {}
+        self._tags: dict[str, set[str]] = defaultdict(set)
+        self._key_tags: dict[str, tuple[str, ...]] = {}
+        self._lock = threading.Lock()
+
+    async def _raw_get(self, key: str) -> Any | None:
+        with self._lock:
+            record = self._records.get(key)
+        return json.loads(record[0]) if record else None
+
+    async def _raw_put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._records[key] = (json.dumps(value), None)
+
+    def _live(self, key: str, now: float) -> str | None:
+        record = self._records.get(key)
+        if record is None:
+            return None
+        text, expires_at = record
+        if expires_at is not None and expires_at <= now:
+            self._drop(key)
+            return None
+        return text
+
+    def _drop(self, key: str) -> None:
+        self._records.pop(key, None)
+        for tag in self._key_tags.pop(key, ()):
+            self._tags[tag].discard(key)
+            if not self._tags[tag]:
+                del self._tags[tag]
+
+    async def get(self, key: str) -> Any | None:
+        now = await self.now()
+        with self._lock:
+            text = self._live(key, now)
+        return json.loads(text) if text is not None else None
+
+    async def put(
+        self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
+    ) -> None:
+        expires_at = None if ttl is None else await self.now() + ttl
+        text = json.dumps(value)
+        with self._lock:
+            self._drop(key)
+            self._records[key] = (text, expires_at)
+            self._key_tags[key] = tuple(tags)
+            for tag in tags:
+                self._tags[tag].add(key)
+
+    async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        now = await self.now()
+        with self._lock:
+            if self._live(key, now) is not None:
+                return False
+            self._records[key] = (json.dumps(value), None if ttl is None else now + ttl)
+        return True
+
+    async def delete(self, key: str) -> bool:
+        return await self.consume(key) is not None
+
+    async def consume(self, key: str) -> Any | None:
+        now = await self.now()
+        with self._lock:
+            text = self._live(key, now)
+            if text is not None:
+                self._drop(key)
+        return json.loads(text) if text is not None else None
+
+    async def tagged(self, tag: str) -> dict[str, Any]:
+        now = await self.now()
+        with self._lock:
+            keys = list(self._tags.get(tag, ()))
+            texts = {key: self._live(key, now) for key in keys}
+        return {key: json.loads(text) for key, text in texts.items() if text is not None}
+
+    async def incr(self, key: str, ttl: float) -> Counter:
+        now = await self.now()
+        with self._lock:
+            text = self._live(key, now)
+            if text is None:
+                counter = Counter(1, now + ttl)
+            else:
+                counter = Counter(json.loads(text) + 1, self._records[key][1] or now + ttl)
+            self._records[key] = (json.dumps(counter.value), counter.expires_at)
+        return counter
+
+    async def reset(self) -> None:
+        with self._lock:
+            self._records.clear()
+            self._tags.clear()
+            self._key_tags.clear()

@@ -1,0 +1,136 @@
+"""SQLite store: the embedded default, one file that several processes can share.
+
+Every operation is a single statement (or one transaction), so atomicity holds across
+processes; `DELETE ... RETURNING` gives consume, an upsert gives counters.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from impl.core.store.base import Counter, Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    expires_at REAL
+);
+CREATE TABLE IF NOT EXISTS tags (
+    tag TEXT NOT NULL,
+    key TEXT NOT NULL REFERENCES records(key) ON DELETE CASCADE,
+    PRIMARY KEY (tag, key)
+);
+CREATE INDEX IF NOT EXISTS tags_by_key ON tags(key);
+CREATE INDEX IF NOT EXISTS records_by_expiry ON records(expires_at);
+"""
+
+# Expired rows are invisible at once; they are swept away every this many writes.
+SWEEP_EVERY = 500
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA busy_timeout = 10000")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.executescript(SCHEMA)
+        self._writes = 0
+
+    async def _raw_get(self, key: str) -> Any | None:
+        row = self._db.execute("SELECT value FROM records WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    async def _raw_put(self, key: str, value: Any) -> None:
+        self._db.execute(
+            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, NULL) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = NULL",
+            (key, json.dumps(value)),
+        )
+
+    async def get(self, key: str) -> Any | None:
+        row = self._db.execute(
+            "SELECT value FROM records WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
+            (key, await self.now()),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    async def put(
+        self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
+    ) -> None:
+        now = await self.now()
+        expires_at = None if ttl is None else now + ttl
+        with self._db:  # one transaction: the record and its tags change together
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM records WHERE key = ?", (key,))
+            self._db.execute(
+                "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
+                (key, json.dumps(value), expires_at),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)", [(t, key) for t in tags]
+            )
+        self._sweep(now)
+
+    def _sweep(self, now: float) -> None:
+        self._writes += 1
+        if self._writes % SWEEP_EVERY == 0:
+            self._db.execute("DELETE FROM records WHERE expires_at <= ?", (now,))
+
+    async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        now = await self.now()
+        row = self._db.execute(
+            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+            "expires_at = excluded.expires_at WHERE records.expires_at <= ? RETURNING key",
+            (key, json.dumps(value), None if ttl is None else now + ttl, now),
+        ).fetchone()
+        return row is not None
+
+    async def delete(self, key: str) -> bool:
+        return await self.consume(key) is not None
+
+    async def consume(self, key: str) -> Any | None:
+        row = self._db.execute(
+            "DELETE FROM records WHERE key = ? RETURNING value, expires_at", (key,)
+        ).fetchone()
+        if row is None or (row[1] is not None and row[1] <= await self.now()):
+            return None
+        return json.loads(row[0])
+
+    async def tagged(self, tag: str) -> dict[str, Any]:
+        rows = self._db.execute(
+            "SELECT records.key, records.value FROM tags JOIN records USING (key) "
+            "WHERE tags.tag = ? AND (records.expires_at IS NULL OR records.expires_at > ?)",
+            (tag, await self.now()),
+        ).fetchall()
+        return {key: json.loads(value) for key, value in rows}
+
+    async def incr(self, key: str, ttl: float) -> Counter:
+        now = await self.now()
+        value, expires_at = self._db.execute(
+            "INSERT INTO records (key, value, expires_at) VALUES (?, '1', ?) "
+            "ON CONFLICT (key) DO UPDATE SET "
+            "value = CASE WHEN expires_at <= ? THEN '1' ELSE CAST(value AS INTEGER) + 1 END, "
+            "expires_at = CASE WHEN expires_at <= ? THEN excluded.expires_at ELSE expires_at END "
+            "RETURNING value, expires_at",
+            (key, now + ttl, now, now),
+        ).fetchone()
+        return Counter(int(value), float(expires_at))
+
+    async def reset(self) -> None:
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM tags")
+            self._db.execute("DELETE FROM records")
+
+    async def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,1 @@
+"""Vestiaire Collective apiv2 SessionsService: log in and log out."""

@@ -1,0 +1,36 @@
+"""createSession and deleteSession: parse, call core, shape."""
+
+from __future__ import annotations
+
+from connexion import request
+from connexion.lifecycle import ConnexionResponse
+
+from generated.vestiaire import Credentials, Session, SessionResponse
+from impl.core.bodies import dump, parse
+from impl.core.clock import to_datetime
+from impl.core.errors import Forbidden, Unauthenticated
+from impl.core.runtime import runtime_of
+from impl.core.tokens import ALPHANUMERIC, opaque_id
+from impl.vestiaire.state import vestiaire
+
+COOKIE = "__session={}; HttpOnly; Secure; SameSite=Lax; Path=/"
+
+
+async def create_session(body: dict) -> tuple[dict, int, dict[str, str]]:
+    credentials = parse(Credentials, body)
+    state = await vestiaire(runtime_of(request))
+    user = await state.identities.authenticate(
+        credentials.email, credentials.password.get_secret_value()
+    )
+    session = await state.sessions.create(opaque_id(40, alphabet=ALPHANUMERIC), user.id)
+    data = Session(id=session.id, userId=user.id, expiresAt=to_datetime(int(session.expires_at)))
+    return dump(SessionResponse(data=data)), 201, {"Set-Cookie": COOKIE.format(session.id)}
+
+
+async def delete_session(sessionId: str, token_info: dict) -> ConnexionResponse:
+    if token_info["session_id"] != sessionId:
+        raise Forbidden("The __session header belongs to another session.")
+    state = await vestiaire(runtime_of(request))
+    if await state.sessions.end(sessionId) is None:
+        raise Unauthenticated("The session has already ended.")  # lost a race with another log-out
+    return ConnexionResponse(status_code=204)
