@@ -20,7 +20,7 @@ class ClockUpdate(BaseModel):
     )
     now: Annotated[
         AwareDatetime | None,
-        Field(description="The instant to jump to (RFC 3339 with a time zone)."),
+        Field(description="The instant to jump to (RFC 3339 with a time zone), from 1970 to 2999."),
     ] = None
     frozen: Annotated[
         bool | None,
@@ -79,15 +79,29 @@ class VestiaireSettings(BaseModel):
         extra="forbid",
     )
     session_lifetime_seconds: Annotated[
-        int | None, Field(description="Sliding lifetime of a session (30 days by default).", ge=1)
-    ] = 2592000
+        int | None,
+        Field(
+            description="Sliding lifetime of a session; 2592000 (30 days) when never set.",
+            ge=1,
+            le=315360000,
+        ),
+    ] = None
     lockout_attempts: Annotated[
         int | None,
-        Field(description="Failed log-ins that lock the account; 0 disables lockout.", ge=0),
-    ] = 5
+        Field(
+            description="Failed log-ins that lock the account, 0 for never; 5 when never set.",
+            ge=0,
+            le=1000,
+        ),
+    ] = None
     lockout_seconds: Annotated[
-        int | None, Field(description="How long a locked account stays locked.", ge=1)
-    ] = 900
+        int | None,
+        Field(
+            description="How long a locked account stays locked; 900 when never set.",
+            ge=1,
+            le=31536000,
+        ),
+    ] = None
 
 
 class VestiaireUser(BaseModel):

@@ -15,6 +15,7 @@ class Code(StrEnum):
     forbidden = "forbidden"
     not_found = "not_found"
     method_not_allowed = "method_not_allowed"
+    conflict = "conflict"
     unsupported_media_type = "unsupported_media_type"
     internal_error = "internal_error"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from impl.core.errors import InvalidInput
+from impl.core.errors import Conflict, InvalidInput
 
 if TYPE_CHECKING:
     from impl.core.store.base import Store
@@ -76,7 +76,8 @@ class Clock:
 
     async def advance(self, seconds: float) -> None:
         state = await self._store.clock_state()
-        _checked(state.instant() + seconds)
+        if not 0 <= state.instant() + seconds <= LATEST:
+            raise Conflict("Advancing that far would take the clock past 3000-01-01 (UTC).")
         if state.frozen_at is not None:
             new = ClockState(offset=0.0, frozen_at=state.frozen_at + seconds)
         else:

@@ -39,5 +39,9 @@ class Forbidden(SessimError):
     """Authenticated, but not allowed to act on this resource."""
 
 
+class Conflict(SessimError):
+    """The request is valid but the current state does not allow it."""
+
+
 class NotFound(SessimError):
     """No live resource with this id (never existed, ended or expired)."""

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     ACCOUNT_INACTIVE = "account_inactive"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     SERVER_ERROR = "server_error"
@@ -58,6 +59,7 @@ KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
     errors.AccountInactive: Kind.ACCOUNT_INACTIVE,
     errors.Forbidden: Kind.FORBIDDEN,
     errors.NotFound: Kind.NOT_FOUND,
+    errors.Conflict: Kind.CONFLICT,
 }
 
 

@@ -38,6 +38,7 @@ ERRORS: dict[Kind, tuple[int, Code, str, str | None]] = {
     Kind.FORBIDDEN: (403, Code.forbidden, "Forbidden", None),
     Kind.NOT_FOUND: (404, Code.not_found, "Not found", None),
     Kind.METHOD_NOT_ALLOWED: (405, Code.method_not_allowed, "Method not allowed", None),
+    Kind.CONFLICT: (409, Code.conflict, "Conflict", None),
     Kind.UNSUPPORTED_MEDIA_TYPE: (415, Code.unsupported_media_type, "Unsupported media type", None),
     Kind.SERVER_ERROR: (500, Code.internal_error, "Internal error", None),
 }

@@ -1,0 +1,43 @@
+# Sessim: `make run` serves the emulators, `make test` runs every check CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8080
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test generate check lint contract bench clean
+
+# Create .venv and install the pinned tree when missing or when the pins change.
+$(INSTALLED): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+run: $(INSTALLED)
+	$(BIN)/sessim serve --port $(PORT) --seed impl/fixtures/demo.yaml
+
+generate: $(INSTALLED)
+	$(BIN)/datamodel-codegen
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# generated/ must be exactly what `make generate` writes from openapi/.
+check: lint
+	$(BIN)/datamodel-codegen --check
+
+test: check
+	$(BIN)/pytest
+	$(MAKE) contract
+
+# schemathesis CLI, every check and the stateful phase, against a real uvicorn.
+contract: $(INSTALLED)
+	tests/contract/cli.sh
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/login_logout.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The schemathesis CLI against a real uvicorn: every check, every phase (stateful too),
+# one fresh server per spec so that admin resets cannot disturb a vendor's run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=.venv/bin
+PORT=${CONTRACT_PORT:-18765}
+TOKEN=contract-admin-token
+FIXTURE=impl/fixtures/demo.yaml  # the specs' examples log in with its accounts
+MAX_EXAMPLES=${CONTRACT_MAX_EXAMPLES:-60}
+
+run_api() {
+  local api=$1; shift
+  SESSIM_ADMIN_TOKEN=$TOKEN $BIN/sessim serve --port "$PORT" --store memory:// \
+    --seed "$FIXTURE" --argon2-time-cost 1 --argon2-memory-kib 8 >"var/contract-$api.log" 2>&1 &
+  SERVER=$!
+  PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis run "http://127.0.0.1:$PORT/$api/openapi.json" \
+    --wait-for-schema 30 --checks all --phases examples,coverage,fuzzing,stateful \
+    --max-examples "$MAX_EXAMPLES" --seed 20261121 --workers 1 "$@"
+  stop_server
+}
+
+stop_server() {
+  if [ -n "${SERVER:-}" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  SERVER=
+}
+trap stop_server EXIT
+
+mkdir -p var
+run_api vestiaire
+run_api _admin -H "Authorization: Bearer $TOKEN"
