@@ -10,7 +10,6 @@ from impl.admin import fixtures
 from impl.core.bodies import dump, json_response, parse
 from impl.core.runtime import Runtime, runtime_of
 
-
 # Every operation may also answer application/problem+json, so connexion needs each
 # success response to name its content type: json_response does.
 
