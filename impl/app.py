@@ -111,7 +111,7 @@ def create_app(settings: Settings) -> WithRuntime:
     mounts = [(ADMIN.base_path, ADMIN)]
     mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
     if settings.root:
-        mounts.append(("/", VENDORS[settings.root]))
+        mounts.append(("", VENDORS[settings.root]))  # connexion mounts "" at /, not "/"
     routes = RouteTable()
     for base_path, api in mounts:
         spec = load_spec(api, settings)
@@ -138,4 +138,4 @@ def create_app(settings: Settings) -> WithRuntime:
 
 
 def _owns(base_path: str, path: str) -> bool:
-    return base_path == "/" or path == base_path or path.startswith(base_path + "/")
+    return base_path == "" or path == base_path or path.startswith(base_path + "/")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import uvicorn
 from starlette.testclient import TestClient
 
 from impl.app import create_app
@@ -31,3 +36,22 @@ def seeded(client: TestClient) -> TestClient:
     response = client.post("/_admin/seed", json={"vestiaire": {"users": [DEMO_USER]}})
     assert response.status_code == 200, response.text
     return client
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """A real uvicorn on a free port with a SQLite store; yields its base URL."""
+    app = create_app(make_settings(store=f"sqlite:///{tmp_path}/live.db"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.025)  # waiting for the server to listen, not measuring behaviour
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -1,0 +1,131 @@
+"""`sessim serve`: flags, their SESSIM_* variables, --api and --root, and a real start."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from impl.app import create_app
+from impl.cli import parser, settings_from
+from tests.conftest import make_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_for(argv: list[str]):
+    return settings_from(parser().parse_args(["serve", *argv]))
+
+
+def test_defaults() -> None:
+    settings = settings_for([])
+    assert (settings.host, settings.port) == ("127.0.0.1", 8080)
+    assert settings.store == "sqlite:///var/sessim.db"
+    assert settings.apis == ("vestiaire",)
+    assert settings.seed is settings.root is settings.admin_token is None
+
+
+def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "HOST": "0.0.0.0",
+        "PORT": "9000",
+        "STORE": "memory://",
+        "SEED": "seed.yaml",
+        "API": "vestiaire",
+        "ROOT": "vestiaire",
+        "ARGON2_TIME_COST": "2",
+        "ARGON2_MEMORY_KIB": "1024",
+        "ADMIN_TOKEN": "t0k3n",
+    }.items():
+        monkeypatch.setenv(f"SESSIM_{name}", value)
+    settings = settings_for([])
+    assert (settings.host, settings.port, settings.store) == ("0.0.0.0", 9000, "memory://")
+    assert (settings.seed, settings.apis, settings.root) == (
+        "seed.yaml",
+        ("vestiaire",),
+        "vestiaire",
+    )
+    assert (settings.argon2_time_cost, settings.argon2_memory_kib) == (2, 1024)
+    assert settings.admin_token == "t0k3n"
+
+
+def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SESSIM_PORT", "9000")
+    assert settings_for(["--port", "9100"]).port == 9100
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--root", "okta"], "must be one of the served APIs"),
+        (["--store", "postgres://x"], "unsupported store URL"),
+    ],
+)
+def test_bad_configuration_exits_with_a_message(argv: list[str], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from impl.cli import main; main()", "serve", *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+
+
+def test_api_limits_what_is_served() -> None:
+    with TestClient(create_app(make_settings(apis=()))) as client:
+        response = client.post("/vestiaire/sessions", json={"email": "a", "password": "b"})
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
+        assert client.get("/_admin/health").status_code == 200
+
+
+def test_root_serves_a_vendor_at_slash_too() -> None:
+    with TestClient(create_app(make_settings(root="vestiaire"))) as client:
+        user = {"email": "ana@example.com", "password": "pw"}
+        client.post("/_admin/seed", json={"vestiaire": {"users": [user]}})
+        assert client.post("/sessions", json=user).status_code == 201
+        assert client.post("/vestiaire/sessions", json=user).status_code == 201
+        unknown = client.get("/nothing-here")
+        assert unknown.status_code == 404
+        assert unknown.json()["errors"][0]["code"] == "not_found"  # Vestiaire owns /
+        assert client.get("/_admin/health").json() == {"status": "ok"}
+        assert client.get("/sessions").headers["allow"] == "POST"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
+    port = free_port()
+    command = [
+        str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
+        "--store", f"sqlite:///{tmp_path}/demo.db", "--seed", "impl/fixtures/demo.yaml",
+        "--argon2-time-cost", "1", "--argon2-memory-kib", "8",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/_admin/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)  # waiting for the process to listen
+        login = {"email": "demo@sessim.dev", "password": "sessim-demo"}
+        response = httpx.post(f"{base}/vestiaire/sessions", json=login)
+        assert response.status_code == 201
+        assert response.json()["data"]["userId"] == "28731456"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert (tmp_path / "demo.db").exists()
