@@ -87,12 +87,14 @@ class SqliteStore(Store):
 
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
-        row = self._db.execute(
-            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-            "expires_at = excluded.expires_at WHERE records.expires_at <= ? RETURNING key",
-            (key, json.dumps(value), None if ttl is None else now + ttl, now),
-        ).fetchone()
+        with self._db:  # an expired record goes with its tags before the insert
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM records WHERE key = ? AND expires_at <= ?", (key, now))
+            row = self._db.execute(
+                "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING RETURNING key",
+                (key, json.dumps(value), None if ttl is None else now + ttl),
+            ).fetchone()
         return row is not None
 
     async def delete(self, key: str) -> bool:

@@ -1,0 +1,48 @@
+"""Helpers for the core tests: run coroutines, race threads, a fixed instant to freeze at."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from impl.core.clock import Clock
+from impl.core.store import Store
+
+T = TypeVar("T")
+
+START = datetime(2030, 1, 1, tzinfo=UTC)
+T0 = START.timestamp()  # 1893456000.0, exact in binary floating point
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def freeze(store: Store) -> None:
+    """Freeze the store's clock at START, so that times can be asserted exactly."""
+    run(Clock(store).set(now=START, frozen=True))
+
+
+def race(stores: Sequence[Store], action: Callable[[Store], Coroutine[Any, Any, T]]) -> list[T]:
+    """Run action once per store, each in its own thread, all released at the same moment."""
+    barrier = threading.Barrier(len(stores), timeout=30)
+    results: list[Any] = [None] * len(stores)
+    errors: list[BaseException] = []
+
+    def work(index: int, store: Store) -> None:
+        try:
+            barrier.wait()
+            results[index] = run(action(store))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=item) for item in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results

@@ -1,0 +1,149 @@
+"""Users with argon2id hashes, case-insensitive logins, and the failed-login lockout."""
+
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+
+from impl.core.clock import Clock
+from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
+from impl.core.identities import Identities, LockoutPolicy, Passwords
+from impl.core.store import Store
+from tests.core.support import T0, freeze, run
+
+PASSWORDS = Passwords(time_cost=1, memory_kib=8)
+POLICY = LockoutPolicy(max_attempts=3, lockout_seconds=300, window_seconds=600)
+
+
+def make(store: Store, policy: LockoutPolicy = POLICY, namespace: str = "test") -> Identities:
+    freeze(store)
+    return Identities(store, namespace, PASSWORDS, policy)
+
+
+def fail(identities: Identities, login: str = "ana@example.com", times: int = 1) -> None:
+    for _ in range(times):
+        with pytest.raises(AuthenticationFailed):
+            run(identities.authenticate(login, "wrong"))
+
+
+def test_upsert_and_look_up(store: Store) -> None:
+    identities = make(store)
+    user = run(identities.upsert("u1", "Ana@Example.com", "secret", profile={"name": "Ana"}))
+    assert (user.id, user.login, user.status, user.profile) == (
+        "u1",
+        "Ana@Example.com",
+        "ACTIVE",
+        {"name": "Ana"},
+    )
+    assert run(identities.by_id("u1")) == user
+    assert run(identities.by_login("ana@example.com")) == user
+    assert run(identities.by_login("ANA@EXAMPLE.COM")) == user
+    assert run(identities.by_id("u2")) is None
+    assert run(identities.by_login("bob@example.com")) is None
+
+
+def test_upsert_replaces_a_user_and_its_login(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "old"))
+    run(identities.upsert("u1", "ana.new@example.com", "new"))
+    assert run(identities.by_login("ana@example.com")) is None
+    assert run(identities.by_login("ana.new@example.com")).id == "u1"
+    assert run(identities.authenticate("ana.new@example.com", "new")).id == "u1"
+
+
+def test_a_login_moves_to_a_new_id(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "first"))
+    run(identities.upsert("u2", "ANA@example.com", "second"))
+    assert run(identities.by_id("u1")) is None
+    assert run(identities.by_login("ana@example.com")).id == "u2"
+    assert run(identities.authenticate("ana@example.com", "second")).id == "u2"
+
+
+def test_namespaces_are_separate(store: Store) -> None:
+    run(make(store, namespace="one").upsert("u1", "ana@example.com", "secret"))
+    other = make(store, namespace="two")
+    assert run(other.by_id("u1")) is None
+    assert run(other.by_login("ana@example.com")) is None
+
+
+def test_the_stored_hash_is_argon2id_never_the_password(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "correct horse"))
+    stored = run(identities.by_id("u1"))
+    assert stored.password_hash.startswith("$argon2id$")
+    assert "correct horse" not in repr(stored)
+    assert PasswordHasher().verify(stored.password_hash, "correct horse") is True
+
+
+def test_authenticate_returns_the_user(store: Store) -> None:
+    identities = make(store)
+    user = run(identities.upsert("u1", "ana@example.com", "secret"))
+    assert run(identities.authenticate("Ana@Example.COM", "secret")) == user
+
+
+def test_wrong_password_and_unknown_login_fail(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    with pytest.raises(AuthenticationFailed):
+        run(identities.authenticate("ana@example.com", "Secret"))
+    with pytest.raises(AuthenticationFailed):
+        run(identities.authenticate("bob@example.com", "secret"))
+
+
+def test_lockout_refuses_even_the_right_password_until_it_ends(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    fail(identities, times=3)
+    with pytest.raises(AccountLocked) as locked:
+        run(identities.authenticate("ana@example.com", "secret"))
+    assert locked.value.until == T0 + 300
+    run(Clock(store).advance(299))
+    with pytest.raises(AccountLocked):
+        run(identities.authenticate("ana@example.com", "secret"))
+    run(Clock(store).advance(1))
+    assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
+
+
+def test_after_a_lock_the_count_starts_again(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    fail(identities, times=3)
+    run(Clock(store).advance(300))
+    fail(identities, times=2)
+    assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
+
+
+def test_success_resets_the_failure_count(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    fail(identities, times=2)
+    run(identities.authenticate("ana@example.com", "secret"))
+    fail(identities, times=2)
+    assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
+
+
+def test_failures_outside_the_window_are_forgotten(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    fail(identities, times=2)
+    run(Clock(store).advance(600))
+    fail(identities, times=2)
+    assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
+
+
+def test_zero_max_attempts_disables_lockout(store: Store) -> None:
+    identities = make(store, LockoutPolicy(max_attempts=0))
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    fail(identities, times=10)
+    assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
+
+
+def test_an_inactive_user_may_not_sign_in(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret", status="SUSPENDED"))
+    with pytest.raises(AccountInactive):
+        run(identities.authenticate("ana@example.com", "secret"))
+    with pytest.raises(AuthenticationFailed):
+        run(identities.authenticate("ana@example.com", "wrong"))
+    assert run(identities.by_id("u1")).status == "SUSPENDED"

@@ -1,0 +1,119 @@
+"""Sessions: an idle lifetime that slides on refresh, an absolute cap, end and end_all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from impl.core.clock import Clock
+from impl.core.sessions import Session, SessionPolicy, Sessions
+from impl.core.store import Store
+from tests.core.support import START, T0, freeze, race, run
+
+POLICY = SessionPolicy(idle_seconds=600, max_lifetime_seconds=1800)
+
+
+def make(store: Store, policy: SessionPolicy = POLICY) -> Sessions:
+    freeze(store)
+    return Sessions(store, "test", policy)
+
+
+def advance(store: Store, seconds: float) -> None:
+    run(Clock(store).advance(seconds))
+
+
+def test_create_expires_after_the_idle_lifetime(store: Store) -> None:
+    sessions = make(store)
+    session = run(sessions.create("s1", "u1", {"ip": "10.0.0.1"}))
+    assert session == Session("s1", "u1", T0, T0 + 600, T0 + 1800, {"ip": "10.0.0.1"})
+    assert run(sessions.get("s1")) == session
+
+
+def test_create_without_a_cap(store: Store) -> None:
+    session = run(make(store, SessionPolicy(idle_seconds=60)).create("s1", "u1"))
+    assert session == Session("s1", "u1", T0, T0 + 60, None, {})
+
+
+def test_a_cap_shorter_than_the_idle_lifetime_wins(store: Store) -> None:
+    policy = SessionPolicy(idle_seconds=600, max_lifetime_seconds=300)
+    assert run(make(store, policy).create("s1", "u1")).expires_at == T0 + 300
+
+
+def test_get_returns_none_after_expiry(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("s1", "u1"))
+    advance(store, 599)
+    assert run(sessions.get("s1")).id == "s1"
+    advance(store, 1)
+    assert run(sessions.get("s1")) is None
+    assert run(sessions.get("never")) is None
+
+
+def test_refresh_slides_expiry_from_now(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("s1", "u1"))
+    advance(store, 400)
+    assert run(sessions.refresh("s1")).expires_at == T0 + 1000
+    assert run(sessions.get("s1")).expires_at == T0 + 1000
+    advance(store, 599)
+    assert run(sessions.get("s1")) is not None
+    advance(store, 1)
+    assert run(sessions.get("s1")) is None
+    assert run(sessions.refresh("s1")) is None
+
+
+def test_refresh_never_passes_the_cap(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("s1", "u1"))
+    for step, expected in [(500, T0 + 1100), (500, T0 + 1600), (500, T0 + 1800), (200, T0 + 1800)]:
+        advance(store, step)
+        assert run(sessions.refresh("s1")).expires_at == expected
+    advance(store, 99)
+    assert run(sessions.get("s1")) is not None
+    advance(store, 1)
+    assert run(sessions.get("s1")) is None
+
+
+def test_refresh_never_moves_expiry_backwards(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("s1", "u1"))
+    run(Clock(store).set(now=START - timedelta(seconds=300)))
+    assert run(sessions.refresh("s1")).expires_at == T0 + 600
+    advance(store, 899)
+    assert run(sessions.get("s1")) is not None
+    advance(store, 1)
+    assert run(sessions.get("s1")) is None
+
+
+def test_refresh_unknown_session(store: Store) -> None:
+    assert run(make(store).refresh("never")) is None
+
+
+def test_end_returns_the_session_once(store: Store) -> None:
+    sessions = make(store)
+    session = run(sessions.create("s1", "u1"))
+    assert run(sessions.end("s1")) == session
+    assert run(sessions.end("s1")) is None
+    assert run(sessions.get("s1")) is None
+
+
+def test_end_is_atomic_among_concurrent_callers(connect: Callable[[], Store]) -> None:
+    workers = [connect() for _ in range(20)]
+    run(make(workers[0]).create("s1", "u1"))
+    results = race(workers, lambda store: Sessions(store, "test", POLICY).end("s1"))
+    assert [result.id for result in results if result is not None] == ["s1"]
+
+
+def test_end_all_ends_only_that_subjects_live_sessions(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("old", "u1"))
+    advance(store, 500)
+    run(sessions.create("s1", "u1"))
+    run(sessions.create("s2", "u1"))
+    run(sessions.create("s3", "u2"))
+    advance(store, 100)  # "old" has expired
+    assert run(sessions.end_all("u1")) == 2
+    assert run(sessions.get("s1")) is None
+    assert run(sessions.get("s2")) is None
+    assert run(sessions.get("s3")).subject == "u2"
+    assert run(sessions.end_all("u1")) == 0

@@ -1,0 +1,218 @@
+"""The store contract, run against every backend (DESIGN.md, "The store")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from impl.core.clock import Clock, ClockState
+from impl.core.store import Counter, Store, open_store
+from impl.core.store.memory import MemoryStore
+from impl.core.store.sqlite import SqliteStore
+from tests.core.support import T0, freeze, race, run
+
+
+def advance(store: Store, seconds: float) -> None:
+    run(Clock(store).advance(seconds))
+
+
+def test_get_put_and_replace(store: Store) -> None:
+    assert run(store.get("k")) is None
+    run(store.put("k", {"a": [1, 2], "b": None}))
+    assert run(store.get("k")) == {"a": [1, 2], "b": None}
+    run(store.put("k", "second"))
+    assert run(store.get("k")) == "second"
+
+
+def test_values_are_copies(store: Store) -> None:
+    value = {"items": [1]}
+    run(store.put("k", value))
+    value["items"].append(2)
+    run(store.get("k"))["items"].append(3)
+    assert run(store.get("k")) == {"items": [1]}
+
+
+def test_ttl_expiry_is_judged_by_the_clock(store: Store) -> None:
+    freeze(store)
+    run(store.put("short", 1, ttl=10))
+    run(store.put("forever", 2))
+    advance(store, 9.5)
+    assert run(store.get("short")) == 1
+    advance(store, 0.5)
+    assert run(store.get("short")) is None
+    advance(store, 10 * 365 * 86_400)
+    assert run(store.get("forever")) == 2
+
+
+def test_replacing_a_record_restarts_its_ttl(store: Store) -> None:
+    freeze(store)
+    run(store.put("k", 1, ttl=10))
+    advance(store, 5)
+    run(store.put("k", 2, ttl=10))
+    advance(store, 9)
+    assert run(store.get("k")) == 2
+    run(store.put("k", 3))
+    advance(store, 100)
+    assert run(store.get("k")) == 3
+
+
+def test_tagged_returns_live_records_only(store: Store) -> None:
+    freeze(store)
+    run(store.put("a", "A", tags=["t1", "t2"]))
+    run(store.put("b", "B", ttl=100, tags=["t1"]))
+    run(store.put("c", "C", ttl=5, tags=["t1"]))
+    assert run(store.tagged("t1")) == {"a": "A", "b": "B", "c": "C"}
+    advance(store, 5)
+    assert run(store.tagged("t1")) == {"a": "A", "b": "B"}
+    assert run(store.tagged("t2")) == {"a": "A"}
+    assert run(store.tagged("unknown")) == {}
+
+
+def test_replacing_a_record_replaces_its_tags(store: Store) -> None:
+    run(store.put("k", 1, tags=["old", "kept"]))
+    run(store.put("k", 2, tags=["kept", "new"]))
+    assert run(store.tagged("old")) == {}
+    assert run(store.tagged("kept")) == {"k": 2}
+    assert run(store.tagged("new")) == {"k": 2}
+    run(store.put("k", 3))
+    assert run(store.tagged("kept")) == {}
+
+
+def test_deleted_and_consumed_records_drop_out_of_tags(store: Store) -> None:
+    run(store.put("a", 1, tags=["t"]))
+    run(store.put("b", 2, tags=["t"]))
+    run(store.put("c", 3, tags=["t"]))
+    run(store.delete("a"))
+    run(store.consume("b"))
+    assert run(store.tagged("t")) == {"c": 3}
+
+
+def test_delete_says_whether_a_live_record_was_removed(store: Store) -> None:
+    freeze(store)
+    run(store.put("k", 1))
+    run(store.put("brief", 2, ttl=1))
+    assert run(store.delete("k")) is True
+    assert run(store.get("k")) is None
+    assert run(store.delete("k")) is False
+    assert run(store.delete("never")) is False
+    advance(store, 1)
+    assert run(store.delete("brief")) is False
+
+
+def test_consume_returns_the_value_once(store: Store) -> None:
+    freeze(store)
+    run(store.put("k", {"v": 1}))
+    run(store.put("brief", 2, ttl=1))
+    assert run(store.consume("k")) == {"v": 1}
+    assert run(store.consume("k")) is None
+    assert run(store.get("k")) is None
+    assert run(store.consume("never")) is None
+    advance(store, 1)
+    assert run(store.consume("brief")) is None
+
+
+def test_add_inserts_only_when_absent(store: Store) -> None:
+    freeze(store)
+    assert run(store.add("k", 1, ttl=10)) is True
+    assert run(store.add("k", 2, ttl=10)) is False
+    assert run(store.get("k")) == 1
+    advance(store, 10)
+    assert run(store.add("k", 3)) is True
+    assert run(store.get("k")) == 3
+    advance(store, 1000)
+    assert run(store.add("k", 4)) is False
+    assert run(store.get("k")) == 3
+
+
+def test_add_over_an_expired_record_drops_its_tags(store: Store) -> None:
+    freeze(store)
+    run(store.put("k", 1, ttl=10, tags=["t"]))
+    advance(store, 10)
+    assert run(store.add("k", 2)) is True
+    assert run(store.tagged("t")) == {}
+
+
+def test_incr_counts_within_a_window_from_the_first_increment(store: Store) -> None:
+    freeze(store)
+    assert run(store.incr("n", 60)) == Counter(1, T0 + 60)
+    advance(store, 30)
+    assert run(store.incr("n", 60)) == Counter(2, T0 + 60)
+    assert run(store.incr("n", 60)) == Counter(3, T0 + 60)
+    assert run(store.get("n")) == 3
+    advance(store, 30)
+    assert run(store.get("n")) is None
+    assert run(store.incr("n", 60)) == Counter(1, T0 + 120)
+
+
+def test_clock_state_persists(store: Store) -> None:
+    assert run(store.clock_state()) == ClockState()
+    run(store.set_clock_state(ClockState(offset=42.5)))
+    assert run(store.clock_state()) == ClockState(offset=42.5)
+    run(store.set_clock_state(ClockState(frozen_at=T0)))
+    assert run(store.clock_state()) == ClockState(frozen_at=T0)
+    assert run(store.now()) == T0
+
+
+def test_reset_wipes_everything_including_the_clock(store: Store) -> None:
+    freeze(store)
+    run(store.put("k", 1, tags=["t"]))
+    run(store.incr("n", 60))
+    run(store.incr("n", 60))
+    run(store.reset())
+    assert run(store.get("k")) is None
+    assert run(store.tagged("t")) == {}
+    assert run(store.clock_state()) == ClockState()
+    assert run(store.incr("n", 60)).value == 1
+
+
+def test_consume_succeeds_exactly_once_among_concurrent_callers(
+    connect: Callable[[], Store],
+) -> None:
+    workers = [connect() for _ in range(20)]
+    run(workers[0].put("token", {"single": "use"}))
+    results = race(workers, lambda store: store.consume("token"))
+    assert results.count({"single": "use"}) == 1
+    assert results.count(None) == 19
+
+
+def test_concurrent_increments_are_all_counted(connect: Callable[[], Store]) -> None:
+    workers = [connect() for _ in range(20)]
+    counters = race(workers, lambda store: store.incr("n", 60))
+    assert sorted(counter.value for counter in counters) == list(range(1, 21))
+    assert run(workers[0].get("n")) == 20
+
+
+def test_concurrent_adds_succeed_exactly_once(connect: Callable[[], Store]) -> None:
+    workers = [connect() for _ in range(20)]
+    results = race(workers, lambda store: store.add("k", 1))
+    assert results.count(True) == 1
+
+
+def test_two_sqlite_stores_on_one_file_share_records_and_clock(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.db")
+    first, second = SqliteStore(path), SqliteStore(path)
+    run(first.put("k", "from first", tags=["t"]))
+    assert run(second.get("k")) == "from first"
+    assert run(second.tagged("t")) == {"k": "from first"}
+    assert run(second.consume("k")) == "from first"
+    assert run(first.get("k")) is None
+    freeze(first)
+    assert run(second.now()) == T0
+    run(first.close())
+    run(second.close())
+
+
+def test_open_store_picks_the_backend_from_the_url(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory://"), MemoryStore)
+    store = open_store(f"sqlite:///{tmp_path}/sub/s.db")
+    assert isinstance(store, SqliteStore)
+    assert (tmp_path / "sub" / "s.db").is_file()
+    run(store.close())
+
+
+@pytest.mark.parametrize("url", ["redis://localhost", "postgres:///x", "s.db", "sqlite://"])
+def test_open_store_rejects_bad_urls(url: str) -> None:
+    with pytest.raises(ValueError, match=r"use sqlite:///path/file\.db"):
+        open_store(url)
