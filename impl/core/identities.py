@@ -39,7 +39,7 @@ class LockoutPolicy:
 class Passwords:
     """argon2id hashing; costs are settable so tests can make it cheap."""
 
-    def __init__(self, time_cost: int = 3, memory_kib: int = 65_536) -> None:
+    def __init__(self, time_cost: int, memory_kib: int) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
 
     @cached_property
@@ -100,11 +100,10 @@ class Identities:
     async def authenticate(self, login: str, password: str) -> User:
         """The user whose password this is, or AuthenticationFailed, AccountLocked, ...Inactive."""
         user = await self.by_login(login)
-        if user is not None:
-            await self._refuse_if_locked(user.id)
+        attempts = await self._begin_attempt(user.id) if user else 0
         if not await self._passwords.verify(user.password_hash if user else None, password):
-            if user is not None:
-                await self._count_failure(user.id)
+            if user is not None and attempts >= self._lockout.max_attempts > 0:
+                await self._lock(user.id)
             raise AuthenticationFailed("invalid credentials")
         await self._store.delete(self._failures_key(user.id))
         if user.status != ACTIVE:
@@ -122,13 +121,21 @@ class Identities:
         if lock is not None:
             raise AccountLocked(lock["until"], "too many failed sign-in attempts")
 
-    async def _count_failure(self, user_id: str) -> None:
+    async def _begin_attempt(self, user_id: str) -> int:
+        """Count an attempt before the slow password check, so that a burst of parallel
+        guesses gets no more than max_attempts checks; success clears the count."""
+        await self._refuse_if_locked(user_id)
         if self._lockout.max_attempts <= 0:
-            return
-        failures = await self._store.incr(self._failures_key(user_id), self._lockout.window_seconds)
-        if failures.value >= self._lockout.max_attempts:
-            until = await self._store.now() + self._lockout.lockout_seconds
-            await self._store.put(
-                self._lock_key(user_id), {"until": until}, ttl=self._lockout.lockout_seconds
-            )
-            await self._store.delete(self._failures_key(user_id))
+            return 0
+        attempts = await self._store.incr(self._failures_key(user_id), self._lockout.window_seconds)
+        if attempts.value > self._lockout.max_attempts:
+            await self._lock(user_id)
+            await self._refuse_if_locked(user_id)
+        return attempts.value
+
+    async def _lock(self, user_id: str) -> None:
+        """Lock once: of racing callers, the first lock's end stands."""
+        seconds = self._lockout.lockout_seconds
+        until = await self._store.now() + seconds
+        await self._store.add(self._lock_key(user_id), {"until": until}, ttl=seconds)
+        await self._store.delete(self._failures_key(user_id))

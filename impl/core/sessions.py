@@ -68,8 +68,11 @@ class Sessions:
             return None
         now = await self._store.now()
         session.expires_at = max(session.expires_at, self._slid(now, session.ends_at))
-        await self._save(session, now)
-        return session
+        # replace, not put: a session ended since the read above must stay ended.
+        alive = await self._store.replace(
+            self._key(session_id), asdict(session), ttl=session.expires_at - now
+        )
+        return session if alive else None
 
     async def end(self, session_id: str) -> Session | None:
         """End a session atomically: of concurrent callers, exactly one gets it back."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from argon2 import PasswordHasher
 
@@ -147,3 +149,18 @@ def test_an_inactive_user_may_not_sign_in(store: Store) -> None:
     with pytest.raises(AuthenticationFailed):
         run(identities.authenticate("ana@example.com", "wrong"))
     assert run(identities.by_id("u1")).status == "SUSPENDED"
+
+
+def test_a_burst_of_parallel_guesses_gets_only_max_attempts_checks(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+
+    async def burst() -> list[BaseException]:
+        guesses = [identities.authenticate("ana@example.com", f"guess {n}") for n in range(20)]
+        return await asyncio.gather(*guesses, return_exceptions=True)
+
+    outcomes = [type(outcome) for outcome in run(burst())]
+    assert outcomes.count(AuthenticationFailed) == 3  # POLICY.max_attempts password checks
+    assert outcomes.count(AccountLocked) == 17
+    with pytest.raises(AccountLocked):
+        run(identities.authenticate("ana@example.com", "secret"))

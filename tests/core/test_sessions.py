@@ -85,6 +85,22 @@ def test_refresh_never_moves_expiry_backwards(store: Store) -> None:
     assert run(sessions.get("s1")) is None
 
 
+def test_a_refresh_racing_an_end_never_brings_the_session_back(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("s1", "u1"))
+    read = sessions.get
+
+    async def read_then_lose_the_race(session_id: str):
+        session = await read(session_id)
+        await sessions.end(session_id)  # another caller logs out between read and write
+        return session
+
+    sessions.get = read_then_lose_the_race
+    assert run(sessions.refresh("s1")) is None
+    sessions.get = read
+    assert run(sessions.get("s1")) is None
+
+
 def test_refresh_unknown_session(store: Store) -> None:
     assert run(make(store).refresh("never")) is None
 

@@ -134,6 +134,23 @@ def test_add_over_an_expired_record_drops_its_tags(store: Store) -> None:
     assert run(store.tagged("t")) == {}
 
 
+def test_replace_rewrites_only_a_live_record_and_keeps_its_tags(store: Store) -> None:
+    freeze(store)
+    assert run(store.replace("k", 1)) is False
+    assert run(store.get("k")) is None  # never created
+    run(store.put("k", 1, ttl=10, tags=["t"]))
+    assert run(store.replace("k", 2, ttl=100)) is True
+    assert run(store.tagged("t")) == {"k": 2}
+    advance(store, 99)
+    assert run(store.get("k")) == 2
+    advance(store, 1)
+    assert run(store.replace("k", 3)) is False
+    run(store.put("gone", 1))
+    run(store.consume("gone"))
+    assert run(store.replace("gone", 2)) is False
+    assert run(store.get("gone")) is None
+
+
 def test_incr_counts_within_a_window_from_the_first_increment(store: Store) -> None:
     freeze(store)
     assert run(store.incr("n", 60)) == Counter(1, T0 + 60)

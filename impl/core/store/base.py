@@ -54,6 +54,13 @@ class Store(ABC):
         """Write key, replacing its value and tags; it expires ttl seconds from now."""
 
     @abstractmethod
+    async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        """Rewrite a live record in place, keeping its tags; False (and no write) when none.
+
+        Unlike put, it never brings back a record that another caller deleted meanwhile.
+        """
+
+    @abstractmethod
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         """Write key only when no live record holds it; True when this call wrote it."""
 

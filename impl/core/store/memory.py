@@ -63,6 +63,14 @@ class MemoryStore(Store):
             for tag in tags:
                 self._tags[tag].add(key)
 
+    async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        now = await self.now()
+        with self._lock:
+            if self._live(key, now) is None:
+                return False
+            self._records[key] = (json.dumps(value), None if ttl is None else now + ttl)
+        return True
+
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
         with self._lock:

@@ -85,6 +85,15 @@ class SqliteStore(Store):
         if self._writes % SWEEP_EVERY == 0:
             self._db.execute("DELETE FROM records WHERE expires_at <= ?", (now,))
 
+    async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        now = await self.now()
+        cursor = self._db.execute(
+            "UPDATE records SET value = ?, expires_at = ? "
+            "WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
+            (json.dumps(value), None if ttl is None else now + ttl, key, now),
+        )
+        return cursor.rowcount == 1
+
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
         with self._db:  # an expired record goes with its tags before the insert
