@@ -29,7 +29,7 @@ class ClockUpdate(BaseModel):
 
 
 class ClockView(BaseModel):
-    now: Annotated[AwareDatetime, Field(examples=["2026-11-21T12:00:00.000Z"])]
+    now: Annotated[AwareDatetime, Field(examples=["2026-11-21T12:00:00.123456Z"])]
     frozen: bool
 
 

@@ -40,9 +40,6 @@ class ErrorDetail(BaseModel):
     code: Code
     title: str
     detail: str
-    field: Annotated[
-        str | None, Field(description="The request field at fault, for validation errors.")
-    ] = None
 
 
 class ErrorResponse(BaseModel):

@@ -100,10 +100,12 @@ def create_app(settings: Settings) -> WithRuntime:
         admin_token=settings.admin_token,
     )
 
+    seed = fixtures.read(settings.seed) if settings.seed else None
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        if settings.seed:
-            await fixtures.load(runtime, yaml.safe_load(Path(settings.seed).read_text()))
+        if seed is not None:
+            await fixtures.load(runtime, seed)
         yield
         await store.close()
 

@@ -19,10 +19,16 @@ def _env(flag: str, default: object = None) -> object:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sessim", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the emulated APIs over HTTP")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the emulated APIs over HTTP",
+        description="Serve the emulated APIs. Each --flag-name is also read from "
+        "SESSIM_FLAG_NAME; SESSIM_ADMIN_TOKEN, when set, guards the admin API.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     defaults = Settings()
-    serve.add_argument("--host", default=_env("host", defaults.host))
-    serve.add_argument("--port", type=int, default=_env("port", defaults.port))
+    serve.add_argument("--host", default=_env("host", defaults.host), help="interface")
+    serve.add_argument("--port", type=int, default=_env("port", defaults.port), help="port")
     serve.add_argument("--store", default=_env("store", defaults.store), help="store URL")
     serve.add_argument("--seed", default=_env("seed"), help="fixture file (YAML or JSON)")
     serve.add_argument(
@@ -34,18 +40,23 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--root", default=_env("root"), help="also serve this vendor API at /")
     serve.add_argument(
-        "--argon2-time-cost", type=int, default=_env("argon2_time_cost", defaults.argon2_time_cost)
+        "--argon2-time-cost",
+        type=int,
+        default=_env("argon2_time_cost", defaults.argon2_time_cost),
+        help="argon2id passes per password hash",
     )
     serve.add_argument(
         "--argon2-memory-kib",
         type=int,
         default=_env("argon2_memory_kib", defaults.argon2_memory_kib),
+        help="argon2id memory per password hash, in KiB",
     )
     return top
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    apis = args.apis or [a for a in str(_env("api", ",".join(VENDOR_APIS))).split(",") if a]
+    listed = [name for name in str(_env("api", "")).split(",") if name]
+    apis = args.apis or listed or VENDOR_APIS
     return Settings(
         host=args.host,
         port=args.port,

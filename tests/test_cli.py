@@ -129,3 +129,33 @@ def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=10)
     assert (tmp_path / "demo.db").exists()
+
+
+def test_an_empty_api_list_serves_every_vendor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SESSIM_API", "")
+    assert settings_for([]).apis == ("vestiaire",)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read the fixture"),
+        ("vestiaire: [unclosed", "cannot read the fixture"),
+        ("vestiaire:\n  users:\n    - email: a@b.c\n", "is invalid: vestiaire.users.0.password"),
+    ],
+)
+def test_a_bad_seed_file_stops_start_up_with_a_message(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    seed = tmp_path / "seed.yaml"
+    if content is not None:
+        seed.write_text(content)
+    result = subprocess.run(
+        [sys.executable, "-c", "from impl.cli import main; main()", "serve", "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
