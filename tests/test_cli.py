@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from starlette.testclient import TestClient
 
 from impl.app import create_app
 from impl.cli import parser, settings_from
-from tests.conftest import make_settings
+from tests.conftest import free_port, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,12 +96,6 @@ def test_root_serves_a_vendor_at_slash_too() -> None:
         assert unknown.json()["errors"][0]["code"] == "not_found"  # Vestiaire owns /
         assert client.get("/_admin/health").json() == {"status": "ok"}
         assert client.get("/sessions").headers["allow"] == "POST"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:

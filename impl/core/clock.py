@@ -66,7 +66,9 @@ class Clock:
     async def set(self, now: datetime | None = None, frozen: bool | None = None) -> None:
         """Jump to `now` (keeping the frozen flag), and/or freeze or unfreeze time."""
         state = await self._store.clock_state()
-        target = _checked(now.timestamp() if now is not None else state.instant())
+        target = now.timestamp() if now is not None else state.instant()
+        if not _in_range(target):
+            raise InvalidInput("The clock must stay between 1970-01-01 and 3000-01-01 (UTC).")
         keep_frozen = state.frozen_at is not None if frozen is None else frozen
         if keep_frozen:
             new = ClockState(offset=0.0, frozen_at=target)
@@ -76,7 +78,7 @@ class Clock:
 
     async def advance(self, seconds: float) -> None:
         state = await self._store.clock_state()
-        if not 0 <= state.instant() + seconds <= LATEST:
+        if not _in_range(state.instant() + seconds):
             raise Conflict("Advancing that far would take the clock past 3000-01-01 (UTC).")
         if state.frozen_at is not None:
             new = ClockState(offset=0.0, frozen_at=state.frozen_at + seconds)
@@ -85,7 +87,5 @@ class Clock:
         await self._store.set_clock_state(new)
 
 
-def _checked(epoch: float) -> float:
-    if not 0 <= epoch <= LATEST:
-        raise InvalidInput("The clock must stay between 1970-01-01 and 3000-01-01 (UTC).")
-    return epoch
+def _in_range(epoch: float) -> bool:
+    return 0 <= epoch <= LATEST
