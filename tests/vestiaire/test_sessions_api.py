@@ -252,3 +252,9 @@ def test_sessions_survive_a_restart(tmp_path: Path) -> None:
     with TestClient(create_app(settings)) as second:
         response = log_out(second, session_id)
         assert response.status_code == 204
+
+
+def test_an_id_with_a_line_break_is_404_in_vestiaire_format(seeded: TestClient) -> None:
+    response = seeded.delete("/vestiaire/sessions/%0A", headers={"__session": "x"})
+    assert response.status_code == 404
+    assert errors(response)[0]["code"] == "not_found"
