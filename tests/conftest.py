@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from starlette.testclient import TestClient
@@ -15,6 +19,7 @@ from starlette.testclient import TestClient
 from impl.app import create_app
 from impl.settings import Settings
 
+ROOT = Path(__file__).resolve().parent.parent
 # argon2id at its cheapest: tests measure behaviour, not hashing cost.
 CHEAP = {"argon2_time_cost": 1, "argon2_memory_kib": 8}
 DEMO_USER = {"email": "ana@example.com", "password": "correct horse", "id": "28731456"}
@@ -42,6 +47,29 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def sessim_process(*args: str) -> Iterator[str]:
+    """`sessim serve` in a process of its own on a free port; yields its base URL."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
+        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(400):
+            try:
+                httpx.get(f"{base}/_admin/health")
+                break
+            except httpx.TransportError:
+                time.sleep(0.025)  # waiting for the process to listen
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,9 +12,7 @@ from starlette.testclient import TestClient
 
 from impl.app import create_app
 from impl.cli import parser, settings_from
-from tests.conftest import free_port, make_settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, make_settings, sessim_process
 
 
 def settings_for(argv: list[str]):
@@ -99,28 +96,12 @@ def test_root_serves_a_vendor_at_slash_too() -> None:
 
 
 def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
-        "--store", f"sqlite:///{tmp_path}/demo.db", "--seed", "impl/fixtures/demo.yaml",
-        "--argon2-time-cost", "1", "--argon2-memory-kib", "8",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/_admin/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)  # waiting for the process to listen
+    store = f"sqlite:///{tmp_path}/demo.db"
+    with sessim_process("--store", store, "--seed", "impl/fixtures/demo.yaml") as base:
         login = {"email": "demo@sessim.dev", "password": "sessim-demo"}
         response = httpx.post(f"{base}/vestiaire/sessions", json=login)
         assert response.status_code == 201
         assert response.json()["data"]["userId"] == "28731456"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert (tmp_path / "demo.db").exists()
 
 

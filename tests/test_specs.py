@@ -13,7 +13,8 @@ import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 SPECS = sorted((ROOT / "openapi").glob("*.yaml"))
 CODEGEN = [str(Path(sys.executable).parent / "datamodel-codegen")]
 
