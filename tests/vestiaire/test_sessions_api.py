@@ -258,3 +258,14 @@ def test_an_id_with_a_line_break_is_404_in_vestiaire_format(seeded: TestClient) 
     response = seeded.delete("/vestiaire/sessions/%0A", headers={"__session": "x"})
     assert response.status_code == 404
     assert errors(response)[0]["code"] == "not_found"
+
+
+def test_a_trailing_slash_redirects_to_the_operation(seeded: TestClient) -> None:
+    response = seeded.post("/vestiaire/sessions/?x-siteid=1", json=LOGIN, follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "http://testserver/vestiaire/sessions?x-siteid=1"
+    followed = seeded.post("/vestiaire/sessions/?x-siteid=1", json=LOGIN)  # as clients do
+    assert followed.status_code == 201
+    session_id = followed.json()["data"]["id"]
+    ended = seeded.delete(f"/vestiaire/sessions/{session_id}/", headers={"__session": session_id})
+    assert ended.status_code == 204
