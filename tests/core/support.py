@@ -26,6 +26,11 @@ def freeze(store: Store) -> None:
     run(Clock(store).set(now=START, frozen=True))
 
 
+def advance(store: Store, seconds: float) -> None:
+    """Move the store's shared clock forward."""
+    run(Clock(store).advance(seconds))
+
+
 def race(stores: Sequence[Store], action: Callable[[Store], Coroutine[Any, Any, T]]) -> list[T]:
     """Run action once per store, each in its own thread, all released at the same moment."""
     barrier = threading.Barrier(len(stores), timeout=30)

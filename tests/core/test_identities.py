@@ -7,11 +7,10 @@ import asyncio
 import pytest
 from argon2 import PasswordHasher
 
-from impl.core.clock import Clock
 from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
 from impl.core.identities import Identities, LockoutPolicy, Passwords
 from impl.core.store import Store
-from tests.core.support import T0, freeze, run
+from tests.core.support import T0, advance, freeze, run
 
 PASSWORDS = Passwords(time_cost=1, memory_kib=8)
 POLICY = LockoutPolicy(max_attempts=3, lockout_seconds=300, window_seconds=600)
@@ -100,10 +99,10 @@ def test_lockout_refuses_even_the_right_password_until_it_ends(store: Store) -> 
     with pytest.raises(AccountLocked) as locked:
         run(identities.authenticate("ana@example.com", "secret"))
     assert locked.value.until == T0 + 300
-    run(Clock(store).advance(299))
+    advance(store, 299)
     with pytest.raises(AccountLocked):
         run(identities.authenticate("ana@example.com", "secret"))
-    run(Clock(store).advance(1))
+    advance(store, 1)
     assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
 
 
@@ -111,7 +110,7 @@ def test_after_a_lock_the_count_starts_again(store: Store) -> None:
     identities = make(store)
     run(identities.upsert("u1", "ana@example.com", "secret"))
     fail(identities, times=3)
-    run(Clock(store).advance(300))
+    advance(store, 300)
     fail(identities, times=2)
     assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
 
@@ -129,7 +128,7 @@ def test_failures_outside_the_window_are_forgotten(store: Store) -> None:
     identities = make(store)
     run(identities.upsert("u1", "ana@example.com", "secret"))
     fail(identities, times=2)
-    run(Clock(store).advance(600))
+    advance(store, 600)
     fail(identities, times=2)
     assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
 

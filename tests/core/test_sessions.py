@@ -8,7 +8,7 @@ from datetime import timedelta
 from impl.core.clock import Clock
 from impl.core.sessions import Session, SessionPolicy, Sessions
 from impl.core.store import Store
-from tests.core.support import START, T0, freeze, race, run
+from tests.core.support import START, T0, advance, freeze, race, run
 
 POLICY = SessionPolicy(idle_seconds=600, max_lifetime_seconds=1800)
 
@@ -16,10 +16,6 @@ POLICY = SessionPolicy(idle_seconds=600, max_lifetime_seconds=1800)
 def make(store: Store, policy: SessionPolicy = POLICY) -> Sessions:
     freeze(store)
     return Sessions(store, "test", policy)
-
-
-def advance(store: Store, seconds: float) -> None:
-    run(Clock(store).advance(seconds))
 
 
 def test_create_expires_after_the_idle_lifetime(store: Store) -> None:

@@ -7,15 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from impl.core.clock import Clock, ClockState
+from impl.core.clock import ClockState
 from impl.core.store import Counter, Store, open_store
 from impl.core.store.memory import MemoryStore
 from impl.core.store.sqlite import SqliteStore
-from tests.core.support import T0, freeze, race, run
-
-
-def advance(store: Store, seconds: float) -> None:
-    run(Clock(store).advance(seconds))
+from tests.core.support import T0, advance, freeze, race, run
 
 
 def test_get_put_and_replace(store: Store) -> None:
