@@ -10,6 +10,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from impl.admin import errors as admin_errors
 from impl.admin import fixtures
+from impl.core.asgi import with_headers
 from impl.core.clock import Clock
 from impl.core.identities import Passwords
 from impl.core.problems import Problem, to_problem
 from impl.core.routes import RouteTable
 from impl.core.runtime import SCOPE_KEY, FixtureLoader, Runtime
 from impl.core.store import open_store
+from impl.okta import errors as okta_errors
+from impl.okta.edge import OktaEdge
+from impl.okta.fixtures import load_fixture as load_okta
 from impl.settings import Settings
 from impl.vestiaire import errors as vestiaire_errors
 from impl.vestiaire.fixtures import load_fixture as load_vestiaire
@@ -36,6 +41,9 @@ from impl.vestiaire.fixtures import load_fixture as load_vestiaire
 SPECS = Path(__file__).resolve().parent.parent / "openapi"
 
 Renderer = Callable[[Problem], ConnexionResponse]
+# Wraps the app for the requests under one mount (base path): what a vendor does before
+# and after connexion, such as rate limits and headers on every response, errors included.
+Edge = Callable[[ASGIApp, str], ASGIApp]
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class Api:
     handlers: str
     render: Renderer
     loader: FixtureLoader | None = None
+    edge: Edge | None = None
 
 
 ADMIN = Api("admin.yaml", "/_admin", "impl.admin.handlers", admin_errors.render)
@@ -55,6 +64,9 @@ VENDORS = {
         "impl.vestiaire.handlers",
         vestiaire_errors.render,
         load_vestiaire,
+    ),
+    "okta": Api(
+        "okta.yaml", "/okta", "impl.okta.handlers", okta_errors.render, load_okta, OktaEdge
     ),
 }
 
@@ -71,16 +83,24 @@ class SnakeCaseResolver(Resolver):
         return f"{self._module}.{snake}"
 
 
-class WithRuntime:
-    """Outermost ASGI layer: hands every request the Runtime through its scope."""
+class Front:
+    """Outermost ASGI layer: hands every request the Runtime through its scope, dates every
+    response by Sessim's clock (so that clients reckoning from Date agree with emulated
+    expiry times), and passes the request to the edge of the API that owns its path."""
 
-    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime, owners: list[tuple[str, ASGIApp]]) -> None:
         self.app = app
         self.runtime = runtime
+        self.owners = owners
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[SCOPE_KEY] = self.runtime
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        date = formatdate(await self.runtime.clock.epoch(), usegmt=True)
+        owner = next((app for base, app in self.owners if _owns(base, scope["path"])), self.app)
+        await owner(scope, receive, with_headers(send, {"Date": date}))
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
@@ -90,7 +110,7 @@ def load_spec(api: Api, settings: Settings) -> dict:
     return spec
 
 
-def create_app(settings: Settings) -> WithRuntime:
+def create_app(settings: Settings) -> Front:
     store = open_store(settings.store)
     runtime = Runtime(
         store=store,
@@ -136,7 +156,8 @@ def create_app(settings: Settings) -> WithRuntime:
     # connexion and starlette register handlers of their own for these two; ours must win.
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
-    return WithRuntime(app, runtime)
+    edges = [(base, api.edge(app, base) if api.edge else app) for base, api in owners]
+    return Front(app, runtime, edges)
 
 
 def _owns(base_path: str, path: str) -> bool:

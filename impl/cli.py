@@ -77,4 +77,5 @@ def main(argv: list[str] | None = None) -> None:
         app = create_app(settings)
     except ValueError as error:
         sys.exit(f"sessim: {error}")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # Sessim dates responses by its own clock; uvicorn's Date would be a second, real one.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", date_header=False)

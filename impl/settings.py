@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-VENDOR_APIS = ("vestiaire",)
+VENDOR_APIS = ("vestiaire", "okta")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from impl.app import create_app
 from impl.cli import parser, settings_from
+from impl.settings import VENDOR_APIS
 from tests.conftest import ROOT, make_settings, sessim_process
 
 
@@ -23,7 +24,7 @@ def test_defaults() -> None:
     settings = settings_for([])
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
     assert settings.store == "sqlite:///var/sessim.db"
-    assert settings.apis == ("vestiaire",)
+    assert settings.apis == ("vestiaire", "okta")
     assert settings.seed is settings.root is settings.admin_token is None
 
 
@@ -59,7 +60,7 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--root", "okta"], "must be one of the served APIs"),
+        (["--api", "vestiaire", "--root", "okta"], "must be one of the served APIs"),
         (["--store", "postgres://x"], "unsupported store URL"),
     ],
 )
@@ -107,7 +108,7 @@ def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
 
 def test_an_empty_api_list_serves_every_vendor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SESSIM_API", "")
-    assert settings_for([]).apis == ("vestiaire",)
+    assert settings_for([]).apis == VENDOR_APIS
 
 
 @pytest.mark.parametrize(

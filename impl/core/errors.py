@@ -43,5 +43,13 @@ class Conflict(SessimError):
     """The request is valid but the current state does not allow it."""
 
 
+class RateLimited(SessimError):
+    """Past a rate limit; the window ends at `until` (epoch seconds)."""
+
+    def __init__(self, until: float, detail: str = "") -> None:
+        super().__init__(detail)
+        self.until = until
+
+
 class NotFound(SessimError):
     """No live resource with this id (never existed, ended or expired)."""

@@ -6,6 +6,7 @@ Each vendor keeps its users in its own namespace; lookups by login are case-inse
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
@@ -25,6 +26,7 @@ class User:
     password_hash: str
     status: str = ACTIVE
     profile: dict = field(default_factory=dict)
+    password_set_at: float | None = None  # epoch seconds
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,11 @@ class Identities:
         found = await self._store.tagged(self._login_tag(login))
         return User(**next(iter(found.values()))) if found else None
 
+    async def id_for(self, login: str, new_id: Callable[[], str]) -> str:
+        """The id of the user holding this login, or a new one for a user still to create."""
+        existing = await self.by_login(login)
+        return existing.id if existing else new_id()
+
     async def upsert(
         self,
         user_id: str,
@@ -93,7 +100,8 @@ class Identities:
         previous = await self.by_login(login)
         if previous and previous.id != user_id:
             await self._store.delete(self._user_key(previous.id))
-        user = User(user_id, login, self._passwords.hash(password), status, profile or {})
+        password_hash = self._passwords.hash(password)
+        user = User(user_id, login, password_hash, status, profile or {}, await self._store.now())
         await self._store.put(self._user_key(user_id), asdict(user), tags=[self._login_tag(login)])
         return user
 

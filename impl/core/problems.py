@@ -28,6 +28,7 @@ class Kind(StrEnum):
     CONFLICT = "conflict"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
 
 
@@ -38,7 +39,7 @@ class Problem:
     # The HTTP status when the failure fixes one (connexion's own); else the vendor picks.
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    # For lockouts: when the lock ends, in epoch seconds.
+    # For lockouts and rate limits: when the lock or window ends, in epoch seconds.
     until: float | None = None
 
 
@@ -49,6 +50,7 @@ KIND_BY_STATUS = {
     404: Kind.NOT_FOUND,
     405: Kind.METHOD_NOT_ALLOWED,
     415: Kind.UNSUPPORTED_MEDIA_TYPE,
+    429: Kind.RATE_LIMITED,
 }
 
 KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
@@ -60,6 +62,7 @@ KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
     errors.Forbidden: Kind.FORBIDDEN,
     errors.NotFound: Kind.NOT_FOUND,
     errors.Conflict: Kind.CONFLICT,
+    errors.RateLimited: Kind.RATE_LIMITED,
 }
 
 

@@ -1,4 +1,5 @@
-"""Opaque ids and secrets from `secrets`, and JWTs signed and strictly checked with pyjwt.
+"""Opaque ids and secrets from `secrets`, single-use tokens, and JWTs signed and strictly
+checked with pyjwt.
 
 The signing key is made on first use and kept in the store, so a restart (or another
 worker) accepts the tokens issued before it.
@@ -23,6 +24,30 @@ JWT_KEY = "sessim:jwt:hs256"
 def opaque_id(length: int, prefix: str = "", alphabet: str = URL_SAFE) -> str:
     """prefix followed by `length` random characters of alphabet."""
     return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+class SingleUseTokens:
+    """Opaque tokens redeemable once until they expire; of concurrent redeemers, one wins."""
+
+    def __init__(self, store: Store, namespace: str, length: int, prefix: str = "") -> None:
+        self._store = store
+        self._ns = namespace
+        self._length = length
+        self._prefix = prefix
+
+    def _key(self, token: str) -> str:
+        return f"{self._ns}:single-use:{token}"
+
+    async def issue(self, data: dict, lifetime: float) -> tuple[str, float]:
+        """A new token carrying data, and when it expires (epoch seconds)."""
+        token = opaque_id(self._length, self._prefix)
+        expires_at = await self._store.now() + lifetime
+        await self._store.put(self._key(token), data, ttl=lifetime)
+        return token, expires_at
+
+    async def redeem(self, token: str) -> dict | None:
+        """The token's data, once; None when unknown, expired or already redeemed."""
+        return await self._store.consume(self._key(token))
 
 
 class Jwt:

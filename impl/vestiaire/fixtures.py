@@ -14,8 +14,7 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
         await save_settings(runtime, section["settings"])
     state = await vestiaire(runtime)
     for user in section.get("users", []):
-        existing = await state.identities.by_login(user["email"])
-        user_id = user.get("id") or (existing.id if existing else _new_user_id())
+        user_id = user.get("id") or await state.identities.id_for(user["email"], _new_user_id)
         await state.identities.upsert(user_id, user["email"], user["password"])
     return {"users": len(section.get("users", [])), "settings": int("settings" in section)}
 

@@ -1,0 +1,1 @@
+"""Okta: the Sessions API and the primary authentication call that feeds it."""

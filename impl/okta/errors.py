@@ -1,0 +1,67 @@
+"""Core's neutral problems as Okta Error bodies: errorCode, errorSummary, errorLink, errorId,
+errorCauses, with the codes and summaries real Okta returns."""
+
+from __future__ import annotations
+
+from connexion.lifecycle import ConnexionResponse
+
+from generated.okta import Error, ErrorCause
+from impl.core.bodies import dump, json_response
+from impl.core.problems import Kind, Problem
+from impl.core.tokens import ALPHANUMERIC, opaque_id
+
+AUTHENTICATION_FAILED = (401, "E0000004", "Authentication failed")
+NOT_WELL_FORMED = (400, "E0000003", "The request body was not well-formed.")
+
+# kind -> status, errorCode, errorSummary ({detail} is the problem's detail).
+ERRORS: dict[Kind, tuple[int, str, str]] = {
+    Kind.INVALID_INPUT: NOT_WELL_FORMED,
+    Kind.UNAUTHENTICATED: (401, "E0000011", "Invalid token provided"),
+    Kind.AUTHENTICATION_FAILED: AUTHENTICATION_FAILED,
+    # Okta's default policy hides lockouts and inactive users behind a plain failure.
+    Kind.ACCOUNT_LOCKED: AUTHENTICATION_FAILED,
+    Kind.ACCOUNT_INACTIVE: AUTHENTICATION_FAILED,
+    Kind.FORBIDDEN: (403, "E0000006", "You do not have permission to perform the requested action"),
+    Kind.NOT_FOUND: (404, "E0000007", "Not found: Resource not found: {detail}"),
+    Kind.CONFLICT: (400, "E0000001", "Api validation failed: {detail}"),
+    Kind.METHOD_NOT_ALLOWED: (
+        405,
+        "E0000022",
+        "The endpoint does not support the provided HTTP method",
+    ),
+    Kind.UNSUPPORTED_MEDIA_TYPE: (415, "E0000003", "The request body was not well-formed."),
+    Kind.RATE_LIMITED: (429, "E0000047", "API call exceeded rate limit due to too many requests."),
+    Kind.SERVER_ERROR: (500, "E0000009", "Internal Server Error"),
+}
+
+# connexion's message for a query or path parameter of the wrong type names the parameter.
+PARAMETER_ERROR = (400, "E0000001", "Api validation failed: {detail}")
+
+
+def render(problem: Problem) -> ConnexionResponse:
+    status, code, summary = _entry(problem)
+    body = Error(
+        errorCode=code,
+        errorSummary=summary.format(detail=_subject(problem)),
+        errorLink=code,
+        errorId=opaque_id(22, "oae", alphabet=ALPHANUMERIC),
+        errorCauses=_causes(problem, code),
+    )
+    return json_response(dump(body), status, problem.headers)
+
+
+def _entry(problem: Problem) -> tuple[int, str, str]:
+    if problem.kind is Kind.INVALID_INPUT and " parameter " in problem.detail:
+        return PARAMETER_ERROR
+    return ERRORS[problem.kind]
+
+
+def _subject(problem: Problem) -> str:
+    if problem.kind is Kind.NOT_FOUND and problem.status is not None:
+        return "the requested path (Route)"  # the router's 404, not a missing resource
+    return problem.detail
+
+
+def _causes(problem: Problem, code: str) -> list[ErrorCause]:
+    """Okta lists causes only for validation failures (E0000001); elsewhere the array is empty."""
+    return [ErrorCause(errorSummary=problem.detail)] if code == "E0000001" else []

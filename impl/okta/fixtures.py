@@ -1,0 +1,44 @@
+"""The `okta` section of a Sessim fixture: org id, settings, credentials and users."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from impl.core.identities import ACTIVE
+from impl.core.runtime import Runtime
+from impl.okta.state import (
+    add_access_token,
+    add_api_token,
+    new_id,
+    okta,
+    save_settings,
+    set_org_id,
+)
+
+DEFAULT_PROFILE = {"locale": "en_US", "timeZone": "America/Los_Angeles"}
+
+
+async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
+    """Load a section already validated against openapi/admin.yaml's OktaFixture."""
+    if "org_id" in section:
+        await set_org_id(runtime, section["org_id"])
+    if "settings" in section:
+        await save_settings(runtime, section["settings"])
+    for token in section.get("api_tokens", []):
+        await add_api_token(runtime, token)
+    for grant in section.get("oauth_tokens", []):
+        await add_access_token(runtime, grant["token"], grant["scopes"])
+    identities = (await okta(runtime)).identities
+    for user in section.get("users", []):
+        user_id = user.get("id") or await identities.id_for(user["login"], partial(new_id, "00u"))
+        profile = {**DEFAULT_PROFILE, **_profile(user)}
+        await identities.upsert(
+            user_id, user["login"], user["password"], user.get("status", ACTIVE), profile
+        )
+    counts = {name: len(section.get(name, [])) for name in ("users", "api_tokens", "oauth_tokens")}
+    return {**counts, "settings": int("settings" in section), "org_id": int("org_id" in section)}
+
+
+def _profile(user: dict) -> dict:
+    names = ("firstName", "lastName", "locale", "timeZone")
+    return {name: user[name] for name in names if name in user}

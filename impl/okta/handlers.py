@@ -1,0 +1,124 @@
+"""primaryAuthentication and the Sessions API: parse, call core, shape."""
+
+from __future__ import annotations
+
+from connexion import request
+from connexion.lifecycle import ConnexionResponse
+
+from generated.okta import AuthnRequest, CreateSessionRequest
+from impl.core.bodies import parse
+from impl.core.errors import AccountLocked, AuthenticationFailed, NotFound
+from impl.core.identities import ACTIVE
+from impl.core.runtime import runtime_of
+from impl.core.sessions import Session
+from impl.core.tokens import opaque_id
+from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, okta, org_id
+from impl.okta.views import locked_out_body, org_url, session_body, success_body
+
+SID_COOKIE = "sid={}; Path=/; Secure; HttpOnly"
+SID_CLEARED = 'sid=""; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; HttpOnly'
+CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
+
+
+async def primary_authentication(body: dict) -> tuple[dict, int]:
+    credentials = parse(AuthnRequest, body)
+    runtime = runtime_of(request)
+    state = await okta(runtime)
+    try:
+        user = await state.identities.authenticate(
+            credentials.username, credentials.password.get_secret_value()
+        )
+    except AccountLocked:
+        if not state.settings.show_lockout_failures:
+            raise
+        return locked_out_body(org_url(request)), 200
+    grant = {"user_id": user.id, "verified_at": await runtime.clock.epoch()}
+    token, expires_at = await state.session_tokens.issue(grant, SESSION_TOKEN_SECONDS)
+    return success_body(org_url(request), user, token, expires_at), 200
+
+
+async def create_session(body: dict) -> tuple[dict, int, dict[str, str]]:
+    session_token = parse(CreateSessionRequest, body).sessionToken
+    state = await _okta()
+    grant = await state.session_tokens.redeem(session_token)
+    if grant is None:
+        raise AuthenticationFailed("the sessionToken is unknown, expired or already used")
+    user = await state.identities.by_id(grant["user_id"])
+    if user is None or user.status != ACTIVE:
+        raise AuthenticationFailed("the user may no longer sign in")
+    data = {
+        "login": user.login,
+        "name": f"{user.profile.get('firstName', '')} {user.profile.get('lastName', '')}".strip(),
+        "alias": _session_id(),
+        "password_verified_at": grant["verified_at"],
+    }
+    session = await state.sessions.create(_session_id(), user.id, data)
+    return await _shape(session, current=True), 200, {"Set-Cookie": SID_COOKIE.format(session.id)}
+
+
+async def get_session(sessionId: str) -> tuple[dict, int]:
+    session = await (await _okta()).sessions.get(sessionId)
+    return await _shape(_found(session, _by_id(sessionId)), current=False), 200
+
+
+async def refresh_session(sessionId: str) -> tuple[dict, int]:
+    session = await (await _okta()).sessions.refresh(sessionId)
+    return await _shape(_found(session, _by_id(sessionId)), current=False), 200
+
+
+async def revoke_session(sessionId: str) -> ConnexionResponse:
+    _found(await (await _okta()).sessions.end(sessionId), _by_id(sessionId))
+    return ConnexionResponse(status_code=204)
+
+
+async def get_current_session() -> tuple[dict, int]:
+    sid = request.cookies.get("sid")
+    session = await (await _okta()).sessions.get(sid) if sid else None
+    return await _shape(_found(session, CURRENT), current=True), 200
+
+
+async def refresh_current_session() -> tuple[dict, int]:
+    sid = request.cookies.get("sid")
+    session = await (await _okta()).sessions.refresh(sid) if sid else None
+    return await _shape(_found(session, CURRENT), current=True), 200
+
+
+async def close_current_session() -> ConnexionResponse:
+    sid = request.cookies.get("sid")
+    _found(await (await _okta()).sessions.end(sid) if sid else None, CURRENT)
+    return ConnexionResponse(status_code=204, headers={"Set-Cookie": SID_CLEARED})
+
+
+async def revoke_user_sessions(
+    userId: str, oauthTokens: bool = False, forgetDevices: bool = True
+) -> ConnexionResponse:
+    """Sessim keeps no OAuth tokens or devices, so the two flags have nothing to act on."""
+    state = await _okta()
+    if await state.identities.by_id(userId) is None:
+        raise NotFound(f"{userId} (User)")
+    await state.sessions.end_all(userId)
+    return ConnexionResponse(status_code=204)
+
+
+async def _okta() -> Okta:
+    return await okta(runtime_of(request))
+
+
+def _session_id() -> str:
+    return opaque_id(22, "102")
+
+
+def _found(session: Session | None, name: str) -> Session:
+    """The session, or Okta's 404 naming what was looked for."""
+    if session is None:
+        raise NotFound(name)
+    return session
+
+
+def _by_id(session_id: str) -> str:
+    return f"{session_id} (AppSession)"
+
+
+async def _shape(session: Session, *, current: bool) -> dict:
+    org = await org_id(runtime_of(request))
+    return session_body(org_url(request), org, session, current=current)
