@@ -77,7 +77,10 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     """A real uvicorn on a free port with a SQLite store; yields its base URL."""
     app = create_app(make_settings(store=f"sqlite:///{tmp_path}/live.db"))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", date_header=False
+    )  # as `sessim serve` runs it: Date comes from Sessim's clock
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
