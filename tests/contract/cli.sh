@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 BIN=.venv/bin
 PORT=${CONTRACT_PORT:-18765}
 TOKEN=contract-admin-token
-FIXTURE=impl/fixtures/demo.yaml  # the specs' examples log in with its accounts
+FIXTURE=var/contract-fixture.yaml  # the demo accounts, which the specs' examples use
 MAX_EXAMPLES=${CONTRACT_MAX_EXAMPLES:-60}
 
 run_api() {
@@ -27,5 +27,7 @@ stop_server() {
 trap stop_server EXIT
 
 mkdir -p var
+PYTHONPATH=. $BIN/python -m tests.contract.fixture "$FIXTURE"
 run_api vestiaire
+run_api okta -H "Authorization: SSWS $($BIN/python -c 'import yaml; print(yaml.safe_load(open("'"$FIXTURE"'"))["okta"]["api_tokens"][0])')"
 run_api _admin -H "Authorization: Bearer $TOKEN"

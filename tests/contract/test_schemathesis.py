@@ -6,7 +6,6 @@ The CLI run against a real uvicorn (tests/contract/cli.sh) is the other half.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import schemathesis
 import yaml
@@ -14,23 +13,31 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from impl.app import create_app
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 from tests.contract import hooks  # noqa: F401 - registers deleteSession's auth
+from tests.contract.fixture import contract_fixture
 
-DEMO = Path(__file__).resolve().parents[2] / "impl" / "fixtures" / "demo.yaml"
-DEMO_LOGIN = {
-    k: yaml.safe_load(DEMO.read_text())["vestiaire"]["users"][0][k] for k in ("email", "password")
+FIXTURE = contract_fixture()
+SEED = ROOT / "var" / "contract-fixture.yaml"
+SEED.parent.mkdir(exist_ok=True)
+SEED.write_text(yaml.safe_dump(FIXTURE))
+DEMO_LOGIN = {k: FIXTURE["vestiaire"]["users"][0][k] for k in ("email", "password")}
+OKTA_LOGIN = {
+    "username": FIXTURE["okta"]["users"][0]["login"],
+    "password": FIXTURE["okta"]["users"][0]["password"],
 }
+OKTA_AUTH = {"Authorization": f"SSWS {FIXTURE['okta']['api_tokens'][0]}"}
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def app_for(api: str, **overrides: object):  # one app per spec: admin resets stay apart
-    app = create_app(make_settings(seed=str(DEMO), **overrides))
+    app = create_app(make_settings(seed=str(SEED), **overrides))
     return schemathesis.openapi.from_asgi(f"/{api}/openapi.json", app)
 
 
 vestiaire = app_for("vestiaire")
 admin = app_for("_admin", admin_token="contract")
+okta = app_for("okta")
 
 
 @vestiaire.parametrize()
@@ -45,23 +52,55 @@ def test_admin(case: schemathesis.Case) -> None:
     case.call_and_validate(headers={"Authorization": "Bearer contract"})
 
 
-def run_stateful(record: Callable[[str, int], None]) -> None:
-    class Machine(vestiaire.as_state_machine()):
+@okta.parametrize()
+@FUZZ
+def test_okta(case: schemathesis.Case) -> None:
+    case.call_and_validate(headers=OKTA_AUTH)
+
+
+def run_stateful(
+    schema: schemathesis.BaseSchema,
+    login: tuple[str, dict],
+    record: Callable[[str, int], None],
+    headers: dict[str, str] | None = None,
+    examples: int = 25,
+) -> None:
+    """Schemathesis' state machine, with the operation `login` names logging in for real so
+    that links lead somewhere."""
+
+    class Machine(schema.as_state_machine()):
         def before_call(self, case: schemathesis.Case) -> None:
-            if case.operation.definition.raw.get("operationId") == "createSession":
-                case.body = dict(DEMO_LOGIN)  # log in for real, so that links lead somewhere
+            if case.operation.definition.raw.get("operationId") == login[0]:
+                case.body = dict(login[1])
+
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict:
+            return {"headers": headers or {}}
 
         def after_call(self, response, case: schemathesis.Case) -> None:
             super().after_call(response, case)
             record(case.operation.label, response.status_code)
 
     run_state_machine_as_test(
-        Machine, settings=settings(max_examples=25, stateful_step_count=4, deadline=None)
+        Machine, settings=settings(max_examples=examples, stateful_step_count=5, deadline=None)
     )
 
 
 def test_stateful_create_then_delete() -> None:
     seen: list[tuple[str, int]] = []
-    run_stateful(lambda label, status: seen.append((label, status)))
+    run_stateful(vestiaire, ("createSession", DEMO_LOGIN), lambda *call: seen.append(call))
     assert ("POST /sessions", 201) in seen
     assert ("DELETE /sessions/{sessionId}", 204) in seen  # the link carried a live session
+
+
+def test_stateful_okta_authn_create_read_refresh_revoke() -> None:
+    seen: list[tuple[str, int]] = []
+    login = ("primaryAuthentication", OKTA_LOGIN)
+    run_stateful(okta, login, lambda *call: seen.append(call), OKTA_AUTH, examples=80)
+    assert ("POST /api/v1/authn", 200) in seen
+    assert ("POST /api/v1/sessions", 200) in seen  # the link carried a live sessionToken
+    for operation in ("GET", "POST", "DELETE"):
+        path = "/lifecycle/refresh" if operation == "POST" else ""
+        status = 204 if operation == "DELETE" else 200
+        assert (f"{operation} /api/v1/sessions/{{sessionId}}{path}", status) in seen, sorted(
+            set(seen)
+        )
