@@ -26,7 +26,7 @@ OKTA_LOGIN = {
     "username": FIXTURE["okta"]["users"][0]["login"],
     "password": FIXTURE["okta"]["users"][0]["password"],
 }
-OKTA_AUTH = {"Authorization": f"SSWS {FIXTURE['okta']['api_tokens'][0]}"}
+OKTA_AUTH = f"SSWS {FIXTURE['okta']['api_tokens'][0]}"
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -52,17 +52,27 @@ def test_admin(case: schemathesis.Case) -> None:
     case.call_and_validate(headers={"Authorization": "Bearer contract"})
 
 
+@okta.auth()
+class OktaApiToken:
+    """The demo API token, declared as auth so that schemathesis also probes without it."""
+
+    def get(self, _case: schemathesis.Case, _context: object) -> str:
+        return OKTA_AUTH
+
+    def set(self, case: schemathesis.Case, data: str, _context: object) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": data}
+
+
 @okta.parametrize()
 @FUZZ
 def test_okta(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=OKTA_AUTH)
+    case.call_and_validate()
 
 
 def run_stateful(
     schema: schemathesis.BaseSchema,
     login: tuple[str, dict],
     record: Callable[[str, int], None],
-    headers: dict[str, str] | None = None,
     examples: int = 25,
 ) -> None:
     """Schemathesis' state machine, with the operation `login` names logging in for real so
@@ -72,9 +82,6 @@ def run_stateful(
         def before_call(self, case: schemathesis.Case) -> None:
             if case.operation.definition.raw.get("operationId") == login[0]:
                 case.body = dict(login[1])
-
-        def get_call_kwargs(self, case: schemathesis.Case) -> dict:
-            return {"headers": headers or {}}
 
         def after_call(self, response, case: schemathesis.Case) -> None:
             super().after_call(response, case)
@@ -95,7 +102,7 @@ def test_stateful_create_then_delete() -> None:
 def test_stateful_okta_authn_create_read_refresh_revoke() -> None:
     seen: list[tuple[str, int]] = []
     login = ("primaryAuthentication", OKTA_LOGIN)
-    run_stateful(okta, login, lambda *call: seen.append(call), OKTA_AUTH, examples=80)
+    run_stateful(okta, login, lambda *call: seen.append(call), examples=80)
     assert ("POST /api/v1/authn", 200) in seen
     assert ("POST /api/v1/sessions", 200) in seen  # the link carried a live sessionToken
     for operation in ("GET", "POST", "DELETE"):

@@ -1,0 +1,280 @@
+"""Okta's official Python SDK (okta==3.0.0, unmodified) against Sessim on a real uvicorn.
+
+The SDK builds every URL as orgUrl + "/api/v1/...", so orgUrl may carry Sessim's /okta path.
+It speaks plain http only with OKTA_TESTING_TESTINGDISABLEHTTPSCHECK set. Its response cache
+is off by default; the tests pin that, since a cached GET would hide a refresh or a revoke.
+Each test attempt goes through a subclass of the SDK's own HTTPClient (the `httpClient`
+extension point) that notes the headers sent and the response, without changing either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+from okta.api_response import ApiResponse
+from okta.client import Client as OktaClient
+from okta.errors.okta_api_error import OktaAPIError
+from okta.http_client import HTTPClient
+from okta.models.create_session_request import CreateSessionRequest
+from okta.models.session import Session
+from okta.models.session_authentication_method import SessionAuthenticationMethod
+from okta.models.session_identity_provider import SessionIdentityProvider
+from okta.models.session_identity_provider_type import SessionIdentityProviderType
+from okta.models.session_status import SessionStatus
+
+ORG_ID = "00oSessimSdkTest0001"
+API_TOKEN = "00SessimSdkApiToken-0123456789abcdef"
+USER = {"login": "ana@example.com", "password": "correct horse", "firstName": "Ana", "lastName": "Lima"}
+TOO_MANY = "API call exceeded rate limit due to too many requests."
+
+# What the SDK's session calls return: (model, ApiResponse, None) on success, (None,
+# ApiResponse with status 204, None) for an empty body, (None, aiohttp response, error) on error.
+Result = tuple[Any, Any, Any]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP attempt as the SDK made it: the headers on the wire and what came back."""
+
+    sent: Mapping[str, str]
+    status: int
+    headers: Mapping[str, str]
+    body: str
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK rejects an http:// orgUrl unless this is set (a `testing` key in the dict is
+    merged under `client`, where it has no effect)."""
+    monkeypatch.setenv("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true")
+
+
+def seed(base: str, **settings: object) -> None:
+    okta: dict[str, object] = {"org_id": ORG_ID, "api_tokens": [API_TOKEN], "users": [USER]}
+    if settings:
+        okta["settings"] = settings
+    response = httpx.post(f"{base}/_admin/seed", json={"okta": okta})
+    assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def org(live_server: str) -> str:
+    seed(live_server)
+    return live_server
+
+
+def authn(base: str) -> tuple[str, str]:
+    """Primary authentication by plain HTTP, as the SDK has no call for it: (sessionToken, user id)."""
+    response = httpx.post(
+        f"{base}/okta/api/v1/authn",
+        json={"username": USER["login"], "password": USER["password"]},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "SUCCESS"
+    return body["sessionToken"], body["_embedded"]["user"]["id"]
+
+
+def okta_client(
+    base: str, token: str = API_TOKEN, **config: object
+) -> tuple[OktaClient, list[Exchange]]:
+    exchanges: list[Exchange] = []
+
+    class Recording(HTTPClient):
+        async def send_request(self, request: dict) -> tuple:
+            result = await super().send_request(request)
+            request_info, response, body, _ = result
+            if response is not None:
+                exchange = Exchange(request_info.headers, response.status, response.headers, body)
+                exchanges.append(exchange)
+            return result
+
+    user_config = {
+        "orgUrl": f"{base}/okta",
+        "token": token,
+        "cache": {"enabled": False},
+        "httpClient": Recording,
+        **config,
+    }
+    return OktaClient(user_config), exchanges
+
+
+def run(scenario: Coroutine[Any, Any, None]) -> None:
+    asyncio.run(scenario)
+
+
+def advance_clock(base: str, seconds: float) -> None:
+    response = httpx.post(f"{base}/_admin/clock/advance", json={"seconds": seconds})
+    assert response.status_code == 200, response.text
+
+
+def ok(result: Result, status: int = 200) -> Any:
+    """The model of a successful call, after checking the tuple around it."""
+    model, response, error = result
+    assert error is None, error
+    assert isinstance(response, ApiResponse)
+    assert response.status_code == status
+    return model
+
+
+def okta_error(result: Result, status: int, code: str, summary: str) -> OktaAPIError:
+    """The OktaAPIError of a failed call, after checking the tuple and the Okta Error body."""
+    model, response, error = result
+    assert model is None
+    assert isinstance(response, aiohttp.ClientResponse)
+    assert response.status == status
+    assert isinstance(error, OktaAPIError), error
+    assert (error.status, error.error_code, error.error_summary) == (status, code, summary)
+    assert error.error_link == code
+    assert error.error_causes == []
+    assert error.error_id.startswith("oae") and len(error.error_id) == 25
+    assert error.message == f"Okta HTTP {status} {code} {summary}\n"
+    return error
+
+
+def test_session_lifecycle(org: str) -> None:
+    session_token, user_id = authn(org)
+
+    async def scenario() -> None:
+        client, exchanges = okta_client(org)
+        async with client:
+            request = CreateSessionRequest(session_token=session_token)
+            created = ok(await client.create_session(request))
+            assert isinstance(created, Session)
+            assert created.id.startswith("102") and len(created.id) == 25
+            assert created.status is SessionStatus.ACTIVE
+            assert created.amr == [SessionAuthenticationMethod.PWD]
+            okta_idp = SessionIdentityProviderType.OKTA
+            assert created.idp == SessionIdentityProvider(id=ORG_ID, type=okta_idp)
+            assert (created.login, created.user_id) == (USER["login"], user_id)
+            assert created.expires_at - created.created_at == timedelta(minutes=120)
+            # 3.0.0 sends the token glued to the scheme, and Sessim must take it.
+            assert exchanges[0].sent["Authorization"] == f"SSWS{API_TOKEN}"
+
+            read = ok(await client.get_session(created.id))
+            assert isinstance(read, Session)
+            assert (read.id, read.user_id, read.expires_at) == (
+                created.id,
+                user_id,
+                created.expires_at,
+            )
+
+            advance_clock(org, 600)
+            refreshed = ok(await client.refresh_session(created.id))
+            assert isinstance(refreshed, Session) and refreshed.id == created.id
+            slid = refreshed.expires_at - created.expires_at
+            assert timedelta(seconds=600) <= slid <= timedelta(seconds=601)
+
+            assert ok(await client.revoke_session(created.id), status=204) is None
+
+            gone = await client.get_session(created.id)
+            okta_error(gone, 404, "E0000007", f"Not found: Resource not found: {created.id} (AppSession)")
+
+    run(scenario())
+
+
+def test_a_session_token_works_once(org: str) -> None:
+    session_token, _ = authn(org)
+
+    async def scenario() -> None:
+        client, _ = okta_client(org)
+        async with client:
+            request = CreateSessionRequest(session_token=session_token)
+            assert isinstance(ok(await client.create_session(request)), Session)
+            again = await client.create_session(request)
+            okta_error(again, 401, "E0000004", "Authentication failed")
+
+    run(scenario())
+
+
+def test_an_unknown_api_token_is_refused(org: str) -> None:
+    session_token, _ = authn(org)
+
+    async def scenario() -> None:
+        client, exchanges = okta_client(org, token="00NotAnApiTokenOfThisOrg")
+        async with client:
+            read = await client.get_session("102aaaaaaaaaaaaaaaaaaaaaa")
+            okta_error(read, 401, "E0000011", "Invalid token provided")
+            created = await client.create_session(CreateSessionRequest(session_token=session_token))
+            okta_error(created, 401, "E0000011", "Invalid token provided")
+        assert exchanges[0].sent["Authorization"] == "SSWS00NotAnApiTokenOfThisOrg"
+
+        # Turned away before the handler: the sessionToken is still good for the right token.
+        client, _ = okta_client(org)
+        async with client:
+            request = CreateSessionRequest(session_token=session_token)
+            assert isinstance(ok(await client.create_session(request)), Session)
+
+    run(scenario())
+
+
+async def spend_sessions_bucket(client: OktaClient, base: str, limit: int) -> Session:
+    """Create a session and read it until the sessions bucket (of `limit`) is empty."""
+    session_token, _ = authn(base)  # the authn bucket is another one
+    session = ok(await client.create_session(CreateSessionRequest(session_token=session_token)))
+    for _ in range(limit - 1):
+        ok(await client.get_session(session.id))
+    return session
+
+
+def test_a_429_is_retried_after_the_reset(live_server: str) -> None:
+    seed(live_server, rate_limits={"sessions": 3}, rate_limit_window_seconds=1)
+
+    async def scenario() -> None:
+        client, exchanges = okta_client(live_server)
+        async with client:
+            session = await spend_sessions_bucket(client, live_server, 3)
+            assert exchanges[-1].headers["X-Rate-Limit-Remaining"] == "0"
+            spent = len(exchanges)
+
+            started = time.monotonic()
+            read = ok(await client.get_session(session.id))
+            waited = time.monotonic() - started
+        assert isinstance(read, Session) and read.id == session.id
+
+        refused, retried = exchanges[spent:]  # one retry, then done
+        assert refused.status == 429
+        assert '"errorCode": "E0000047"' in refused.body and TOO_MANY in refused.body
+        assert refused.headers["X-Rate-Limit-Limit"] == "3"
+        assert refused.headers["X-Rate-Limit-Remaining"] == "0"
+        # The SDK's backoff: X-Rate-Limit-Reset - Date + 1 second.
+        date = parsedate_to_datetime(refused.headers["Date"]).timestamp()
+        backoff = int(refused.headers["X-Rate-Limit-Reset"]) - date + 1
+        assert 1 <= backoff <= 3
+        assert backoff - 0.01 <= waited < backoff + 1
+
+        assert retried.sent["X-Okta-Retry-For"] == refused.headers["X-Okta-Request-Id"]
+        assert retried.sent["X-Okta-Retry-Count"] == "1"
+        assert retried.status == 200
+        # The retry opened a fresh window and was counted in it.
+        assert retried.headers["X-Rate-Limit-Remaining"] == "2"
+
+    run(scenario())
+
+
+def test_no_retries_hands_back_the_429(live_server: str) -> None:
+    seed(live_server, rate_limits={"sessions": 2}, rate_limit_window_seconds=60)
+
+    async def scenario() -> None:
+        client, exchanges = okta_client(live_server, rateLimit={"maxRetries": 0})
+        async with client:
+            session = await spend_sessions_bucket(client, live_server, 2)
+            spent = len(exchanges)
+            started = time.monotonic()
+            refused = await client.get_session(session.id)
+            waited = time.monotonic() - started
+        error = okta_error(refused, 429, "E0000047", TOO_MANY)
+        assert len(exchanges) == spent + 1 and waited < 1
+        assert error.headers["X-Rate-Limit-Remaining"] == "0"
+        assert int(error.headers["X-Rate-Limit-Reset"]) > time.time()
+
+    run(scenario())
