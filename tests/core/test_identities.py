@@ -41,6 +41,14 @@ def test_upsert_and_look_up(store: Store) -> None:
     assert run(identities.by_login("ANA@EXAMPLE.COM")) == user
     assert run(identities.by_id("u2")) is None
     assert run(identities.by_login("bob@example.com")) is None
+    assert user.password_set_at == T0  # when the password was set, by the shared clock
+
+
+def test_id_for_keeps_a_login_s_id_or_makes_one(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    assert run(identities.id_for("ANA@example.com", lambda: "new")) == "u1"
+    assert run(identities.id_for("bob@example.com", lambda: "new")) == "new"
 
 
 def test_upsert_replaces_a_user_and_its_login(store: Store) -> None:

@@ -1,8 +1,10 @@
-"""Opaque ids, and HS256 JWTs whose key lives in the store and whose times follow the clock."""
+"""Opaque ids, single-use tokens, and HS256 JWTs whose key lives in the store and whose
+times follow the clock."""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from impl.core.clock import Clock
 from impl.core.errors import AuthenticationFailed
 from impl.core.store import Store
 from impl.core.store.sqlite import SqliteStore
-from impl.core.tokens import ALPHANUMERIC, JWT_KEY, URL_SAFE, Jwt, opaque_id
-from tests.core.support import START, T0, advance, freeze, run
+from impl.core.tokens import ALPHANUMERIC, JWT_KEY, URL_SAFE, Jwt, SingleUseTokens, opaque_id
+from tests.core.support import START, T0, advance, freeze, race, run
 
 NOW = int(T0)
 
@@ -139,3 +141,36 @@ def test_after_reset_old_tokens_fail(store: Store) -> None:
     run(store.reset())
     with pytest.raises(AuthenticationFailed, match="invalid token"):
         verify(store, token)
+
+
+def test_single_use_token_carries_data_and_redeems_once(store: Store) -> None:
+    freeze(store)
+    tokens = SingleUseTokens(store, "t", 50, prefix="20111")
+    token, expires_at = run(tokens.issue({"user_id": "u1"}, 300))
+    assert token.startswith("20111") and len(token) == 55
+    assert set(token[5:]) <= set(URL_SAFE)
+    assert expires_at == T0 + 300
+    assert run(tokens.redeem(token)) == {"user_id": "u1"}
+    assert run(tokens.redeem(token)) is None
+    assert run(tokens.redeem("20111unknown")) is None
+
+
+def test_single_use_token_expires(store: Store) -> None:
+    freeze(store)
+    tokens = SingleUseTokens(store, "t", 20)
+    token, _ = run(tokens.issue({}, 300))
+    advance(store, 299)
+    kept, _ = run(tokens.issue({"n": 2}, 300))
+    advance(store, 1)
+    assert run(tokens.redeem(token)) is None  # at its expiry instant it is gone
+    assert run(tokens.redeem(kept)) == {"n": 2}
+
+
+def test_single_use_token_has_one_winner_among_concurrent_redeemers(
+    connect: Callable[[], Store],
+) -> None:
+    token, _ = run(SingleUseTokens(connect(), "t", 20).issue({"user_id": "u1"}, 300))
+    stores = [connect() for _ in range(20)]
+    results = race(stores, lambda store: SingleUseTokens(store, "t", 20).redeem(token))
+    assert results.count({"user_id": "u1"}) == 1
+    assert results.count(None) == 19
