@@ -31,6 +31,7 @@ from impl.core.problems import Problem, to_problem
 from impl.core.routes import RouteTable
 from impl.core.runtime import SCOPE_KEY, FixtureLoader, Runtime
 from impl.core.store import open_store
+from impl.core.validation import ParameterValidator
 from impl.okta import errors as okta_errors
 from impl.okta.edge import OktaEdge
 from impl.okta.fixtures import load_fixture as load_okta
@@ -129,7 +130,7 @@ def create_app(settings: Settings) -> Front:
         yield
         await store.close()
 
-    app = AsyncApp(__name__, lifespan=lifespan)
+    app = AsyncApp(__name__, lifespan=lifespan, validator_map={"parameter": ParameterValidator})
     mounts = [(ADMIN.base_path, ADMIN)]
     mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
     if settings.root:

@@ -15,6 +15,14 @@ class InvalidInput(SessimError):
     """The request is well-formed HTTP but its content is not acceptable."""
 
 
+class InvalidParameter(InvalidInput):
+    """A path, query, header or cookie parameter is missing or not of its documented type."""
+
+    def __init__(self, parameter: str, detail: str) -> None:
+        super().__init__(f"{parameter}: {detail}")
+        self.parameter = parameter
+
+
 class AuthenticationFailed(SessimError):
     """Unknown login, wrong password, or a bad, expired or used token."""
 

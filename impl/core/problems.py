@@ -41,6 +41,8 @@ class Problem:
     headers: dict[str, str] = field(default_factory=dict)
     # For lockouts and rate limits: when the lock or window ends, in epoch seconds.
     until: float | None = None
+    # For a bad parameter (not body): the parameter's name.
+    parameter: str | None = None
 
 
 KIND_BY_STATUS = {
@@ -55,6 +57,7 @@ KIND_BY_STATUS = {
 
 KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
     errors.InvalidInput: Kind.INVALID_INPUT,
+    errors.InvalidParameter: Kind.INVALID_INPUT,
     errors.AuthenticationFailed: Kind.AUTHENTICATION_FAILED,
     errors.Unauthenticated: Kind.UNAUTHENTICATED,
     errors.AccountLocked: Kind.ACCOUNT_LOCKED,
@@ -68,7 +71,12 @@ KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
 
 def to_problem(exc: Exception) -> Problem:
     if isinstance(exc, errors.SessimError):
-        return Problem(KIND_BY_ERROR[type(exc)], exc.detail, until=getattr(exc, "until", None))
+        return Problem(
+            KIND_BY_ERROR[type(exc)],
+            exc.detail,
+            until=getattr(exc, "until", None),
+            parameter=getattr(exc, "parameter", None),
+        )
     if isinstance(exc, ProblemException):
         return _http(exc.status, str(exc.detail or exc.title or ""), exc.headers)
     if isinstance(exc, HTTPException):

@@ -34,7 +34,6 @@ ERRORS: dict[Kind, tuple[int, str, str]] = {
     Kind.SERVER_ERROR: (500, "E0000009", "Internal Server Error"),
 }
 
-# connexion's message for a query or path parameter of the wrong type names the parameter.
 PARAMETER_ERROR = (400, "E0000001", "Api validation failed: {detail}")
 
 
@@ -51,12 +50,14 @@ def render(problem: Problem) -> ConnexionResponse:
 
 
 def _entry(problem: Problem) -> tuple[int, str, str]:
-    if problem.kind is Kind.INVALID_INPUT and " parameter " in problem.detail:
+    if problem.parameter is not None:
         return PARAMETER_ERROR
     return ERRORS[problem.kind]
 
 
 def _subject(problem: Problem) -> str:
+    if problem.parameter is not None:
+        return problem.parameter
     if problem.kind is Kind.NOT_FOUND and problem.status is not None:
         return "the requested path (Route)"  # the router's 404, not a missing resource
     return problem.detail

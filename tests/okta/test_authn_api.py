@@ -241,10 +241,15 @@ def test_json_with_a_charset_is_json(okta: TestClient) -> None:
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
-        (b"username=anna.lind%40example.com&password=anna-secret-1", "application/x-www-form-urlencoded"),
+        (
+            b"username=anna.lind%40example.com&password=anna-secret-1",
+            "application/x-www-form-urlencoded",
+        ),
         (b'{"username": "anna.lind@example.com", "password": "anna-secret-1"}', "text/plain"),
     ],
 )
-def test_a_body_that_is_not_json_is_415(okta: TestClient, content: bytes, content_type: str) -> None:
+def test_a_body_that_is_not_json_is_415(
+    okta: TestClient, content: bytes, content_type: str
+) -> None:
     response = okta.post(AUTHN, content=content, headers={"Content-Type": content_type})
     assert_error(response, 415, NOT_WELL_FORMED)
