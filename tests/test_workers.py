@@ -1,4 +1,5 @@
-"""Two `sessim serve` processes on one SQLite file behave as one server (DESIGN.md, the store)."""
+"""Two `sessim serve` processes on one SQLite file behave as one server (DESIGN.md, the
+store)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,31 @@ def test_two_workers_share_users_sessions_counters_and_clock(tmp_path: Path) -> 
             f"{first}/vestiaire/sessions/{session_id}", headers={"__session": session_id}
         )
         assert again.status_code == 401
+
+
+def test_two_workers_share_okta_rate_limits_and_session_tokens(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/shared.db"
+    okta = {
+        "api_tokens": ["t0ken"],
+        "users": [{"login": "ana", "password": "pw", "firstName": "A", "lastName": "B"}],
+        "settings": {"rate_limits": {"sessions": 3}},
+    }
+    api = {"Authorization": "SSWS t0ken"}
+    with sessim_process("--store", store) as first, sessim_process("--store", store) as second:
+        httpx.post(f"{first}/_admin/seed", json={"okta": okta})
+        httpx.put(f"{first}/_admin/clock", json={"frozen": True})
+        authn = httpx.post(
+            f"{second}/okta/api/v1/authn", json={"username": "ana", "password": "pw"}
+        )
+        token = {"sessionToken": authn.json()["sessionToken"]}
+        # A sessionToken issued by one worker is redeemed once, whichever worker sees it.
+        created = httpx.post(f"{first}/okta/api/v1/sessions", json=token, headers=api)
+        reused = httpx.post(f"{second}/okta/api/v1/sessions", json=token, headers=api)
+        assert (created.status_code, reused.status_code) == (200, 401)
+        # Those two calls and one more spend the sessions bucket on both workers.
+        third = httpx.get(f"{first}/okta/api/v1/sessions/{created.json()['id']}", headers=api)
+        assert third.headers["X-Rate-Limit-Remaining"] == "0"
+        refused = httpx.get(f"{second}/okta/api/v1/sessions/{created.json()['id']}", headers=api)
+        assert refused.status_code == 429
+        assert refused.json()["errorCode"] == "E0000047"
+        assert refused.headers["X-Rate-Limit-Reset"] == third.headers["X-Rate-Limit-Reset"]
