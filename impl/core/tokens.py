@@ -60,11 +60,9 @@ class Jwt:
         self._issuer = issuer
 
     async def _key(self) -> bytes:
-        stored = await self._store.get(JWT_KEY)
-        if stored is None:
-            # Of workers starting together, the first to add wins and all read its key.
-            await self._store.add(JWT_KEY, base64.b64encode(secrets.token_bytes(32)).decode())
-            stored = await self._store.get(JWT_KEY)
+        stored = await self._store.get_or_add(
+            JWT_KEY, lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+        )
         return base64.b64decode(stored)
 
     async def sign(self, claims: dict, lifetime: float, headers: dict | None = None) -> str:

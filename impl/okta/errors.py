@@ -12,6 +12,7 @@ from impl.core.tokens import ALPHANUMERIC, opaque_id
 
 AUTHENTICATION_FAILED = (401, "E0000004", "Authentication failed")
 NOT_WELL_FORMED = (400, "E0000003", "The request body was not well-formed.")
+API_VALIDATION_FAILED = (400, "E0000001", "Api validation failed: {detail}")
 
 # kind -> status, errorCode, errorSummary ({detail} is the problem's detail).
 ERRORS: dict[Kind, tuple[int, str, str]] = {
@@ -23,7 +24,7 @@ ERRORS: dict[Kind, tuple[int, str, str]] = {
     Kind.ACCOUNT_INACTIVE: AUTHENTICATION_FAILED,
     Kind.FORBIDDEN: (403, "E0000006", "You do not have permission to perform the requested action"),
     Kind.NOT_FOUND: (404, "E0000007", "Not found: Resource not found: {detail}"),
-    Kind.CONFLICT: (400, "E0000001", "Api validation failed: {detail}"),
+    Kind.CONFLICT: API_VALIDATION_FAILED,
     Kind.METHOD_NOT_ALLOWED: (
         405,
         "E0000022",
@@ -33,8 +34,6 @@ ERRORS: dict[Kind, tuple[int, str, str]] = {
     Kind.RATE_LIMITED: (429, "E0000047", "API call exceeded rate limit due to too many requests."),
     Kind.SERVER_ERROR: (500, "E0000009", "Internal Server Error"),
 }
-
-PARAMETER_ERROR = (400, "E0000001", "Api validation failed: {detail}")
 
 
 def render(problem: Problem) -> ConnexionResponse:
@@ -51,7 +50,7 @@ def render(problem: Problem) -> ConnexionResponse:
 
 def _entry(problem: Problem) -> tuple[int, str, str]:
     if problem.parameter is not None:
-        return PARAMETER_ERROR
+        return API_VALIDATION_FAILED
     return ERRORS[problem.kind]
 
 

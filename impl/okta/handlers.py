@@ -72,20 +72,17 @@ async def revoke_session(sessionId: str) -> ConnexionResponse:
 
 
 async def get_current_session() -> tuple[dict, int]:
-    sid = request.cookies.get("sid")
-    session = await (await _okta()).sessions.get(sid) if sid else None
+    session = await (await _okta()).sessions.get(_sid())
     return await _shape(_found(session, CURRENT), current=True), 200
 
 
 async def refresh_current_session() -> tuple[dict, int]:
-    sid = request.cookies.get("sid")
-    session = await (await _okta()).sessions.refresh(sid) if sid else None
+    session = await (await _okta()).sessions.refresh(_sid())
     return await _shape(_found(session, CURRENT), current=True), 200
 
 
 async def close_current_session() -> ConnexionResponse:
-    sid = request.cookies.get("sid")
-    _found(await (await _okta()).sessions.end(sid) if sid else None, CURRENT)
+    _found(await (await _okta()).sessions.end(_sid()), CURRENT)
     return ConnexionResponse(status_code=204, headers={"Set-Cookie": SID_CLEARED})
 
 
@@ -102,6 +99,11 @@ async def revoke_user_sessions(
 
 async def _okta() -> Okta:
     return await okta(runtime_of(request))
+
+
+def _sid() -> str:
+    """The `sid` cookie; without one, "", which names no session (ids start with 102)."""
+    return request.cookies.get("sid", "")
 
 
 def _session_id() -> str:

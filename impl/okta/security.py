@@ -17,7 +17,7 @@ async def api_token(apikey: str, request: Any) -> dict | None:
     token = apikey.removeprefix(SSWS).strip()
     if not token or not await is_api_token(runtime_of(request), token):
         return None
-    return {"sub": "api-token", "scheme": "apiToken"}
+    return {"sub": "api-token"}
 
 
 async def access_token(token: str, request: Any) -> dict | None:
@@ -25,4 +25,4 @@ async def access_token(token: str, request: Any) -> dict | None:
     scopes = await access_token_scopes(runtime_of(request), token)
     if scopes is None:
         return None
-    return {"sub": "access-token", "scheme": "oauth2", "scope": scopes}
+    return {"sub": "access-token", "scope": scopes}

@@ -15,7 +15,6 @@ NAMESPACE = "okta"
 SETTINGS_KEY = f"{NAMESPACE}:settings"
 ORG_KEY = f"{NAMESPACE}:org"
 SESSION_TOKEN_SECONDS = 300  # "a sessionToken expires after five minutes" (authn docs)
-BUCKETS = ("authn", "sessions", "users")
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,7 @@ async def okta(runtime: Runtime) -> Okta:
 
 async def org_id(runtime: Runtime) -> str:
     """The org's id, made on first use when no fixture set one."""
-    stored = await runtime.store.get(ORG_KEY)
-    if stored is None:
-        await runtime.store.add(ORG_KEY, new_id("00o"))  # of racing workers, the first wins
-        stored = await runtime.store.get(ORG_KEY)
-    return stored
+    return await runtime.store.get_or_add(ORG_KEY, lambda: new_id("00o"))
 
 
 async def set_org_id(runtime: Runtime, value: str) -> None:

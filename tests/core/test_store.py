@@ -122,6 +122,24 @@ def test_add_inserts_only_when_absent(store: Store) -> None:
     assert run(store.get("k")) == 3
 
 
+def test_get_or_add_makes_a_value_once(store: Store) -> None:
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(len(made) + 1)
+        return made[-1]
+
+    assert run(store.get_or_add("k", make)) == 1
+    assert run(store.get_or_add("k", make)) == 1
+    assert made == [1]
+
+
+def test_get_or_add_racers_all_read_the_first_value(connect: Callable[[], Store]) -> None:
+    stores = [connect() for _ in range(20)]
+    values = race(stores, lambda store: store.get_or_add("k", lambda: id(store)))
+    assert len(set(values)) == 1
+
+
 def test_add_over_an_expired_record_drops_its_tags(store: Store) -> None:
     freeze(store)
     run(store.put("k", 1, ttl=10, tags=["t"]))

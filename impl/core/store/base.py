@@ -7,7 +7,7 @@ admin clock expires records in every worker at once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from impl.core.clock import ClockState
@@ -63,6 +63,15 @@ class Store(ABC):
     @abstractmethod
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         """Write key only when no live record holds it; True when this call wrote it."""
+
+    async def get_or_add(self, key: str, make: Callable[[], Any]) -> Any:
+        """The value under key, first writing make()'s when none is live (a key or id made on
+        first use). Of callers racing to write, the first wins and all read its value."""
+        value = await self.get(key)
+        if value is None:
+            await self.add(key, make())
+            value = await self.get(key)
+        return value
 
     @abstractmethod
     async def delete(self, key: str) -> bool:
