@@ -1,15 +1,14 @@
-"""The app factory: the one place that knows every API.
+"""The app factory: mounts every API of the registry on one connexion AsyncApp.
 
-One connexion AsyncApp; one add_api per spec at its base path; one error handler that
-renders every failure in the format of the API that owns the path.
+One add_api per spec at its base path; one error handler that renders every failure in
+the format of the API (and operation) that owns the request.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -18,58 +17,26 @@ import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware.routing import ROUTING_CONTEXT
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from impl.admin import errors as admin_errors
 from impl.admin import fixtures
+from impl.core.api import Api
 from impl.core.asgi import with_headers
 from impl.core.clock import Clock
+from impl.core.context import Pinned, pin
 from impl.core.identities import Passwords
-from impl.core.problems import Problem, to_problem
+from impl.core.problems import to_problem
 from impl.core.routes import RouteTable
-from impl.core.runtime import SCOPE_KEY, FixtureLoader, Runtime
+from impl.core.runtime import SCOPE_KEY, Runtime
 from impl.core.store import open_store
 from impl.core.validation import ParameterValidator
-from impl.okta import errors as okta_errors
-from impl.okta.edge import OktaEdge
-from impl.okta.fixtures import load_fixture as load_okta
+from impl.registry import ADMIN, VENDORS
 from impl.settings import Settings
-from impl.vestiaire import errors as vestiaire_errors
-from impl.vestiaire.fixtures import load_fixture as load_vestiaire
 
 SPECS = Path(__file__).resolve().parent.parent / "openapi"
-
-Renderer = Callable[[Problem], ConnexionResponse]
-# Wraps the app for the requests under one mount (base path): what a vendor does before
-# and after connexion, such as rate limits and headers on every response, errors included.
-Edge = Callable[[ASGIApp, str], ASGIApp]
-
-
-@dataclass(frozen=True)
-class Api:
-    spec: str
-    base_path: str
-    handlers: str
-    render: Renderer
-    loader: FixtureLoader | None = None
-    edge: Edge | None = None
-
-
-ADMIN = Api("admin.yaml", "/_admin", "impl.admin.handlers", admin_errors.render)
-VENDORS = {
-    "vestiaire": Api(
-        "vestiaire.yaml",
-        "/vestiaire",
-        "impl.vestiaire.handlers",
-        vestiaire_errors.render,
-        load_vestiaire,
-    ),
-    "okta": Api(
-        "okta.yaml", "/okta", "impl.okta.handlers", okta_errors.render, load_okta, OktaEdge
-    ),
-}
 
 
 class SnakeCaseResolver(Resolver):
@@ -85,9 +52,10 @@ class SnakeCaseResolver(Resolver):
 
 
 class Front:
-    """Outermost ASGI layer: hands every request the Runtime through its scope, dates every
-    response by Sessim's clock (so that clients reckoning from Date agree with emulated
-    expiry times), and passes the request to the edge of the API that owns its path."""
+    """Outermost ASGI layer: reads the clock and the state generation once and pins them for
+    the whole request, hands it the Runtime through its scope, dates the response by Sessim's
+    clock (so that clients reckoning from Date agree with emulated expiry times), and passes
+    the request to the edge of the API that owns its path."""
 
     def __init__(self, app: ASGIApp, runtime: Runtime, owners: list[tuple[str, ASGIApp]]) -> None:
         self.app = app
@@ -99,9 +67,12 @@ class Front:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        date = formatdate(await self.runtime.clock.epoch(), usegmt=True)
+        clock, generation = await self.runtime.store.snapshot()
+        view = Pinned(clock.instant(), generation)
+        date = formatdate(view.instant, usegmt=True)
         owner = next((app for base, app in self.owners if _owns(base, scope["path"])), self.app)
-        await owner(scope, receive, with_headers(send, {"Date": date}))
+        with pin(view):
+            await owner(scope, receive, with_headers(send, {"Date": date}))
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
@@ -152,13 +123,18 @@ def create_app(settings: Settings) -> Front:
             problem.detail = f"{request.method} is not allowed here; use {allow}."
         path = request.url.path
         owner = next((api for base, api in owners if _owns(base, path)), ADMIN)
-        return owner.render(problem)
+        return owner.renderer(_operation_id(request.scope))(problem)
 
     # connexion and starlette register handlers of their own for these two; ours must win.
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
     edges = [(base, api.edge(app, base) if api.edge else app) for base, api in owners]
     return Front(app, runtime, edges)
+
+
+def _operation_id(scope: Scope) -> str | None:
+    """The operation the router matched, when it matched one."""
+    return scope.get("extensions", {}).get(ROUTING_CONTEXT, {}).get("operation_id")
 
 
 def _owns(base_path: str, path: str) -> bool:

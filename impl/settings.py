@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-VENDOR_APIS = ("vestiaire", "okta")
+from impl.registry import VENDORS
+
+VENDOR_APIS = tuple(VENDORS)
 
 
 @dataclass(frozen=True)

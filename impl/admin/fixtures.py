@@ -28,4 +28,6 @@ async def load(runtime: Runtime, document: object) -> dict[str, dict[str, int]]:
     """Validate the whole document first, so a bad section loads nothing; then load each."""
     fixture = parse(Fixture, document)
     sections = fixture.model_dump(mode="json", exclude_none=True)
-    return {name: await runtime.loaders[name](runtime, body) for name, body in sections.items()}
+    loaded = {name: await runtime.loaders[name](runtime, body) for name, body in sections.items()}
+    await runtime.store.bump_generation()  # every worker drops what it cached from the seed
+    return loaded

@@ -55,13 +55,18 @@ class Clock:
         self._store = store
 
     async def epoch(self) -> float:
-        return (await self._store.clock_state()).instant()
+        """Now, in epoch seconds: within a request, the instant it pinned."""
+        return await self._store.now()
 
     async def now(self) -> datetime:
         return to_datetime(await self.epoch())
 
+    async def state(self) -> ClockState:
+        """The clock as stored this moment (after a move in this very request, too)."""
+        return await self._store.clock_state()
+
     async def is_frozen(self) -> bool:
-        return (await self._store.clock_state()).frozen_at is not None
+        return (await self.state()).frozen_at is not None
 
     async def set(self, now: datetime | None = None, frozen: bool | None = None) -> None:
         """Jump to `now` (keeping the frozen flag), and/or freeze or unfreeze time."""

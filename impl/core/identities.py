@@ -48,13 +48,17 @@ class Passwords:
     def _decoy(self) -> str:
         return self._hasher.hash("decoy password for unknown logins")
 
-    def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+    async def hash(self, password: str) -> str:
+        """Hash off the event loop: it takes tens of milliseconds by design."""
+        return await asyncio.to_thread(self._hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """Check off the event loop; an unknown user costs as much as a known one."""
+        return await asyncio.to_thread(self._check, password_hash, password)
+
+    def _check(self, password_hash: str | None, password: str) -> bool:
         try:
-            await asyncio.to_thread(self._hasher.verify, password_hash or self._decoy, password)
+            self._hasher.verify(password_hash or self._decoy, password)
         except VerificationError:
             return False
         return password_hash is not None
@@ -100,7 +104,7 @@ class Identities:
         previous = await self.by_login(login)
         if previous and previous.id != user_id:
             await self._store.delete(self._user_key(previous.id))
-        password_hash = self._passwords.hash(password)
+        password_hash = await self._passwords.hash(password)
         user = User(user_id, login, password_hash, status, profile or {}, await self._store.now())
         await self._store.put(self._user_key(user_id), asdict(user), tags=[self._login_tag(login)])
         return user

@@ -7,14 +7,15 @@ and security functions stay plain functions and several apps can share a process
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from impl.core.clock import Clock
 from impl.core.identities import Passwords
 from impl.core.store import Store
 
 SCOPE_KEY = "sessim.runtime"
+T = TypeVar("T")
 
 # Loads one vendor's fixture section; returns counts of what it loaded.
 FixtureLoader = Callable[["Runtime", dict], Awaitable[dict[str, int]]]
@@ -27,6 +28,19 @@ class Runtime:
     passwords: Passwords
     loaders: Mapping[str, FixtureLoader]
     admin_token: str | None = None
+    # name -> (generation, value): what only a seed or reset changes, kept in process.
+    _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
+
+    async def cached(self, name: str, build: Callable[[], Awaitable[T]]) -> T:
+        """The value `build` makes from seeded state, made again only when the store's
+        generation has moved on (a seed or reset through this or any other worker)."""
+        generation = await self.store.generation()
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        value = await build()
+        self._cache[name] = (generation, value)
+        return value
 
 
 def runtime_of(request: Any) -> Runtime:

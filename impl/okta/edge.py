@@ -12,10 +12,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from impl.core.asgi import to_asgi, with_headers
 from impl.core.errors import RateLimited
 from impl.core.problems import to_problem
-from impl.core.ratelimit import RateLimiter, Usage
+from impl.core.ratelimit import Usage
 from impl.core.runtime import SCOPE_KEY, Runtime
 from impl.okta.errors import render
-from impl.okta.state import NAMESPACE, load_settings
+from impl.okta.state import okta
 
 # Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*.
 BUCKET = re.compile(r"/api/v1/(authn|sessions|users)(?:/|$)")
@@ -42,8 +42,8 @@ class OktaEdge:
 
 
 async def _hit(runtime: Runtime, bucket: str) -> Usage:
-    settings = await load_settings(runtime)
-    return await RateLimiter(runtime.store, NAMESPACE).hit(bucket, settings.quota(bucket))
+    state = await okta(runtime)
+    return await state.rate_limiter.hit(bucket, state.settings.quota(bucket))
 
 
 def _rate_headers(usage: Usage) -> dict[str, str]:

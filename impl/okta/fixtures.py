@@ -11,7 +11,7 @@ from impl.okta.state import (
     add_api_token,
     new_id,
     okta,
-    save_settings,
+    save_okta_settings,
     set_org_id,
 )
 
@@ -23,7 +23,7 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     if "org_id" in section:
         await set_org_id(runtime, section["org_id"])
     if "settings" in section:
-        await save_settings(runtime, section["settings"])
+        await save_okta_settings(runtime, section["settings"])
     for token in section.get("api_tokens", []):
         await add_api_token(runtime, token)
     for grant in section.get("oauth_tokens", []):

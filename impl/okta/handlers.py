@@ -12,7 +12,7 @@ from impl.core.identities import ACTIVE
 from impl.core.runtime import runtime_of
 from impl.core.sessions import Session
 from impl.core.tokens import opaque_id
-from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, okta, org_id
+from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, okta
 from impl.okta.views import locked_out_body, org_url, session_body, success_body
 
 SID_COOKIE = "sid={}; Path=/; Secure; HttpOnly"
@@ -122,5 +122,5 @@ def _by_id(session_id: str) -> str:
 
 
 async def _shape(session: Session, *, current: bool) -> dict:
-    org = await org_id(runtime_of(request))
+    org = (await _okta()).org_id
     return session_body(org_url(request), org, session, current=current)

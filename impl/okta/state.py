@@ -1,20 +1,26 @@
-"""Okta's org: users, sessions, sessionTokens and credentials, shaped by the stored settings."""
+"""Okta's org: users, sessions, sessionTokens and credentials, shaped by the stored settings.
+
+What only a seed or reset changes (settings, the org id, API and access tokens) is read once
+per state generation and kept in process; users, sessions and counters live in the store.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from impl.core.identities import Identities, LockoutPolicy
-from impl.core.ratelimit import Quota
+from impl.core.ratelimit import Quota, RateLimiter
 from impl.core.runtime import Runtime
 from impl.core.sessions import SessionPolicy, Sessions
 from impl.core.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
+from impl.core.vendor_settings import load_settings, save_settings
 
 NAMESPACE = "okta"
-SETTINGS_KEY = f"{NAMESPACE}:settings"
 ORG_KEY = f"{NAMESPACE}:org"
 SESSION_TOKEN_SECONDS = 300  # "a sessionToken expires after five minutes" (authn docs)
+API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the stored credentials
+ACCESS_TOKENS = f"{NAMESPACE}:access-tokens"
 
 
 @dataclass(frozen=True)
@@ -39,38 +45,47 @@ class Settings:
 @dataclass(frozen=True)
 class Okta:
     settings: Settings
+    org_id: str
     identities: Identities
     sessions: Sessions
     session_tokens: SingleUseTokens
+    rate_limiter: RateLimiter
+    api_tokens: frozenset[str]  # digests
+    access_tokens: dict[str, list[str]]  # digest -> scopes
 
+    def is_api_token(self, token: str) -> bool:
+        return digest(token) in self.api_tokens
 
-async def load_settings(runtime: Runtime) -> Settings:
-    return Settings(**(await runtime.store.get(SETTINGS_KEY) or {}))
-
-
-async def save_settings(runtime: Runtime, changes: dict) -> None:
-    """Merge changes (already validated against the admin spec) into the stored settings."""
-    current = asdict(await load_settings(runtime))
-    limits = {**current["rate_limits"], **changes.get("rate_limits", {})}
-    await runtime.store.put(SETTINGS_KEY, {**current, **changes, "rate_limits": limits})
+    def access_token_scopes(self, token: str) -> list[str] | None:
+        return self.access_tokens.get(digest(token))
 
 
 async def okta(runtime: Runtime) -> Okta:
-    settings = await load_settings(runtime)
+    """The org as last seeded, built again only after a seed or reset."""
+    return await runtime.cached(NAMESPACE, lambda: _build(runtime))
+
+
+async def _build(runtime: Runtime) -> Okta:
+    store = runtime.store
+    settings = await load_settings(store, NAMESPACE, Settings)
     lifetime = settings.session_max_lifetime_minutes * 60 or None
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
     policy = SessionPolicy(settings.session_idle_minutes * 60, lifetime)
+    access = await store.tagged(ACCESS_TOKENS)
     return Okta(
         settings,
-        Identities(runtime.store, NAMESPACE, runtime.passwords, lockout),
-        Sessions(runtime.store, NAMESPACE, policy),
-        SingleUseTokens(runtime.store, NAMESPACE, 50, prefix="20111"),
+        await store.get_or_add(ORG_KEY, lambda: new_id("00o")),
+        Identities(store, NAMESPACE, runtime.passwords, lockout),
+        Sessions(store, NAMESPACE, policy),
+        SingleUseTokens(store, NAMESPACE, 50, prefix="20111"),
+        RateLimiter(store, NAMESPACE),
+        frozenset(grant["digest"] for grant in (await store.tagged(API_TOKENS)).values()),
+        {grant["digest"]: grant["scopes"] for grant in access.values()},
     )
 
 
-async def org_id(runtime: Runtime) -> str:
-    """The org's id, made on first use when no fixture set one."""
-    return await runtime.store.get_or_add(ORG_KEY, lambda: new_id("00o"))
+async def save_okta_settings(runtime: Runtime, changes: dict) -> None:
+    await save_settings(runtime.store, NAMESPACE, Settings, changes)
 
 
 async def set_org_id(runtime: Runtime, value: str) -> None:
@@ -82,23 +97,17 @@ def new_id(prefix: str) -> str:
     return opaque_id(17, prefix, alphabet=ALPHANUMERIC)
 
 
-def _token_key(kind: str, token: str) -> str:
+def digest(token: str) -> str:
     # Stored by digest, so a dump of the store does not hand out working credentials.
-    return f"{NAMESPACE}:{kind}:{hashlib.sha256(token.encode()).hexdigest()}"
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def add_api_token(runtime: Runtime, token: str) -> None:
-    await runtime.store.put(_token_key("api-token", token), {})
+    key = f"{NAMESPACE}:api-token:{digest(token)}"
+    await runtime.store.put(key, {"digest": digest(token)}, tags=[API_TOKENS])
 
 
 async def add_access_token(runtime: Runtime, token: str, scopes: list[str]) -> None:
-    await runtime.store.put(_token_key("access-token", token), {"scopes": scopes})
-
-
-async def is_api_token(runtime: Runtime, token: str) -> bool:
-    return await runtime.store.get(_token_key("api-token", token)) is not None
-
-
-async def access_token_scopes(runtime: Runtime, token: str) -> list[str] | None:
-    grant = await runtime.store.get(_token_key("access-token", token))
-    return None if grant is None else grant["scopes"]
+    key = f"{NAMESPACE}:access-token:{digest(token)}"
+    grant = {"digest": digest(token), "scopes": scopes}
+    await runtime.store.put(key, grant, tags=[ACCESS_TOKENS])

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 
 from impl.core.runtime import Runtime
-from impl.vestiaire.state import save_settings, vestiaire
+from impl.vestiaire.state import save_vestiaire_settings, vestiaire
 
 
 async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     """Load a section already validated against openapi/admin.yaml's VestiaireFixture."""
     if "settings" in section:
-        await save_settings(runtime, section["settings"])
+        await save_vestiaire_settings(runtime, section["settings"])
     state = await vestiaire(runtime)
     for user in section.get("users", []):
         user_id = user.get("id") or await state.identities.id_for(user["email"], _new_user_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from impl.core.identities import Identities, LockoutPolicy
 from impl.core.runtime import Runtime
 from impl.core.sessions import SessionPolicy, Sessions
+from impl.core.vendor_settings import load_settings, save_settings
 
 NAMESPACE = "vestiaire"
-SETTINGS_KEY = f"{NAMESPACE}:settings"
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,17 @@ class Vestiaire:
     sessions: Sessions
 
 
-async def load_settings(runtime: Runtime) -> Settings:
-    return Settings(**(await runtime.store.get(SETTINGS_KEY) or {}))
-
-
-async def save_settings(runtime: Runtime, changes: dict) -> None:
-    """Merge changes (already validated against the admin spec) into the stored settings."""
-    merged = {**asdict(await load_settings(runtime)), **changes}
-    await runtime.store.put(SETTINGS_KEY, merged)
+async def save_vestiaire_settings(runtime: Runtime, changes: dict) -> None:
+    await save_settings(runtime.store, NAMESPACE, Settings, changes)
 
 
 async def vestiaire(runtime: Runtime) -> Vestiaire:
-    settings = await load_settings(runtime)
+    """Built from the settings as last seeded, again only after a seed or reset."""
+    return await runtime.cached(NAMESPACE, lambda: _build(runtime))
+
+
+async def _build(runtime: Runtime) -> Vestiaire:
+    settings = await load_settings(runtime.store, NAMESPACE, Settings)
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_seconds)
     return Vestiaire(
         Identities(runtime.store, NAMESPACE, runtime.passwords, lockout),

@@ -6,13 +6,18 @@ admin clock expires records in every worker at once.
 
 from __future__ import annotations
 
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from impl.core.clock import ClockState
+from impl.core.context import pinned
 
 CLOCK_KEY = "sessim:clock"
+# A random token rewritten by every seed and reset: workers compare it once per request to
+# know whether what they cached (settings, credentials, org ids) is still current.
+GENERATION_KEY = "sessim:generation"
 
 
 class Counter(NamedTuple):
@@ -26,7 +31,11 @@ class Store(ABC):
     """Records with a time to live, tags as secondary keys, atomic consume and counters."""
 
     async def now(self) -> float:
-        """The shared clock's epoch seconds, the instant expiry is judged at."""
+        """The shared clock's epoch seconds, the instant expiry is judged at: the request's
+        pinned instant, else a fresh read."""
+        view = pinned()
+        if view is not None:
+            return view.instant
         return (await self.clock_state()).instant()
 
     async def clock_state(self) -> ClockState:
@@ -35,9 +44,29 @@ class Store(ABC):
     async def set_clock_state(self, state: ClockState) -> None:
         await self._raw_put(CLOCK_KEY, state.to_json())
 
+    async def generation(self) -> str:
+        """The request's pinned generation, else a fresh read."""
+        view = pinned()
+        if view is not None:
+            return view.generation
+        return await self._raw_get(GENERATION_KEY) or ""
+
+    async def snapshot(self) -> tuple[ClockState, str]:
+        """The clock and the generation, in one round trip: what a request pins."""
+        clock, generation = await self._raw_get_many([CLOCK_KEY, GENERATION_KEY])
+        return ClockState.from_json(clock), generation or ""
+
+    async def bump_generation(self) -> None:
+        """Tell every worker that seeded state changed: their caches rebuild on next use."""
+        await self._raw_put(GENERATION_KEY, secrets.token_hex(8))
+
     @abstractmethod
     async def _raw_get(self, key: str) -> Any | None:
         """Read a record that never expires (the clock), without consulting the clock."""
+
+    @abstractmethod
+    async def _raw_get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        """_raw_get of several keys in one round trip, in order."""
 
     @abstractmethod
     async def _raw_put(self, key: str, value: Any) -> None:
@@ -89,9 +118,14 @@ class Store(ABC):
     async def incr(self, key: str, ttl: float) -> Counter:
         """Add one to a counter whose window of ttl seconds starts at its first increment."""
 
-    @abstractmethod
     async def reset(self) -> None:
-        """Wipe every record, the clock included."""
+        """Wipe every record, the clock included; caches everywhere go stale."""
+        await self._wipe()
+        await self.bump_generation()
+
+    @abstractmethod
+    async def _wipe(self) -> None:
+        """Delete every record."""
 
     async def close(self) -> None:  # noqa: B027 - backends without resources keep the default
         """Release the backend's resources."""

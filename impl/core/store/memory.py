@@ -24,6 +24,9 @@ class MemoryStore(Store):
             record = self._records.get(key)
         return json.loads(record[0]) if record else None
 
+    async def _raw_get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        return [await self._raw_get(key) for key in keys]
+
     async def _raw_put(self, key: str, value: Any) -> None:
         with self._lock:
             self._records[key] = (json.dumps(value), None)
@@ -108,7 +111,7 @@ class MemoryStore(Store):
             self._records[key] = (json.dumps(counter.value), counter.expires_at)
         return counter
 
-    async def reset(self) -> None:
+    async def _wipe(self) -> None:
         with self._lock:
             self._records.clear()
             self._tags.clear()

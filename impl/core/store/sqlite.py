@@ -1,18 +1,24 @@
 """SQLite store: the embedded default, one file that several processes can share.
 
 Every operation is a single statement (or one transaction), so atomicity holds across
-processes; `DELETE ... RETURNING` gives consume, an upsert gives counters.
+processes; `DELETE ... RETURNING` gives consume, an upsert gives counters. Statements run
+on one thread of the store's own, never on the event loop: a writer in another process
+holding the file's lock (up to the busy timeout) stalls that thread, not every request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from impl.core.store.base import Counter, Store
+
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -31,12 +37,15 @@ CREATE INDEX IF NOT EXISTS records_by_expiry ON records(expires_at);
 
 # Expired rows are invisible at once; they are swept away every this many writes.
 SWEEP_EVERY = 500
+LIVE = "(expires_at IS NULL OR expires_at > ?)"
 
 
 class SqliteStore(Store):
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # One thread owns the connection: statements never overlap on it.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sessim-sqlite")
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA busy_timeout = 10000")
         self._db.execute("PRAGMA journal_mode = WAL")
@@ -45,64 +54,79 @@ class SqliteStore(Store):
         self._db.executescript(SCHEMA)
         self._writes = 0
 
+    async def _run(self, work: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
+
     async def _raw_get(self, key: str) -> Any | None:
-        row = self._db.execute("SELECT value FROM records WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return (await self._raw_get_many([key]))[0]
+
+    async def _raw_get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        return await self._run(self._select_raw, list(keys))
+
+    def _select_raw(self, keys: list[str]) -> list[Any | None]:
+        marks = ", ".join("?" * len(keys))
+        rows = self._db.execute(f"SELECT key, value FROM records WHERE key IN ({marks})", keys)
+        found = {key: json.loads(value) for key, value in rows}
+        return [found.get(key) for key in keys]
 
     async def _raw_put(self, key: str, value: Any) -> None:
-        self._db.execute(
+        await self._run(
+            self._db.execute,
             "INSERT INTO records (key, value, expires_at) VALUES (?, ?, NULL) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = NULL",
             (key, json.dumps(value)),
         )
 
     async def get(self, key: str) -> Any | None:
-        row = self._db.execute(
-            "SELECT value FROM records WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
-            (key, await self.now()),
-        ).fetchone()
+        return await self._run(self._get, key, await self.now())
+
+    def _get(self, key: str, now: float) -> Any | None:
+        sql = f"SELECT value FROM records WHERE key = ? AND {LIVE}"
+        row = self._db.execute(sql, (key, now)).fetchone()
         return json.loads(row[0]) if row else None
 
     async def put(
         self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
     ) -> None:
-        now = await self.now()
-        expires_at = None if ttl is None else now + ttl
+        await self._run(self._put, key, json.dumps(value), ttl, list(tags), await self.now())
+
+    def _put(self, key: str, text: str, ttl: float | None, tags: list[str], now: float) -> None:
         with self._db:  # one transaction: the record and its tags change together
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM records WHERE key = ?", (key,))
             self._db.execute(
                 "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
-                (key, json.dumps(value), expires_at),
+                (key, text, None if ttl is None else now + ttl),
             )
             self._db.executemany(
                 "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)", [(t, key) for t in tags]
             )
-        self._sweep(now)
-
-    def _sweep(self, now: float) -> None:
         self._writes += 1
         if self._writes % SWEEP_EVERY == 0:
             self._db.execute("DELETE FROM records WHERE expires_at <= ?", (now,))
 
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
+        return await self._run(self._replace, key, json.dumps(value), ttl, now)
+
+    def _replace(self, key: str, text: str, ttl: float | None, now: float) -> bool:
         cursor = self._db.execute(
-            "UPDATE records SET value = ?, expires_at = ? "
-            "WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
-            (json.dumps(value), None if ttl is None else now + ttl, key, now),
+            f"UPDATE records SET value = ?, expires_at = ? WHERE key = ? AND {LIVE}",
+            (text, None if ttl is None else now + ttl, key, now),
         )
         return cursor.rowcount == 1
 
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
-        now = await self.now()
+        return await self._run(self._add, key, json.dumps(value), ttl, await self.now())
+
+    def _add(self, key: str, text: str, ttl: float | None, now: float) -> bool:
         with self._db:  # an expired record goes with its tags before the insert
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM records WHERE key = ? AND expires_at <= ?", (key, now))
             row = self._db.execute(
                 "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO NOTHING RETURNING key",
-                (key, json.dumps(value), None if ttl is None else now + ttl),
+                (key, text, None if ttl is None else now + ttl),
             ).fetchone()
         return row is not None
 
@@ -110,23 +134,31 @@ class SqliteStore(Store):
         return await self.consume(key) is not None
 
     async def consume(self, key: str) -> Any | None:
+        return await self._run(self._consume, key, await self.now())
+
+    def _consume(self, key: str, now: float) -> Any | None:
         row = self._db.execute(
             "DELETE FROM records WHERE key = ? RETURNING value, expires_at", (key,)
         ).fetchone()
-        if row is None or (row[1] is not None and row[1] <= await self.now()):
+        if row is None or (row[1] is not None and row[1] <= now):
             return None
         return json.loads(row[0])
 
     async def tagged(self, tag: str) -> dict[str, Any]:
+        return await self._run(self._tagged, tag, await self.now())
+
+    def _tagged(self, tag: str, now: float) -> dict[str, Any]:
         rows = self._db.execute(
             "SELECT records.key, records.value FROM tags JOIN records USING (key) "
             "WHERE tags.tag = ? AND (records.expires_at IS NULL OR records.expires_at > ?)",
-            (tag, await self.now()),
+            (tag, now),
         ).fetchall()
         return {key: json.loads(value) for key, value in rows}
 
     async def incr(self, key: str, ttl: float) -> Counter:
-        now = await self.now()
+        return await self._run(self._incr, key, ttl, await self.now())
+
+    def _incr(self, key: str, ttl: float, now: float) -> Counter:
         value, expires_at = self._db.execute(
             "INSERT INTO records (key, value, expires_at) VALUES (?, '1', ?) "
             "ON CONFLICT (key) DO UPDATE SET "
@@ -137,11 +169,15 @@ class SqliteStore(Store):
         ).fetchone()
         return Counter(int(value), float(expires_at))
 
-    async def reset(self) -> None:
+    async def _wipe(self) -> None:
+        await self._run(self._delete_all)
+
+    def _delete_all(self) -> None:
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM tags")
             self._db.execute("DELETE FROM records")
 
     async def close(self) -> None:
-        self._db.close()
+        await self._run(self._db.close)
+        self._thread.shutdown()

@@ -1,0 +1,37 @@
+"""What the app factory needs to mount one API: its spec, base path, handlers, how it renders
+errors (per operation where formats differ under one mount), its fixture loader and its edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from connexion.lifecycle import ConnexionResponse
+from starlette.types import ASGIApp
+
+from impl.core.problems import Problem
+from impl.core.runtime import FixtureLoader
+
+Renderer = Callable[[Problem], ConnexionResponse]
+# Wraps the app for the requests under one mount (base path): what a vendor does before
+# and after connexion, such as rate limits and headers on every response, errors included.
+Edge = Callable[[ASGIApp, str], ASGIApp]
+
+
+@dataclass(frozen=True)
+class Api:
+    name: str  # the fixture section and the --api choice
+    spec: str  # file name under openapi/
+    base_path: str
+    handlers: str  # module whose functions the operationIds resolve to
+    render: Renderer  # errors of the API's operations, and of paths no operation matched
+    loader: FixtureLoader | None = None
+    edge: Edge | None = None
+    # operationId -> renderer, for operations whose errors take another format (OAuth's).
+    renderers: Mapping[str, Renderer] = field(default_factory=dict)
+
+    def renderer(self, operation_id: str | None) -> Renderer:
+        return self.renderers.get(operation_id or "", self.render)
+
+    def all_renderers(self) -> list[Renderer]:
+        return [self.render, *self.renderers.values()]

@@ -1,0 +1,16 @@
+"""The one list of APIs Sessim serves: adding a vendor is its package plus one entry here.
+
+The CLI's --api choices, the settings check and the app factory's mounts all read it; a test
+holds admin.yaml's Fixture sections to it.
+"""
+
+from __future__ import annotations
+
+from impl.admin.api import API as ADMIN
+from impl.core.api import Api
+from impl.okta.api import API as OKTA
+from impl.vestiaire.api import API as VESTIAIRE
+
+VENDORS: dict[str, Api] = {api.name: api for api in (VESTIAIRE, OKTA)}
+
+__all__ = ["ADMIN", "VENDORS"]
