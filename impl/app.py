@@ -7,7 +7,6 @@ the format of the API (and operation) that owns the request.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import AsyncIterator
 from email.utils import formatdate
 from pathlib import Path
@@ -42,13 +41,12 @@ SPECS = Path(__file__).resolve().parent.parent / "openapi"
 class SnakeCaseResolver(Resolver):
     """Keeps the vendor's operationId (createSession) and calls <handlers>.create_session."""
 
-    def __init__(self, module: str) -> None:
+    def __init__(self, api: Api) -> None:
         super().__init__()
-        self._module = module
+        self._api = api
 
     def resolve_operation_id(self, operation: Any) -> str:
-        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", operation.operation_id).lower()
-        return f"{self._module}.{snake}"
+        return self._api.handler(operation.operation_id)
 
 
 class Front:
@@ -64,6 +62,9 @@ class Front:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[SCOPE_KEY] = self.runtime
+        # connexion's router records the operation in this dict of a copy of the scope;
+        # made here, it is shared with the error handler, which renders per operation.
+        scope.setdefault("extensions", {})
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -109,9 +110,7 @@ def create_app(settings: Settings) -> Front:
     routes = RouteTable()
     for base_path, api in mounts:
         spec = load_spec(api, settings)
-        app.add_api(
-            spec, base_path=base_path, name=base_path, resolver=SnakeCaseResolver(api.handlers)
-        )
+        app.add_api(spec, base_path=base_path, name=base_path, resolver=SnakeCaseResolver(api))
         routes.add_spec(base_path, spec)
     owners = sorted(mounts, key=lambda mount: len(mount[0]), reverse=True)
 
@@ -123,7 +122,7 @@ def create_app(settings: Settings) -> Front:
             problem.detail = f"{request.method} is not allowed here; use {allow}."
         path = request.url.path
         owner = next((api for base, api in owners if _owns(base, path)), ADMIN)
-        return owner.renderer(_operation_id(request.scope))(problem)
+        return owner.renderer(_routed_handler(request.scope))(problem)
 
     # connexion and starlette register handlers of their own for these two; ours must win.
     for exc_class in (Exception, ProblemException, HTTPException):
@@ -132,8 +131,8 @@ def create_app(settings: Settings) -> Front:
     return Front(app, runtime, edges)
 
 
-def _operation_id(scope: Scope) -> str | None:
-    """The operation the router matched, when it matched one."""
+def _routed_handler(scope: Scope) -> str | None:
+    """The handler of the operation the router matched, when it matched one."""
     return scope.get("extensions", {}).get(ROUTING_CONTEXT, {}).get("operation_id")
 
 

@@ -3,6 +3,7 @@ errors (per operation where formats differ under one mount), its fixture loader 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -30,8 +31,14 @@ class Api:
     # operationId -> renderer, for operations whose errors take another format (OAuth's).
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
 
-    def renderer(self, operation_id: str | None) -> Renderer:
-        return self.renderers.get(operation_id or "", self.render)
+    def handler(self, operation_id: str) -> str:
+        """The function an operationId resolves to: createSession -> <handlers>.create_session."""
+        return f"{self.handlers}.{re.sub(r'(?<!^)(?=[A-Z])', '_', operation_id).lower()}"
+
+    def renderer(self, handler: str | None) -> Renderer:
+        """The renderer of the operation whose handler the router picked (None: no route)."""
+        special = (render for op, render in self.renderers.items() if self.handler(op) == handler)
+        return next(special, self.render)
 
     def all_renderers(self) -> list[Renderer]:
         return [self.render, *self.renderers.values()]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from connexion.lifecycle import ConnexionResponse
 from pydantic import BaseModel, ValidationError
+from starlette.responses import Response
 
 from impl.core.errors import InvalidInput
 
@@ -38,3 +40,18 @@ def json_response(
     return ConnexionResponse(
         status_code=status, body=json.dumps(body), content_type=media_type, headers=headers or {}
     )
+
+
+def respond(
+    body: dict | None,
+    status: int,
+    headers: Mapping[str, str] | None = None,
+    cookies: Sequence[str] = (),
+) -> Response:
+    """A JSON (or empty) response that may set several cookies: one Set-Cookie header each,
+    which connexion's dict of response headers cannot carry."""
+    content = None if body is None else json.dumps(body)
+    media_type = None if body is None else "application/json"
+    response = Response(content, status, headers=dict(headers or {}), media_type=media_type)
+    response.raw_headers.extend((b"set-cookie", cookie.encode("latin-1")) for cookie in cookies)
+    return response

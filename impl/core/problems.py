@@ -55,9 +55,9 @@ KIND_BY_STATUS = {
     429: Kind.RATE_LIMITED,
 }
 
+# A subclass (a vendor's own, or core's InvalidParameter) takes its nearest listed base's Kind.
 KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
     errors.InvalidInput: Kind.INVALID_INPUT,
-    errors.InvalidParameter: Kind.INVALID_INPUT,
     errors.AuthenticationFailed: Kind.AUTHENTICATION_FAILED,
     errors.Unauthenticated: Kind.UNAUTHENTICATED,
     errors.AccountLocked: Kind.ACCOUNT_LOCKED,
@@ -70,9 +70,9 @@ KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
 
 
 def to_problem(exc: Exception) -> Problem:
-    if isinstance(exc, errors.SessimError):
+    if isinstance(exc, errors.SessimError) and (kind := _kind_of(exc)) is not None:
         return Problem(
-            KIND_BY_ERROR[type(exc)],
+            kind,
             exc.detail,
             until=getattr(exc, "until", None),
             parameter=getattr(exc, "parameter", None),
@@ -86,6 +86,12 @@ def to_problem(exc: Exception) -> Problem:
         return Problem(Kind.INVALID_INPUT, "The request body is not valid UTF-8.", 400)
     log.exception("unexpected failure", exc_info=exc)
     return Problem(Kind.SERVER_ERROR, "An unexpected error occurred.", 500)
+
+
+def _kind_of(exc: errors.SessimError) -> Kind | None:
+    """The Kind of the nearest class in exc's ancestry that has one; None for anything else
+    (a bare SessimError is a bug, answered 500)."""
+    return next((KIND_BY_ERROR[cls] for cls in type(exc).__mro__ if cls in KIND_BY_ERROR), None)
 
 
 def _http(status: int, detail: str, headers: dict[str, str] | None) -> Problem:

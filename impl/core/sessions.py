@@ -74,6 +74,17 @@ class Sessions:
         )
         return session if alive else None
 
+    async def update(self, session_id: str, changes: dict) -> Session | None:
+        """Merge changes into a live session's data in place, keeping its expiry; None when
+        it has ended or expired (also when it ends meanwhile: an ended session stays ended)."""
+        session = await self.get(session_id)
+        if session is None:
+            return None
+        session.data = {**session.data, **changes}
+        ttl = session.expires_at - await self._store.now()
+        alive = await self._store.replace(self._key(session_id), asdict(session), ttl=ttl)
+        return session if alive else None
+
     async def end(self, session_id: str) -> Session | None:
         """End a session atomically: of concurrent callers, exactly one gets it back."""
         data = await self._store.consume(self._key(session_id))

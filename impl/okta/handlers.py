@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
+from starlette.responses import Response
 
 from generated.okta import AuthnRequest, CreateSessionRequest
-from impl.core.bodies import parse
+from impl.core.bodies import parse, respond
 from impl.core.errors import AccountLocked, AuthenticationFailed, NotFound
 from impl.core.identities import ACTIVE
 from impl.core.runtime import runtime_of
@@ -37,7 +38,7 @@ async def primary_authentication(body: dict) -> tuple[dict, int]:
     return success_body(org_url(request), user, token, expires_at), 200
 
 
-async def create_session(body: dict) -> tuple[dict, int, dict[str, str]]:
+async def create_session(body: dict) -> Response:
     session_token = parse(CreateSessionRequest, body).sessionToken
     state = await _okta()
     grant = await state.session_tokens.redeem(session_token)
@@ -53,7 +54,8 @@ async def create_session(body: dict) -> tuple[dict, int, dict[str, str]]:
         "password_verified_at": grant["verified_at"],
     }
     session = await state.sessions.create(_session_id(), user.id, data)
-    return await _shape(session, current=True), 200, {"Set-Cookie": SID_COOKIE.format(session.id)}
+    body = await _shape(session, current=True)
+    return respond(body, 200, cookies=[SID_COOKIE.format(session.id)])
 
 
 async def get_session(sessionId: str) -> tuple[dict, int]:
@@ -81,9 +83,9 @@ async def refresh_current_session() -> tuple[dict, int]:
     return await _shape(_found(session, CURRENT), current=True), 200
 
 
-async def close_current_session() -> ConnexionResponse:
+async def close_current_session() -> Response:
     _found(await (await _okta()).sessions.end(_sid()), CURRENT)
-    return ConnexionResponse(status_code=204, headers={"Set-Cookie": SID_CLEARED})
+    return respond(None, 204, cookies=[SID_CLEARED])
 
 
 async def revoke_user_sessions(

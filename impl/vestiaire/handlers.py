@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
+from starlette.responses import Response
 
 from generated.vestiaire import Credentials, Session, SessionResponse
-from impl.core.bodies import dump, parse
+from impl.core.bodies import dump, parse, respond
 from impl.core.clock import to_datetime
 from impl.core.errors import Forbidden, Unauthenticated
 from impl.core.runtime import runtime_of
@@ -16,7 +17,7 @@ from impl.vestiaire.state import vestiaire
 COOKIE = "__session={}; HttpOnly; Secure; SameSite=Lax; Path=/"
 
 
-async def create_session(body: dict) -> tuple[dict, int, dict[str, str]]:
+async def create_session(body: dict) -> Response:
     credentials = parse(Credentials, body)
     state = await vestiaire(runtime_of(request))
     user = await state.identities.authenticate(
@@ -24,7 +25,7 @@ async def create_session(body: dict) -> tuple[dict, int, dict[str, str]]:
     )
     session = await state.sessions.create(opaque_id(40, alphabet=ALPHANUMERIC), user.id)
     data = Session(id=session.id, userId=user.id, expiresAt=to_datetime(int(session.expires_at)))
-    return dump(SessionResponse(data=data)), 201, {"Set-Cookie": COOKIE.format(session.id)}
+    return respond(dump(SessionResponse(data=data)), 201, cookies=[COOKIE.format(session.id)])
 
 
 async def delete_session(sessionId: str, token_info: dict) -> ConnexionResponse:

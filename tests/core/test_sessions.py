@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 from impl.core.clock import Clock
 from impl.core.sessions import Session, SessionPolicy, Sessions
@@ -129,3 +131,50 @@ def test_end_all_ends_only_that_subjects_live_sessions(store: Store) -> None:
     assert run(sessions.get("s2")) is None
     assert run(sessions.get("s3")).subject == "u2"
     assert run(sessions.end_all("u1")) == 0
+
+
+def test_update_merges_data_in_place_and_keeps_expiry(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("s1", "u1", {"language": "en", "currency": "USD"}))
+    advance(store, 100)
+    updated = run(sessions.update("s1", {"currency": "EUR", "billTo": "C1"}))
+    assert updated == Session(
+        "s1", "u1", T0, T0 + 600, T0 + 1800, {"language": "en", "currency": "EUR", "billTo": "C1"}
+    )
+    assert run(sessions.get("s1")) == updated
+    advance(store, 500)
+    assert run(sessions.get("s1")) is None  # the update did not extend the idle lifetime
+
+
+def test_update_never_revives_an_ended_or_expired_session(store: Store) -> None:
+    sessions = make(store)
+    run(sessions.create("s1", "u1"))
+    run(sessions.end("s1"))
+    assert run(sessions.update("s1", {"language": "fr"})) is None
+    assert run(sessions.get("s1")) is None
+    run(sessions.create("s2", "u1"))
+    advance(store, 600)
+    assert run(sessions.update("s2", {"language": "fr"})) is None
+
+
+def _end_or_update(session_id: str) -> Callable[[Store], Coroutine[Any, Any, tuple]]:
+    """Half the racers end the session, half update it."""
+    turns = itertools.count()  # next() is atomic
+
+    async def act(store: Store) -> tuple[str, Session | None]:
+        sessions = Sessions(store, "test", POLICY)
+        if next(turns) % 2:
+            return "end", await sessions.end(session_id)
+        return "update", await sessions.update(session_id, {"language": "fr"})
+
+    return act
+
+
+def test_update_racing_an_end_leaves_the_session_ended(connect: Callable[[], Store]) -> None:
+    workers = [connect() for _ in range(20)]
+    for round_ in range(5):
+        session_id = f"s{round_}"
+        run(make(workers[0]).create(session_id, "u1"))
+        results = race(workers, _end_or_update(session_id))
+        assert sum(1 for action, got in results if action == "end" and got) == 1
+        assert run(Sessions(workers[0], "test", POLICY).get(session_id)) is None

@@ -1,0 +1,74 @@
+"""The one registry of APIs: what the CLI, the fixture schema and the error layer derive
+from it agree, and every renderer answers every Kind."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from starlette.testclient import TestClient
+
+from impl.app import create_app
+from impl.core.api import Api
+from impl.core.errors import AuthenticationFailed, NotFound, SessimError
+from impl.core.problems import Kind, Problem, to_problem
+from impl.registry import ADMIN, VENDORS
+from impl.settings import VENDOR_APIS, Settings
+from tests.conftest import ROOT, make_settings
+
+RENDERERS = [
+    (api.name, index, render)
+    for api in (ADMIN, *VENDORS.values())
+    for index, render in enumerate(api.all_renderers())
+]
+
+
+def test_settings_and_the_fixture_schema_list_the_registrys_vendors() -> None:
+    assert tuple(VENDORS) == VENDOR_APIS
+    assert Settings().apis == tuple(VENDORS)
+    admin = yaml.safe_load((ROOT / "openapi" / "admin.yaml").read_text())
+    assert list(admin["components"]["schemas"]["Fixture"]["properties"]) == list(VENDORS)
+    assert all(api.loader is not None for api in VENDORS.values())
+
+
+@pytest.mark.parametrize(("api", "index", "render"), RENDERERS, ids=lambda v: str(v))
+@pytest.mark.parametrize("kind", list(Kind), ids=str)
+def test_every_renderer_answers_every_kind(api: str, index: int, render, kind: Kind) -> None:
+    response = render(Problem(kind, "what went wrong", until=0.0))
+    assert 400 <= response.status_code < 600
+    assert json.loads(response.body)
+
+
+class VendorOwnFailure(AuthenticationFailed):
+    """A vendor's subclass of a core error, as SFCC's ExpiredTokenException would be."""
+
+
+def test_a_vendor_subclass_maps_to_its_core_kind() -> None:
+    assert to_problem(VendorOwnFailure("expired")).kind is Kind.AUTHENTICATION_FAILED
+    assert to_problem(NotFound("x")).kind is Kind.NOT_FOUND
+
+
+def test_a_bare_core_error_is_a_server_error_not_a_crash() -> None:
+    assert to_problem(SessimError("a bug")).kind is Kind.SERVER_ERROR
+
+
+def test_errors_render_in_the_format_of_the_operation_that_failed(monkeypatch) -> None:
+    """One mount, two formats: an operation listed in `renderers` answers in its own."""
+
+    def oauth(problem: Problem):
+        from impl.core.bodies import json_response
+
+        return json_response({"error": "invalid_grant", "error_description": problem.detail}, 400)
+
+    okta = VENDORS["okta"]
+    special = Api(**{**okta.__dict__, "renderers": {"primaryAuthentication": oauth}})
+    monkeypatch.setitem(VENDORS, "okta", special)
+    with TestClient(create_app(make_settings())) as client:
+        authn = client.post("/okta/api/v1/authn", json={"username": 1})
+        sessions = client.post("/okta/api/v1/sessions", json={}, headers={"Authorization": "x"})
+        unrouted = client.get("/okta/api/v1/nowhere")
+    assert authn.status_code == 400
+    assert authn.json()["error"] == "invalid_grant"
+    assert sessions.json()["errorCode"] == "E0000011"
+    assert unrouted.json()["errorCode"] == "E0000007"
