@@ -30,6 +30,7 @@ from impl.core.identities import Passwords
 from impl.core.problems import to_problem
 from impl.core.routes import RouteTable
 from impl.core.runtime import SCOPE_KEY, Runtime
+from impl.core.security import SECURITY_MAP
 from impl.core.store import open_store
 from impl.core.validation import ParameterValidator
 from impl.registry import ADMIN, VENDORS
@@ -102,7 +103,12 @@ def create_app(settings: Settings) -> Front:
         yield
         await store.close()
 
-    app = AsyncApp(__name__, lifespan=lifespan, validator_map={"parameter": ParameterValidator})
+    app = AsyncApp(
+        __name__,
+        lifespan=lifespan,
+        validator_map={"parameter": ParameterValidator},
+        security_map=SECURITY_MAP,
+    )
     mounts = [(ADMIN.base_path, ADMIN)]
     mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
     if settings.root:

@@ -40,6 +40,12 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--root", default=_env("root"), help="also serve this vendor API at /")
     serve.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=_env("access_log", "1") not in ("0", "false", "no", ""),
+        help="log every request (uvicorn's access log)",
+    )
+    serve.add_argument(
         "--argon2-time-cost",
         type=int,
         default=_env("argon2_time_cost", defaults.argon2_time_cost),
@@ -65,6 +71,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         apis=tuple(apis),
         root=args.root,
         admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
+        access_log=args.access_log,
         argon2_time_cost=args.argon2_time_cost,
         argon2_memory_kib=args.argon2_memory_kib,
     )
@@ -78,4 +85,11 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as error:
         sys.exit(f"sessim: {error}")
     # Sessim dates responses by its own clock; uvicorn's Date would be a second, real one.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", date_header=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+        date_header=False,
+    )

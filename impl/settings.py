@@ -18,6 +18,7 @@ class Settings:
     apis: tuple[str, ...] = field(default=VENDOR_APIS)
     root: str | None = None
     admin_token: str | None = None
+    access_log: bool = True
     # OWASP's argon2id minimum (19 MiB, 2 passes): real hashing at a test-friendly cost.
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19_456

@@ -32,10 +32,10 @@ async def primary_authentication(body: dict) -> tuple[dict, int]:
     except AccountLocked:
         if not state.settings.show_lockout_failures:
             raise
-        return locked_out_body(org_url(request)), 200
+        return locked_out_body(org_url(request.scope)), 200
     grant = {"user_id": user.id, "verified_at": await runtime.clock.epoch()}
     token, expires_at = await state.session_tokens.issue(grant, SESSION_TOKEN_SECONDS)
-    return success_body(org_url(request), user, token, expires_at), 200
+    return success_body(org_url(request.scope), user, token, expires_at), 200
 
 
 async def create_session(body: dict) -> Response:
@@ -54,18 +54,20 @@ async def create_session(body: dict) -> Response:
         "password_verified_at": grant["verified_at"],
     }
     session = await state.sessions.create(_session_id(), user.id, data)
-    body = await _shape(session, current=True)
+    body = _shape(state, session, current=True)
     return respond(body, 200, cookies=[SID_COOKIE.format(session.id)])
 
 
-async def get_session(sessionId: str) -> tuple[dict, int]:
-    session = await (await _okta()).sessions.get(sessionId)
-    return await _shape(_found(session, _by_id(sessionId)), current=False), 200
+async def get_session(sessionId: str) -> Response:
+    state = await _okta()
+    session = _found(await state.sessions.get(sessionId), _by_id(sessionId))
+    return respond(_shape(state, session, current=False), 200)
 
 
-async def refresh_session(sessionId: str) -> tuple[dict, int]:
-    session = await (await _okta()).sessions.refresh(sessionId)
-    return await _shape(_found(session, _by_id(sessionId)), current=False), 200
+async def refresh_session(sessionId: str) -> Response:
+    state = await _okta()
+    session = _found(await state.sessions.refresh(sessionId), _by_id(sessionId))
+    return respond(_shape(state, session, current=False), 200)
 
 
 async def revoke_session(sessionId: str) -> ConnexionResponse:
@@ -73,14 +75,16 @@ async def revoke_session(sessionId: str) -> ConnexionResponse:
     return ConnexionResponse(status_code=204)
 
 
-async def get_current_session() -> tuple[dict, int]:
-    session = await (await _okta()).sessions.get(_sid())
-    return await _shape(_found(session, CURRENT), current=True), 200
+async def get_current_session() -> Response:
+    state = await _okta()
+    session = _found(await state.sessions.get(_sid()), CURRENT)
+    return respond(_shape(state, session, current=True), 200)
 
 
-async def refresh_current_session() -> tuple[dict, int]:
-    session = await (await _okta()).sessions.refresh(_sid())
-    return await _shape(_found(session, CURRENT), current=True), 200
+async def refresh_current_session() -> Response:
+    state = await _okta()
+    session = _found(await state.sessions.refresh(_sid()), CURRENT)
+    return respond(_shape(state, session, current=True), 200)
 
 
 async def close_current_session() -> Response:
@@ -123,6 +127,5 @@ def _by_id(session_id: str) -> str:
     return f"{session_id} (AppSession)"
 
 
-async def _shape(session: Session, *, current: bool) -> dict:
-    org = (await _okta()).org_id
-    return session_body(org_url(request), org, session, current=current)
+def _shape(state: Okta, session: Session, *, current: bool) -> dict:
+    return session_body(org_url(request.scope), state.org_id, session, current=current)

@@ -2,59 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
 
 from connexion.middleware.routing import ROUTING_CONTEXT
+from starlette.types import Scope
 
 from generated.okta import (
     AllowEnum,
     AuthnTransaction,
-    Hints,
-    HrefObject,
     Profile,
     SessionAuthenticationMethod,
-    SessionIdentityProvider,
     SessionIdentityProviderType,
-    SessionLinks,
     SessionStatus,
     Status,
 )
 from impl.core.bodies import dump
-from impl.core.clock import to_datetime
 from impl.core.identities import User
 from impl.core.sessions import Session
 
 
 def timestamp(epoch: float) -> str:
     """Okta's timestamps: UTC, second precision, `.000Z`."""
-    return to_datetime(int(epoch)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(int(epoch)))
 
 
-def org_url(request: Any) -> str:
-    """Where this API is served (scheme, host and base path), as Okta's links begin with the org."""
-    base_path = request.scope["extensions"][ROUTING_CONTEXT]["api_base_path"]
-    return f"{request.url.scheme}://{request.url.netloc}{base_path}"
+def org_url(scope: Scope) -> str:
+    """Where this API is served (scheme, host and base path), as Okta's links begin with the org.
+    Read from the ASGI scope: building starlette's URL object costs more than the rest."""
+    base_path = scope["extensions"][ROUTING_CONTEXT]["api_base_path"]
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    netloc = host.decode("latin-1") if host else "{}:{}".format(*scope["server"])
+    return f"{scope['scheme']}://{netloc}{base_path}"
 
 
-def _link(href: str, *allow: AllowEnum, name: str | None = None) -> HrefObject:
-    return HrefObject(href=href, name=name, hints=Hints(allow=list(allow)))
+def _link(href: str, *allow: AllowEnum, name: str | None = None) -> dict:
+    """An HrefObject, built as the dict it serialises to (the hot path skips pydantic)."""
+    named = {"name": name} if name is not None else {}
+    return {"href": href, **named, "hints": {"allow": [method.value for method in allow]}}
 
 
-def session_links(org: str, session: Session, *, current: bool) -> SessionLinks:
+def session_links(org: str, session: Session, *, current: bool) -> dict:
     """Okta links a session it reached through the cookie to `/sessions/me`, and one read by
     id to a second opaque id of the same session (never the URL just requested)."""
     sessions = f"{org}/api/v1/sessions/{'me' if current else session.data['alias']}"
     user = f"{org}/api/v1/users/{'me' if current else session.subject}"
-    return SessionLinks(
-        self=_link(sessions, AllowEnum.GET, AllowEnum.DELETE),
-        refresh=_link(f"{sessions}/lifecycle/refresh", AllowEnum.POST),
-        user=_link(user, AllowEnum.GET, name=session.data["name"]),
-    )
+    return {
+        "self": _link(sessions, AllowEnum.GET, AllowEnum.DELETE),
+        "refresh": _link(f"{sessions}/lifecycle/refresh", AllowEnum.POST),
+        "user": _link(user, AllowEnum.GET, name=session.data["name"]),
+    }
 
 
 def session_body(org: str, org_id: str, session: Session, *, current: bool) -> dict:
     """A Session in Okta's key order, with lastFactorVerification null as Okta sends it."""
-    idp = SessionIdentityProvider(id=org_id, type=SessionIdentityProviderType.OKTA)
     return {
         "id": session.id,
         "userId": session.subject,
@@ -65,9 +65,9 @@ def session_body(org: str, org_id: str, session: Session, *, current: bool) -> d
         "lastPasswordVerification": timestamp(session.data["password_verified_at"]),
         "lastFactorVerification": None,
         "amr": [SessionAuthenticationMethod.pwd.value],
-        "idp": dump(idp),
+        "idp": {"id": org_id, "type": SessionIdentityProviderType.OKTA.value},
         "mfaActive": False,  # Sessim's users have no enrolled factors
-        "_links": dump(session_links(org, session, current=current)),
+        "_links": session_links(org, session, current=current),
     }
 
 
@@ -85,7 +85,7 @@ def success_body(org: str, user: User, session_token: str, expires_at: float) ->
                 "profile": dump(profile),
             }
         },
-        "_links": {"cancel": dump(_link(f"{org}/api/v1/authn/cancel", AllowEnum.POST))},
+        "_links": {"cancel": _link(f"{org}/api/v1/authn/cancel", AllowEnum.POST)},
     }
 
 
