@@ -26,6 +26,7 @@ lint: $(INSTALLED)
 
 # generated/ must be exactly what `make generate` writes from openapi/.
 check: lint
+	$(BIN)/mypy
 	$(BIN)/datamodel-codegen --check
 
 test: check

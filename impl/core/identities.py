@@ -113,7 +113,8 @@ class Identities:
         """The user whose password this is, or AuthenticationFailed, AccountLocked, ...Inactive."""
         user = await self.by_login(login)
         attempts = await self._begin_attempt(user.id) if user else 0
-        if not await self._passwords.verify(user.password_hash if user else None, password):
+        verified = await self._passwords.verify(user.password_hash if user else None, password)
+        if user is None or not verified:
             if user is not None and attempts >= self._lockout.max_attempts > 0:
                 await self._lock(user.id)
             raise AuthenticationFailed("invalid credentials")

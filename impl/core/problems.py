@@ -6,6 +6,7 @@ Each vendor's errors module turns a Problem into its own status, headers and bod
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -94,6 +95,6 @@ def _kind_of(exc: errors.SessimError) -> Kind | None:
     return next((KIND_BY_ERROR[cls] for cls in type(exc).__mro__ if cls in KIND_BY_ERROR), None)
 
 
-def _http(status: int, detail: str, headers: dict[str, str] | None) -> Problem:
+def _http(status: int, detail: str, headers: Mapping[str, str] | None) -> Problem:
     kind = KIND_BY_STATUS.get(status, Kind.SERVER_ERROR if status >= 500 else Kind.INVALID_INPUT)
     return Problem(kind, detail, status, dict(headers or {}))

@@ -92,4 +92,6 @@ def success_body(org: str, user: User, session_token: str, expires_at: float) ->
 def locked_out_body(org: str) -> dict:
     """What Okta answers a locked-out user when the policy shows lockout failures."""
     unlock = _link(f"{org}/api/v1/authn/recovery/unlock", AllowEnum.POST, name="unlock")
-    return dump(AuthnTransaction(status=Status.LOCKED_OUT, _links={"next": unlock}))
+    return dump(
+        AuthnTransaction.model_validate({"status": Status.LOCKED_OUT, "_links": {"next": unlock}})
+    )
