@@ -18,6 +18,7 @@ import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,11 +28,12 @@ from impl.admin import fixtures
 from impl.core.asgi import with_headers
 from impl.core.clock import Clock
 from impl.core.identities import Passwords
+from impl.core.limits import BodyLimit
 from impl.core.problems import Problem, to_problem
 from impl.core.routes import RouteTable
 from impl.core.runtime import SCOPE_KEY, FixtureLoader, Runtime
 from impl.core.store import open_store
-from impl.core.validation import ParameterValidator
+from impl.core.validation import VALIDATOR_MAP
 from impl.okta import errors as okta_errors
 from impl.okta.edge import OktaEdge
 from impl.okta.fixtures import load_fixture as load_okta
@@ -130,7 +132,11 @@ def create_app(settings: Settings) -> Front:
         yield
         await store.close()
 
-    app = AsyncApp(__name__, lifespan=lifespan, validator_map={"parameter": ParameterValidator})
+    app = AsyncApp(__name__, lifespan=lifespan, validator_map=VALIDATOR_MAP)
+    # Inside connexion's error handling, so that a 413 is rendered like any other failure.
+    app.add_middleware(
+        BodyLimit, position=MiddlewarePosition.BEFORE_SWAGGER, max_bytes=settings.max_body_bytes
+    )
     mounts = [(ADMIN.base_path, ADMIN)]
     mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
     if settings.root:

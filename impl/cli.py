@@ -51,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
         default=_env("argon2_memory_kib", defaults.argon2_memory_kib),
         help="argon2id memory per password hash, in KiB",
     )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=_env("max_body_bytes", defaults.max_body_bytes),
+        help="largest request body accepted; larger ones get a 413",
+    )
     return top
 
 
@@ -67,6 +73,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
         argon2_time_cost=args.argon2_time_cost,
         argon2_memory_kib=args.argon2_memory_kib,
+        max_body_bytes=args.max_body_bytes,
     )
 
 
