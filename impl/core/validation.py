@@ -2,9 +2,9 @@
 
 Parameters fail with an error that names the parameter, so that a vendor can tell a bad
 parameter from a bad body. Bodies (JSON and form-encoded) are parsed here, once for every
-operation of every spec: too deep, not UTF-8, numbers Python cannot hold, text that is not
-Unicode (lone surrogates) or holds NUL all fail as InvalidInput, so no handler, hash or
-store ever sees them.
+operation of every spec: too deep, not UTF-8, numbers Python cannot hold and text that is
+not Unicode (lone surrogates) all fail as InvalidInput, so no handler, hash or store ever
+sees them. NUL is valid text that argon2 and the stores take as it is, so it passes.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from impl.core.errors import InvalidInput, InvalidParameter
 
 # Far beyond any request the emulated APIs document, far below Python's recursion limit.
 MAX_DEPTH = 32
-# Lone surrogates cannot be encoded as UTF-8 (argon2 and SQLite fail on them); NUL ends C strings.
-BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+# Lone surrogates (from "\ud800" escapes) cannot be encoded as UTF-8: argon2 and SQLite fail.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ParameterValidator(ConnexionParameterValidator):
@@ -80,7 +80,7 @@ class MultiPartBodyValidator(CheckedForm, MultiPartFormDataValidator):
 
 
 def check_values(value: Any) -> None:
-    """InvalidInput unless every key and string in `value` is text a hash or store can take,
+    """InvalidInput unless every key and string in `value` is Unicode text (UTF-8 encodable),
     nested at most MAX_DEPTH deep. Iterative, so that depth itself cannot overflow."""
     pending = [(value, 0)]
     while pending:
@@ -97,15 +97,11 @@ def check_values(value: Any) -> None:
             pending += [(child, depth + 1) for child in children]
 
 
-def check_text(text: str, where: str = "The request body") -> None:
-    match = BAD_TEXT.search(text)
-    if match is None:
-        return
-    if match[0] == "\x00":
-        raise InvalidInput(f"{where} holds a NUL character.")
-    raise InvalidInput(
-        f"{where} holds a lone surrogate (\\u{ord(match[0]):04x}), not Unicode text."
-    )
+def check_text(text: str) -> None:
+    match = SURROGATE.search(text)
+    if match is not None:
+        code = f"\\u{ord(match[0]):04x}"
+        raise InvalidInput(f"The request body holds a lone surrogate ({code}), not Unicode text.")
 
 
 def _decode(raw: bytes, encoding: str) -> str:
