@@ -17,6 +17,7 @@ class Code(StrEnum):
     method_not_allowed = "method_not_allowed"
     conflict = "conflict"
     unsupported_media_type = "unsupported_media_type"
+    payload_too_large = "payload_too_large"
     rate_limited = "rate_limited"
     internal_error = "internal_error"
 

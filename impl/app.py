@@ -16,6 +16,7 @@ import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
 from connexion.middleware.routing import ROUTING_CONTEXT
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
@@ -27,12 +28,13 @@ from impl.core.asgi import with_headers
 from impl.core.clock import Clock
 from impl.core.context import Pinned, pin
 from impl.core.identities import Passwords
+from impl.core.limits import BodyLimit
 from impl.core.problems import to_problem
 from impl.core.routes import RouteTable
 from impl.core.runtime import SCOPE_KEY, Runtime
 from impl.core.security import SECURITY_MAP
 from impl.core.store import open_store
-from impl.core.validation import ParameterValidator
+from impl.core.validation import VALIDATOR_MAP
 from impl.registry import ADMIN, VENDORS
 from impl.settings import Settings
 
@@ -106,8 +108,12 @@ def create_app(settings: Settings) -> Front:
     app = AsyncApp(
         __name__,
         lifespan=lifespan,
-        validator_map={"parameter": ParameterValidator},
+        validator_map=VALIDATOR_MAP,
         security_map=SECURITY_MAP,
+    )
+    # Inside connexion's error handling, so that a 413 is rendered like any other failure.
+    app.add_middleware(
+        BodyLimit, position=MiddlewarePosition.BEFORE_SWAGGER, max_bytes=settings.max_body_bytes
     )
     mounts = [(ADMIN.base_path, ADMIN)]
     mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]

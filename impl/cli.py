@@ -57,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
         default=_env("argon2_memory_kib", defaults.argon2_memory_kib),
         help="argon2id memory per password hash, in KiB",
     )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=_env("max_body_bytes", defaults.max_body_bytes),
+        help="largest request body accepted; larger ones get a 413",
+    )
     return top
 
 
@@ -74,6 +80,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         access_log=args.access_log,
         argon2_time_cost=args.argon2_time_cost,
         argon2_memory_kib=args.argon2_memory_kib,
+        max_body_bytes=args.max_body_bytes,
     )
 
 

@@ -22,6 +22,8 @@ class Settings:
     # OWASP's argon2id minimum (19 MiB, 2 passes): real hashing at a test-friendly cost.
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19_456
+    # Larger request bodies get a 413 before they are read whole.
+    max_body_bytes: int = 1_048_576
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.apis if name not in VENDOR_APIS]

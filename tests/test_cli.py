@@ -39,6 +39,7 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
         "ARGON2_TIME_COST": "2",
         "ARGON2_MEMORY_KIB": "1024",
         "ADMIN_TOKEN": "t0k3n",
+        "MAX_BODY_BYTES": "2048",
     }.items():
         monkeypatch.setenv(f"SESSIM_{name}", value)
     settings = settings_for([])
@@ -50,6 +51,12 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
     )
     assert (settings.argon2_time_cost, settings.argon2_memory_kib) == (2, 1024)
     assert settings.admin_token == "t0k3n"
+    assert settings.max_body_bytes == 2048
+
+
+def test_max_body_bytes_flag() -> None:
+    assert settings_for([]).max_body_bytes == 1_048_576
+    assert settings_for(["--max-body-bytes", "1024"]).max_body_bytes == 1024
 
 
 def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

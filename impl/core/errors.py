@@ -15,6 +15,10 @@ class InvalidInput(SessimError):
     """The request is well-formed HTTP but its content is not acceptable."""
 
 
+class PayloadTooLarge(SessimError):
+    """The request body is larger than the configured limit (refused before it is read whole)."""
+
+
 class InvalidParameter(InvalidInput):
     """A path, query, header or cookie parameter is missing or not of its documented type."""
 

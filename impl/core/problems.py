@@ -29,6 +29,7 @@ class Kind(StrEnum):
     CONFLICT = "conflict"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
 
@@ -52,6 +53,7 @@ KIND_BY_STATUS = {
     403: Kind.FORBIDDEN,
     404: Kind.NOT_FOUND,
     405: Kind.METHOD_NOT_ALLOWED,
+    413: Kind.PAYLOAD_TOO_LARGE,
     415: Kind.UNSUPPORTED_MEDIA_TYPE,
     429: Kind.RATE_LIMITED,
 }
@@ -59,6 +61,7 @@ KIND_BY_STATUS = {
 # A subclass (a vendor's own, or core's InvalidParameter) takes its nearest listed base's Kind.
 KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
     errors.InvalidInput: Kind.INVALID_INPUT,
+    errors.PayloadTooLarge: Kind.PAYLOAD_TOO_LARGE,
     errors.AuthenticationFailed: Kind.AUTHENTICATION_FAILED,
     errors.Unauthenticated: Kind.UNAUTHENTICATED,
     errors.AccountLocked: Kind.ACCOUNT_LOCKED,

@@ -1,13 +1,35 @@
-"""connexion's parameter validation, failing with a neutral error that names the parameter,
-so that a vendor can tell a bad parameter from a bad body."""
+"""connexion's validators, made safe for hostile input and neutral in their failures.
+
+Parameters fail with an error that names the parameter, so that a vendor can tell a bad
+parameter from a bad body. Bodies (JSON and form-encoded) are parsed here, once for every
+operation of every spec: too deep, not UTF-8, numbers Python cannot hold and text that is
+not Unicode (lone surrogates) all fail as InvalidInput, so no handler, hash or store ever
+sees them. NUL is valid text that argon2 and the stores take as it is, so it passes.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from collections.abc import AsyncIterator
 from typing import Any
 
+from connexion.datastructures import MediaTypeDict
+from connexion.validators import (
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    MultiPartFormDataValidator,
+)
 from connexion.validators import ParameterValidator as ConnexionParameterValidator
+from starlette.types import Scope
 
-from impl.core.errors import InvalidParameter
+from impl.core.errors import InvalidInput, InvalidParameter
+
+# Far beyond any request the emulated APIs document, far below Python's recursion limit.
+MAX_DEPTH = 32
+# Lone surrogates (from "\ud800" escapes) cannot be encoded as UTF-8: argon2 and SQLite fail.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ParameterValidator(ConnexionParameterValidator):
@@ -21,3 +43,96 @@ class ParameterValidator(ConnexionParameterValidator):
         if error:
             # connexion's message for a schema failure goes on to dump the schema; keep the gist.
             raise InvalidParameter(param["name"], error.splitlines()[0])
+
+
+class JSONBodyValidator(JSONRequestBodyValidator):
+    async def _parse(self, stream: AsyncIterator[bytes], scope: Scope) -> Any:
+        text = _decode(b"".join([chunk async for chunk in stream]), self._encoding)
+        if not text:
+            return None
+        try:
+            body = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        except RecursionError:
+            raise _too_deep() from None
+        except json.JSONDecodeError as error:
+            raise InvalidInput(f"The request body is not valid JSON: {error}") from None
+        except ValueError as error:  # an integer of more digits than Python converts
+            raise InvalidInput(f"The request body holds an unusable number: {error}") from None
+        check_values(body)
+        return body
+
+
+class CheckedForm:
+    """Form bodies (starlette decodes them leniently) with their text checked like JSON's."""
+
+    async def _parse(self, stream: AsyncIterator[bytes], scope: Scope) -> dict:
+        body = await super()._parse(stream, scope)  # type: ignore[misc]
+        check_values(body)
+        return body
+
+
+class FormBodyValidator(CheckedForm, FormDataValidator):
+    pass
+
+
+class MultiPartBodyValidator(CheckedForm, MultiPartFormDataValidator):
+    pass
+
+
+def check_values(value: Any) -> None:
+    """InvalidInput unless every key and string in `value` is Unicode text (UTF-8 encodable),
+    nested at most MAX_DEPTH deep. Iterative, so that depth itself cannot overflow."""
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            check_text(item)
+        elif isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                raise _too_deep()
+            if isinstance(item, dict):
+                for key in item:
+                    check_text(key)
+            children = item.values() if isinstance(item, dict) else item
+            pending += [(child, depth + 1) for child in children]
+
+
+def check_text(text: str) -> None:
+    match = SURROGATE.search(text)
+    if match is not None:
+        code = f"\\u{ord(match[0]):04x}"
+        raise InvalidInput(f"The request body holds a lone surrogate ({code}), not Unicode text.")
+
+
+def _decode(raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise InvalidInput(f"The request body is not valid {encoding} text.") from None
+
+
+def _no_constant(name: str) -> float:
+    raise InvalidInput(f"The request body is not valid JSON: {name} is not a JSON number.")
+
+
+def _finite(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number):
+        raise InvalidInput(f"The request body holds a number too large for a float: {literal[:20]}")
+    return number
+
+
+def _too_deep() -> InvalidInput:
+    return InvalidInput(f"The request body is nested more than {MAX_DEPTH} levels deep.")
+
+
+VALIDATOR_MAP = {
+    "parameter": ParameterValidator,
+    "body": MediaTypeDict(
+        {
+            "*/*json": JSONBodyValidator,
+            "application/x-www-form-urlencoded": FormBodyValidator,
+            "multipart/form-data": MultiPartBodyValidator,
+        }
+    ),
+}

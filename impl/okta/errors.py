@@ -31,6 +31,8 @@ ERRORS: dict[Kind, tuple[int, str, str]] = {
         "The endpoint does not support the provided HTTP method",
     ),
     Kind.UNSUPPORTED_MEDIA_TYPE: (415, "E0000003", "The request body was not well-formed."),
+    # Inferred: no public source shows Okta's answer to an oversized body.
+    Kind.PAYLOAD_TOO_LARGE: (413, "E0000003", "The request body was not well-formed."),
     Kind.RATE_LIMITED: (429, "E0000047", "API call exceeded rate limit due to too many requests."),
     Kind.SERVER_ERROR: (500, "E0000009", "Internal Server Error"),
 }

@@ -40,6 +40,7 @@ ERRORS: dict[Kind, tuple[int, Code, str, str | None]] = {
     Kind.METHOD_NOT_ALLOWED: (405, Code.method_not_allowed, "Method not allowed", None),
     Kind.CONFLICT: (409, Code.conflict, "Conflict", None),
     Kind.UNSUPPORTED_MEDIA_TYPE: (415, Code.unsupported_media_type, "Unsupported media type", None),
+    Kind.PAYLOAD_TOO_LARGE: (413, Code.payload_too_large, "Payload too large", None),
     Kind.RATE_LIMITED: (429, Code.rate_limited, "Too many requests", None),
     Kind.SERVER_ERROR: (500, Code.internal_error, "Internal error", None),
 }
