@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -247,3 +249,28 @@ def test_open_store_picks_the_backend_from_the_url(tmp_path: Path) -> None:
 def test_open_store_rejects_bad_urls(url: str) -> None:
     with pytest.raises(ValueError, match=r"use sqlite:///path/file\.db"):
         open_store(url)
+
+
+def test_a_write_lock_held_by_another_process_blocks_neither_the_loop_nor_reads(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "locked.db"
+    store = SqliteStore(str(path))
+    run(store.put("k", "before"))
+    other = sqlite3.connect(path, isolation_level=None)  # another worker, mid-transaction
+    other.execute("BEGIN IMMEDIATE")
+
+    async def while_locked() -> None:
+        write = asyncio.create_task(store.put("k", "after"))  # waits for the lock
+        for _ in range(5):
+            await asyncio.sleep(0.01)  # the loop keeps turning meanwhile
+        assert await asyncio.wait_for(store.get("k"), timeout=5) == "before"
+        assert await asyncio.wait_for(store.snapshot(), timeout=5)
+        assert not write.done()
+        other.execute("ROLLBACK")
+        await write
+
+    run(while_locked())
+    assert run(store.get("k")) == "after"
+    other.close()
+    run(store.close())

@@ -2,8 +2,10 @@
 
 Every operation is a single statement (or one transaction), so atomicity holds across
 processes; `DELETE ... RETURNING` gives consume, an upsert gives counters. Statements run
-on one thread of the store's own, never on the event loop: a writer in another process
-holding the file's lock (up to the busy timeout) stalls that thread, not every request.
+off the event loop: writes on one writer thread with its own connection, reads on a few
+reader threads with theirs (WAL lets them read while anyone writes). A writer in another
+process holding the file's lock (up to the busy timeout) stalls this process's writes,
+never its event loop nor its reads.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,35 +41,56 @@ CREATE INDEX IF NOT EXISTS records_by_expiry ON records(expires_at);
 # Expired rows are invisible at once; they are swept away every this many writes.
 SWEEP_EVERY = 500
 LIVE = "(expires_at IS NULL OR expires_at > ?)"
+READERS = 2
 
 
 class SqliteStore(Store):
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # One thread owns the connection: statements never overlap on it.
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sessim-sqlite")
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 10000")
+        self._path = path
+        self._connections: list[sqlite3.Connection] = []
+        # One thread owns the writing connection: write statements never overlap on it.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sessim-sqlite-w")
+        self._readers = ThreadPoolExecutor(READERS, thread_name_prefix="sessim-sqlite-r")
+        self._local = threading.local()  # each reader thread's own connection
+        self._db = self._connect()
         self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(SCHEMA)
         self._writes = 0
 
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        self._connections.append(db)
+        return db
+
+    def _reader(self) -> sqlite3.Connection:
+        """This reader thread's connection (an in-memory database has only the writer's)."""
+        if self._path == ":memory:":
+            return self._db
+        if not hasattr(self._local, "db"):
+            self._local.db = self._connect()
+        return self._local.db
+
     async def _run(self, work: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._writer, work, *args)
+
+    async def _read(self, work: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._readers, work, *args)
 
     async def _raw_get(self, key: str) -> Any | None:
         return (await self._raw_get_many([key]))[0]
 
     async def _raw_get_many(self, keys: Sequence[str]) -> list[Any | None]:
-        return await self._run(self._select_raw, list(keys))
+        return await self._read(self._select_raw, list(keys))
 
     def _select_raw(self, keys: list[str]) -> list[Any | None]:
         marks = ", ".join("?" * len(keys))
-        rows = self._db.execute(f"SELECT key, value FROM records WHERE key IN ({marks})", keys)
-        found = {key: json.loads(value) for key, value in rows}
+        sql = f"SELECT key, value FROM records WHERE key IN ({marks})"
+        found = {key: json.loads(value) for key, value in self._reader().execute(sql, keys)}
         return [found.get(key) for key in keys]
 
     async def _raw_put(self, key: str, value: Any) -> None:
@@ -78,11 +102,11 @@ class SqliteStore(Store):
         )
 
     async def get(self, key: str) -> Any | None:
-        return await self._run(self._get, key, await self.now())
+        return await self._read(self._get, key, await self.now())
 
     def _get(self, key: str, now: float) -> Any | None:
         sql = f"SELECT value FROM records WHERE key = ? AND {LIVE}"
-        row = self._db.execute(sql, (key, now)).fetchone()
+        row = self._reader().execute(sql, (key, now)).fetchone()
         return json.loads(row[0]) if row else None
 
     async def put(
@@ -145,14 +169,14 @@ class SqliteStore(Store):
         return json.loads(row[0])
 
     async def tagged(self, tag: str) -> dict[str, Any]:
-        return await self._run(self._tagged, tag, await self.now())
+        return await self._read(self._tagged, tag, await self.now())
 
     def _tagged(self, tag: str, now: float) -> dict[str, Any]:
-        rows = self._db.execute(
+        sql = (
             "SELECT records.key, records.value FROM tags JOIN records USING (key) "
-            "WHERE tags.tag = ? AND (records.expires_at IS NULL OR records.expires_at > ?)",
-            (tag, now),
-        ).fetchall()
+            "WHERE tags.tag = ? AND (records.expires_at IS NULL OR records.expires_at > ?)"
+        )
+        rows = self._reader().execute(sql, (tag, now)).fetchall()
         return {key: json.loads(value) for key, value in rows}
 
     async def incr(self, key: str, ttl: float) -> Counter:
@@ -179,5 +203,7 @@ class SqliteStore(Store):
             self._db.execute("DELETE FROM records")
 
     async def close(self) -> None:
-        await self._run(self._db.close)
-        self._thread.shutdown()
+        self._readers.shutdown()
+        self._writer.shutdown()
+        for db in self._connections:
+            db.close()
