@@ -70,3 +70,24 @@ def test_two_workers_share_okta_rate_limits_and_session_tokens(tmp_path: Path) -
         assert refused.status_code == 429
         assert refused.json()["errorCode"] == "E0000047"
         assert refused.headers["X-Rate-Limit-Reset"] == third.headers["X-Rate-Limit-Reset"]
+
+
+def test_a_seed_or_reset_through_one_worker_reaches_the_others_cache(tmp_path: Path) -> None:
+    """Each worker keeps Okta's settings, org id and credentials in process; the store's
+    generation token tells it on its next request that a seed or reset made them stale."""
+    store = f"sqlite:///{tmp_path}/shared.db"
+    users = f"{{}}/okta/api/v1/users/{'0' * 20}/sessions"
+    with sessim_process("--store", store) as first, sessim_process("--store", store) as second:
+        httpx.post(f"{first}/_admin/seed", json={"okta": {"api_tokens": ["old"]}})
+        old = {"Authorization": "SSWS old"}
+        assert httpx.delete(users.format(second), headers=old).status_code == 404  # cached
+        httpx.post(f"{first}/_admin/seed", json={"okta": {"api_tokens": ["new"]}})
+        new = {"Authorization": "SSWS new"}
+        assert httpx.delete(users.format(second), headers=new).status_code == 404
+        limits = {"okta": {"settings": {"rate_limits": {"users": 7}}}}
+        httpx.post(f"{first}/_admin/seed", json=limits)
+        seen = httpx.delete(users.format(second), headers=new)
+        assert seen.headers["X-Rate-Limit-Limit"] == "7"
+        httpx.post(f"{first}/_admin/reset")
+        assert httpx.delete(users.format(second), headers=new).status_code == 401
+        assert httpx.delete(users.format(second), headers=old).status_code == 401
