@@ -103,7 +103,14 @@ def versions() -> dict[str, str]:
 def machine() -> dict[str, str | int]:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     model = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "")
-    return {"nproc": os.cpu_count() or 0, "cpu": model, "kernel": platform.release()}
+    # Load before the run: other work on the box makes the figures noisy.
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return {
+        "nproc": os.cpu_count() or 0,
+        "cpu": model,
+        "kernel": platform.release(),
+        "load": " ".join(load),
+    }
 
 
 def pinned(command: list[str]) -> list[str]:
@@ -508,7 +515,8 @@ def markdown(results: dict) -> str:
             "",
             *check_lines(results),
             "",
-            f"Machine: {box['nproc']} cores, {box['cpu']}, Linux {box['kernel']}.",
+            f"Machine: {box['nproc']} cores, {box['cpu']}, Linux {box['kernel']}; load average"
+            f" {box['load']} (1, 5, 15 min) when the run began.",
             "",
             "Versions: " + ", ".join(f"{name} {version}" for name, version in v.items()) + ".",
             "",
@@ -529,6 +537,7 @@ def commit() -> str:
 
 
 def main() -> None:
+    box = machine()
     ensure_wrk()
     ensure_prism()
     if (os.cpu_count() or 1) > 1:
@@ -548,7 +557,7 @@ def main() -> None:
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit(),
-        "machine": machine(),
+        "machine": box,
         "versions": versions(),
         "sessions": SESSIONS,
         "seconds": SECONDS,
