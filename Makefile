@@ -37,8 +37,10 @@ test: check
 contract: $(INSTALLED)
 	tests/contract/cli.sh
 
+# Benchmarks by name: `make bench BENCH=get_session` runs one (bench/<name>.py).
+BENCH ?= login_logout get_session
 bench: $(INSTALLED)
-	$(BIN)/python bench/login_logout.py
+	for name in $(BENCH); do $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) var
