@@ -139,7 +139,9 @@ def main(argv: list[str]) -> None:
         return
     # The same call as `sessim serve` makes (impl/cli.py): uvicorn's defaults otherwise.
     app, port = app_for(path), int(number)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="info", date_header=False)
+    uvicorn.run(
+        app, host="127.0.0.1", port=port, log_level="info", access_log=False, date_header=False
+    )
 
 
 if __name__ == "__main__":

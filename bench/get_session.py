@@ -186,7 +186,7 @@ def sessim_command(tmp: Path, port: int) -> list[str]:
     return [
         str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
         "--store", f"sqlite:///{tmp}/bench.db", "--seed", str(sessim_fixture(tmp)),
-        "--argon2-time-cost", "1", "--argon2-memory-kib", "8",
+        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", "--no-access-log",
     ]  # fmt: skip
 
 
