@@ -110,13 +110,18 @@ class Identities:
         return user
 
     async def authenticate(self, login: str, password: str) -> User:
-        """The user whose password this is, or AuthenticationFailed, AccountLocked, ...Inactive."""
+        """The user whose password this is, or AuthenticationFailed, AccountLocked, ...Inactive.
+
+        Only failed checks count towards the lockout, as at the vendors: a burst of parallel
+        log-ins with the right password never locks the account (each is checked, then the
+        count is cleared); the failure that reaches max_attempts locks it."""
         user = await self.by_login(login)
-        attempts = await self._begin_attempt(user.id) if user else 0
+        if user is not None:
+            await self._refuse_if_locked(user.id)
         verified = await self._passwords.verify(user.password_hash if user else None, password)
         if user is None or not verified:
-            if user is not None and attempts >= self._lockout.max_attempts > 0:
-                await self._lock(user.id)
+            if user is not None:
+                await self._count_failure(user.id)
             raise AuthenticationFailed("invalid credentials")
         await self._store.delete(self._failures_key(user.id))
         if user.status != ACTIVE:
@@ -134,17 +139,14 @@ class Identities:
         if lock is not None:
             raise AccountLocked(lock["until"], "too many failed sign-in attempts")
 
-    async def _begin_attempt(self, user_id: str) -> int:
-        """Count an attempt before the slow password check, so that a burst of parallel
-        guesses gets no more than max_attempts checks; success clears the count."""
-        await self._refuse_if_locked(user_id)
+    async def _count_failure(self, user_id: str) -> None:
+        """One more failure in the window (an atomic counter, so parallel failures all
+        count); reaching max_attempts locks the account."""
         if self._lockout.max_attempts <= 0:
-            return 0
-        attempts = await self._store.incr(self._failures_key(user_id), self._lockout.window_seconds)
-        if attempts.value > self._lockout.max_attempts:
+            return
+        failures = await self._store.incr(self._failures_key(user_id), self._lockout.window_seconds)
+        if failures.value >= self._lockout.max_attempts:
             await self._lock(user_id)
-            await self._refuse_if_locked(user_id)
-        return attempts.value
 
     async def _lock(self, user_id: str) -> None:
         """Lock once: of racing callers, the first lock's end stands."""
