@@ -1,24 +1,27 @@
 """Opaque ids and secrets from `secrets`, single-use tokens, and JWTs signed and strictly
 checked with pyjwt.
 
-The signing key is made on first use and kept in the store, so a restart (or another
-worker) accepts the tokens issued before it.
+JWT keys are per issuer and live in the store (impl/core/keys.py), so a restart or another
+worker accepts the tokens issued before it; revoked jtis live there too, until the token's exp:
+`sessim:jwt:<issuer>:revoked:<jti>`.
 """
 
 from __future__ import annotations
 
-import base64
 import secrets
 import string
+from collections.abc import Mapping
+from typing import Any
 
 import jwt
 
 from impl.core.errors import AuthenticationFailed
+from impl.core.keys import KeyRing, SigningKey
 from impl.core.store import Store
 
 URL_SAFE = string.ascii_letters + string.digits + "-_"
 ALPHANUMERIC = string.ascii_letters + string.digits
-JWT_KEY = "sessim:jwt:hs256"
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "jti")
 
 
 def opaque_id(length: int, prefix: str = "", alphabet: str = URL_SAFE) -> str:
@@ -50,46 +53,122 @@ class SingleUseTokens:
         return await self._store.consume(self._key(token))
 
 
+class TokenExpired(AuthenticationFailed):
+    """A genuine token past its exp by the shared clock (a vendor's ExpiredTokenException)."""
+
+
+class TokenRevoked(AuthenticationFailed):
+    """A genuine, unexpired token that was revoked (a logout)."""
+
+
 class Jwt:
-    """HS256 tokens with iss, iat and exp; verification allows only the listed algorithms."""
+    """An issuer's JWTs: iss, iat, exp and a random jti on every token, a kid in every header,
+    signed with the issuer's current key (HS256 or RS256, chosen here); verification accepts
+    only that algorithm, only the issuer's live keys, and judges times by the shared clock.
 
-    ALGORITHMS = ("HS256",)
+    Keep one Jwt per issuer and process (e.g. in Runtime.cached): it caches the parsed keys.
+    """
 
-    def __init__(self, store: Store, issuer: str) -> None:
+    def __init__(
+        self, store: Store, issuer: str, algorithm: str = "HS256", max_lifetime: float = 3600
+    ) -> None:
         self._store = store
-        self._issuer = issuer
+        self.issuer = issuer
+        self.keys = KeyRing(store, issuer, algorithm, max_lifetime)
 
-    async def _key(self) -> bytes:
-        stored = await self._store.get_or_add(
-            JWT_KEY, lambda: base64.b64encode(secrets.token_bytes(32)).decode()
-        )
-        return base64.b64decode(stored)
-
-    async def sign(self, claims: dict, lifetime: float, headers: dict | None = None) -> str:
+    async def sign(
+        self, claims: Mapping[str, Any], lifetime: float, headers: dict | None = None
+    ) -> str:
+        """A token carrying claims for `lifetime` seconds (at most the issuer's max_lifetime);
+        iss, iat, exp and jti are set here, in place when claims already names them (so a
+        vendor's claim order holds). headers adds header fields; alg and kid are set here."""
+        if not 0 < lifetime <= self.keys.max_lifetime:
+            raise ValueError(f"lifetime {lifetime} outside (0, {self.keys.max_lifetime}]")
+        key = await self.keys.signing_key()
         now = int(await self._store.now())
-        payload = {**claims, "iss": self._issuer, "iat": now, "exp": now + int(lifetime)}
-        return jwt.encode(payload, await self._key(), algorithm="HS256", headers=headers)
+        payload = {
+            **claims,
+            "iss": self.issuer,
+            "iat": now,
+            "exp": now + int(lifetime),
+            "jti": secrets.token_urlsafe(16),
+        }
+        header = {name: value for name, value in (headers or {}).items() if name != "alg"}
+        header["kid"] = key.kid
+        return jwt.encode(payload, key.private, algorithm=key.algorithm, headers=header)
 
-    async def verify(self, token: str) -> dict:
-        """The claims of a valid token; AuthenticationFailed for any other."""
+    async def verify(self, token: str, audience: str | None = None) -> dict:
+        """The claims of a genuine, live, unrevoked token of this issuer. Failures raise
+        AuthenticationFailed; TokenExpired and TokenRevoked say which, for vendors that tell."""
+        key = await self._key_of(token)
+        claims = self._decode(token, key, audience)
+        await self._check_times(claims)
+        if await self._store.get(self._revoked(claims["jti"])) is not None:
+            raise TokenRevoked("token revoked")
+        return claims
+
+    async def revoke(self, token: str | Mapping[str, Any]) -> None:
+        """Refuse this token from now on, in every worker, until it expires. A token string is
+        verified first (so its failures raise); claims are taken as verify returned them."""
+        claims = await self.verify(token) if isinstance(token, str) else token
+        ttl = claims["exp"] - await self._store.now()
+        if ttl > 0:  # the denylist entry lives exactly as long as the token would
+            await self._store.put(self._revoked(claims["jti"]), claims["exp"], ttl=ttl)
+
+    async def rotate(self) -> str:
+        """A new current signing key's kid; earlier keys verify until their tokens expire."""
+        return (await self.keys.rotate()).kid
+
+    async def jwks(self) -> dict[str, list[dict[str, str]]]:
+        """The issuer's public keys as a JWK Set; empty for HS256."""
+        return await self.keys.jwks()
+
+    def _revoked(self, jti: str) -> str:
+        return f"sessim:jwt:{self.issuer}:revoked:{jti}"
+
+    async def _key_of(self, token: str) -> SigningKey:
+        """The issuer's key named by the token's kid, for the issuer's one algorithm."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as error:
+            raise AuthenticationFailed(f"invalid token: {error}") from error
+        if header.get("alg") != self.keys.algorithm:
+            raise AuthenticationFailed(
+                f"invalid token: algorithm {header.get('alg')!r} not allowed"
+            )
+        kid = header.get("kid")
+        key = await self.keys.find(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise AuthenticationFailed("invalid token: unknown kid")
+        return key
+
+    def _decode(self, token: str, key: SigningKey, audience: str | None) -> dict:
         try:
             claims = jwt.decode(
                 token,
-                await self._key(),
-                algorithms=list(self.ALGORITHMS),
-                issuer=self._issuer,
-                # Times are judged below against the shared clock, not the host's.
+                key.public,
+                algorithms=[self.keys.algorithm],
+                issuer=self.issuer,
+                audience=audience,
+                # Times are judged against the shared clock by _check_times, not the host's.
                 options={
-                    "require": ["exp", "iat", "iss"],
+                    "require": list(REQUIRED_CLAIMS),
                     "verify_exp": False,
                     "verify_iat": False,
+                    "verify_nbf": False,
                 },
             )
         except jwt.InvalidTokenError as error:
             raise AuthenticationFailed(f"invalid token: {error}") from error
+        return claims  # pyjwt has checked that jti is a string
+
+    async def _check_times(self, claims: dict) -> None:
         now = await self._store.now()
-        if not isinstance(claims["exp"], int | float) or claims["exp"] <= now:
-            raise AuthenticationFailed("token expired")
-        if not isinstance(claims["iat"], int | float) or claims["iat"] > now:
+        for name in ("exp", "iat", "nbf"):
+            value = claims.get(name, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise AuthenticationFailed(f"invalid token: {name} is not a number")
+        if claims["iat"] > now or claims.get("nbf", 0) > now:
             raise AuthenticationFailed("token issued in the future")
-        return claims
+        if claims["exp"] <= now:
+            raise TokenExpired("token expired")
