@@ -31,6 +31,14 @@ class AuthenticationFailed(SessimError):
     """Unknown login, wrong password, or a bad, expired or used token."""
 
 
+class TokenExpired(AuthenticationFailed):
+    """A genuine token past its exp by the shared clock (a vendor's ExpiredTokenException)."""
+
+
+class TokenRevoked(AuthenticationFailed):
+    """A genuine, unexpired token that was revoked (a logout)."""
+
+
 class Unauthenticated(SessimError):
     """A protected call whose credentials are missing or no longer valid."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import jwt
 
-from impl.core.errors import AuthenticationFailed
+from impl.core.errors import AuthenticationFailed, TokenExpired, TokenRevoked
 from impl.core.keys import KeyRing, SigningKey
 from impl.core.store import Store
 
@@ -51,14 +51,6 @@ class SingleUseTokens:
     async def redeem(self, token: str) -> dict | None:
         """The token's data, once; None when unknown, expired or already redeemed."""
         return await self._store.consume(self._key(token))
-
-
-class TokenExpired(AuthenticationFailed):
-    """A genuine token past its exp by the shared clock (a vendor's ExpiredTokenException)."""
-
-
-class TokenRevoked(AuthenticationFailed):
-    """A genuine, unexpired token that was revoked (a logout)."""
 
 
 class Jwt:

@@ -17,11 +17,11 @@ from jwt.utils import base64url_encode
 
 import impl.core.keys
 from impl.core.clock import Clock
-from impl.core.errors import AuthenticationFailed
+from impl.core.errors import AuthenticationFailed, TokenExpired, TokenRevoked
 from impl.core.keys import GRACE
 from impl.core.store import Store
 from impl.core.store.sqlite import SqliteStore
-from impl.core.tokens import Jwt, TokenExpired, TokenRevoked
+from impl.core.tokens import Jwt
 from tests.core.support import START, T0, advance, freeze, race, run
 
 NOW = int(T0)
