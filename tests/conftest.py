@@ -50,12 +50,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def sessim_process(*args: str) -> Iterator[str]:
-    """`sessim serve` in a process of its own on a free port; yields its base URL."""
+def sessim_process(store: str, *args: str) -> Iterator[str]:
+    """`sessim serve` on this store URL in a process of its own on a free port; yields its
+    base URL. The store is required: the default would be var/sessim.db in the checkout."""
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
-        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
+        "--store", store, "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
