@@ -1,4 +1,5 @@
-"""Shared fixtures: an app on a memory store with cheap password hashing, and its client."""
+"""Shared fixtures: an app on a memory store with cheap password hashing, and its client;
+real `sessim serve` processes; threads released at one moment to race."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -22,6 +24,8 @@ from impl.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 # argon2id at its cheapest: tests measure behaviour, not hashing cost.
 CHEAP = {"argon2_time_cost": 1, "argon2_memory_kib": 8}
+T = TypeVar("T")
+
 DEMO_USER = {"email": "ana@example.com", "password": "correct horse", "id": "28731456"}
 
 
@@ -50,27 +54,85 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def sessim_process(store: str, *args: str) -> Iterator[str]:
-    """`sessim serve` on this store URL in a process of its own on a free port; yields its
-    base URL. The store is required: the default would be var/sessim.db in the checkout."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
-        "--store", store, "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+def sessim_processes(store: str, count: int, *args: str) -> Iterator[list[str]]:
+    """`count` processes of `sessim serve` on this store URL, each on a free port; yields
+    their base URLs. The store is required: the default would be var/sessim.db in the
+    checkout. All are started before any is waited for, so that start-ups overlap."""
+    sessim = str(Path(sys.executable).parent / "sessim")
+    servers: list[subprocess.Popen[bytes]] = []
+    bases: list[str] = []
     try:
-        for _ in range(400):
-            try:
-                httpx.get(f"{base}/_admin/health")
-                break
-            except httpx.TransportError:
-                time.sleep(0.025)  # waiting for the process to listen
-        yield base
+        for _ in range(count):
+            port = free_port()
+            command = [
+                sessim, "serve", "--port", str(port), "--store", store,
+                "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
+            ]  # fmt: skip
+            servers.append(subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL))
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            _wait_until_listening(base)
+        yield bases
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def sessim_process(store: str, *args: str) -> Iterator[str]:
+    """One `sessim serve` process (see sessim_processes); yields its base URL."""
+    with sessim_processes(store, 1, *args) as (base,):
+        yield base
+
+
+def _wait_until_listening(base: str) -> None:
+    for _ in range(400):
+        try:
+            httpx.get(f"{base}/_admin/health")
+            return
+        except httpx.TransportError:
+            time.sleep(0.025)  # waiting for the process to listen, not measuring behaviour
+
+
+def race_threads(count: int, racer: Callable[[int, threading.Barrier], T]) -> list[T]:
+    """racer(index, start) in `count` threads of its own; each gets ready, then calls
+    start.wait(), which releases them all at one moment. Their results, in index order;
+    any racer's error fails the race once all have finished."""
+    start = threading.Barrier(count, timeout=30)
+    results: list[Any] = [None] * count
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            results[index] = racer(index, start)
+        except BaseException as error:
+            start.abort()  # the others must not wait for a racer that will never come
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+def race_requests(
+    bases: Sequence[str], count: int, send: Callable[[httpx.Client], httpx.Response]
+) -> list[httpx.Response]:
+    """`count` clients spread over the servers at bases, each connected before the start,
+    all sending at one moment: a race between processes, not one event loop's queue."""
+
+    def racer(index: int, start: threading.Barrier) -> httpx.Response:
+        with httpx.Client(base_url=bases[index % len(bases)]) as http:
+            http.get("/_admin/health")  # the connection is open before the start
+            start.wait()
+            return send(http)
+
+    return race_threads(count, racer)
 
 
 @pytest.fixture
