@@ -121,18 +121,37 @@ def race_threads(count: int, racer: Callable[[int, threading.Barrier], T]) -> li
 
 
 def race_requests(
-    bases: Sequence[str], count: int, send: Callable[[httpx.Client], httpx.Response]
+    clients: Sequence[httpx.Client], send: Callable[[httpx.Client], httpx.Response]
 ) -> list[httpx.Response]:
-    """`count` clients spread over the servers at bases, each connected before the start,
-    all sending at one moment: a race between processes, not one event loop's queue."""
+    """send(client) for every client, each in a thread of its own, all at one moment."""
 
     def racer(index: int, start: threading.Barrier) -> httpx.Response:
-        with httpx.Client(base_url=bases[index % len(bases)]) as http:
-            http.get("/_admin/health")  # the connection is open before the start
-            start.wait()
-            return send(http)
+        start.wait()
+        return send(clients[index])
 
-    return race_threads(count, racer)
+    return race_threads(len(clients), racer)
+
+
+# Rounds of a race between processes: a round interleaves the racers only now and then.
+RACE_ROUNDS = 20
+
+
+@pytest.fixture
+def racers(tmp_path: Path) -> Iterator[list[httpx.Client]]:
+    """Twenty HTTP clients spread over four `sessim serve` processes on one SQLite file, each
+    already connected: the racers of race_requests. Their requests run truly in parallel,
+    unlike one event loop's, which takes them one after another."""
+    with (
+        sessim_processes(f"sqlite:///{tmp_path}/shared.db", 4) as bases,
+        contextlib.ExitStack() as stack,
+    ):
+        clients = [
+            stack.enter_context(httpx.Client(base_url=bases[index % len(bases)]))
+            for index in range(20)
+        ]
+        for client in clients:
+            client.get("/_admin/health")  # the connection is open before any race
+        yield clients
 
 
 @pytest.fixture
