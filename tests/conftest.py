@@ -1,4 +1,5 @@
-"""Shared fixtures: an app on a memory store with cheap password hashing, and its client."""
+"""Shared fixtures: an app on a memory store with cheap password hashing, and its client;
+real `sessim serve` processes; threads released at one moment to race."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -22,6 +24,8 @@ from impl.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 # argon2id at its cheapest: tests measure behaviour, not hashing cost.
 CHEAP = {"argon2_time_cost": 1, "argon2_memory_kib": 8}
+T = TypeVar("T")
+
 DEMO_USER = {"email": "ana@example.com", "password": "correct horse", "id": "28731456"}
 
 
@@ -50,26 +54,104 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def sessim_process(*args: str) -> Iterator[str]:
-    """`sessim serve` in a process of its own on a free port; yields its base URL."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
-        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+def sessim_processes(store: str, count: int, *args: str) -> Iterator[list[str]]:
+    """`count` processes of `sessim serve` on this store URL, each on a free port; yields
+    their base URLs. The store is required: the default would be var/sessim.db in the
+    checkout. All are started before any is waited for, so that start-ups overlap."""
+    sessim = str(Path(sys.executable).parent / "sessim")
+    servers: list[subprocess.Popen[bytes]] = []
+    bases: list[str] = []
     try:
-        for _ in range(400):
-            try:
-                httpx.get(f"{base}/_admin/health")
-                break
-            except httpx.TransportError:
-                time.sleep(0.025)  # waiting for the process to listen
-        yield base
+        for _ in range(count):
+            port = free_port()
+            command = [
+                sessim, "serve", "--port", str(port), "--store", store,
+                "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
+            ]  # fmt: skip
+            servers.append(subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL))
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            _wait_until_listening(base)
+        yield bases
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def sessim_process(store: str, *args: str) -> Iterator[str]:
+    """One `sessim serve` process (see sessim_processes); yields its base URL."""
+    with sessim_processes(store, 1, *args) as (base,):
+        yield base
+
+
+def _wait_until_listening(base: str) -> None:
+    for _ in range(400):
+        try:
+            httpx.get(f"{base}/_admin/health")
+            return
+        except httpx.TransportError:
+            time.sleep(0.025)  # waiting for the process to listen, not measuring behaviour
+
+
+def race_threads(count: int, racer: Callable[[int, threading.Barrier], T]) -> list[T]:
+    """racer(index, start) in `count` threads of its own; each gets ready, then calls
+    start.wait(), which releases them all at one moment. Their results, in index order;
+    any racer's error fails the race once all have finished."""
+    start = threading.Barrier(count, timeout=30)
+    results: list[Any] = [None] * count
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            results[index] = racer(index, start)
+        except BaseException as error:
+            start.abort()  # the others must not wait for a racer that will never come
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+def race_requests(
+    clients: Sequence[httpx.Client], send: Callable[[httpx.Client], httpx.Response]
+) -> list[httpx.Response]:
+    """send(client) for every client, each in a thread of its own, all at one moment."""
+
+    def racer(index: int, start: threading.Barrier) -> httpx.Response:
+        start.wait()
+        return send(clients[index])
+
+    return race_threads(len(clients), racer)
+
+
+# Rounds of a race between processes: a round interleaves the racers only now and then.
+RACE_ROUNDS = 20
+
+
+@pytest.fixture
+def racers(tmp_path: Path) -> Iterator[list[httpx.Client]]:
+    """Twenty HTTP clients spread over four `sessim serve` processes on one SQLite file, each
+    already connected: the racers of race_requests. Their requests run truly in parallel,
+    unlike one event loop's, which takes them one after another."""
+    with (
+        sessim_processes(f"sqlite:///{tmp_path}/shared.db", 4) as bases,
+        contextlib.ExitStack() as stack,
+    ):
+        clients = [
+            stack.enter_context(httpx.Client(base_url=bases[index % len(bases)]))
+            for index in range(20)
+        ]
+        for client in clients:
+            client.get("/_admin/health")  # the connection is open before any race
+        yield clients
 
 
 @pytest.fixture

@@ -13,11 +13,22 @@ from starlette.testclient import TestClient
 from impl.app import create_app
 from impl.cli import parser, settings_from
 from impl.settings import VENDOR_APIS
-from tests.conftest import ROOT, make_settings, sessim_process
+from tests.conftest import make_settings, sessim_process
 
 
 def settings_for(argv: list[str]):
     return settings_from(parser().parse_args(["serve", *argv]))
+
+
+def serve_and_exit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`sessim serve` expected to stop at start-up, run in cwd: a store it opens from the
+    default URL (sqlite:///var/sessim.db) is made there, not in the checkout."""
+    return subprocess.run(
+        [sys.executable, "-c", "from impl.cli import main; main()", "serve", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
 
 
 def test_defaults() -> None:
@@ -71,13 +82,10 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
         (["--store", "postgres://x"], "unsupported store URL"),
     ],
 )
-def test_bad_configuration_exits_with_a_message(argv: list[str], message: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", "from impl.cli import main; main()", "serve", *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+def test_bad_configuration_exits_with_a_message(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    result = serve_and_exit(tmp_path, *argv)
     assert result.returncode == 1
     assert message in result.stderr
 
@@ -105,7 +113,7 @@ def test_root_serves_a_vendor_at_slash_too() -> None:
 
 def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/demo.db"
-    with sessim_process("--store", store, "--seed", "impl/fixtures/demo.yaml") as base:
+    with sessim_process(store, "--seed", "impl/fixtures/demo.yaml") as base:
         login = {"email": "demo@sessim.dev", "password": "sessim-demo"}
         response = httpx.post(f"{base}/vestiaire/sessions", json=login)
         assert response.status_code == 201
@@ -132,12 +140,7 @@ def test_a_bad_seed_file_stops_start_up_with_a_message(
     seed = tmp_path / "seed.yaml"
     if content is not None:
         seed.write_text(content)
-    result = subprocess.run(
-        [sys.executable, "-c", "from impl.cli import main; main()", "serve", "--seed", str(seed)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = serve_and_exit(tmp_path, "--seed", str(seed))
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 
 def test_two_workers_share_users_sessions_counters_and_clock(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/shared.db"
-    with sessim_process("--store", store) as first, sessim_process("--store", store) as second:
+    with sessim_process(store) as first, sessim_process(store) as second:
         # A user seeded through one worker logs in through the other.
         httpx.post(f"{first}/_admin/seed", json={"vestiaire": {"users": [DEMO_USER]}})
         session_id = httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).json()["data"]["id"]
@@ -52,7 +52,7 @@ def test_two_workers_share_okta_rate_limits_and_session_tokens(tmp_path: Path) -
         "settings": {"rate_limits": {"sessions": 3}},
     }
     api = {"Authorization": "SSWS t0ken"}
-    with sessim_process("--store", store) as first, sessim_process("--store", store) as second:
+    with sessim_process(store) as first, sessim_process(store) as second:
         httpx.post(f"{first}/_admin/seed", json={"okta": okta})
         httpx.put(f"{first}/_admin/clock", json={"frozen": True})
         authn = httpx.post(

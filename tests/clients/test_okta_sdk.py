@@ -4,16 +4,17 @@ The SDK builds every URL as orgUrl + "/api/v1/...", so orgUrl may carry Sessim's
 It speaks plain http only with OKTA_TESTING_TESTINGDISABLEHTTPSCHECK set. Its response cache
 is off by default; the tests pin that, since a cached GET would hide a refresh or a revoke.
 Each test attempt goes through a subclass of the SDK's own HTTPClient (the `httpClient`
-extension point) that notes the headers sent and the response, without changing either.
+extension point) that notes the headers sent and the response, without changing either;
+a subclass of its RequestExecutor (`requestExecutor`) waits a 429's backoff on Sessim's
+clock, so that the retry tests assert emulated times and never wait or time real ones.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from okta.models.session_authentication_method import SessionAuthenticationMetho
 from okta.models.session_identity_provider import SessionIdentityProvider
 from okta.models.session_identity_provider_type import SessionIdentityProviderType
 from okta.models.session_status import SessionStatus
+from okta.request_executor import RequestExecutor
 
 ORG_ID = "00oSessimSdkTest0001"
 API_TOKEN = "00SessimSdkApiToken-0123456789abcdef"
@@ -40,6 +42,7 @@ USER = {
     "lastName": "Lima",
 }
 TOO_MANY = "API call exceeded rate limit due to too many requests."
+FROZEN_AT = "2030-01-01T00:00:00Z"  # rate limit windows and backoffs in whole seconds
 
 # What 3.0.0's session calls return: (model, ApiResponse, None) on success, (None, ApiResponse
 # with status 204, None) for an empty body, (None, aiohttp response, OktaAPIError) on error, but
@@ -92,8 +95,18 @@ def authn(base: str) -> tuple[str, str]:
 
 def okta_client(
     base: str, token: str = API_TOKEN, **config: object
-) -> tuple[OktaClient, list[Exchange]]:
+) -> tuple[OktaClient, list[Exchange], list[float]]:
+    """The SDK's client, the exchanges it makes and the backoffs it waits (in seconds)."""
     exchanges: list[Exchange] = []
+    backoffs: list[float] = []
+
+    class OnSessimsClock(RequestExecutor):
+        """The SDK's executor (the `requestExecutor` extension point), whose backoff
+        advances Sessim's clock instead of sleeping: no real time to wait or to measure."""
+
+        async def pause_for_backoff(self, backoff_time: float) -> None:
+            backoffs.append(float(backoff_time))
+            advance_clock(base, float(backoff_time))
 
     class Recording(HTTPClient):
         async def send_request(self, request: dict) -> tuple:
@@ -109,9 +122,10 @@ def okta_client(
         "token": token,
         "cache": {"enabled": False},
         "httpClient": Recording,
+        "requestExecutor": OnSessimsClock,
         **config,
     }
-    return OktaClient(user_config), exchanges
+    return OktaClient(user_config), exchanges, backoffs
 
 
 def run(scenario: Coroutine[Any, Any, None]) -> None:
@@ -153,7 +167,7 @@ def test_session_lifecycle(org: str) -> None:
     session_token, user_id = authn(org)
 
     async def scenario() -> None:
-        client, exchanges = okta_client(org)
+        client, exchanges, _ = okta_client(org)
         async with client:
             request = CreateSessionRequest(session_token=session_token)
             created = ok(await client.create_session(request))
@@ -199,7 +213,7 @@ def test_a_session_token_works_once(org: str) -> None:
     session_token, _ = authn(org)
 
     async def scenario() -> None:
-        client, exchanges = okta_client(org)
+        client, exchanges, _ = okta_client(org)
         async with client:
             request = CreateSessionRequest(session_token=session_token)
             assert isinstance(ok(await client.create_session(request)), Session)
@@ -217,7 +231,7 @@ def test_an_unknown_api_token_is_refused(org: str) -> None:
     session_token, _ = authn(org)
 
     async def scenario() -> None:
-        client, exchanges = okta_client(org, token="00NotAnApiTokenOfThisOrg")
+        client, exchanges, _ = okta_client(org, token="00NotAnApiTokenOfThisOrg")
         async with client:
             read = await client.get_session("102aaaaaaaaaaaaaaaaaaaaaa")
             okta_error(read, 401, "E0000011", "Invalid token provided")
@@ -226,7 +240,7 @@ def test_an_unknown_api_token_is_refused(org: str) -> None:
         assert exchanges[0].sent["Authorization"] == "SSWS00NotAnApiTokenOfThisOrg"
 
         # Turned away before the handler: the sessionToken is still good for the right token.
-        client, _ = okta_client(org)
+        client, _, _ = okta_client(org)
         async with client:
             request = CreateSessionRequest(session_token=session_token)
             assert isinstance(ok(await client.create_session(request)), Session)
@@ -243,19 +257,24 @@ async def spend_sessions_bucket(client: OktaClient, base: str, limit: int) -> Se
     return session
 
 
+def freeze_clock(base: str) -> float:
+    """Freeze Sessim's clock at a whole second; its epoch seconds."""
+    response = httpx.put(f"{base}/_admin/clock", json={"now": FROZEN_AT, "frozen": True})
+    assert response.status_code == 200, response.text
+    return datetime.fromisoformat(response.json()["now"]).timestamp()
+
+
 def test_a_429_is_retried_after_the_reset(live_server: str) -> None:
-    seed(live_server, rate_limits={"sessions": 3}, rate_limit_window_seconds=1)
+    seed(live_server, rate_limits={"sessions": 3}, rate_limit_window_seconds=60)
+    now = freeze_clock(live_server)
 
     async def scenario() -> None:
-        client, exchanges = okta_client(live_server)
+        client, exchanges, backoffs = okta_client(live_server)
         async with client:
             session = await spend_sessions_bucket(client, live_server, 3)
             assert exchanges[-1].headers["X-Rate-Limit-Remaining"] == "0"
             spent = len(exchanges)
-
-            started = time.monotonic()
             read = ok(await client.get_session(session.id))
-            waited = time.monotonic() - started
         assert isinstance(read, Session) and read.id == session.id
 
         refused, retried = exchanges[spent:]  # one retry, then done
@@ -263,11 +282,10 @@ def test_a_429_is_retried_after_the_reset(live_server: str) -> None:
         assert '"errorCode": "E0000047"' in refused.body and TOO_MANY in refused.body
         assert refused.headers["X-Rate-Limit-Limit"] == "3"
         assert refused.headers["X-Rate-Limit-Remaining"] == "0"
-        # The SDK's backoff: X-Rate-Limit-Reset - Date + 1 second.
-        date = parsedate_to_datetime(refused.headers["Date"]).timestamp()
-        backoff = int(refused.headers["X-Rate-Limit-Reset"]) - date + 1
-        assert 1 <= backoff <= 3
-        assert backoff - 0.01 <= waited < backoff + 1
+        assert refused.headers["X-Rate-Limit-Reset"] == str(int(now) + 60)
+        # The SDK's backoff, X-Rate-Limit-Reset - Date + 1 second, waited on Sessim's clock.
+        assert backoffs == [61.0]
+        assert http_seconds(retried.headers["Date"]) == http_seconds(refused.headers["Date"]) + 61
 
         assert retried.sent["X-Okta-Retry-For"] == refused.headers["X-Okta-Request-Id"]
         assert retried.sent["X-Okta-Retry-Count"] == "1"
@@ -280,18 +298,21 @@ def test_a_429_is_retried_after_the_reset(live_server: str) -> None:
 
 def test_no_retries_hands_back_the_429(live_server: str) -> None:
     seed(live_server, rate_limits={"sessions": 2}, rate_limit_window_seconds=60)
+    now = freeze_clock(live_server)
 
     async def scenario() -> None:
-        client, exchanges = okta_client(live_server, rateLimit={"maxRetries": 0})
+        client, exchanges, backoffs = okta_client(live_server, rateLimit={"maxRetries": 0})
         async with client:
             session = await spend_sessions_bucket(client, live_server, 2)
             spent = len(exchanges)
-            started = time.monotonic()
             refused = await client.get_session(session.id)
-            waited = time.monotonic() - started
         error = okta_error(refused, 429, "E0000047", TOO_MANY)
-        assert len(exchanges) == spent + 1 and waited < 1
+        assert len(exchanges) == spent + 1 and backoffs == []
         assert error.headers["X-Rate-Limit-Remaining"] == "0"
-        assert int(error.headers["X-Rate-Limit-Reset"]) > time.time()
+        assert error.headers["X-Rate-Limit-Reset"] == str(int(now) + 60)
 
     run(scenario())
+
+
+def http_seconds(date: str) -> float:
+    return parsedate_to_datetime(date).timestamp()

@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
 # The schemathesis CLI against a real uvicorn: every check, every phase (stateful too),
 # one fresh server per spec so that admin resets cannot disturb a vendor's run.
+# The fixture and the servers' logs go to a temporary directory, removed on exit; when a
+# run fails, its server's log is printed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=.venv/bin
 PORT=${CONTRACT_PORT:-18765}
 TOKEN=contract-admin-token
-FIXTURE=var/contract-fixture.yaml  # the demo accounts, which the specs' examples use
+WORK=$(mktemp -d)
+FIXTURE=$WORK/contract-fixture.yaml  # the demo accounts, which the specs' examples use
 MAX_EXAMPLES=${CONTRACT_MAX_EXAMPLES:-60}
 
 run_api() {
   local api=$1; shift
   SESSIM_ADMIN_TOKEN=$TOKEN $BIN/sessim serve --port "$PORT" --store memory:// \
-    --seed "$FIXTURE" --argon2-time-cost 1 --argon2-memory-kib 8 >"var/contract-$api.log" 2>&1 &
+    --seed "$FIXTURE" --argon2-time-cost 1 --argon2-memory-kib 8 >"$WORK/$api.log" 2>&1 &
   SERVER=$!
-  PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis run "http://127.0.0.1:$PORT/$api/openapi.json" \
+  if ! PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis run "http://127.0.0.1:$PORT/$api/openapi.json" \
     --wait-for-schema 30 --checks all --phases examples,coverage,fuzzing,stateful \
-    --max-examples "$MAX_EXAMPLES" --seed 20261121 --workers 1 "$@"
+    --max-examples "$MAX_EXAMPLES" --seed 20261121 --workers 1 "$@"; then
+    echo "--- sessim serve log of the $api run ---" >&2
+    cat "$WORK/$api.log" >&2
+    return 1
+  fi
   stop_server
 }
 
@@ -24,9 +31,8 @@ stop_server() {
   if [ -n "${SERVER:-}" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
   SERVER=
 }
-trap stop_server EXIT
+trap 'stop_server; rm -rf "$WORK"' EXIT
 
-mkdir -p var
 PYTHONPATH=. $BIN/python -m tests.contract.fixture "$FIXTURE"
 run_api vestiaire
 run_api okta -H "Authorization: SSWS $($BIN/python -c 'import yaml; print(yaml.safe_load(open("'"$FIXTURE"'"))["okta"]["api_tokens"][0])')"

@@ -5,7 +5,9 @@ The CLI run against a real uvicorn (tests/contract/cli.sh) is the other half.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import schemathesis
 import yaml
@@ -13,13 +15,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from impl.app import create_app
-from tests.conftest import ROOT, make_settings
+from tests.conftest import make_settings
 from tests.contract import hooks  # noqa: F401 - registers deleteSession's auth
 from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()
-SEED = ROOT / "var" / "contract-fixture.yaml"
-SEED.parent.mkdir(exist_ok=True)
+# The apps are made at import, before any tmp_path: the seed file lives in a temporary
+# directory removed at exit, never in the checkout.
+SEED_DIR = tempfile.TemporaryDirectory(prefix="sessim-contract-")
+SEED = Path(SEED_DIR.name) / "contract-fixture.yaml"
 SEED.write_text(yaml.safe_dump(FIXTURE))
 DEMO_LOGIN = {k: FIXTURE["vestiaire"]["users"][0][k] for k in ("email", "password")}
 OKTA_LOGIN = {

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from impl.core.clock import Clock
 from impl.core.store import Store
+from tests.conftest import race_threads
 
 T = TypeVar("T")
 
@@ -32,22 +33,13 @@ def advance(store: Store, seconds: float) -> None:
 
 
 def race(stores: Sequence[Store], action: Callable[[Store], Coroutine[Any, Any, T]]) -> list[T]:
-    """Run action once per store, each in its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(stores), timeout=30)
-    results: list[Any] = [None] * len(stores)
-    errors: list[BaseException] = []
+    """Run action once per store, each in a thread and event loop of its own, all released
+    at the same moment."""
 
-    def work(index: int, store: Store) -> None:
-        try:
-            barrier.wait()
-            results[index] = run(action(store))
-        except BaseException as error:
-            errors.append(error)
+    def racer(index: int, start: threading.Barrier) -> T:
+        with asyncio.Runner() as runner:
+            runner.run(stores[index].now())  # loop, store thread and connection warmed up
+            start.wait()
+            return runner.run(action(stores[index]))
 
-    threads = [threading.Thread(target=work, args=item) for item in enumerate(stores)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
+    return race_threads(len(stores), racer)

@@ -3,13 +3,15 @@ revokeUserSessions, credentials and scopes, and errors for unknown paths and met
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
+from functools import partial
 
 import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import RACE_ROUNDS, race_requests
+from tests.contract.fixture import UNLIMITED
 from tests.okta.conftest import okta_client
 from tests.okta.support import (
     ANNA,
@@ -602,30 +604,24 @@ def test_root_okta_serves_the_api_at_the_root() -> None:
 # --- concurrency ----------------------------------------------------------------------------
 
 
-def test_concurrent_creates_redeem_a_session_token_once(live_server: str) -> None:
-    with httpx.Client(base_url=live_server) as http:
-        assert http.post("/_admin/seed", json=FIXTURE).status_code == 200
-        credentials = {"username": ANNA["login"], "password": ANNA["password"]}
-        token = http.post("/okta/api/v1/authn", json=credentials).json()["sessionToken"]
-    barrier = threading.Barrier(20)
-    responses: list[httpx.Response] = []
-    lock = threading.Lock()
+def test_concurrent_creates_redeem_a_session_token_once(racers: list[httpx.Client]) -> None:
+    """Twenty createSession calls with one sessionToken, spread over processes sharing one
+    store and sent at one moment: exactly one redeems it, round after round."""
+    settings = {**FIXTURE["okta"]["settings"], "rate_limits": UNLIMITED}  # 20 rounds of 20
+    fixture = {"okta": {**FIXTURE["okta"], "settings": settings}}
+    assert racers[0].post("/_admin/seed", json=fixture).status_code == 200
+    credentials = {"username": ANNA["login"], "password": ANNA["password"]}
+    for _ in range(RACE_ROUNDS):
+        authn = racers[0].post("/okta/api/v1/authn", json=credentials)
+        body = {"sessionToken": authn.json()["sessionToken"]}
+        responses = race_requests(racers, partial(redeem, body=body))
+        assert sorted(response.status_code for response in responses) == [200] + [401] * 19
+        for response in responses:
+            if response.status_code == 401:
+                assert_error(response, 401, AUTHENTICATION_FAILED)
+            else:
+                assert SESSION_ID.match(response.json()["id"])
 
-    def redeem() -> None:
-        with httpx.Client(base_url=live_server) as http:
-            barrier.wait()
-            response = http.post(SESSIONS, json={"sessionToken": token}, headers=SSWS)
-            with lock:
-                responses.append(response)
 
-    threads = [threading.Thread(target=redeem) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(response.status_code for response in responses) == [200] + [401] * 19
-    for response in responses:
-        if response.status_code == 401:
-            assert_error(response, 401, AUTHENTICATION_FAILED)
-        else:
-            assert SESSION_ID.match(response.json()["id"])
+def redeem(http: httpx.Client, body: dict) -> httpx.Response:
+    return http.post(SESSIONS, json=body, headers=SSWS)
