@@ -77,7 +77,7 @@ def test_a_seed_or_reset_through_one_worker_reaches_the_others_cache(tmp_path: P
     generation token tells it on its next request that a seed or reset made them stale."""
     store = f"sqlite:///{tmp_path}/shared.db"
     users = f"{{}}/okta/api/v1/users/{'0' * 20}/sessions"
-    with sessim_process("--store", store) as first, sessim_process("--store", store) as second:
+    with sessim_process(store) as first, sessim_process(store) as second:
         httpx.post(f"{first}/_admin/seed", json={"okta": {"api_tokens": ["old"]}})
         old = {"Authorization": "SSWS old"}
         assert httpx.delete(users.format(second), headers=old).status_code == 404  # cached
