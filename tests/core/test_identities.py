@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
@@ -182,3 +184,34 @@ def test_a_burst_of_parallel_right_passwords_never_locks(store: Store) -> None:
 
     assert [getattr(user, "id", user) for user in run(burst())] == ["u1"] * 16
     assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
+
+
+class ThreadRecordingHasher(PasswordHasher):
+    """argon2's hasher, noting the thread each hash and check ran on."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.threads: list[str] = []
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.threads.append(threading.current_thread().name)
+        return super().hash(password, salt=salt)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.threads.append(threading.current_thread().name)
+        return super().verify(hash, password)
+
+
+def test_hashing_and_checking_passwords_run_off_the_event_loop() -> None:
+    """argon2 takes tens of milliseconds by design: on the loop it would stall every request."""
+    passwords = Passwords(time_cost=1, memory_kib=8)
+    recorder = passwords._hasher = ThreadRecordingHasher()
+
+    async def sign_up_and_in() -> tuple[str, bool]:
+        stored = await passwords.hash("secret")
+        return threading.current_thread().name, await passwords.verify(stored, "secret")
+
+    loop_thread, verified = run(sign_up_and_in())
+    assert verified is True
+    assert len(recorder.threads) == 2
+    assert loop_thread not in recorder.threads
