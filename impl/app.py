@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from impl.admin import fixtures
 from impl.core.api import Api
-from impl.core.asgi import with_headers
+from impl.core.asgi import ResponseHeaders, set_response_headers, with_response_headers
 from impl.core.clock import Clock
 from impl.core.context import Pinned, pin
 from impl.core.identities import Passwords
@@ -75,8 +75,9 @@ class Front:
         view = Pinned(clock.instant(), generation)
         date = formatdate(view.instant, usegmt=True)
         owner = next((app for base, app in self.owners if _owns(base, scope["path"])), self.app)
+        set_response_headers(scope, {"Date": date})
         with pin(view):
-            await owner(scope, receive, with_headers(send, {"Date": date}))
+            await owner(scope, receive, with_response_headers(scope, send))
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
@@ -110,11 +111,14 @@ def create_app(settings: Settings) -> Front:
         lifespan=lifespan,
         validator_map=VALIDATOR_MAP,
         security_map=SECURITY_MAP,
+        validate_responses=settings.validate_responses,
     )
     # Inside connexion's error handling, so that a 413 is rendered like any other failure.
     app.add_middleware(
         BodyLimit, position=MiddlewarePosition.BEFORE_SWAGGER, max_bytes=settings.max_body_bytes
     )
+    # Inside response validation, so that it sees the headers the outer layers decided.
+    app.add_middleware(ResponseHeaders, position=MiddlewarePosition.BEFORE_CONTEXT)
     mounts = [(ADMIN.base_path, ADMIN)]
     mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
     if settings.root:

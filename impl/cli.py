@@ -46,6 +46,12 @@ def parser() -> argparse.ArgumentParser:
         help="log every request (uvicorn's access log)",
     )
     serve.add_argument(
+        "--validate-responses",
+        action=argparse.BooleanOptionalAction,
+        default=_env("validate_responses", "0") not in ("0", "false", "no", ""),
+        help="check every answer against the spec too (development; slower)",
+    )
+    serve.add_argument(
         "--argon2-time-cost",
         type=int,
         default=_env("argon2_time_cost", defaults.argon2_time_cost),
@@ -78,6 +84,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         root=args.root,
         admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
         access_log=args.access_log,
+        validate_responses=args.validate_responses,
         argon2_time_cost=args.argon2_time_cost,
         argon2_memory_kib=args.argon2_memory_kib,
         max_body_bytes=args.max_body_bytes,

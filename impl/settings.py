@@ -19,6 +19,8 @@ class Settings:
     root: str | None = None
     admin_token: str | None = None
     access_log: bool = True
+    # Check every answer against its spec too: for development and tests (it costs ~25%).
+    validate_responses: bool = False
     # OWASP's argon2id minimum (19 MiB, 2 passes): real hashing at a test-friendly cost.
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19_456

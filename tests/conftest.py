@@ -30,7 +30,8 @@ DEMO_USER = {"email": "ana@example.com", "password": "correct horse", "id": "287
 
 
 def make_settings(**overrides: object) -> Settings:
-    return Settings(**{"store": "memory://", **CHEAP, **overrides})
+    """Every answer is also checked against its spec: a handler drifting from it fails."""
+    return Settings(**{"store": "memory://", "validate_responses": True, **CHEAP, **overrides})
 
 
 @pytest.fixture

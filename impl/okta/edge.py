@@ -9,7 +9,7 @@ import secrets
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from impl.core.asgi import to_asgi, with_headers
+from impl.core.asgi import set_response_headers, to_asgi
 from impl.core.errors import RateLimited
 from impl.core.problems import to_problem
 from impl.core.ratelimit import Usage
@@ -27,13 +27,13 @@ class OktaEdge:
         self.base_path = base_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = {"X-Okta-Request-Id": secrets.token_hex(16)}
+        set_response_headers(scope, {"X-Okta-Request-Id": secrets.token_hex(16)})
         bucket = BUCKET.match(scope["path"][len(self.base_path) :])
         if bucket is None:
-            await self.app(scope, receive, with_headers(send, headers))
+            await self.app(scope, receive, send)
             return
         usage = await _hit(scope[SCOPE_KEY], bucket[1])
-        send = with_headers(send, {**headers, **_rate_headers(usage)})
+        set_response_headers(scope, _rate_headers(usage))
         if usage.allowed:
             await self.app(scope, receive, send)
             return
