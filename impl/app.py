@@ -24,7 +24,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from impl.admin import fixtures
 from impl.core.api import Api
-from impl.core.asgi import ResponseHeaders, set_response_headers, with_response_headers
+from impl.core.asgi import (
+    ResponseHeaders,
+    set_response_cookies,
+    set_response_headers,
+    with_response_headers,
+)
 from impl.core.clock import Clock
 from impl.core.context import Pinned, pin
 from impl.core.identities import Passwords
@@ -76,6 +81,7 @@ class Front:
         date = formatdate(view.instant, usegmt=True)
         owner = next((app for base, app in self.owners if _owns(base, scope["path"])), self.app)
         set_response_headers(scope, {"Date": date})
+        set_response_cookies(scope, {})  # made here, so that the layers inside share it
         with pin(view):
             await owner(scope, receive, with_response_headers(scope, send))
 

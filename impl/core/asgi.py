@@ -4,7 +4,8 @@ Some headers belong on every answer to a request (Date by Sessim's clock, Okta's
 and rate limit headers). The layers outside connexion decide them and record them in the
 scope; they are written onto the answer twice: by ResponseHeaders, the innermost layer in
 connexion, so that connexion's response validation sees them, and by the outermost layer,
-for answers made outside (errors, a 429 before connexion runs).
+for answers made outside (errors, a 429 before connexion runs). Cookies are recorded the
+same way, by name, and sent as one Set-Cookie header each.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS_KEY = "sessim.response_headers"
+COOKIES_KEY = "sessim.response_cookies"
+SET_COOKIE = b"set-cookie"
 
 
 def set_response_headers(scope: Scope, headers: Mapping[str, str]) -> None:
@@ -24,9 +27,23 @@ def set_response_headers(scope: Scope, headers: Mapping[str, str]) -> None:
     scope.setdefault(HEADERS_KEY, {}).update(headers)
 
 
+def set_response_cookies(scope: Scope, cookies: Mapping[str, str]) -> None:
+    """Cookies every answer to this request sets: name -> the whole Set-Cookie value. They
+    replace cookies of the same name recorded earlier and are sent before the others. Like
+    the headers, the dict is changed in place so that the scope's copies share it."""
+    recorded = scope.setdefault(COOKIES_KEY, {})
+    others = {name: value for name, value in recorded.items() if name not in cookies}
+    recorded.clear()
+    recorded.update({**cookies, **others})
+
+
+def _cookie_name(value: bytes) -> bytes:
+    return value.split(b"=", 1)[0].strip()
+
+
 def with_response_headers(scope: Scope, send: Send) -> Send:
-    """`send`, setting the request's recorded headers on the answer (replacing any of the
-    same name), as they stand when the answer starts."""
+    """`send`, setting the request's recorded headers and cookies on the answer (replacing
+    any of the same name), as they stand when the answer starts."""
 
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -34,9 +51,19 @@ def with_response_headers(scope: Scope, send: Send) -> Send:
                 (name.lower().encode("latin-1"), value.encode("latin-1"))
                 for name, value in scope.get(HEADERS_KEY, {}).items()
             ]
+            cookies = [
+                (SET_COOKIE, value.encode("latin-1"))
+                for value in scope.get(COOKIES_KEY, {}).values()
+            ]
             names = {name for name, _ in extra}
-            kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-            message = {**message, "headers": kept + extra}
+            cookie_names = {_cookie_name(value) for _, value in cookies}
+            kept = [
+                (k, v)
+                for k, v in message.get("headers", [])
+                if k.lower() not in names
+                and not (k.lower() == SET_COOKIE and _cookie_name(v) in cookie_names)
+            ]
+            message = {**message, "headers": kept + extra + cookies}
         await send(message)
 
     return send_with_headers

@@ -1,5 +1,6 @@
-"""What every Okta response carries (X-Okta-Request-Id, its bucket's X-Rate-Limit-* headers),
-and the rate limits that turn a call away with 429 E0000047 before it runs."""
+"""What every Okta response carries (X-Okta-Request-Id, its bucket's X-Rate-Limit-* headers
+and the cookies Okta sets on API calls), and the rate limits that turn a call away with
+429 E0000047 before it runs."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ import secrets
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from impl.core.asgi import set_response_headers, to_asgi
+from impl.core.asgi import set_response_cookies, set_response_headers, to_asgi
 from impl.core.errors import RateLimited
 from impl.core.problems import to_problem
 from impl.core.ratelimit import Usage
 from impl.core.runtime import SCOPE_KEY, Runtime
+from impl.okta.cookies import api_cookies
 from impl.okta.errors import render
 from impl.okta.state import okta
 
 # Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*.
 BUCKET = re.compile(r"/api/v1/(authn|sessions|users)(?:/|$)")
+# The cookie-authenticated calls, which must not clear the cookie they are called with.
+CURRENT_SESSION = re.compile(r"/api/v1/sessions/me(?:/|$)")
 
 
 class OktaEdge:
@@ -28,12 +32,15 @@ class OktaEdge:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         set_response_headers(scope, {"X-Okta-Request-Id": secrets.token_hex(16)})
-        bucket = BUCKET.match(scope["path"][len(self.base_path) :])
+        path = scope["path"][len(self.base_path) :]
+        bucket = BUCKET.match(path)
         if bucket is None:
             await self.app(scope, receive, send)
             return
         usage = await _hit(scope[SCOPE_KEY], bucket[1])
         set_response_headers(scope, _rate_headers(usage))
+        if not CURRENT_SESSION.match(path):
+            set_response_cookies(scope, api_cookies())
         if usage.allowed:
             await self.app(scope, receive, send)
             return

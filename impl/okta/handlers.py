@@ -7,17 +7,17 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from generated.okta import AuthnRequest, CreateSessionRequest
+from impl.core.asgi import set_response_cookies
 from impl.core.bodies import parse, respond
 from impl.core.errors import AccountLocked, AuthenticationFailed, NotFound
 from impl.core.identities import ACTIVE
 from impl.core.runtime import runtime_of
 from impl.core.sessions import Session
 from impl.core.tokens import opaque_id
+from impl.okta.cookies import SESSION_CLEARED, session_cookies
 from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, okta
 from impl.okta.views import locked_out_body, org_url, session_body, success_body
 
-SID_COOKIE = "sid={}; Path=/; Secure; HttpOnly"
-SID_CLEARED = 'sid=""; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; HttpOnly'
 CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
 
 
@@ -55,7 +55,7 @@ async def create_session(body: dict) -> Response:
     }
     session = await state.sessions.create(_session_id(), user.id, data)
     body = _shape(state, session, current=True)
-    return respond(body, 200, cookies=[SID_COOKIE.format(session.id)])
+    return respond(body, 200)
 
 
 async def get_session(sessionId: str) -> Response:
@@ -67,6 +67,7 @@ async def get_session(sessionId: str) -> Response:
 async def refresh_session(sessionId: str) -> Response:
     state = await _okta()
     session = _found(await state.sessions.refresh(sessionId), _by_id(sessionId))
+    set_response_cookies(request.scope, session_cookies(session))
     return respond(_shape(state, session, current=False), 200)
 
 
@@ -89,7 +90,8 @@ async def refresh_current_session() -> Response:
 
 async def close_current_session() -> Response:
     _found(await (await _okta()).sessions.end(_sid()), CURRENT)
-    return respond(None, 204, cookies=[SID_CLEARED])
+    set_response_cookies(request.scope, SESSION_CLEARED)
+    return respond(None, 204)
 
 
 async def revoke_user_sessions(

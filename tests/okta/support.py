@@ -219,6 +219,49 @@ def assert_headers(response: httpx.Response, *, rate_limited_path: bool = True) 
             assert values[0].isdigit(), (name, values)
     else:
         assert not any(name in response.headers for name in RATE_HEADERS)
+    _assert_cookies(response, rate_limited_path)
+
+
+SESSION_CLEARED = ['sid="";Version=1;Path=/;Max-Age=0', 'xids="";Version=1;Path=/;Max-Age=0']
+UI_CLEARED = [
+    'autolaunch_triggered=""; Expires=Thu, 01 Jan 1970 00:00:10 GMT; Path=/',
+    'activate_ca_modal_triggered=""; Expires=Thu, 01 Jan 1970 00:00:10 GMT; Path=/',
+]
+JSESSIONID = re.compile(r"^JSESSIONID=[0-9A-F]{32}; Path=/; Secure; HttpOnly$")
+
+
+CURRENT_SESSION = re.compile(r"/api/v1/sessions/me(/|$)")
+REFRESH_BY_ID = re.compile(r"/api/v1/sessions/(?!me/)[^/]+/lifecycle/refresh$")
+
+
+def session_cookies(session: dict) -> list[str]:
+    """What refreshSession by id sets, as recorded: `xids` (the second id that the
+    session's `_links` name), then `sid`."""
+    alias = session["_links"]["self"]["href"].rsplit("/", 1)[1]
+    return [f"xids={alias};Version=1;Path=/;Secure", f"sid={session['id']};Version=1;Path=/;Secure"]
+
+
+def assert_api_cookies(response: httpx.Response, session: list[str] = SESSION_CLEARED) -> None:
+    """The cookies of a recorded Okta API call: the session cookies (cleared, unless given),
+    the two UI cookies cleared, and a fresh JSESSIONID, one Set-Cookie header each."""
+    cookies = response.headers.get_list("set-cookie")
+    assert cookies[:-1] == [*session, *UI_CLEARED], cookies
+    assert JSESSIONID.match(cookies[-1]), cookies
+
+
+def _assert_cookies(response: httpx.Response, rate_limited_path: bool) -> None:
+    """API calls on the bucket paths get Okta's cookies; the cookie-authenticated
+    /sessions/me calls keep the caller's cookie, except a close, which clears it."""
+    request = response.request
+    if CURRENT_SESSION.search(request.url.path):
+        closed = request.method == "DELETE" and response.status_code == 204
+        assert response.headers.get_list("set-cookie") == (SESSION_CLEARED if closed else [])
+    elif REFRESH_BY_ID.search(request.url.path) and response.status_code == 200:
+        assert_api_cookies(response, session_cookies(response.json()))
+    elif rate_limited_path:
+        assert_api_cookies(response)
+    else:
+        assert "set-cookie" not in response.headers
 
 
 def assert_json(response: httpx.Response, status: int) -> dict:
@@ -247,7 +290,6 @@ def assert_error(
     assert body["errorLink"] == code
     assert ERROR_ID.match(body["errorId"]), body["errorId"]
     assert body["errorCauses"] == []
-    assert "set-cookie" not in response.headers
     return body
 
 

@@ -19,6 +19,7 @@ from tests.okta.support import (
     SSWS,
     SUSPENDED,
     advance,
+    assert_api_cookies,
     assert_error,
     assert_json,
     at,
@@ -59,7 +60,7 @@ def test_success_carries_a_session_token_and_the_user(okta: TestClient) -> None:
     assert body["_links"] == {
         "cancel": {"href": f"{ORG}/api/v1/authn/cancel", "hints": {"allow": ["POST"]}}
     }
-    assert "set-cookie" not in authn(okta).headers
+    assert_api_cookies(authn(okta))  # as recorded: authn clears the browser session too
 
 
 def test_profile_defaults_to_okta_locale_and_time_zone(okta: TestClient) -> None:

@@ -28,11 +28,13 @@ from tests.okta.support import (
     NOW,
     ORG_ID,
     READ_TOKEN,
+    SESSION_CLEARED,
     SESSION_ID,
     SSWS,
     SUSPENDED,
     USERS_TOKEN,
     advance,
+    assert_api_cookies,
     assert_error,
     assert_headers,
     assert_json,
@@ -77,7 +79,7 @@ def test_create_session_redeems_the_session_token(okta: TestClient) -> None:
     body = assert_json(response, 200)
     assert_session(body, created_at=at(), expires_at=at(minutes=120))
     assert body["_links"] == current_links()
-    assert response.headers["set-cookie"] == f"sid={body['id']}; Path=/; Secure; HttpOnly"
+    assert_api_cookies(response)  # an API caller gets no sid cookie: it is cleared
 
 
 def test_ssws_without_a_space_is_accepted(okta: TestClient) -> None:
@@ -397,9 +399,7 @@ def test_current_session_through_the_cookie(okta: TestClient) -> None:
     assert closed.content == b""
     assert "content-type" not in closed.headers
     assert_headers(closed)
-    assert closed.headers["set-cookie"] == (
-        'sid=""; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; HttpOnly'
-    )
+    assert closed.headers.get_list("set-cookie") == SESSION_CLEARED
     assert_error(get_session(okta, session_id), 404, app_session(session_id))
 
 
@@ -411,12 +411,36 @@ def test_current_session_ignores_the_api_token(okta: TestClient) -> None:
     assert assert_json(okta.get(ME, headers=headers), 200)["id"] == session_id
 
 
-def test_the_cookie_from_create_session_works_on_me(okta: TestClient) -> None:
+def test_create_session_clears_the_browser_session_as_okta_does(okta: TestClient) -> None:
+    """Recorded: createSession answers an API caller with sid and xids cleared, never set."""
     created = create_session(okta, session_token(okta))
-    cookie = created.headers["set-cookie"].split(";", 1)[0]
+    cookies = created.headers.get_list("set-cookie")
+    assert cookies[:2] == SESSION_CLEARED
+    assert not any(created.json()["id"] in cookie for cookie in cookies)
+
+
+def test_refresh_by_id_sets_sid_and_xids_which_work_on_me(okta: TestClient) -> None:
+    """Recorded: the one API-token call that sets the browser session."""
+    session = new_session(okta)
+    refreshed = refresh_session(okta, session["id"])
+    body = assert_json(refreshed, 200)
+    alias = body["_links"]["self"]["href"].rsplit("/", 1)[1]
+    assert refreshed.headers.get_list("set-cookie")[:2] == [
+        f"xids={alias};Version=1;Path=/;Secure",
+        f"sid={session['id']};Version=1;Path=/;Secure",
+    ]
+    assert alias != session["id"]
     okta.cookies.clear()
-    body = assert_json(okta.get(ME, headers={"Cookie": cookie}), 200)
-    assert body["id"] == created.json()["id"]
+    sid = refreshed.headers.get_list("set-cookie")[1].split(";", 1)[0]
+    assert assert_json(okta.get(ME, headers={"Cookie": sid}), 200)["id"] == session["id"]
+
+
+@pytest.mark.parametrize("status", [401, 404])
+def test_refresh_by_id_that_fails_clears_the_session_cookies(okta: TestClient, status: int) -> None:
+    headers = SSWS if status == 404 else {"Authorization": "SSWS wrong"}
+    response = refresh_session(okta, UNKNOWN_ID, headers)
+    assert response.status_code == status
+    assert_api_cookies(response)
 
 
 @pytest.mark.parametrize(
