@@ -28,6 +28,7 @@ from impl.core.asgi import (
     ResponseHeaders,
     set_response_cookies,
     set_response_headers,
+    to_asgi,
     with_response_headers,
 )
 from impl.core.clock import Clock
@@ -38,6 +39,12 @@ from impl.core.problems import to_problem
 from impl.core.routes import RouteTable
 from impl.core.runtime import SCOPE_KEY, Runtime
 from impl.core.security import SECURITY_MAP
+from impl.core.slashes import (
+    TrailingSlash,
+    has_trailing_slash,
+    method_not_allowed,
+    strip_trailing_slash,
+)
 from impl.core.store import open_store
 from impl.core.validation import VALIDATOR_MAP
 from impl.registry import ADMIN, VENDORS
@@ -60,13 +67,20 @@ class SnakeCaseResolver(Resolver):
 class Front:
     """Outermost ASGI layer: reads the clock and the state generation once and pins them for
     the whole request, hands it the Runtime through its scope, dates the response by Sessim's
-    clock (so that clients reckoning from Date agree with emulated expiry times), and passes
-    the request to the edge of the API that owns its path."""
+    clock (so that clients reckoning from Date agree with emulated expiry times), answers a
+    trailing slash as the owning API says, and passes the request to that API's edge."""
 
-    def __init__(self, app: ASGIApp, runtime: Runtime, owners: list[tuple[str, ASGIApp]]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        runtime: Runtime,
+        owners: list[tuple[str, Api, ASGIApp]],
+        routes: RouteTable,
+    ) -> None:
         self.app = app
         self.runtime = runtime
         self.owners = owners
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[SCOPE_KEY] = self.runtime
@@ -79,11 +93,26 @@ class Front:
         clock, generation = await self.runtime.store.snapshot()
         view = Pinned(clock.instant(), generation)
         date = formatdate(view.instant, usegmt=True)
-        owner = next((app for base, app in self.owners if _owns(base, scope["path"])), self.app)
         set_response_headers(scope, {"Date": date})
         set_response_cookies(scope, {})  # made here, so that the layers inside share it
+        send = with_response_headers(scope, send)
+        # Only a spec path loses its slash: the docs UI lives at ui/, and an unknown path
+        # is answered as one either way.
+        path = scope["path"]
+        allow = self.routes.allowed(path.rstrip("/")) if has_trailing_slash(path) else []
+        slash = bool(allow)
+        if slash:
+            strip_trailing_slash(scope)
+        _base, api, owner = next(
+            (mount for mount in self.owners if _owns(mount[0], scope["path"])),
+            ("", ADMIN, self.app),
+        )
+        if slash and api.trailing_slash is TrailingSlash.METHOD_NOT_ALLOWED:
+            problem = method_not_allowed(scope["method"], allow)
+            await to_asgi(api.render(problem))(scope, receive, send)
+            return
         with pin(view):
-            await owner(scope, receive, with_response_headers(scope, send))
+            await owner(scope, receive, send)
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
@@ -139,9 +168,7 @@ def create_app(settings: Settings) -> Front:
     def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         problem = to_problem(exc)
         if problem.status == 405:
-            allow = ", ".join(routes.allowed(request.url.path))
-            problem.headers["Allow"] = allow
-            problem.detail = f"{request.method} is not allowed here; use {allow}."
+            problem = method_not_allowed(request.method, routes.allowed(request.url.path))
         path = request.url.path
         owner = next((api for base, api in owners if _owns(base, path)), ADMIN)
         return owner.renderer(_routed_handler(request.scope))(problem)
@@ -149,8 +176,8 @@ def create_app(settings: Settings) -> Front:
     # connexion and starlette register handlers of their own for these two; ours must win.
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
-    edges = [(base, api.edge(app, base) if api.edge else app) for base, api in owners]
-    return Front(app, runtime, edges)
+    edges = [(base, api, api.edge(app, base) if api.edge else app) for base, api in owners]
+    return Front(app, runtime, edges, routes)
 
 
 def _routed_handler(scope: Scope) -> str | None:

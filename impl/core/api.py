@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from impl.core.problems import Problem
 from impl.core.runtime import FixtureLoader
+from impl.core.slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]
 # Wraps the app for the requests under one mount (base path): what a vendor does before
@@ -30,6 +31,8 @@ class Api:
     edge: Edge | None = None
     # operationId -> renderer, for operations whose errors take another format (OAuth's).
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
+    # How a path with a trailing slash is answered (never with a redirect).
+    trailing_slash: TrailingSlash = TrailingSlash.SAME
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

@@ -94,6 +94,14 @@ def test_clock_set_freeze_and_advance(client: TestClient) -> None:
     assert thawed["now"].startswith("2027-05-01T12:01:3")
 
 
+def test_a_trailing_slash_is_the_path_without_it(client: TestClient) -> None:
+    frozen = client.put("/_admin/clock/", json={"now": "2027-05-01T12:00:00Z", "frozen": True})
+    assert frozen.status_code == 200, frozen.text
+    advanced = client.post("/_admin/clock/advance/", json={"seconds": 60}, follow_redirects=False)
+    assert advanced.status_code == 200
+    assert advanced.json() == {"now": "2027-05-01T12:01:00Z", "frozen": True}
+
+
 def test_clock_set_keeps_time_running_unless_frozen(client: TestClient) -> None:
     body = client.put("/_admin/clock", json={"now": "2028-02-29T00:00:00+02:00"}).json()
     assert body["frozen"] is False

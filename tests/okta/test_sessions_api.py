@@ -588,11 +588,56 @@ def test_an_unknown_path_is_404_in_okta_format(
     assert body["errorCauses"] == []
 
 
-def test_sessions_with_a_trailing_slash_ends_in_405(okta: TestClient) -> None:
-    """Real Okta answers GET /api/v1/sessions/ with 405 E0000022; Sessim gets there via a 307."""
-    response = okta.get(f"{SESSIONS}/", headers=SSWS)
-    assert_error(response, 405, METHOD_NOT_SUPPORTED)
-    assert response.headers["allow"] == "POST"
+def assert_trailing_slash_405(response: httpx.Response, allow: str) -> None:
+    """As recorded for GET /api/v1/sessions/: 405 E0000022 answered before Okta's API layer,
+    so with Date but no request id, rate limit headers or cookies; Allow as without it."""
+    assert response.status_code == 405, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["allow"] == allow
+    assert "date" in response.headers
+    for absent in ("x-okta-request-id", "x-rate-limit-limit", "set-cookie", "location"):
+        assert absent not in response.headers, absent
+    body = response.json()
+    assert list(body) == ["errorCode", "errorSummary", "errorLink", "errorId", "errorCauses"]
+    assert (body["errorCode"], body["errorSummary"]) == METHOD_NOT_SUPPORTED
+    assert body["errorLink"] == "E0000022"
+    assert ERROR_ID.match(body["errorId"])
+    assert body["errorCauses"] == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("GET", "/api/v1/sessions/", "POST"),  # the recorded call
+        ("POST", "/api/v1/sessions/", "POST"),
+        ("POST", "/api/v1/sessions//", "POST"),
+        ("GET", f"/api/v1/sessions/{UNKNOWN_ID}/", "GET, DELETE"),
+        ("DELETE", f"/api/v1/sessions/{UNKNOWN_ID}/", "GET, DELETE"),
+        ("POST", f"/api/v1/sessions/{UNKNOWN_ID}/lifecycle/refresh/", "POST"),
+        ("GET", "/api/v1/sessions/me/", "GET, DELETE"),
+        ("POST", "/api/v1/sessions/me/lifecycle/refresh/", "POST"),
+        ("POST", "/api/v1/authn/", "POST"),
+        ("DELETE", f"/api/v1/users/{ANNA['id']}/sessions/", "DELETE"),
+    ],
+)
+def test_a_trailing_slash_is_405_never_a_redirect(
+    okta: TestClient, method: str, path: str, allow: str
+) -> None:
+    before = new_session(okta)["id"]
+    response = okta.request(method, f"/okta{path}", headers=SSWS, follow_redirects=False)
+    assert_trailing_slash_405(response, allow)
+    assert_json(get_session(okta, before), 200)  # nothing ran: no revoke, no refresh
+
+
+def test_a_trailing_slash_at_the_root_mount_is_405() -> None:
+    with okta_client(root="okta") as client:
+        response = client.get("/api/v1/sessions/", headers=SSWS, follow_redirects=False)
+        assert_trailing_slash_405(response, "POST")
+
+
+def test_an_unknown_path_with_a_trailing_slash_is_the_unknown_path_404(okta: TestClient) -> None:
+    response = okta.get("/okta/api/v1/groups/", headers=SSWS, follow_redirects=False)
+    assert_error(response, 404, not_found("the requested path (Route)"), rate_limited_path=False)
 
 
 def test_unknown_body_fields_and_query_parameters_are_ignored(okta: TestClient) -> None:

@@ -247,12 +247,34 @@ def test_an_id_with_a_line_break_is_404_in_vestiaire_format(seeded: TestClient) 
     assert errors(response)[0]["code"] == "not_found"
 
 
-def test_a_trailing_slash_redirects_to_the_operation(seeded: TestClient) -> None:
+def test_a_trailing_slash_is_answered_as_the_path_without_it(seeded: TestClient) -> None:
+    """No 307: the operation itself answers, as apiv2's web clients post to `sessions/`."""
     response = seeded.post("/vestiaire/sessions/?x-siteid=1", json=LOGIN, follow_redirects=False)
-    assert response.status_code == 307
-    assert response.headers["location"] == "http://testserver/vestiaire/sessions?x-siteid=1"
-    followed = seeded.post("/vestiaire/sessions/?x-siteid=1", json=LOGIN)  # as clients do
-    assert followed.status_code == 201
-    session_id = followed.json()["data"]["id"]
-    ended = seeded.delete(f"/vestiaire/sessions/{session_id}/", headers={"__session": session_id})
+    assert response.status_code == 201, response.text
+    assert "location" not in response.headers
+    session_id = response.json()["data"]["id"]
+    ended = seeded.delete(
+        f"/vestiaire/sessions/{session_id}/",
+        headers={"__session": session_id},
+        follow_redirects=False,
+    )
     assert ended.status_code == 204
+    gone = seeded.delete(
+        f"/vestiaire/sessions/{session_id}//",
+        headers={"__session": session_id},
+        follow_redirects=False,
+    )
+    assert gone.status_code in (401, 404), gone.text
+    assert (
+        errors(gone)[0]["code"]
+        == errors(
+            seeded.delete(f"/vestiaire/sessions/{session_id}", headers={"__session": session_id})
+        )[0]["code"]
+    )
+
+
+def test_a_wrong_method_with_a_trailing_slash_is_the_same_405(seeded: TestClient) -> None:
+    response = seeded.get("/vestiaire/sessions/", follow_redirects=False)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert errors(response)[0]["code"] == "method_not_allowed"
