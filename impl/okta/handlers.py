@@ -18,6 +18,7 @@ from impl.okta.cookies import SESSION_CLEARED, session_cookies
 from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, okta
 from impl.okta.views import locked_out_body, org_url, session_body, success_body
 
+BROWSER_SID = "sid={}; Path=/"  # as Okta's session-cookie guide shows it
 CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
 
 
@@ -41,6 +42,26 @@ async def primary_authentication(body: dict) -> tuple[dict, int]:
 async def create_session(body: dict) -> Response:
     session_token = parse(CreateSessionRequest, body).sessionToken
     state = await _okta()
+    session = await _open_session(state, session_token)
+    return respond(_shape(state, session, current=True), 200)
+
+
+async def session_cookie_redirect(token: str, redirectUrl: str) -> Response:
+    """The browser's exchange: a 302 to redirectUrl that sets `sid` if the token makes a
+    session. A live `sid` already sent is kept and the token left unspent (Classic Engine)."""
+    state = await _okta()
+    headers = {"Location": redirectUrl}
+    if await state.sessions.get(_sid()) is not None:
+        return respond(None, 302, headers)
+    try:
+        session = await _open_session(state, token)
+    except AuthenticationFailed:
+        return respond(None, 302, headers)  # no session, so no cookie
+    return respond(None, 302, headers, cookies=[BROWSER_SID.format(session.id)])
+
+
+async def _open_session(state: Okta, session_token: str) -> Session:
+    """A new session for a live sessionToken, which it spends."""
     grant = await state.session_tokens.redeem(session_token)
     if grant is None:
         raise AuthenticationFailed("the sessionToken is unknown, expired or already used")
@@ -53,9 +74,7 @@ async def create_session(body: dict) -> Response:
         "alias": _session_id(),
         "password_verified_at": grant["verified_at"],
     }
-    session = await state.sessions.create(_session_id(), user.id, data)
-    body = _shape(state, session, current=True)
-    return respond(body, 200)
+    return await state.sessions.create(_session_id(), user.id, data)
 
 
 async def get_session(sessionId: str) -> Response:

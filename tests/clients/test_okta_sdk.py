@@ -227,6 +227,39 @@ def test_a_session_token_works_once(org: str) -> None:
     run(scenario())
 
 
+def test_a_browser_session_from_the_cookie_exchange(org: str) -> None:
+    """The SDK has no call for the browser's exchange (okta-auth-js makes it), so a browser
+    stand-in (httpx, keeping cookies) makes it; the SDK then reads, refreshes and revokes the
+    session it made, with the API token, and the cookie's /sessions/me follows."""
+    session_token, user_id = authn(org)
+    browser = httpx.Client(base_url=f"{org}/okta")
+    query = {"token": session_token, "redirectUrl": "https://app.example.com/"}
+    redirect = browser.get("/login/sessionCookieRedirect", params=query)
+    assert redirect.status_code == 302
+    assert redirect.headers["location"] == "https://app.example.com/"
+    session_id = browser.cookies["sid"]
+    assert browser.get("/api/v1/sessions/me").json()["id"] == session_id
+
+    async def scenario() -> None:
+        client, exchanges, _ = okta_client(org)
+        async with client:
+            read = ok(await client.get_session(session_id))
+            assert isinstance(read, Session)
+            assert (read.id, read.user_id, read.login) == (session_id, user_id, USER["login"])
+            refreshed = ok(await client.refresh_session(session_id))
+            assert isinstance(refreshed, Session) and refreshed.id == session_id
+            # Real Okta's answer to a refresh by id sets the browser session again.
+            cookies = exchanges[-1].headers.getall("Set-Cookie")
+            assert f"sid={session_id};Version=1;Path=/;Secure" in cookies
+            assert ok(await client.revoke_session(session_id), status=204) is None
+
+    run(scenario())
+    assert browser.get("/api/v1/sessions/me").status_code == 404
+    spent = browser.get("/login/sessionCookieRedirect", params=query)
+    assert (spent.status_code, spent.headers.get("set-cookie")) == (302, None)
+    browser.close()
+
+
 def test_an_unknown_api_token_is_refused(org: str) -> None:
     session_token, _ = authn(org)
 
