@@ -168,6 +168,12 @@ class OktaUser(BaseModel):
     status: Annotated[
         Status1 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
+    mfaActive: Annotated[
+        bool | None,
+        Field(
+            description="The `mfaActive` of the user's sessions. It varies by org policy: the recorded org answered true for users with no factors; false when absent."
+        ),
+    ] = False
 
 
 class Problem(BaseModel):

@@ -54,6 +54,11 @@ class CreateSessionRequest(BaseModel):
     ]
 
 
+class Credentials(BaseModel):
+    password: dict[str, Any] | None = None
+    provider: Provider | None = None
+
+
 class Error(BaseModel):
     errorCode: Annotated[
         str, Field(description="An Okta code such as E0000007.", pattern="^E[0-9]{7}$")
@@ -78,6 +83,10 @@ class FieldEmbedded(BaseModel):
     user: AuthnUser | None = None
 
 
+class FieldLinks(BaseModel):
+    self: HrefObject
+
+
 class Hints(BaseModel):
     allow: list[AllowEnum] | None = None
 
@@ -94,6 +103,22 @@ class Profile(BaseModel):
     lastName: str | None = None
     locale: Annotated[str | None, Field(examples=["en_US"])] = None
     timeZone: Annotated[str | None, Field(examples=["America/Los_Angeles"])] = None
+
+
+class Profile1(BaseModel):
+    firstName: str | None = None
+    lastName: str | None = None
+    mobilePhone: str | None = None
+    secondEmail: str | None = None
+    login: str
+    email: Annotated[str, Field(description="The login, which Sessim's fixture uses as the email.")]
+    locale: str | None = None
+    timeZone: str | None = None
+
+
+class Provider(BaseModel):
+    type: Type | None = None
+    name: str | None = None
 
 
 class Session(BaseModel):
@@ -117,7 +142,9 @@ class Session(BaseModel):
     idp: SessionIdentityProvider | None = None
     mfaActive: Annotated[
         bool | None,
-        Field(description="Deprecated by Okta; false for users without enrolled factors."),
+        Field(
+            description="Deprecated by Okta, and set by org policy (the recorded org answered true for a user with no factors): the fixture's `mfaActive` of the user, false by default, as it stood when the session was made."
+        ),
     ] = None
     field_links: Annotated[SessionLinks | None, Field(alias="_links")] = None
 
@@ -165,3 +192,34 @@ class SessionStatus(StrEnum):
 class Status(StrEnum):
     SUCCESS = "SUCCESS"
     LOCKED_OUT = "LOCKED_OUT"
+
+
+class Status3(StrEnum):
+    ACTIVE = "ACTIVE"
+    STAGED = "STAGED"
+    PROVISIONED = "PROVISIONED"
+    SUSPENDED = "SUSPENDED"
+    DEPROVISIONED = "DEPROVISIONED"
+    LOCKED_OUT = "LOCKED_OUT"
+
+
+class Type(StrEnum):
+    OKTA = "OKTA"
+
+
+class User(BaseModel):
+    """
+    A user as Okta's Users API returns it (keys in Okta's order). Sessim's users are made by the fixture, so created, activated, statusChanged, lastUpdated and passwordChanged are the time it was seeded; lastLogin is the last successful primary authentication, null before one.
+    """
+
+    id: Annotated[str, Field(examples=["00ub0oNGTSWTBKOLGLNR"])]
+    status: Status3
+    created: AwareDatetime
+    activated: AwareDatetime | None = None
+    statusChanged: AwareDatetime | None = None
+    lastLogin: AwareDatetime
+    lastUpdated: AwareDatetime | None = None
+    passwordChanged: AwareDatetime
+    profile: Profile1
+    credentials: Credentials | None = None
+    field_links: Annotated[FieldLinks, Field(alias="_links")]

@@ -27,6 +27,8 @@ class User:
     status: str = ACTIVE
     profile: dict = field(default_factory=dict)
     password_set_at: float | None = None  # epoch seconds
+    # What a vendor keeps about a user beyond the profile (Okta's mfaActive).
+    attributes: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,15 @@ class Identities:
         password: str,
         status: str = ACTIVE,
         profile: dict | None = None,
+        attributes: dict | None = None,
     ) -> User:
         """Create or replace a user; a login already held by another id moves to this one."""
         previous = await self.by_login(login)
         if previous and previous.id != user_id:
             await self._store.delete(self._user_key(previous.id))
         password_hash = await self._passwords.hash(password)
-        user = User(user_id, login, password_hash, status, profile or {}, await self._store.now())
+        now = await self._store.now()
+        user = User(user_id, login, password_hash, status, profile or {}, now, attributes or {})
         await self._store.put(self._user_key(user_id), asdict(user), tags=[self._login_tag(login)])
         return user
 

@@ -22,7 +22,7 @@ from impl.okta.state import okta
 # Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*.
 BUCKET = re.compile(r"/api/v1/(authn|sessions|users)(?:/|$)")
 # The cookie-authenticated calls, which must not clear the cookie they are called with.
-CURRENT_SESSION = re.compile(r"/api/v1/sessions/me(?:/|$)")
+CURRENT_SESSION = re.compile(r"/api/v1/(?:sessions|users)/me(?:/|$)")
 
 
 class OktaEdge:

@@ -32,8 +32,10 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     for user in section.get("users", []):
         user_id = user.get("id") or await identities.id_for(user["login"], partial(new_id, "00u"))
         profile = {**DEFAULT_PROFILE, **_profile(user)}
+        attributes = {"mfa_active": user.get("mfaActive", False)}
+        status = user.get("status", ACTIVE)
         await identities.upsert(
-            user_id, user["login"], user["password"], user.get("status", ACTIVE), profile
+            user_id, user["login"], user["password"], status, profile, attributes
         )
     counts = {name: len(section.get(name, [])) for name in ("users", "api_tokens", "oauth_tokens")}
     return {**counts, "settings": int("settings" in section), "org_id": int("org_id" in section)}

@@ -10,16 +10,17 @@ from generated.okta import AuthnRequest, CreateSessionRequest
 from impl.core.asgi import set_response_cookies
 from impl.core.bodies import parse, respond
 from impl.core.errors import AccountLocked, AuthenticationFailed, NotFound
-from impl.core.identities import ACTIVE
+from impl.core.identities import ACTIVE, User
 from impl.core.runtime import runtime_of
 from impl.core.sessions import Session
 from impl.core.tokens import opaque_id
 from impl.okta.cookies import SESSION_CLEARED, session_cookies
-from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, okta
-from impl.okta.views import locked_out_body, org_url, session_body, success_body
+from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta
+from impl.okta.views import locked_out_body, org_url, session_body, success_body, user_body
 
 BROWSER_SID = "sid={}; Path=/"  # as Okta's session-cookie guide shows it
 CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
+CURRENT_USER = "me (User)"
 
 
 async def primary_authentication(body: dict) -> tuple[dict, int]:
@@ -35,6 +36,7 @@ async def primary_authentication(body: dict) -> tuple[dict, int]:
             raise
         return locked_out_body(org_url(request.scope)), 200
     grant = {"user_id": user.id, "verified_at": await runtime.clock.epoch()}
+    await runtime.store.put(last_login_key(user.id), grant["verified_at"])
     token, expires_at = await state.session_tokens.issue(grant, SESSION_TOKEN_SECONDS)
     return success_body(org_url(request.scope), user, token, expires_at), 200
 
@@ -73,6 +75,7 @@ async def _open_session(state: Okta, session_token: str) -> Session:
         "name": f"{user.profile.get('firstName', '')} {user.profile.get('lastName', '')}".strip(),
         "alias": _session_id(),
         "password_verified_at": grant["verified_at"],
+        "mfa_active": user.attributes.get("mfa_active", False),
     }
     return await state.sessions.create(_session_id(), user.id, data)
 
@@ -122,6 +125,29 @@ async def revoke_user_sessions(
         raise NotFound(f"{userId} (User)")
     await state.sessions.end_all(userId)
     return ConnexionResponse(status_code=204)
+
+
+async def get_user(userId: str) -> Response:
+    """By id or, as Okta allows, by login."""
+    state = await _okta()
+    user = await state.identities.by_id(userId) or await state.identities.by_login(userId)
+    if user is None:
+        raise NotFound(f"{userId} (User)")
+    return respond(await _user(user), 200)
+
+
+async def get_current_user() -> Response:
+    state = await _okta()
+    session = _found(await state.sessions.get(_sid()), CURRENT_USER)
+    user = await state.identities.by_id(session.subject)
+    if user is None:
+        raise NotFound(CURRENT_USER)
+    return respond(await _user(user), 200)
+
+
+async def _user(user: User) -> dict:
+    last_login = await runtime_of(request).store.get(last_login_key(user.id))
+    return user_body(org_url(request.scope), user, last_login)
 
 
 async def _okta() -> Okta:

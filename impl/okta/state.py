@@ -84,6 +84,10 @@ async def _build(runtime: Runtime) -> Okta:
     )
 
 
+def last_login_key(user_id: str) -> str:
+    return f"{NAMESPACE}:last-login:{user_id}"
+
+
 async def save_okta_settings(runtime: Runtime, changes: dict) -> None:
     await save_settings(runtime.store, NAMESPACE, Settings, changes)
 

@@ -66,7 +66,7 @@ def session_body(org: str, org_id: str, session: Session, *, current: bool) -> d
         "lastFactorVerification": None,
         "amr": [SessionAuthenticationMethod.pwd.value],
         "idp": {"id": org_id, "type": SessionIdentityProviderType.OKTA.value},
-        "mfaActive": False,  # Sessim's users have no enrolled factors
+        "mfaActive": session.data.get("mfa_active", False),  # the user's, per org policy
         "_links": session_links(org, session, current=current),
     }
 
@@ -95,3 +95,30 @@ def locked_out_body(org: str) -> dict:
     return dump(
         AuthnTransaction.model_validate({"status": Status.LOCKED_OUT, "_links": {"next": unlock}})
     )
+
+
+def user_body(org: str, user: User, last_login: float | None) -> dict:
+    """A user as Okta's Users API returns it, in Okta's key order. Sessim's users are made
+    when seeded, so every lifecycle time but lastLogin is the time of the seed."""
+    seeded = timestamp(user.password_set_at or 0)
+    return {
+        "id": user.id,
+        "status": user.status,
+        "created": seeded,
+        "activated": seeded,
+        "statusChanged": seeded,
+        "lastLogin": None if last_login is None else timestamp(last_login),
+        "lastUpdated": seeded,
+        "passwordChanged": seeded,
+        "profile": {
+            "firstName": user.profile.get("firstName"),
+            "lastName": user.profile.get("lastName"),
+            "mobilePhone": None,
+            "secondEmail": None,
+            "login": user.login,
+            "email": user.login,
+            **{key: user.profile[key] for key in ("locale", "timeZone") if key in user.profile},
+        },
+        "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
+        "_links": {"self": {"href": f"{org}/api/v1/users/{user.id}"}},
+    }

@@ -230,7 +230,7 @@ UI_CLEARED = [
 JSESSIONID = re.compile(r"^JSESSIONID=[0-9A-F]{32}; Path=/; Secure; HttpOnly$")
 
 
-CURRENT_SESSION = re.compile(r"/api/v1/sessions/me(/|$)")
+CURRENT_SESSION = re.compile(r"/api/v1/(sessions|users)/me(/|$)")
 REFRESH_BY_ID = re.compile(r"/api/v1/sessions/(?!me/)[^/]+/lifecycle/refresh$")
 
 
