@@ -42,6 +42,8 @@ def app_for(api: str, **overrides: object):  # one app per spec: admin resets st
 vestiaire = app_for("vestiaire")
 admin = app_for("_admin", admin_token="contract")
 okta = app_for("okta")
+sfcc = app_for("sfcc")
+SFCC_CLIENT = FIXTURE["sfcc"]["clients"][0]["client_id"]
 
 
 @vestiaire.parametrize()
@@ -70,6 +72,38 @@ class OktaApiToken:
 @okta.parametrize()
 @FUZZ
 def test_okta(case: schemathesis.Case) -> None:
+    case.call_and_validate()
+
+
+@sfcc.auth()
+class SfccCredentials:
+    """The demo client id, and for the JWT operations a fresh guest token of the default
+    site, declared as auth so that schemathesis also probes without them."""
+
+    def get(self, case: schemathesis.Case, _context: object) -> dict[str, str]:
+        if case.operation.definition.raw.get("operationId") == "postCustomersAuth":
+            return {"x-dw-client-id": SFCC_CLIENT}
+        return {"Authorization": f"Bearer {guest_token()}"}
+
+    def set(self, case: schemathesis.Case, data: dict[str, str], _context: object) -> None:
+        case.headers = {**(case.headers or {}), **data}
+
+
+def guest_token() -> str:
+    from starlette.testclient import TestClient
+
+    with TestClient(sfcc.app) as client:  # type: ignore[attr-defined]
+        response = client.post(
+            "/sfcc/s/-/dw/shop/20.8/customers/auth",
+            json={"type": "guest"},
+            headers={"x-dw-client-id": SFCC_CLIENT},
+        )
+    return response.headers["authorization"].removeprefix("Bearer ")
+
+
+@sfcc.parametrize()
+@FUZZ
+def test_sfcc(case: schemathesis.Case) -> None:
     case.call_and_validate()
 
 
