@@ -132,9 +132,7 @@ def render_client_id_call(problem: Problem) -> ConnexionResponse:
 
 
 def _missing_client_id() -> MissingClientId:
-    return MissingClientId(
-        "The client id is missing: send it neither as query nor as header parameter."
-    )
+    return MissingClientId("The client id was sent neither as query nor as header parameter.")
 
 
 def _fault(problem: Problem) -> tuple[int, str, str, dict[str, str]]:
