@@ -75,7 +75,7 @@ def test_okta(case: schemathesis.Case) -> None:
     case.call_and_validate()
 
 
-@sfcc.auth()
+@sfcc.auth(refresh_interval=None)  # per operation: a client id or a JWT
 class SfccCredentials:
     """The demo client id, and for the JWT operations a fresh guest token of the default
     site, declared as auth so that schemathesis also probes without them."""
@@ -149,3 +149,14 @@ def test_stateful_okta_authn_create_read_refresh_revoke() -> None:
         assert (f"{operation} /api/v1/sessions/{{sessionId}}{path}", status) in seen, sorted(
             set(seen)
         )
+
+
+def test_stateful_sfcc_auth_then_sessions_and_logout() -> None:
+    """The links carry the path's site and the answer's JWT to /sessions and the logout."""
+    seen: list[tuple[str, int]] = []
+    login = ("postCustomersAuth", {"type": "guest"})
+    run_stateful(sfcc, login, lambda *call: seen.append(call), examples=40)
+    base = "/s/{site_id}/dw/shop/{version}"
+    assert (f"POST {base}/customers/auth", 200) in seen
+    assert (f"POST {base}/sessions", 204) in seen, sorted(set(seen))
+    assert (f"DELETE {base}/customers/auth", 204) in seen, sorted(set(seen))
