@@ -364,3 +364,9 @@ class VestiaireUser(BaseModel):
         str | None,
         Field(description="The userId; a numeric one is made up when absent.", min_length=1),
     ] = None
+
+
+class ViewsVendorViewGetResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )

@@ -19,6 +19,17 @@ class AuthType(StrEnum):
     registered = "registered"
 
 
+class Basket(BaseModel):
+    field_v: Annotated[FieldV, Field(alias="_v")]
+    field_type: Annotated[FieldType1, Field(alias="_type")]
+    basket_id: str
+    currency: str | None = None
+    customer_info: CustomerInfo
+    billing_address: OrderAddress | None = None
+    creation_date: AwareDatetime | None = None
+    last_modified: AwareDatetime | None = None
+
+
 class Customer(BaseModel):
     """
     OCAPI's customer document. A guest has `_v`, `_type`, `auth_type`, `customer_id` and `preferred_locale`; a registered customer also its profile. Times are UTC with milliseconds.
@@ -43,6 +54,10 @@ class Customer(BaseModel):
     preferred_locale: str | None = None
 
 
+class CustomerInfo(BaseModel):
+    customer_id: str
+
+
 class Fault(BaseModel):
     type: Annotated[
         str,
@@ -63,8 +78,27 @@ class FieldType(StrEnum):
     customer = "customer"
 
 
+class FieldType1(StrEnum):
+    basket = "basket"
+
+
 class FieldV(StrEnum):
     field_20_8 = "20.8"
+
+
+class OrderAddress(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    first_name: Annotated[str | None, Field(max_length=256)] = None
+    last_name: Annotated[str | None, Field(max_length=256)] = None
+    address1: Annotated[str | None, Field(max_length=256)] = None
+    address2: Annotated[str | None, Field(max_length=256)] = None
+    city: Annotated[str | None, Field(max_length=256)] = None
+    postal_code: Annotated[str | None, Field(max_length=256)] = None
+    state_code: Annotated[str | None, Field(max_length=256)] = None
+    country_code: Annotated[str | None, Field(max_length=2)] = None
+    phone: Annotated[str | None, Field(max_length=32)] = None
 
 
 class Type(StrEnum):

@@ -11,7 +11,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
 from impl.core.problems import Problem
-from impl.core.runtime import FixtureLoader
+from impl.core.runtime import FixtureLoader, StateView
 
 Renderer = Callable[[Problem], ConnexionResponse]
 # Wraps the app for the requests under one mount (base path): what a vendor does before
@@ -30,6 +30,8 @@ class Api:
     edge: Edge | None = None
     # operationId -> renderer, for operations whose errors take another format (OAuth's).
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
+    # name -> view of the vendor's state that the admin API serves (SFCC's storefront).
+    views: Mapping[str, StateView] = field(default_factory=dict)
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

@@ -2,8 +2,9 @@
 its own fault) and fixture section."""
 
 from impl.core.api import Api
-from impl.sfcc.errors import render, render_client_id_call
+from impl.sfcc.errors import render, render_address_call, render_client_id_call
 from impl.sfcc.fixtures import load_fixture
+from impl.sfcc.storefront import storefront_view
 
 API = Api(
     "sfcc",
@@ -12,5 +13,9 @@ API = Api(
     "impl.sfcc.handlers",
     render,
     load_fixture,
-    renderers={"postCustomersAuth": render_client_id_call},
+    renderers={
+        "postCustomersAuth": render_client_id_call,
+        "putBasketsByIDBillingAddress": render_address_call,
+    },
+    views={"storefront": storefront_view},
 )

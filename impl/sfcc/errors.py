@@ -22,7 +22,7 @@ from impl.core.errors import (
 from impl.core.problems import Kind, Problem
 
 VERSION = "20.8"
-DOCUMENT = "auth_request"  # the one request document of this API
+DOCUMENT = "auth_request"  # the request document, unless an operation says otherwise
 
 
 class Fault(SessimError):
@@ -117,8 +117,8 @@ NOT_IN_ENUM = re.compile(r"^(.*) is not one of ")
 AT_PATH = re.compile(r" - '([^']*)'$")
 
 
-def render(problem: Problem) -> ConnexionResponse:
-    status, type_name, message, arguments = _fault(problem)
+def render(problem: Problem, document: str = DOCUMENT) -> ConnexionResponse:
+    status, type_name, message, arguments = _fault(problem, document)
     body = {"_v": VERSION, "fault": {"type": type_name, "message": message, "arguments": arguments}}
     return json_response(body, status, problem.headers)
 
@@ -131,18 +131,23 @@ def render_client_id_call(problem: Problem) -> ConnexionResponse:
     return render(problem)
 
 
+def render_address_call(problem: Problem) -> ConnexionResponse:
+    """putBasketsByIDBillingAddress's body is an order_address document."""
+    return render(problem, document="order_address")
+
+
 def _missing_client_id() -> MissingClientId:
     return MissingClientId("The client id was sent neither as query nor as header parameter.")
 
 
-def _fault(problem: Problem) -> tuple[int, str, str, dict[str, str]]:
+def _fault(problem: Problem, document: str) -> tuple[int, str, str, dict[str, str]]:
     error = problem.error
     if isinstance(error, Fault):
         return error.status, error.type_name, error.detail, error.arguments
     if isinstance(error, InvalidParameter):
         return _bad_parameter(error)
     if problem.kind is Kind.INVALID_INPUT:
-        return _bad_body(problem)
+        return _bad_body(problem, document)
     status, type_name, message = BY_KIND[problem.kind]
     if problem.kind is Kind.UNAUTHENTICATED and "Invalid authorization header" in problem.detail:
         header = InvalidAuthorizationHeader("The Authorization header must be 'Bearer <jwt>'.")
@@ -166,17 +171,17 @@ def _quoted_value(message: str) -> str:
     return match[1] if match else ""
 
 
-def _bad_body(problem: Problem) -> tuple[int, str, str, dict[str, str]]:
+def _bad_body(problem: Problem, document: str) -> tuple[int, str, str, dict[str, str]]:
     detail = problem.detail
     if (match := UNEXPECTED.search(detail)) is not None:
-        arguments = {"property": match[1], "document": DOCUMENT}
+        arguments = {"property": match[1], "document": document}
         return 400, "UnknownPropertyException", f"Unknown property '{match[1]}'.", arguments
     if (match := NOT_IN_ENUM.search(detail)) is not None:
         value = match[1].strip("'")
-        arguments = {"document": DOCUMENT, "enumValue": value}
+        arguments = {"document": document, "enumValue": value}
         return 400, "EnumConstraintViolationException", "Illegal enum value.", arguments
     if isinstance(problem.error, InvalidInput):  # the body parser's own refusals
         return 400, "BodyDecodingException", "The body cannot be decoded.", {"body": detail}
     path = match[1] if (match := AT_PATH.search(detail)) is not None else ""
-    arguments = {"document": DOCUMENT, "path": path}
+    arguments = {"document": document, "path": path}
     return 400, "PropertyConstraintViolationException", detail or "The body is invalid.", arguments

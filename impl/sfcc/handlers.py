@@ -13,14 +13,15 @@ from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from generated.sfcc import AuthRequest
+from generated.sfcc import AuthRequest, OrderAddress
 from generated.sfcc import Type as AuthType
-from impl.core.bodies import parse, respond
+from impl.core.bodies import dump, parse, respond
 from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
 from impl.core.identities import User
 from impl.core.runtime import runtime_of
 from impl.sfcc import access
 from impl.sfcc.access import Customer
+from impl.sfcc.baskets import document as basket_document
 from impl.sfcc.errors import (
     AuthorizationHeaderMissing,
     BasicHeaderMissing,
@@ -69,6 +70,10 @@ async def post_sessions(site_id: str, version: str, token_info: dict) -> Respons
     session_id = base64.b64encode(secrets.token_bytes(64)).decode()  # 88 characters, "=="
     secure_token = base64.urlsafe_b64encode(secrets.token_bytes(25)).decode()  # 36, "=="
     data = {"guest": customer.guest, "secure_token": _digest(secure_token)}
+    basket = await site.baskets.of_customer(customer.customer_id)
+    if basket is not None and customer.guest:
+        # A guest's basket made before the session is secured for it; one made after is not.
+        data["secured_basket"] = basket["basket_id"]
     await site.sessions.create(session_id, customer.customer_id, data)
     kind = "dwanonymous" if customer.guest else "dwcustomer"
     cookies = [
@@ -77,6 +82,22 @@ async def post_sessions(site_id: str, version: str, token_info: dict) -> Respons
         CUSTOMER_COOKIE.format(f"{kind}_{site.cookie_hash}", customer.customer_id),
     ]
     return respond(None, 204, cookies=cookies)
+
+
+async def post_baskets(site_id: str, version: str, token_info: dict) -> Response:
+    site = (await sfcc(runtime_of(request))).site(site_id)
+    basket = await site.baskets.create(token_info["customer"].customer_id)
+    return respond(basket_document(basket), 200)
+
+
+async def put_baskets_by_i_d_billing_address(
+    site_id: str, version: str, basket_id: str, body: dict, token_info: dict
+) -> Response:
+    address = dump(parse(OrderAddress, body))
+    site = (await sfcc(runtime_of(request))).site(site_id)
+    basket = await site.baskets.owned(basket_id, token_info["customer"].customer_id)
+    basket = await site.baskets.update(basket, {"billing_address": address})
+    return respond(basket_document(basket), 200)
 
 
 async def _credentials(site: Site) -> tuple[Customer, dict]:

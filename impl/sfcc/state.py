@@ -15,6 +15,7 @@ from impl.core.runtime import Runtime
 from impl.core.sessions import SessionPolicy, Sessions
 from impl.core.tokens import Jwt
 from impl.core.vendor_settings import load_settings, save_settings
+from impl.sfcc.baskets import Baskets
 from impl.sfcc.errors import UnknownSite
 
 NAMESPACE = "sfcc"
@@ -43,6 +44,7 @@ class Site:
     customers: Identities
     sessions: Sessions
     jwt: Jwt
+    baskets: Baskets
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def _site(runtime: Runtime, settings: Settings, site_id: str) -> Site:
         Sessions(runtime.store, namespace, policy),
         # OCAPI tokens name no kid and carry no jti; iss is the client id, not the site.
         Jwt(runtime.store, namespace, "HS256", TOKEN_SECONDS, kid=False, jti=False, own_iss=False),
+        Baskets(runtime.store, namespace),
     )
 
 
