@@ -8,7 +8,8 @@ import re
 import httpx
 from starlette.testclient import TestClient
 
-from tests.conftest import race_requests
+from impl.app import create_app
+from tests.conftest import make_settings, race_requests
 from tests.sfcc.support import (
     FIXTURE,
     GENERATED,
@@ -20,6 +21,7 @@ from tests.sfcc.support import (
     fault,
     guest,
     login,
+    prepare,
     token_of,
     value,
 )
@@ -114,3 +116,13 @@ def test_concurrent_refreshes_of_one_token_each_get_a_distinct_working_token(
     assert logout.status_code == 204
     for index, fresh in enumerate(tokens[1:], 1):
         assert racers[index].post(f"{SITE}/sessions", headers=bearer(fresh)).status_code == 204
+
+
+def test_with_root_sfcc_the_same_paths_answer_at_the_root() -> None:
+    with TestClient(create_app(make_settings(root="sfcc"))) as client:
+        prepare(client)
+        base = GENERATED.removeprefix("/sfcc")
+        response = client.post(f"{base}/customers/auth", json={"type": "guest"}, headers=HEADERS)
+        token = token_of(response)
+        assert client.post(f"{base}/sessions", headers=bearer(token)).status_code == 204
+        fault(client.post(f"{base}/sessions"), 401, "AuthorizationHeaderMissingException")
