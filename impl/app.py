@@ -130,6 +130,7 @@ def create_app(settings: Settings) -> Front:
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
         loaders={name: api.loader for name, api in VENDORS.items() if api.loader},
         admin_token=settings.admin_token,
+        views={name: api.views for name, api in VENDORS.items() if api.views},
     )
 
     seed = fixtures.read(settings.seed) if settings.seed else None

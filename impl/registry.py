@@ -9,8 +9,9 @@ from __future__ import annotations
 from impl.admin.api import API as ADMIN
 from impl.core.api import Api
 from impl.okta.api import API as OKTA
+from impl.sfcc.api import API as SFCC
 from impl.vestiaire.api import API as VESTIAIRE
 
-VENDORS: dict[str, Api] = {api.name: api for api in (VESTIAIRE, OKTA)}
+VENDORS: dict[str, Api] = {api.name: api for api in (VESTIAIRE, OKTA, SFCC)}
 
 __all__ = ["ADMIN", "VENDORS"]

@@ -29,7 +29,10 @@ from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()  # the demo accounts, with Okta's rate limits out of the way
 # Credentials let hostile bodies get past security to the body; unknown APIs go without.
-CREDENTIALS = {"/okta": {"Authorization": f"SSWS {FIXTURE['okta']['api_tokens'][0]}"}}
+CREDENTIALS = {
+    "/okta": {"Authorization": f"SSWS {FIXTURE['okta']['api_tokens'][0]}"},
+    "/sfcc": {"x-dw-client-id": FIXTURE["sfcc"]["clients"][0]["client_id"]},
+}
 LIMIT = Settings().max_body_bytes
 METHODS = ("get", "put", "post", "delete", "patch")
 # Cases that may succeed: NUL is valid text; the server decodes bad bytes in paths, queries
@@ -46,6 +49,12 @@ def vestiaire_format(response: Any) -> None:
     assert response.json()["errors"][0]["code"]
 
 
+def sfcc_format(response: Any) -> None:
+    body = response.json()
+    assert body["_v"] == "20.8"
+    assert {"type", "message", "arguments"} <= body["fault"].keys()
+
+
 def problem_format(response: Any) -> None:
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == response.status_code
@@ -55,6 +64,7 @@ def problem_format(response: Any) -> None:
 FORMATS: dict[str, Callable[[Any], None]] = {
     "/okta": okta_format,
     "/vestiaire": vestiaire_format,
+    "/sfcc": sfcc_format,
     "/_admin": problem_format,
 }
 
@@ -85,8 +95,22 @@ class Operation:
             return self.resolve(target)
         return {key: self.resolve(value) for key, value in node.items()}
 
-    def url(self, value: str = "hostile-id-1") -> str:
-        return self.api.base_path + re.sub(r"\{[^}]+\}", value, self.template)
+    def url(self, value: str | None = None) -> str:
+        """The path with `value` for every path parameter; by default, a value the spec
+        offers (an enum's first, an example) so that the request gets past routing, else
+        an id of no resource."""
+        return self.api.base_path + re.sub(
+            r"\{([^}]+)\}", lambda name: value or self.plausible(name[1]), self.template
+        )
+
+    def plausible(self, name: str) -> str:
+        param = next(p for p in self.parameters if p["in"] == "path" and p["name"] == name)
+        schema, examples = param.get("schema", {}), list(param.get("examples", {}).values())
+        if "enum" in schema:
+            return str(schema["enum"][0])
+        if examples:
+            return str(examples[0]["value"])
+        return str(param.get("example", "hostile-id-1"))
 
     @property
     def body_schema(self) -> dict | None:

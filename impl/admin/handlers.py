@@ -9,6 +9,7 @@ from generated.admin import ClockAdvance, ClockUpdate, ClockView, FixtureLoaded,
 from impl.admin import fixtures
 from impl.core.bodies import dump, json_response, parse
 from impl.core.clock import to_datetime
+from impl.core.errors import NotFound
 from impl.core.runtime import Runtime, runtime_of
 
 # Every operation may also answer application/problem+json, so connexion needs each
@@ -28,6 +29,18 @@ async def reset_state() -> ConnexionResponse:
 async def load_fixture(body: dict) -> ConnexionResponse:
     loaded = await fixtures.load(runtime_of(request), body)
     return json_response(dump(FixtureLoaded(loaded=loaded)), 200)
+
+
+async def get_view(vendor: str, view: str, key: str) -> ConnexionResponse:
+    """A vendor's view of its state (what it registered in its Api.views)."""
+    runtime = runtime_of(request)
+    read = runtime.views.get(vendor, {}).get(view)
+    if read is None:
+        raise NotFound(f"{vendor} has no view {view!r}")
+    found = await read(runtime, key)
+    if found is None:
+        raise NotFound(f"no {view} {key!r} in {vendor}")
+    return json_response(found, 200)
 
 
 async def _clock_view(runtime: Runtime) -> ConnexionResponse:

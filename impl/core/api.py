@@ -11,7 +11,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
 from impl.core.problems import Problem
-from impl.core.runtime import FixtureLoader
+from impl.core.runtime import FixtureLoader, StateView
 from impl.core.slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]
@@ -33,6 +33,8 @@ class Api:
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
     # How a path with a trailing slash is answered (never with a redirect).
     trailing_slash: TrailingSlash = TrailingSlash.SAME
+    # name -> view of the vendor's state that the admin API serves (SFCC's storefront).
+    views: Mapping[str, StateView] = field(default_factory=dict)
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

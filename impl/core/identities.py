@@ -113,6 +113,22 @@ class Identities:
         await self._store.put(self._user_key(user_id), asdict(user), tags=[self._login_tag(login)])
         return user
 
+    async def update_profile(self, user_id: str, changes: dict) -> User | None:
+        """Merge changes into a user's profile in place (login and password untouched);
+        None when the user is gone (also when deleted meanwhile: it stays deleted)."""
+        user = await self.by_id(user_id)
+        if user is None:
+            return None
+        user.profile = {**user.profile, **changes}
+        return user if await self._store.replace(self._user_key(user_id), asdict(user)) else None
+
+    async def ensure_may_sign_in(self, user: User) -> None:
+        """AccountLocked or AccountInactive unless the user could log in now (for sign-ins
+        that present no password, such as a session's)."""
+        await self._refuse_if_locked(user.id)
+        if user.status != ACTIVE:
+            raise AccountInactive(f"user status is {user.status}")
+
     async def authenticate(self, login: str, password: str) -> User:
         """The user whose password this is, or AuthenticationFailed, AccountLocked, ...Inactive.
 

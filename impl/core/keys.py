@@ -117,6 +117,16 @@ class KeyRing:
             key = self._keys.get(kid)
         return key
 
+    async def live(self, reload: bool = False) -> list[SigningKey]:
+        """The live keys, newest first (for tokens that name no kid); loaded when this
+        process has none yet, the store generation moved on, or reload asks."""
+        stale = self._generation != await self._store.generation()
+        if reload or stale or not self._keys:
+            await self._load(create=False)
+        now = await self._store.now()
+        keys = [key for key in self._keys.values() if key.live(now)]
+        return sorted(keys, key=lambda key: -key.serial)
+
     async def rotate(self) -> SigningKey:
         """A new current key. Earlier keys retire: they keep verifying the tokens they signed
         until those expire, then drop out of the store and the JWKS."""

@@ -45,6 +45,9 @@ class Problem:
     until: float | None = None
     # For a bad parameter (not body): the parameter's name.
     parameter: str | None = None
+    # The core error behind it, when there is one: a vendor's own subclass may say more
+    # (SFCC names a fault type per failure) than its Kind does.
+    error: errors.SessimError | None = None
 
 
 KIND_BY_STATUS = {
@@ -80,6 +83,7 @@ def to_problem(exc: Exception) -> Problem:
             exc.detail,
             until=getattr(exc, "until", None),
             parameter=getattr(exc, "parameter", None),
+            error=exc,
         )
     if isinstance(exc, ProblemException):
         return _http(exc.status, str(exc.detail or exc.title or ""), exc.headers)

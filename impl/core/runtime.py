@@ -19,6 +19,8 @@ T = TypeVar("T")
 
 # Loads one vendor's fixture section; returns counts of what it loaded.
 FixtureLoader = Callable[["Runtime", dict], Awaitable[dict[str, int]]]
+# A vendor's read-only view of its state for the admin API, by key; None when none.
+StateView = Callable[["Runtime", str], Awaitable[dict | None]]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Runtime:
     passwords: Passwords
     loaders: Mapping[str, FixtureLoader]
     admin_token: str | None = None
+    # vendor -> view name -> view: what GET /_admin/views/{vendor}/{view}?key= reads.
+    views: Mapping[str, Mapping[str, StateView]] = field(default_factory=dict)
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 

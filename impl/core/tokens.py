@@ -8,6 +8,7 @@ worker accepts the tokens issued before it; revoked jtis live there too, until t
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from collections.abc import Mapping
@@ -58,15 +59,33 @@ class Jwt:
     signed with the issuer's current key (HS256 or RS256, chosen here); verification accepts
     only that algorithm, only the issuer's live keys, and judges times by the shared clock.
 
+    Vendors whose tokens look otherwise turn parts off: `kid=False` leaves the kid out of the
+    header (verification then tries the issuer's live keys, newest first); `jti=False` leaves
+    the jti out (revocation then keys on the token's digest, so revoke takes the token);
+    `own_iss=False` takes iss from the caller's claims (a string, required) instead of the key
+    namespace `issuer`, and leaves judging it to the caller.
+
     Keep one Jwt per issuer and process (e.g. in Runtime.cached): it caches the parsed keys.
     """
 
     def __init__(
-        self, store: Store, issuer: str, algorithm: str = "HS256", max_lifetime: float = 3600
+        self,
+        store: Store,
+        issuer: str,
+        algorithm: str = "HS256",
+        max_lifetime: float = 3600,
+        *,
+        kid: bool = True,
+        jti: bool = True,
+        own_iss: bool = True,
     ) -> None:
         self._store = store
         self.issuer = issuer
         self.keys = KeyRing(store, issuer, algorithm, max_lifetime)
+        self._kid = kid
+        self._jti = jti
+        self._own_iss = own_iss
+        self._required = [name for name in REQUIRED_CLAIMS if jti or name != "jti"]
 
     async def sign(
         self, claims: Mapping[str, Any], lifetime: float, headers: dict | None = None
@@ -76,36 +95,46 @@ class Jwt:
         vendor's claim order holds). headers adds header fields; alg and kid are set here."""
         if not 0 < lifetime <= self.keys.max_lifetime:
             raise ValueError(f"lifetime {lifetime} outside (0, {self.keys.max_lifetime}]")
+        if not self._own_iss and not isinstance(claims.get("iss"), str):
+            raise ValueError("this issuer's tokens take iss from the claims: give one")
         key = await self.keys.signing_key()
         now = int(await self._store.now())
-        payload = {
-            **claims,
-            "iss": self.issuer,
-            "iat": now,
-            "exp": now + int(lifetime),
-            "jti": secrets.token_urlsafe(16),
+        payload = {**claims, "iat": now, "exp": now + int(lifetime)}
+        if self._own_iss:
+            payload["iss"] = self.issuer
+        if self._jti:
+            payload["jti"] = secrets.token_urlsafe(16)
+        header = {
+            name: value for name, value in (headers or {}).items() if name not in ("alg", "kid")
         }
-        header = {name: value for name, value in (headers or {}).items() if name != "alg"}
-        header["kid"] = key.kid
+        if self._kid:
+            header["kid"] = key.kid
         return jwt.encode(payload, key.private, algorithm=key.algorithm, headers=header)
 
     async def verify(self, token: str, audience: str | None = None) -> dict:
         """The claims of a genuine, live, unrevoked token of this issuer. Failures raise
         AuthenticationFailed; TokenExpired and TokenRevoked say which, for vendors that tell."""
-        key = await self._key_of(token)
-        claims = self._decode(token, key, audience)
+        claims = await self._decoded(token, audience)
         await self._check_times(claims)
-        if await self._store.get(self._revoked(claims["jti"])) is not None:
+        if await self._store.get(self._revoked(self._revocation_id(token, claims))) is not None:
             raise TokenRevoked("token revoked")
         return claims
 
     async def revoke(self, token: str | Mapping[str, Any]) -> None:
         """Refuse this token from now on, in every worker, until it expires. A token string is
-        verified first (so its failures raise); claims are taken as verify returned them."""
-        claims = await self.verify(token) if isinstance(token, str) else token
+        verified first (so its failures raise); claims are taken as verify returned them
+        (only for tokens with a jti: without one, the token itself names it)."""
+        claims: Mapping[str, Any]
+        if isinstance(token, str):
+            claims = await self.verify(token)
+            revocation_id = self._revocation_id(token, claims)
+        elif self._jti:
+            claims, revocation_id = token, token["jti"]
+        else:
+            raise ValueError("tokens without a jti are revoked by the token itself")
         ttl = claims["exp"] - await self._store.now()
         if ttl > 0:  # the denylist entry lives exactly as long as the token would
-            await self._store.put(self._revoked(claims["jti"]), claims["exp"], ttl=ttl)
+            await self._store.put(self._revoked(revocation_id), claims["exp"], ttl=ttl)
 
     async def rotate(self) -> str:
         """A new current signing key's kid; earlier keys verify until their tokens expire."""
@@ -115,11 +144,28 @@ class Jwt:
         """The issuer's public keys as a JWK Set; empty for HS256."""
         return await self.keys.jwks()
 
-    def _revoked(self, jti: str) -> str:
-        return f"sessim:jwt:{self.issuer}:revoked:{jti}"
+    def _revoked(self, revocation_id: str) -> str:
+        return f"sessim:jwt:{self.issuer}:revoked:{revocation_id}"
 
-    async def _key_of(self, token: str) -> SigningKey:
-        """The issuer's key named by the token's kid, for the issuer's one algorithm."""
+    def _revocation_id(self, token: str, claims: Mapping[str, Any]) -> str:
+        if self._jti:
+            return claims["jti"]
+        return "sha256-" + hashlib.sha256(token.encode()).hexdigest()
+
+    async def _decoded(self, token: str, audience: str | None) -> dict:
+        """The claims of a token whose signature one of the issuer's live keys makes."""
+        header = self._header(token)
+        if self._kid:
+            return self._decode(token, await self._key_of(header), audience)
+        for reload in (False, True):  # a key rotated in by another worker: reload once
+            for key in await self.keys.live(reload=reload):
+                try:
+                    return self._decode(token, key, audience, signature_only=True)
+                except jwt.InvalidSignatureError:
+                    continue
+        raise AuthenticationFailed("invalid token: no key of the issuer signed it")
+
+    def _header(self, token: str) -> dict:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as error:
@@ -128,31 +174,45 @@ class Jwt:
             raise AuthenticationFailed(
                 f"invalid token: algorithm {header.get('alg')!r} not allowed"
             )
+        return header
+
+    async def _key_of(self, header: dict) -> SigningKey:
+        """The issuer's key named by the token's kid."""
         kid = header.get("kid")
         key = await self.keys.find(kid) if isinstance(kid, str) else None
         if key is None:
             raise AuthenticationFailed("invalid token: unknown kid")
         return key
 
-    def _decode(self, token: str, key: SigningKey, audience: str | None) -> dict:
+    def _decode(
+        self, token: str, key: SigningKey, audience: str | None, signature_only: bool = False
+    ) -> dict:
+        """The verified claims; with signature_only, a wrong signature raises pyjwt's
+        InvalidSignatureError (so that the next key may be tried)."""
         try:
             claims = jwt.decode(
                 token,
                 key.public,
                 algorithms=[self.keys.algorithm],
-                issuer=self.issuer,
+                issuer=self.issuer if self._own_iss else None,
                 audience=audience,
                 # Times are judged against the shared clock by _check_times, not the host's.
                 options={
-                    "require": list(REQUIRED_CLAIMS),
+                    "require": self._required,
                     "verify_exp": False,
                     "verify_iat": False,
                     "verify_nbf": False,
                 },
             )
+        except jwt.InvalidSignatureError:
+            if signature_only:
+                raise
+            raise AuthenticationFailed("invalid token: signature mismatch") from None
         except jwt.InvalidTokenError as error:
             raise AuthenticationFailed(f"invalid token: {error}") from error
-        return claims  # pyjwt has checked that jti is a string
+        if not isinstance(claims["iss"], str):
+            raise AuthenticationFailed("invalid token: iss is not a string")
+        return claims  # pyjwt has checked that jti, when required, is a string
 
     async def _check_times(self, claims: dict) -> None:
         now = await self._store.now()

@@ -12,11 +12,15 @@ WORK=$(mktemp -d)
 FIXTURE=$WORK/contract-fixture.yaml  # the demo accounts, which the specs' examples use
 MAX_EXAMPLES=${CONTRACT_MAX_EXAMPLES:-60}
 
+start_server() {
+  SESSIM_ADMIN_TOKEN=$TOKEN $BIN/sessim serve --port "$PORT" --store memory:// \
+    --seed "$FIXTURE" --argon2-time-cost 1 --argon2-memory-kib 8 >"$WORK/$1.log" 2>&1 &
+  SERVER=$!
+}
+
 run_api() {
   local api=$1; shift
-  SESSIM_ADMIN_TOKEN=$TOKEN $BIN/sessim serve --port "$PORT" --store memory:// \
-    --seed "$FIXTURE" --argon2-time-cost 1 --argon2-memory-kib 8 >"$WORK/$api.log" 2>&1 &
-  SERVER=$!
+  [ -n "${SERVER:-}" ] || start_server "$api"
   if ! PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis run "http://127.0.0.1:$PORT/$api/openapi.json" \
     --wait-for-schema 30 --checks all --phases examples,coverage,fuzzing,stateful \
     --max-examples "$MAX_EXAMPLES" --seed 20261121 --workers 1 "$@"; then
@@ -37,3 +41,14 @@ PYTHONPATH=. $BIN/python -m tests.contract.fixture "$FIXTURE"
 run_api vestiaire
 run_api okta -H "Authorization: SSWS $($BIN/python -c 'import yaml; print(yaml.safe_load(open("'"$FIXTURE"'"))["okta"]["api_tokens"][0])')"
 run_api _admin -H "Authorization: Bearer $TOKEN"
+
+# SFCC: the demo client id on every call, and a guest JWT for /sessions and the logout
+# (which revokes it part-way: later calls then take the 401 the spec documents).
+SFCC_CLIENT=$($BIN/python -c 'import yaml; print(yaml.safe_load(open("'"$FIXTURE"'"))["sfcc"]["clients"][0]["client_id"])')
+start_server sfcc
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$PORT/_admin/health" >/dev/null && break; sleep 0.05; done
+SFCC_JWT=$(curl -sS -D - -o "$WORK/guest.json" -H "x-dw-client-id: $SFCC_CLIENT" -H 'Content-Type: application/json' \
+  -d '{"type":"guest"}' "http://127.0.0.1:$PORT/sfcc/s/-/dw/shop/20.8/customers/auth" \
+  | tr -d '\r' | sed -n 's/^[Aa]uthorization: //p')
+[ -n "$SFCC_JWT" ] || { echo "no SFCC guest token: $(cat "$WORK/guest.json")" >&2; exit 1; }
+run_api sfcc -H "x-dw-client-id: $SFCC_CLIENT" -H "Authorization: $SFCC_JWT"

@@ -42,6 +42,8 @@ def app_for(api: str, **overrides: object):  # one app per spec: admin resets st
 vestiaire = app_for("vestiaire")
 admin = app_for("_admin", admin_token="contract")
 okta = app_for("okta")
+sfcc = app_for("sfcc")
+SFCC_CLIENT = FIXTURE["sfcc"]["clients"][0]["client_id"]
 
 
 @vestiaire.parametrize()
@@ -73,11 +75,46 @@ def test_okta(case: schemathesis.Case) -> None:
     case.call_and_validate()
 
 
+@sfcc.auth(refresh_interval=None)  # per operation: a client id or a JWT
+class SfccCredentials:
+    """The demo client id, and for the JWT operations a fresh guest token of the default
+    site, declared as auth so that schemathesis also probes without them."""
+
+    def get(self, case: schemathesis.Case, _context: object) -> dict[str, str]:
+        if case.operation.definition.raw.get("operationId") == "postCustomersAuth":
+            return {"x-dw-client-id": SFCC_CLIENT}
+        return {"Authorization": f"Bearer {guest_token()}"}
+
+    def set(self, case: schemathesis.Case, data: dict[str, str], _context: object) -> None:
+        # A JWT a stateful link carried (the basket's owner's) stays: only what is missing.
+        case.headers = {**data, **(case.headers or {})}
+
+
+def guest_token() -> str:
+    from starlette.testclient import TestClient
+
+    with TestClient(sfcc.app) as client:  # type: ignore[attr-defined]
+        response = client.post(
+            "/sfcc/s/-/dw/shop/20.8/customers/auth",
+            json={"type": "guest"},
+            headers={"x-dw-client-id": SFCC_CLIENT},
+        )
+    return response.headers["authorization"].removeprefix("Bearer ")
+
+
+@sfcc.parametrize()
+@FUZZ
+def test_sfcc(case: schemathesis.Case) -> None:
+    case.call_and_validate()
+
+
 def run_stateful(
     schema: schemathesis.BaseSchema,
     login: tuple[str, dict],
     record: Callable[[str, int], None],
     examples: int = 25,
+    derandomize: bool = False,
+    login_path: dict[str, str] | None = None,
 ) -> None:
     """Schemathesis' state machine, with the operation `login` names logging in for real so
     that links lead somewhere."""
@@ -86,13 +123,17 @@ def run_stateful(
         def before_call(self, case: schemathesis.Case) -> None:
             if case.operation.definition.raw.get("operationId") == login[0]:
                 case.body = dict(login[1])
+                case.path_parameters = {**(case.path_parameters or {}), **(login_path or {})}
 
         def after_call(self, response, case: schemathesis.Case) -> None:
             super().after_call(response, case)
             record(case.operation.label, response.status_code)
 
     run_state_machine_as_test(
-        Machine, settings=settings(max_examples=examples, stateful_step_count=5, deadline=None)
+        Machine,
+        settings=settings(
+            max_examples=examples, stateful_step_count=5, deadline=None, derandomize=derandomize
+        ),
     )
 
 
@@ -115,3 +156,20 @@ def test_stateful_okta_authn_create_read_refresh_revoke() -> None:
         assert (f"{operation} /api/v1/sessions/{{sessionId}}{path}", status) in seen, sorted(
             set(seen)
         )
+
+
+def test_stateful_sfcc_auth_then_sessions_and_logout() -> None:
+    """The links carry the path's site and the answer's JWT to /sessions and the logout,
+    and a new basket's id and owner's JWT to its billing address."""
+    seen: list[tuple[str, int]] = []
+    login = ("postCustomersAuth", {"type": "guest"})
+    # Derandomized: which chains a random run walks varies, and each assertion needs one.
+    site = {"site_id": "-", "version": "20.8"}  # a known site, which the links carry on
+    run_stateful(
+        sfcc, login, lambda *c: seen.append(c), examples=60, derandomize=True, login_path=site
+    )
+    base = "/s/{site_id}/dw/shop/{version}"
+    assert (f"POST {base}/customers/auth", 200) in seen
+    assert (f"POST {base}/sessions", 204) in seen, sorted(set(seen))
+    assert (f"DELETE {base}/customers/auth", 204) in seen, sorted(set(seen))
+    assert (f"PUT {base}/baskets/{{basket_id}}/billing_address", 200) in seen, sorted(set(seen))

@@ -469,3 +469,86 @@ def test_racing_workers_make_one_first_key_and_verify_each_others_tokens(
         assert verify(checker, tokens[index - 1])["sub"] == "u1"
     if algorithm == "RS256":
         assert len(run(issuer(stores[0], algorithm).jwks())["keys"]) == 1
+
+
+# Tokens without kid or jti, with the caller's iss (SFCC's shape)
+
+
+def bare(store: Store) -> Jwt:
+    return Jwt(store, "site-a", max_lifetime=LIFETIME, kid=False, jti=False, own_iss=False)
+
+
+def bare_token(jwt_: Jwt, iss: str = "client-1", sub: str = "u1") -> str:
+    claims = {"_v": "1", "exp": 0, "iat": 0, "iss": iss, "sub": sub}
+    return run(jwt_.sign(claims, LIFETIME, headers={"_v": "1", "typ": "JWT"}))
+
+
+def test_a_token_without_kid_or_jti_carries_the_callers_iss(store: Store) -> None:
+    freeze(store)
+    jwt_ = bare(store)
+    token = bare_token(jwt_)
+    assert jwt.get_unverified_header(token) == {"_v": "1", "alg": "HS256", "typ": "JWT"}
+    assert token.split(".")[0] == base64url_encode(b'{"_v":"1","alg":"HS256","typ":"JWT"}').decode()
+    claims = verify(jwt_, token)
+    assert list(claims) == ["_v", "exp", "iat", "iss", "sub"]
+    assert (claims["iss"], claims["exp"] - claims["iat"]) == ("client-1", LIFETIME)
+
+
+def test_without_own_iss_a_token_must_be_given_one(store: Store) -> None:
+    with pytest.raises(ValueError, match="iss"):
+        run(bare(store).sign({"sub": "u1"}, LIFETIME))
+
+
+def test_without_kid_a_token_of_a_retired_key_verifies_and_a_foreign_one_does_not(
+    store: Store,
+) -> None:
+    freeze(store)
+    jwt_ = bare(store)
+    before = bare_token(jwt_)
+    run(jwt_.rotate())
+    assert verify(jwt_, before)["sub"] == "u1"
+    assert verify(jwt_, bare_token(jwt_))["sub"] == "u1"
+    foreign = bare_token(
+        Jwt(store, "site-b", max_lifetime=LIFETIME, kid=False, jti=False, own_iss=False)
+    )
+    with pytest.raises(AuthenticationFailed, match="no key"):
+        verify(jwt_, foreign)
+
+
+def test_without_kid_a_key_rotated_in_by_another_worker_is_found(
+    connect: Callable[[], Store],
+) -> None:
+    first, second = connect(), connect()
+    freeze(first)
+    bare_token(bare(first))  # the first key exists
+    other = bare(second)
+    verify(other, bare_token(other))  # `other` has loaded the first key
+    run(bare(first).rotate())
+    assert verify(other, bare_token(bare(first)))["sub"] == "u1"
+
+
+def test_without_jti_revocation_is_by_the_token(store: Store) -> None:
+    freeze(store)
+    jwt_ = bare(store)
+    token, other = bare_token(jwt_), bare_token(jwt_, sub="u2")
+    run(jwt_.revoke(token))
+    with pytest.raises(TokenRevoked):
+        verify(jwt_, token)
+    assert verify(jwt_, other)["sub"] == "u2"
+    with pytest.raises(ValueError, match="jti"):
+        run(jwt_.revoke(verify(jwt_, other)))
+
+
+def test_without_kid_alg_none_and_a_resigned_token_are_refused(store: Store) -> None:
+    freeze(store)
+    jwt_ = bare(store)
+    payload = verify(jwt_, bare_token(jwt_))
+    unsigned = jwt.encode(payload, None, algorithm="none")
+    resigned = jwt.encode(payload, b"another secret of thirty-two bytes!", algorithm="HS256")
+    for token in (unsigned, resigned):
+        with pytest.raises(AuthenticationFailed):
+            verify(jwt_, token)
+    token = bare_token(jwt_)
+    advance(store, LIFETIME)
+    with pytest.raises(TokenExpired):
+        verify(jwt_, token)

@@ -1,0 +1,1 @@
+"""Salesforce Commerce Cloud OCAPI Shop API 20.8: customers/auth and the session bridge."""

@@ -1,0 +1,187 @@
+"""OCAPI faults: `{"_v":"20.8","fault":{"type","message","arguments"}}` with the statuses of
+OCAPI's global exceptions table. Handlers raise the fault they mean; failures that reach
+here otherwise (connexion's validation and security, routing) are named from their Kind.
+Messages are Sessim's wording: the real ones are unpublished."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from connexion.lifecycle import ConnexionResponse
+
+from impl.core.bodies import json_response
+from impl.core.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    InvalidParameter,
+    NotFound,
+    SessimError,
+    Unauthenticated,
+)
+from impl.core.problems import Kind, Problem
+
+VERSION = "20.8"
+DOCUMENT = "auth_request"  # the request document, unless an operation says otherwise
+
+
+class Fault(SessimError):
+    """An OCAPI fault a handler raises; `status` is also what connexion's security layer
+    reads to pick among failed security schemes."""
+
+    type_name: ClassVar[str]
+    status: ClassVar[int]
+
+    def __init__(self, message: str, **arguments: str) -> None:
+        super().__init__(message)
+        self.arguments = arguments
+
+
+class MissingClientId(Fault, InvalidInput):
+    type_name, status = "MissingClientIdException", 400
+
+
+class InvalidClientId(Fault, InvalidInput):
+    type_name, status = "InvalidClientIdException", 400
+
+
+class UnknownClientId(Fault, Unauthenticated):
+    type_name, status = "UnknownClientIdException", 401
+
+
+class AuthorizationHeaderMissing(Fault, Unauthenticated):
+    type_name, status = "AuthorizationHeaderMissingException", 401
+
+
+class BasicHeaderMissing(AuthorizationHeaderMissing):
+    """Type credentials without a Basic header: 400 in the swagger, the name inferred."""
+
+    status = 400
+
+
+class InvalidAuthorizationHeader(Fault, Unauthenticated):
+    type_name, status = "InvalidAuthorizationHeaderException", 401
+
+
+class InvalidAccessToken(Fault, AuthenticationFailed):
+    type_name, status = "InvalidAccessTokenException", 401
+
+
+class ExpiredToken(Fault, AuthenticationFailed):
+    type_name, status = "ExpiredTokenException", 401
+
+
+class CustomerAuthenticationFailed(Fault, AuthenticationFailed):
+    type_name, status = "AuthenticationFailedException", 401
+
+
+class UnknownSite(Fault, NotFound):
+    type_name, status = "UnknownSiteException", 404
+
+
+# Kind -> status, type, message, for failures no handler named.
+BY_KIND: dict[Kind, tuple[int, str, str]] = {
+    Kind.INVALID_INPUT: (400, "PropertyConstraintViolationException", "The request is invalid."),
+    Kind.UNAUTHENTICATED: (
+        401,
+        "AuthorizationHeaderMissingException",
+        "The Authorization header is missing.",
+    ),
+    Kind.AUTHENTICATION_FAILED: (
+        401,
+        "AuthenticationFailedException",
+        "Customer authentication failed.",
+    ),
+    Kind.ACCOUNT_LOCKED: (401, "AuthenticationFailedException", "Customer authentication failed."),
+    Kind.ACCOUNT_INACTIVE: (
+        401,
+        "AuthenticationFailedException",
+        "Customer authentication failed.",
+    ),
+    Kind.FORBIDDEN: (403, "ClientAccessForbiddenException", "Access to the resource is denied."),
+    Kind.NOT_FOUND: (404, "ResourcePathNotFoundException", "No resource matches the path."),
+    Kind.CONFLICT: (409, "ConflictException", "The request conflicts with the resource's state."),
+    Kind.METHOD_NOT_ALLOWED: (405, "MethodNotAllowedException", "The method is not allowed."),
+    Kind.UNSUPPORTED_MEDIA_TYPE: (
+        415,
+        "UnsupportedContentTypeException",
+        "The content type is not supported.",
+    ),
+    Kind.PAYLOAD_TOO_LARGE: (413, "RequestEntityTooLargeException", "The body is too large."),
+    Kind.RATE_LIMITED: (429, "QuotaExceededException", "Too many requests."),
+    Kind.SERVER_ERROR: (500, "InternalServerErrorException", "An internal error occurred."),
+}
+
+UNEXPECTED = re.compile(r"Additional properties are not allowed \('([^']*)'")
+NOT_IN_ENUM = re.compile(r"^(.*) is not one of ")
+AT_PATH = re.compile(r" - '([^']*)'$")
+
+
+def render(problem: Problem, document: str = DOCUMENT) -> ConnexionResponse:
+    status, type_name, message, arguments = _fault(problem, document)
+    body = {"_v": VERSION, "fault": {"type": type_name, "message": message, "arguments": arguments}}
+    return json_response(body, status, problem.headers)
+
+
+def render_client_id_call(problem: Problem) -> ConnexionResponse:
+    """postCustomersAuth's security is the client id alone: connexion's "no credentials"
+    there means that neither the header nor the query parameter was sent."""
+    if problem.kind is Kind.UNAUTHENTICATED and problem.error is None:
+        problem = Problem(Kind.INVALID_INPUT, "", error=_missing_client_id())
+    return render(problem)
+
+
+def render_address_call(problem: Problem) -> ConnexionResponse:
+    """putBasketsByIDBillingAddress's body is an order_address document."""
+    return render(problem, document="order_address")
+
+
+def _missing_client_id() -> MissingClientId:
+    return MissingClientId("The client id was sent neither as query nor as header parameter.")
+
+
+def _fault(problem: Problem, document: str) -> tuple[int, str, str, dict[str, str]]:
+    error = problem.error
+    if isinstance(error, Fault):
+        return error.status, error.type_name, error.detail, error.arguments
+    if isinstance(error, InvalidParameter):
+        return _bad_parameter(error)
+    if problem.kind is Kind.INVALID_INPUT:
+        return _bad_body(problem, document)
+    status, type_name, message = BY_KIND[problem.kind]
+    if problem.kind is Kind.UNAUTHENTICATED and "Invalid authorization header" in problem.detail:
+        header = InvalidAuthorizationHeader("The Authorization header must be 'Bearer <jwt>'.")
+        return header.status, header.type_name, header.detail, {}
+    return status, type_name, message, {}
+
+
+def _bad_parameter(error: InvalidParameter) -> tuple[int, str, str, dict[str, str]]:
+    """A path outside the spec's patterns: an unknown version or site (OCAPI's 404s)."""
+    value = _quoted_value(error.detail.partition(": ")[2])
+    if error.parameter == "version":
+        return 404, "VersionNotFoundException", "The API version is unknown.", {"version": value}
+    if error.parameter == "site_id":
+        return 404, "UnknownSiteException", "The site is unknown.", {"siteId": value}
+    return 400, "PropertyConstraintViolationException", error.detail, {"path": error.parameter}
+
+
+def _quoted_value(message: str) -> str:
+    """The value a jsonschema message starts with ('x' is not one of ...), unquoted."""
+    match = re.match(r"^'(.*)' (?:is|does)", message)
+    return match[1] if match else ""
+
+
+def _bad_body(problem: Problem, document: str) -> tuple[int, str, str, dict[str, str]]:
+    detail = problem.detail
+    if (match := UNEXPECTED.search(detail)) is not None:
+        arguments = {"property": match[1], "document": document}
+        return 400, "UnknownPropertyException", f"Unknown property '{match[1]}'.", arguments
+    if (match := NOT_IN_ENUM.search(detail)) is not None:
+        value = match[1].strip("'")
+        arguments = {"document": document, "enumValue": value}
+        return 400, "EnumConstraintViolationException", "Illegal enum value.", arguments
+    if isinstance(problem.error, InvalidInput):  # the body parser's own refusals
+        return 400, "BodyDecodingException", "The body cannot be decoded.", {"body": detail}
+    path = match[1] if (match := AT_PATH.search(detail)) is not None else ""
+    arguments = {"document": document, "path": path}
+    return 400, "PropertyConstraintViolationException", detail or "The body is invalid.", arguments

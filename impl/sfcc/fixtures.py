@@ -1,0 +1,38 @@
+"""The `sfcc` section of a Sessim fixture: sites, client ids, settings and customers."""
+
+from __future__ import annotations
+
+from impl.core.identities import ACTIVE
+from impl.core.runtime import Runtime
+from impl.sfcc.state import CLIENTS_KEY, SITES_KEY, add_to_list, build, save_sfcc_settings
+from impl.sfcc.views import new_customer_id, timestamp
+
+DISABLED = "DISABLED"
+
+
+async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
+    """Load a section already validated against openapi/admin.yaml's SfccFixture."""
+    customers = section.get("customers", [])
+    sites = section.get("sites", []) + [c["site"] for c in customers if "site" in c]
+    await add_to_list(runtime, SITES_KEY, sites)
+    await add_to_list(runtime, CLIENTS_KEY, [c["client_id"] for c in section.get("clients", [])])
+    if "settings" in section:
+        await save_sfcc_settings(runtime, section["settings"])
+    state = await build(runtime)  # not the cached one: this load has just changed it
+    now = timestamp(await runtime.store.now())
+    for customer in customers:
+        site = state.site(customer.get("site", state.default_site))
+        customer_id = await site.customers.id_for(customer["login"], new_customer_id)
+        status = ACTIVE if customer.get("enabled", True) else DISABLED
+        profile = {
+            **{name: customer[name] for name in ("email", "first_name", "last_name")},
+            "customer_no": customer["customer_no"],
+            "creation_date": now,
+            "last_modified": now,
+        }
+        await site.customers.upsert(
+            customer_id, customer["login"], customer["password"], status, profile
+        )
+    return {name: len(section.get(name, [])) for name in ("sites", "clients", "customers")} | {
+        "settings": int("settings" in section)
+    }

@@ -1,0 +1,201 @@
+"""postCustomersAuth (guest, credentials, session, refresh), deleteCustomersAuth and
+postSessions: parse, call core, shape. Both URL forms (version v20_8 or 20.8) are 20.8."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+
+from connexion import request
+from connexion.lifecycle import ConnexionResponse
+from starlette.responses import Response
+
+from generated.sfcc import AuthRequest, OrderAddress
+from generated.sfcc import Type as AuthType
+from impl.core.bodies import dump, parse, respond
+from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
+from impl.core.identities import User
+from impl.core.runtime import runtime_of
+from impl.sfcc import access
+from impl.sfcc.access import Customer
+from impl.sfcc.baskets import document as basket_document
+from impl.sfcc.errors import (
+    AuthorizationHeaderMissing,
+    BasicHeaderMissing,
+    CustomerAuthenticationFailed,
+    InvalidAccessToken,
+    InvalidAuthorizationHeader,
+    InvalidClientId,
+)
+from impl.sfcc.state import Sfcc, Site, sfcc
+from impl.sfcc.views import guest_document, new_customer_id, registered_document, timestamp
+
+COOKIE = "{}={}; Path=/; Secure; HttpOnly; SameSite=None"
+# Real storefronts keep the customer cookies 180 days.
+CUSTOMER_COOKIE = "{}={}; Max-Age=15552000; Path=/; Secure; SameSite=None"
+REFUSED = (AuthenticationFailed, AccountLocked, AccountInactive)
+
+
+async def post_customers_auth(body: dict, site_id: str, version: str, token_info: dict) -> Response:
+    kind = parse(AuthRequest, body).type
+    state = await sfcc(runtime_of(request))
+    site = state.site(site_id)
+    client_id = token_info["client_id"]
+    if kind is AuthType.guest:
+        customer, document = Customer(new_customer_id(), guest=True), None
+    elif kind is AuthType.credentials:
+        customer, document = await _credentials(site)
+    elif kind is AuthType.session:
+        customer, document = await _session(site)
+    else:
+        customer, document = await _refresh(state, site, client_id)
+    token = await access.issue(site, client_id, customer)
+    body = document or guest_document(customer.customer_id)
+    return respond(body, 200, headers={"Authorization": f"Bearer {token}"})
+
+
+async def delete_customers_auth(site_id: str, version: str, token_info: dict) -> ConnexionResponse:
+    site = (await sfcc(runtime_of(request))).site(site_id)
+    await site.jwt.revoke(token_info["token"])
+    return ConnexionResponse(status_code=204)
+
+
+async def post_sessions(site_id: str, version: str, token_info: dict) -> Response:
+    """A new storefront session for the token's customer; cookies sent are ignored."""
+    site = (await sfcc(runtime_of(request))).site(site_id)
+    customer: Customer = token_info["customer"]
+    session_id = base64.b64encode(secrets.token_bytes(64)).decode()  # 88 characters, "=="
+    secure_token = base64.urlsafe_b64encode(secrets.token_bytes(25)).decode()  # 36, "=="
+    data = {"guest": customer.guest, "secure_token": _digest(secure_token)}
+    basket = await site.baskets.of_customer(customer.customer_id)
+    if basket is not None and customer.guest:
+        # A guest's basket made before the session is secured for it; one made after is not.
+        data["secured_basket"] = basket["basket_id"]
+    await site.sessions.create(session_id, customer.customer_id, data)
+    kind = "dwanonymous" if customer.guest else "dwcustomer"
+    cookies = [
+        COOKIE.format("dwsid", session_id),
+        COOKIE.format(f"dwsecuretoken_{site.cookie_hash}", secure_token),
+        CUSTOMER_COOKIE.format(f"{kind}_{site.cookie_hash}", customer.customer_id),
+    ]
+    return respond(None, 204, cookies=cookies)
+
+
+async def post_baskets(site_id: str, version: str, token_info: dict) -> Response:
+    site = (await sfcc(runtime_of(request))).site(site_id)
+    basket = await site.baskets.create(token_info["customer"].customer_id)
+    return respond(basket_document(basket), 200)
+
+
+async def put_baskets_by_i_d_billing_address(
+    site_id: str, version: str, basket_id: str, body: dict, token_info: dict
+) -> Response:
+    address = dump(parse(OrderAddress, body))
+    site = (await sfcc(runtime_of(request))).site(site_id)
+    basket = await site.baskets.owned(basket_id, token_info["customer"].customer_id)
+    basket = await site.baskets.update(basket, {"billing_address": address})
+    return respond(basket_document(basket), 200)
+
+
+async def _credentials(site: Site) -> tuple[Customer, dict]:
+    """Basic login:password; a success moves the last login and visit into previous."""
+    login, password = _basic(request.headers.get("authorization"))
+    try:
+        user = await site.customers.authenticate(login, password)
+    except REFUSED:
+        raise _failed("credentials") from None
+    now = timestamp(await runtime_of(request).store.now())
+    changes = {
+        "previous_login_time": user.profile.get("last_login_time"),
+        "previous_visit_time": user.profile.get("last_visit_time"),
+        "last_login_time": now,
+        "last_visit_time": now,
+        "last_modified": now,
+    }
+    changes = {name: value for name, value in changes.items() if value is not None}
+    updated = await site.customers.update_profile(user.id, changes)
+    if updated is None:
+        raise _failed("credentials")  # deleted by a reseed meanwhile
+    return Customer(user.id, guest=False), registered_document(updated)
+
+
+async def _session(site: Site) -> tuple[Customer, dict | None]:
+    """The customer of a live storefront session whose secure token matches; profile
+    timestamps stay as they are (not a real login)."""
+    session_id = request.cookies.get("dwsid")
+    secure_token = request.cookies.get(f"dwsecuretoken_{site.cookie_hash}")
+    session = await site.sessions.refresh(session_id) if session_id else None
+    if session is None or secure_token is None:
+        raise _failed("session")
+    if not hmac.compare_digest(_digest(secure_token), session.data["secure_token"]):
+        raise _failed("session")
+    if session.data["guest"]:
+        return Customer(session.subject, guest=True), None
+    user = await _registered(site, session.subject, _failed("session"))
+    return Customer(user.id, guest=False), registered_document(user)
+
+
+async def _refresh(state: Sfcc, site: Site, client_id: str) -> tuple[Customer, dict | None]:
+    token = _bearer(request.headers.get("authorization"))
+    customer, claims = await access.verify(state, site, token)
+    if claims["iss"] != client_id:
+        message = f"The client id '{client_id}' is not the token's."
+        raise InvalidClientId(message, clientId=client_id)
+    if customer.guest:
+        return customer, None
+    user = await _registered(
+        site,
+        customer.customer_id,
+        InvalidAccessToken("The access token's customer may no longer log in.", accessToken=token),
+    )
+    return customer, registered_document(user)
+
+
+async def _registered(site: Site, customer_id: str, refusal: Exception) -> User:
+    """A registered customer who may still log in (not disabled, not locked out)."""
+    user = await site.customers.by_id(customer_id)
+    if user is None:
+        raise refusal
+    try:
+        await site.customers.ensure_may_sign_in(user)
+    except (AccountLocked, AccountInactive):
+        raise refusal from None
+    return user
+
+
+def _basic(header: str | None) -> tuple[str, str]:
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic":
+        raise BasicHeaderMissing("Type credentials needs an 'Authorization: Basic' header.")
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+        login, colon, password = decoded.partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise _failed("credentials") from None
+    if not colon or not login:
+        raise _failed("credentials")
+    return login, password
+
+
+def _bearer(header: str | None) -> str:
+    if not header:
+        raise AuthorizationHeaderMissing("Type refresh needs an 'Authorization: Bearer' header.")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidAuthorizationHeader("The Authorization header must be 'Bearer <jwt>'.")
+    return token.strip()
+
+
+def _failed(credential_type: str) -> CustomerAuthenticationFailed:
+    return CustomerAuthenticationFailed(
+        f"Customer authentication based on '{credential_type}' failed.",
+        credentialType=credential_type,
+    )
+
+
+def _digest(secure_token: str) -> str:
+    # Stored by digest, so a dump of the store does not hand out working session tokens.
+    return hashlib.sha256(secure_token.encode()).hexdigest()

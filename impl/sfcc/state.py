@@ -1,0 +1,103 @@
+"""SFCC's instance: sites (each with its customers, storefront sessions and JWT key), the
+API client ids, and the settings of the fixture's `sfcc` section.
+
+What only a seed or reset changes (settings, sites, client ids) is read once per state
+generation; customers, sessions, keys and revocations live in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from impl.core.identities import Identities, LockoutPolicy
+from impl.core.runtime import Runtime
+from impl.core.sessions import SessionPolicy, Sessions
+from impl.core.tokens import Jwt
+from impl.core.vendor_settings import load_settings, save_settings
+from impl.sfcc.baskets import Baskets
+from impl.sfcc.errors import UnknownSite
+
+NAMESPACE = "sfcc"
+SITES_KEY = f"{NAMESPACE}:sites"
+CLIENTS_KEY = f"{NAMESPACE}:clients"
+DEFAULT_SITE = "RefArch"  # the reference storefront of every sandbox
+ANY_SITE = "-"  # the generated clients' `/s/-/`
+TOKEN_SECONDS = 1800  # "A JWT has a lifetime of 30 minutes"; exp - iat in every real token
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Inferred defaults: no public source gives an instance's real values."""
+
+    lockout_attempts: int = 5
+    lockout_minutes: int = 30
+    session_idle_minutes: int = 30
+    session_max_lifetime_minutes: int = 360
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    # The suffix of dwsecuretoken_, dwanonymous_ and dwcustomer_: 32 hex, fixed per site.
+    cookie_hash: str
+    customers: Identities
+    sessions: Sessions
+    jwt: Jwt
+    baskets: Baskets
+
+
+@dataclass(frozen=True)
+class Sfcc:
+    settings: Settings
+    sites: dict[str, Site]
+    default_site: str
+    clients: frozenset[str]
+
+    def site(self, site_id: str) -> Site:
+        """The site a path names (`-`: the default one); UnknownSiteException otherwise."""
+        site = self.sites.get(self.default_site if site_id == ANY_SITE else site_id)
+        if site is None:
+            raise UnknownSite(f"No site '{site_id}' is known.", siteId=site_id)
+        return site
+
+
+async def sfcc(runtime: Runtime) -> Sfcc:
+    """The instance as last seeded, built again only after a seed or reset."""
+    return await runtime.cached(NAMESPACE, lambda: build(runtime))
+
+
+async def build(runtime: Runtime) -> Sfcc:
+    store = runtime.store
+    settings = await load_settings(store, NAMESPACE, Settings)
+    site_ids = await store.get(SITES_KEY) or [DEFAULT_SITE]
+    sites = {site_id: _site(runtime, settings, site_id) for site_id in site_ids}
+    clients = frozenset(await store.get(CLIENTS_KEY) or [])
+    return Sfcc(settings, sites, site_ids[0], clients)
+
+
+def _site(runtime: Runtime, settings: Settings, site_id: str) -> Site:
+    namespace = f"{NAMESPACE}:{site_id}"
+    lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
+    policy = SessionPolicy(
+        settings.session_idle_minutes * 60, settings.session_max_lifetime_minutes * 60
+    )
+    return Site(
+        site_id,
+        hashlib.sha256(f"Sites-{site_id}-Site".encode()).hexdigest()[:32],
+        Identities(runtime.store, namespace, runtime.passwords, lockout),
+        Sessions(runtime.store, namespace, policy),
+        # OCAPI tokens name no kid and carry no jti; iss is the client id, not the site.
+        Jwt(runtime.store, namespace, "HS256", TOKEN_SECONDS, kid=False, jti=False, own_iss=False),
+        Baskets(runtime.store, namespace),
+    )
+
+
+async def save_sfcc_settings(runtime: Runtime, changes: dict) -> None:
+    await save_settings(runtime.store, NAMESPACE, Settings, changes)
+
+
+async def add_to_list(runtime: Runtime, key: str, values: list[str]) -> None:
+    """Append values not yet listed, keeping the first-seeded order (the default site)."""
+    current = await runtime.store.get(key) or []
+    await runtime.store.put(key, current + [v for v in dict.fromkeys(values) if v not in current])

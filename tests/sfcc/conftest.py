@@ -1,0 +1,23 @@
+"""SFCC fixtures: one app, reset, frozen at NOW and seeded with FIXTURE for every test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from impl.app import create_app
+from tests.conftest import make_settings
+from tests.sfcc.support import prepare
+
+
+@pytest.fixture(scope="session")
+def sfcc_app() -> Iterator[TestClient]:
+    with TestClient(create_app(make_settings())) as client:
+        yield client
+
+
+@pytest.fixture
+def sfcc(sfcc_app: TestClient) -> TestClient:
+    return prepare(sfcc_app)
