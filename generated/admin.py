@@ -2,9 +2,9 @@
 #   filename:  admin.yaml
 
 from __future__ import annotations
-from enum import StrEnum
+from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
-from typing import Annotated
+from enum import StrEnum
 
 
 class ClockAdvance(BaseModel):
@@ -175,6 +175,27 @@ class OktaUser(BaseModel):
             description="The `mfaActive` of the user's sessions. It varies by org policy: the recorded org answered true for users with no factors; false when absent."
         ),
     ] = False
+
+
+class Outbox(BaseModel):
+    messages: list[OutboxMessage]
+
+
+class OutboxMessage(BaseModel):
+    id: str
+    vendor: str
+    to: Annotated[
+        str, Field(description="The address as the vendor sent it (a user's login or email).")
+    ]
+    subject: str
+    sentAt: AwareDatetime
+    expiresAt: Annotated[AwareDatetime, Field(description="When the message leaves the outbox.")]
+    data: Annotated[
+        dict[str, Any],
+        Field(
+            description="What the message carries, in the vendor's terms (Okta's `recoveryToken`)."
+        ),
+    ]
 
 
 class Problem(BaseModel):

@@ -30,11 +30,20 @@ class AuthnRequest(BaseModel):
 
 
 class AuthnTransaction(BaseModel):
+    stateToken: Annotated[
+        str | None,
+        Field(description="The RECOVERY transaction's token for `/recovery/answer` or cancel."),
+    ] = None
     expiresAt: Annotated[
         AwareDatetime | None,
-        Field(description="When the sessionToken expires (5 minutes after the call)."),
+        Field(
+            description="When the sessionToken or stateToken expires (5 minutes after the call)."
+        ),
     ] = None
     status: Status
+    recoveryType: RecoveryType | None = None
+    factorType: FactorType | None = None
+    factorResult: FactorResult | None = None
     sessionToken: Annotated[str | None, Field(description="One-time token for createSession.")] = (
         None
     )
@@ -79,6 +88,14 @@ class ErrorCause(BaseModel):
     errorSummary: str | None = None
 
 
+class FactorResult(StrEnum):
+    WAITING = "WAITING"
+
+
+class FactorType(StrEnum):
+    EMAIL = "EMAIL"
+
+
 class FieldEmbedded(BaseModel):
     user: AuthnUser | None = None
 
@@ -119,6 +136,23 @@ class Profile1(BaseModel):
 class Provider(BaseModel):
     type: Type | None = None
     name: str | None = None
+
+
+class RecoveryAnswerRequest(BaseModel):
+    stateToken: str
+    answer: Annotated[
+        str, Field(description="Any answer (Sessim's users have no recovery question).")
+    ]
+
+
+class RecoveryTokenRequest(BaseModel):
+    recoveryToken: Annotated[
+        str, Field(description="The token from the unlock email (Sessim's outbox).")
+    ]
+
+
+class RecoveryType(StrEnum):
+    UNLOCK = "UNLOCK"
 
 
 class Session(BaseModel):
@@ -189,9 +223,16 @@ class SessionStatus(StrEnum):
     MFA_REQUIRED = "MFA_REQUIRED"
 
 
+class StateTokenRequest(BaseModel):
+    stateToken: str
+
+
 class Status(StrEnum):
     SUCCESS = "SUCCESS"
     LOCKED_OUT = "LOCKED_OUT"
+    RECOVERY_CHALLENGE = "RECOVERY_CHALLENGE"
+    RECOVERY = "RECOVERY"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
 
 
 class Status3(StrEnum):
@@ -205,6 +246,12 @@ class Status3(StrEnum):
 
 class Type(StrEnum):
     OKTA = "OKTA"
+
+
+class UnlockAccountRequest(BaseModel):
+    username: Annotated[str, Field(description="The user's login (matched case-insensitively).")]
+    factorType: FactorType
+    relayState: Annotated[str | None, Field(description="Accepted, not used.")] = None
 
 
 class User(BaseModel):

@@ -1,15 +1,25 @@
-"""Health, reset, fixtures and the clock."""
+"""Health, reset, fixtures, views, the outbox and the clock."""
 
 from __future__ import annotations
 
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from generated.admin import ClockAdvance, ClockUpdate, ClockView, FixtureLoaded, Health, Status
+from generated.admin import (
+    ClockAdvance,
+    ClockUpdate,
+    ClockView,
+    FixtureLoaded,
+    Health,
+    Outbox,
+    OutboxMessage,
+    Status,
+)
 from impl.admin import fixtures
+from impl.core import outbox
 from impl.core.bodies import dump, json_response, parse
 from impl.core.clock import to_datetime
-from impl.core.errors import NotFound
+from impl.core.errors import InvalidParameter, NotFound
 from impl.core.runtime import Runtime, runtime_of
 
 # Every operation may also answer application/problem+json, so connexion needs each
@@ -41,6 +51,26 @@ async def get_view(vendor: str, view: str, key: str) -> ConnexionResponse:
     if found is None:
         raise NotFound(f"no {view} {key!r} in {vendor}")
     return json_response(found, 200)
+
+
+async def get_outbox(vendor: str, to: str | None = None) -> ConnexionResponse:
+    """The messages a vendor "sent", oldest first; an unknown vendor simply sent none.
+    A parameter it does not know is refused, lest a misspelt `to` list everyone's mail."""
+    unknown = sorted(set(request.query_params) - {"vendor", "to"})
+    if unknown:
+        raise InvalidParameter(unknown[0], "Unknown query parameter")
+    found = await outbox.messages(runtime_of(request).store, vendor, to)
+    listed = [
+        OutboxMessage.model_validate(
+            {
+                **message,
+                "sentAt": to_datetime(message["sentAt"]),
+                "expiresAt": to_datetime(message["expiresAt"]),
+            }
+        )
+        for message in found
+    ]
+    return json_response(dump(Outbox(messages=listed)), 200)
 
 
 async def _clock_view(runtime: Runtime) -> ConnexionResponse:

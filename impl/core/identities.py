@@ -148,6 +148,12 @@ class Identities:
             raise AccountInactive(f"user status is {user.status}")
         return user
 
+    async def unlock(self, user_id: str) -> bool:
+        """Lift a lockout and forget the failures counted towards one; whether it was locked."""
+        was_locked = await self._store.delete(self._lock_key(user_id))
+        await self._store.delete(self._failures_key(user_id))
+        return was_locked
+
     def _failures_key(self, user_id: str) -> str:
         return f"{self._ns}:failures:{user_id}"
 

@@ -33,18 +33,26 @@ def opaque_id(length: int, prefix: str = "", alphabet: str = URL_SAFE) -> str:
 class SingleUseTokens:
     """Opaque tokens redeemable once until they expire; of concurrent redeemers, one wins."""
 
-    def __init__(self, store: Store, namespace: str, length: int, prefix: str = "") -> None:
+    def __init__(
+        self,
+        store: Store,
+        namespace: str,
+        length: int,
+        prefix: str = "",
+        alphabet: str = URL_SAFE,
+    ) -> None:
         self._store = store
         self._ns = namespace
         self._length = length
         self._prefix = prefix
+        self._alphabet = alphabet
 
     def _key(self, token: str) -> str:
         return f"{self._ns}:single-use:{token}"
 
     async def issue(self, data: dict, lifetime: float) -> tuple[str, float]:
         """A new token carrying data, and when it expires (epoch seconds)."""
-        token = opaque_id(self._length, self._prefix)
+        token = opaque_id(self._length, self._prefix, self._alphabet)
         expires_at = await self._store.now() + lifetime
         await self._store.put(self._key(token), data, ttl=lifetime)
         return token, expires_at

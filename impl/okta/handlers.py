@@ -15,6 +15,12 @@ from impl.core.runtime import runtime_of
 from impl.core.sessions import Session
 from impl.core.tokens import opaque_id
 from impl.okta.cookies import SESSION_CLEARED, session_cookies
+from impl.okta.recovery import (  # noqa: F401 - operations of the unlock flow, served from here
+    answer_recovery_question,
+    cancel_transaction,
+    unlock_account,
+    verify_recovery_token,
+)
 from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta
 from impl.okta.views import locked_out_body, org_url, session_body, success_body, user_body
 

@@ -19,6 +19,8 @@ from impl.core.vendor_settings import load_settings, save_settings
 NAMESPACE = "okta"
 ORG_KEY = f"{NAMESPACE}:org"
 SESSION_TOKEN_SECONDS = 300  # "a sessionToken expires after five minutes" (authn docs)
+STATE_TOKEN_SECONDS = 300  # an authn transaction's lifetime (inferred: as the sessionToken's)
+RECOVERY_TOKEN_SECONDS = 3600  # Okta's default recovery token lifetime (inferred)
 API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the stored credentials
 ACCESS_TOKENS = f"{NAMESPACE}:access-tokens"
 
@@ -49,6 +51,8 @@ class Okta:
     identities: Identities
     sessions: Sessions
     session_tokens: SingleUseTokens
+    recovery_tokens: SingleUseTokens  # from the unlock email
+    state_tokens: SingleUseTokens  # of RECOVERY transactions
     rate_limiter: RateLimiter
     api_tokens: frozenset[str]  # digests
     access_tokens: dict[str, list[str]]  # digest -> scopes
@@ -78,6 +82,9 @@ async def _build(runtime: Runtime) -> Okta:
         Identities(store, NAMESPACE, runtime.passwords, lockout),
         Sessions(store, NAMESPACE, policy),
         SingleUseTokens(store, NAMESPACE, 50, prefix="20111"),
+        # Namespaces of their own: a token of one kind never redeems as another.
+        SingleUseTokens(store, f"{NAMESPACE}:recovery", 20, alphabet=ALPHANUMERIC),
+        SingleUseTokens(store, f"{NAMESPACE}:transaction", 40, prefix="00"),
         RateLimiter(store, NAMESPACE),
         frozenset(grant["digest"] for grant in (await store.tagged(API_TOKENS)).values()),
         {grant["digest"]: grant["scopes"] for grant in access.values()},

@@ -1,4 +1,4 @@
-"""Okta's response bodies: Session, the authn transaction, and their `_links`."""
+"""Okta's response bodies: Session, the authn transactions, User, and their `_links`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from starlette.types import Scope
 from generated.okta import (
     AllowEnum,
     AuthnTransaction,
+    FactorResult,
+    FactorType,
     Profile,
+    RecoveryType,
     SessionAuthenticationMethod,
     SessionIdentityProviderType,
     SessionStatus,
@@ -73,20 +76,64 @@ def session_body(org: str, org_id: str, session: Session, *, current: bool) -> d
 
 def success_body(org: str, user: User, session_token: str, expires_at: float) -> dict:
     """An authn transaction in status SUCCESS, keys in Okta's order."""
-    profile = Profile(login=user.login, **user.profile)
     return {
         "expiresAt": timestamp(expires_at),
         "status": Status.SUCCESS.value,
         "sessionToken": session_token,
-        "_embedded": {
-            "user": {
-                "id": user.id,
-                "passwordChanged": timestamp(user.password_set_at or 0),
-                "profile": dump(profile),
-            }
-        },
-        "_links": {"cancel": _link(f"{org}/api/v1/authn/cancel", AllowEnum.POST)},
+        "_embedded": {"user": authn_user(user)},
+        "_links": {"cancel": _cancel_link(org)},
     }
+
+
+def authn_user(user: User) -> dict:
+    """The user embedded in an authn transaction."""
+    profile = Profile(login=user.login, **user.profile)
+    return {
+        "id": user.id,
+        "passwordChanged": timestamp(user.password_set_at or 0),
+        "profile": dump(profile),
+    }
+
+
+def _cancel_link(org: str) -> dict:
+    return _link(f"{org}/api/v1/authn/cancel", AllowEnum.POST)
+
+
+def recovery_challenge_body() -> dict:
+    """The unlock email is on its way (Okta's answer for factorType EMAIL, no stateToken)."""
+    return {
+        "status": Status.RECOVERY_CHALLENGE.value,
+        "factorResult": FactorResult.WAITING.value,
+        "factorType": FactorType.EMAIL.value,
+        "recoveryType": RecoveryType.UNLOCK.value,
+    }
+
+
+def recovery_body(org: str, user: User, state_token: str, expires_at: float) -> dict:
+    """A RECOVERY transaction: the recovery token was good; `next` completes the unlock."""
+    answer = _link(f"{org}/api/v1/authn/recovery/answer", AllowEnum.POST, name="answer")
+    return {
+        "stateToken": state_token,
+        "expiresAt": timestamp(expires_at),
+        "status": Status.RECOVERY.value,
+        "recoveryType": RecoveryType.UNLOCK.value,
+        "_embedded": {"user": authn_user(user)},
+        "_links": {"next": answer, "cancel": _cancel_link(org)},
+    }
+
+
+def unlocked_body(user: User, expires_at: float) -> dict:
+    """SUCCESS of an unlock: no sessionToken, the user signs in again with the password."""
+    return {
+        "expiresAt": timestamp(expires_at),
+        "status": Status.SUCCESS.value,
+        "recoveryType": RecoveryType.UNLOCK.value,
+        "_embedded": {"user": authn_user(user)},
+    }
+
+
+def cancelled_body() -> dict:
+    return {"status": Status.UNAUTHENTICATED.value}
 
 
 def locked_out_body(org: str) -> dict:

@@ -215,3 +215,17 @@ def test_hashing_and_checking_passwords_run_off_the_event_loop() -> None:
     assert verified is True
     assert len(recorder.threads) == 2
     assert loop_thread not in recorder.threads
+
+
+def test_unlock_lifts_the_lock_and_forgets_the_failures(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "secret"))
+    fail(identities, times=3)
+    with pytest.raises(AccountLocked):
+        run(identities.authenticate("ana@example.com", "secret"))
+    assert run(identities.unlock("u1")) is True
+    assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"
+    fail(identities, times=2)
+    assert run(identities.unlock("u1")) is False  # not locked, but the two failures go
+    fail(identities, times=2)
+    assert run(identities.authenticate("ana@example.com", "secret")).id == "u1"

@@ -566,9 +566,9 @@ def test_put_does_not_extend_a_session(okta: TestClient) -> None:
     [
         ("GET", "/okta/api/v1/groups", False),
         ("GET", "/okta/nothing", False),
-        # The links Sessim documents as not served (the users links are: test_users_api).
-        ("POST", "/okta/api/v1/authn/cancel", True),
-        ("POST", "/okta/api/v1/authn/recovery/unlock", True),
+        # authn paths Sessim does not serve (the unlock flow and cancel are: test_recovery_api).
+        ("POST", "/okta/api/v1/authn/recovery/password", True),
+        ("POST", "/okta/api/v1/authn/factors", True),
     ],
 )
 def test_an_unknown_path_is_404_in_okta_format(
