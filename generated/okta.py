@@ -256,7 +256,7 @@ class UnlockAccountRequest(BaseModel):
 
 class User(BaseModel):
     """
-    A user as Okta's Users API returns it (keys in Okta's order). Sessim's users are made by the fixture, so created, activated, statusChanged, lastUpdated and passwordChanged are the time it was seeded; lastLogin is the last successful primary authentication, null before one.
+    A user as Okta's Users API returns it (keys in Okta's order). Sessim's users are made by the fixture, so created, activated, statusChanged, lastUpdated and passwordChanged are the time it was seeded; lastLogin is the last successful primary authentication, null before one. `status` is LOCKED_OUT while an ACTIVE user is locked out.
     """
 
     id: Annotated[str, Field(examples=["00ub0oNGTSWTBKOLGLNR"])]

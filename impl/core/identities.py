@@ -160,10 +160,15 @@ class Identities:
     def _lock_key(self, user_id: str) -> str:
         return f"{self._ns}:locked:{user_id}"
 
-    async def _refuse_if_locked(self, user_id: str) -> None:
+    async def locked_until(self, user_id: str) -> float | None:
+        """When the user's lockout ends (epoch seconds), or None when not locked out."""
         lock = await self._store.get(self._lock_key(user_id))
-        if lock is not None:
-            raise AccountLocked(lock["until"], "too many failed sign-in attempts")
+        return None if lock is None else lock["until"]
+
+    async def _refuse_if_locked(self, user_id: str) -> None:
+        until = await self.locked_until(user_id)
+        if until is not None:
+            raise AccountLocked(until, "too many failed sign-in attempts")
 
     async def _count_failure(self, user_id: str) -> None:
         """One more failure in the window (an atomic counter, so parallel failures all

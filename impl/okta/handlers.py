@@ -153,7 +153,8 @@ async def get_current_user() -> Response:
 
 async def _user(user: User) -> dict:
     last_login = await runtime_of(request).store.get(last_login_key(user.id))
-    return user_body(org_url(request.scope), user, last_login)
+    locked = await (await _okta()).identities.locked_until(user.id) is not None
+    return user_body(org_url(request.scope), user, last_login, locked=locked)
 
 
 async def _okta() -> Okta:

@@ -20,8 +20,10 @@ from generated.okta import (
     Status,
 )
 from impl.core.bodies import dump
-from impl.core.identities import User
+from impl.core.identities import ACTIVE, User
 from impl.core.sessions import Session
+
+LOCKED_OUT = "LOCKED_OUT"  # the Users API's status of a locked-out user
 
 
 def timestamp(epoch: float) -> str:
@@ -144,13 +146,14 @@ def locked_out_body(org: str) -> dict:
     )
 
 
-def user_body(org: str, user: User, last_login: float | None) -> dict:
-    """A user as Okta's Users API returns it, in Okta's key order. Sessim's users are made
-    when seeded, so every lifecycle time but lastLogin is the time of the seed."""
+def user_body(org: str, user: User, last_login: float | None, *, locked: bool) -> dict:
+    """A user as Okta's Users API returns it, in Okta's key order: LOCKED_OUT while an ACTIVE
+    user is locked out. Sessim's users are made when seeded, so every lifecycle time but
+    lastLogin is the time of the seed."""
     seeded = timestamp(user.password_set_at or 0)
     return {
         "id": user.id,
-        "status": user.status,
+        "status": LOCKED_OUT if locked and user.status == ACTIVE else user.status,
         "created": seeded,
         "activated": seeded,
         "statusChanged": seeded,

@@ -12,8 +12,10 @@ from tests.okta.support import (
     BEN,
     INVALID_TOKEN,
     LOCKOUT_ATTEMPTS,
+    LOCKOUT_MINUTES,
     NOT_WELL_FORMED,
     ORG,
+    SSWS,
     SUSPENDED,
     advance,
     assert_api_cookies,
@@ -51,6 +53,11 @@ def lock(client: TestClient, user: dict = ANNA) -> None:
     for _ in range(LOCKOUT_ATTEMPTS):
         assert_error(authn(client, user, password="wrong"), 401, AUTHENTICATION_FAILED)
     assert_error(authn(client, user), 401, AUTHENTICATION_FAILED)  # even the right password
+
+
+def user_status(client: TestClient, user: dict = ANNA) -> str:
+    response = client.get(f"/okta/api/v1/users/{user['id']}", headers=SSWS)
+    return assert_json(response, 200)["status"]
 
 
 def outbox(client: TestClient, to: str | None = None) -> list[dict]:
@@ -161,6 +168,7 @@ def test_the_recovery_token_expires_after_an_hour_by_the_admin_clock(okta: TestC
 
 def test_the_answer_unlocks_the_user(okta: TestClient) -> None:
     lock(okta)
+    assert user_status(okta) == "LOCKED_OUT"  # as the Users API reports a locked-out user
     token = state_token(okta)
     response = answer(okta, token)
     body = assert_json(response, 200)
@@ -171,6 +179,7 @@ def test_the_answer_unlocks_the_user(okta: TestClient) -> None:
         "recoveryType": "UNLOCK",
         "_embedded": {"user": ANNA_USER},
     }
+    assert user_status(okta) == "ACTIVE"
     assert assert_json(authn(okta), 200)["status"] == "SUCCESS"  # the lockout is lifted
     assert_error(answer(okta, token), 401, INVALID_TOKEN)  # the stateToken works once
 
@@ -201,6 +210,7 @@ def test_cancel_ends_the_recovery_transaction_and_keeps_the_lockout(okta: TestCl
     assert_error(answer(okta, token), 401, INVALID_TOKEN)
     assert_error(okta.post(CANCEL, json={"stateToken": token}), 401, INVALID_TOKEN)
     assert_error(authn(okta), 401, AUTHENTICATION_FAILED)  # still locked
+    assert user_status(okta) == "LOCKED_OUT"
 
 
 def test_cancel_takes_no_session_token_or_recovery_token(okta: TestClient) -> None:
@@ -232,3 +242,13 @@ def test_a_reset_empties_the_outbox(okta: TestClient) -> None:
     recovery_token(okta)
     assert okta.post("/_admin/reset").status_code == 204
     assert outbox(okta) == []
+
+
+def test_the_users_api_shows_a_lockout_until_it_ends(okta: TestClient) -> None:
+    lock(okta)
+    assert user_status(okta) == "LOCKED_OUT"
+    assert user_status(okta, BEN) == "ACTIVE"
+    advance(okta, LOCKOUT_MINUTES * 60 - 1)
+    assert user_status(okta) == "LOCKED_OUT"
+    advance(okta, 1)
+    assert user_status(okta) == "ACTIVE"
