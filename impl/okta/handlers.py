@@ -21,7 +21,7 @@ from impl.okta.recovery import (  # noqa: F401 - operations of the unlock flow, 
     unlock_account,
     verify_recovery_token,
 )
-from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta
+from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta, okta_for
 from impl.okta.views import locked_out_body, org_url, session_body, success_body, user_body
 
 BROWSER_SID = "sid={}; Path=/"  # as Okta's session-cookie guide shows it
@@ -49,7 +49,7 @@ async def primary_authentication(body: dict) -> tuple[dict, int]:
 
 async def create_session(body: dict) -> Response:
     session_token = parse(CreateSessionRequest, body).sessionToken
-    state = await _okta()
+    state = await okta_for(request)
     session = await _open_session(state, session_token)
     return respond(_shape(state, session, current=True), 200)
 
@@ -57,7 +57,7 @@ async def create_session(body: dict) -> Response:
 async def session_cookie_redirect(token: str, redirectUrl: str) -> Response:
     """The browser's exchange: a 302 to redirectUrl that sets `sid` if the token makes a
     session. A live `sid` already sent is kept and the token left unspent (Classic Engine)."""
-    state = await _okta()
+    state = await okta_for(request)
     headers = {"Location": redirectUrl}
     if await state.sessions.get(_sid()) is not None:
         return respond(None, 302, headers)
@@ -87,37 +87,37 @@ async def _open_session(state: Okta, session_token: str) -> Session:
 
 
 async def get_session(sessionId: str) -> Response:
-    state = await _okta()
+    state = await okta_for(request)
     session = _found(await state.sessions.get(sessionId), _by_id(sessionId))
     return respond(_shape(state, session, current=False), 200)
 
 
 async def refresh_session(sessionId: str) -> Response:
-    state = await _okta()
+    state = await okta_for(request)
     session = _found(await state.sessions.refresh(sessionId), _by_id(sessionId))
     set_response_cookies(request.scope, session_cookies(session))
     return respond(_shape(state, session, current=False), 200)
 
 
 async def revoke_session(sessionId: str) -> ConnexionResponse:
-    _found(await (await _okta()).sessions.end(sessionId), _by_id(sessionId))
+    _found(await (await okta_for(request)).sessions.end(sessionId), _by_id(sessionId))
     return ConnexionResponse(status_code=204)
 
 
 async def get_current_session() -> Response:
-    state = await _okta()
+    state = await okta_for(request)
     session = _found(await state.sessions.get(_sid()), CURRENT)
     return respond(_shape(state, session, current=True), 200)
 
 
 async def refresh_current_session() -> Response:
-    state = await _okta()
+    state = await okta_for(request)
     session = _found(await state.sessions.refresh(_sid()), CURRENT)
     return respond(_shape(state, session, current=True), 200)
 
 
 async def close_current_session() -> Response:
-    _found(await (await _okta()).sessions.end(_sid()), CURRENT)
+    _found(await (await okta_for(request)).sessions.end(_sid()), CURRENT)
     set_response_cookies(request.scope, SESSION_CLEARED)
     return respond(None, 204)
 
@@ -126,7 +126,7 @@ async def revoke_user_sessions(
     userId: str, oauthTokens: bool = False, forgetDevices: bool = True
 ) -> ConnexionResponse:
     """Sessim keeps no OAuth tokens or devices, so the two flags have nothing to act on."""
-    state = await _okta()
+    state = await okta_for(request)
     if await state.identities.by_id(userId) is None:
         raise NotFound(f"{userId} (User)")
     await state.sessions.end_all(userId)
@@ -135,7 +135,7 @@ async def revoke_user_sessions(
 
 async def get_user(userId: str) -> Response:
     """By id or, as Okta allows, by login."""
-    state = await _okta()
+    state = await okta_for(request)
     user = await state.identities.by_id(userId) or await state.identities.by_login(userId)
     if user is None:
         raise NotFound(f"{userId} (User)")
@@ -143,7 +143,7 @@ async def get_user(userId: str) -> Response:
 
 
 async def get_current_user() -> Response:
-    state = await _okta()
+    state = await okta_for(request)
     session = _found(await state.sessions.get(_sid()), CURRENT_USER)
     user = await state.identities.by_id(session.subject)
     if user is None:
@@ -153,12 +153,8 @@ async def get_current_user() -> Response:
 
 async def _user(user: User) -> dict:
     last_login = await runtime_of(request).store.get(last_login_key(user.id))
-    locked = await (await _okta()).identities.locked_until(user.id) is not None
+    locked = await (await okta_for(request)).identities.locked_until(user.id) is not None
     return user_body(org_url(request.scope), user, last_login, locked=locked)
-
-
-async def _okta() -> Okta:
-    return await okta(runtime_of(request))
 
 
 def _sid() -> str:

@@ -24,6 +24,7 @@ from impl.okta.state import (
     STATE_TOKEN_SECONDS,
     Okta,
     okta,
+    okta_for,
 )
 from impl.okta.views import (
     cancelled_body,
@@ -55,9 +56,9 @@ async def unlock_account(body: dict) -> Response:
 async def verify_recovery_token(body: dict) -> Response:
     """Spend the recovery token for a RECOVERY transaction with a stateToken."""
     recovery_token = parse(RecoveryTokenRequest, body).recoveryToken
-    state = await _okta()
+    state = await okta_for(request)
     grant = await state.recovery_tokens.redeem(recovery_token)
-    user = await _user(state, grant, "the recovery token is unknown, expired or already used")
+    user, _ = await _granted(state, grant, "the recovery token is unknown, expired or already used")
     expires_at = await runtime_of(request).clock.epoch() + STATE_TOKEN_SECONDS
     transaction = {"user_id": user.id, "expires_at": expires_at}
     token, _ = await state.state_tokens.issue(transaction, STATE_TOKEN_SECONDS)
@@ -67,29 +68,28 @@ async def verify_recovery_token(body: dict) -> Response:
 async def answer_recovery_question(body: dict) -> Response:
     """End the RECOVERY transaction by unlocking its user (any answer: no question is set)."""
     state_token = parse(RecoveryAnswerRequest, body).stateToken
-    state = await _okta()
+    state = await okta_for(request)
     grant = await state.state_tokens.redeem(state_token)
-    user = await _user(state, grant, "the stateToken is unknown, expired or already used")
+    user, transaction = await _granted(
+        state, grant, "the stateToken is unknown, expired or already used"
+    )
     await state.identities.unlock(user.id)
-    return respond(unlocked_body(user, (grant or {})["expires_at"]), 200)
+    return respond(unlocked_body(user, transaction["expires_at"]), 200)
 
 
 async def cancel_transaction(body: dict) -> Response:
     """End a RECOVERY transaction unanswered: the user stays as they were."""
     state_token = parse(StateTokenRequest, body).stateToken
-    state = await _okta()
+    state = await okta_for(request)
     if await state.state_tokens.redeem(state_token) is None:
         raise Unauthenticated("the stateToken is unknown, expired or already used")
     return respond(cancelled_body(), 200)
 
 
-async def _user(state: Okta, grant: dict | None, refusal: str) -> User:
-    """The grant's user, or Okta's 401 E0000011 for a bad token (also when the user is gone)."""
+async def _granted(state: Okta, grant: dict | None, refusal: str) -> tuple[User, dict]:
+    """The grant's user and the grant, or Okta's 401 E0000011 for a bad token (also when
+    the user is gone)."""
     user = None if grant is None else await state.identities.by_id(grant["user_id"])
-    if user is None:
+    if grant is None or user is None:
         raise Unauthenticated(refusal)
-    return user
-
-
-async def _okta() -> Okta:
-    return await okta(runtime_of(request))
+    return user, grant

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.core.runtime import runtime_of
-from impl.okta.state import okta
+from impl.okta.state import okta_for
 
 SSWS = "SSWS"
 
@@ -15,14 +14,14 @@ async def api_token(apikey: str, request: Any) -> dict | None:
     if not apikey.startswith(SSWS):
         return None  # a Bearer token is the oauth2 scheme's to judge
     token = apikey.removeprefix(SSWS).strip()
-    if not token or not (await okta(runtime_of(request))).is_api_token(token):
+    if not token or not (await okta_for(request)).is_api_token(token):
         return None
     return {"sub": "api-token"}
 
 
 async def access_token(token: str, request: Any) -> dict | None:
     """A known access token's scopes, which connexion checks against the operation's."""
-    scopes = (await okta(runtime_of(request))).access_token_scopes(token)
+    scopes = (await okta_for(request)).access_token_scopes(token)
     if scopes is None:
         return None
     return {"sub": "access-token", "scope": scopes}

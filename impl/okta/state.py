@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from impl.core.identities import Identities, LockoutPolicy
 from impl.core.ratelimit import Quota, RateLimiter
-from impl.core.runtime import Runtime
+from impl.core.runtime import Runtime, runtime_of
 from impl.core.sessions import SessionPolicy, Sessions
 from impl.core.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
 from impl.core.vendor_settings import load_settings, save_settings
@@ -62,6 +63,11 @@ class Okta:
 
     def access_token_scopes(self, token: str) -> list[str] | None:
         return self.access_tokens.get(digest(token))
+
+
+async def okta_for(request: Any) -> Okta:
+    """The org serving a connexion or starlette request."""
+    return await okta(runtime_of(request))
 
 
 async def okta(runtime: Runtime) -> Okta:
