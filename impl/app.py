@@ -51,6 +51,8 @@ from impl.registry import ADMIN, VENDORS
 from impl.settings import Settings
 
 SPECS = Path(__file__).resolve().parent.parent / "openapi"
+# The API that owns the request's path, as Front found it.
+OWNER_KEY = "sessim.owner"
 
 
 class SnakeCaseResolver(Resolver):
@@ -107,6 +109,7 @@ class Front:
             (mount for mount in self.owners if _owns(mount[0], scope["path"])),
             ("", ADMIN, self.app),
         )
+        scope[OWNER_KEY] = api  # the error handler renders in this API's format
         if slash and api.trailing_slash is TrailingSlash.METHOD_NOT_ALLOWED:
             problem = method_not_allowed(scope["method"], allow)
             await to_asgi(api.render(problem))(scope, receive, send)
@@ -170,8 +173,7 @@ def create_app(settings: Settings) -> Front:
         problem = to_problem(exc)
         if problem.status == 405:
             problem = method_not_allowed(request.method, routes.allowed(request.url.path))
-        path = request.url.path
-        owner = next((api for base, api in owners if _owns(base, path)), ADMIN)
+        owner: Api = request.scope.get(OWNER_KEY, ADMIN)
         return owner.renderer(_routed_handler(request.scope))(problem)
 
     # connexion and starlette register handlers of their own for these two; ours must win.

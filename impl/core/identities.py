@@ -126,8 +126,7 @@ class Identities:
         """AccountLocked or AccountInactive unless the user could log in now (for sign-ins
         that present no password, such as a session's)."""
         await self._refuse_if_locked(user.id)
-        if user.status != ACTIVE:
-            raise AccountInactive(f"user status is {user.status}")
+        _refuse_if_inactive(user)
 
     async def authenticate(self, login: str, password: str) -> User:
         """The user whose password this is, or AuthenticationFailed, AccountLocked, ...Inactive.
@@ -144,8 +143,7 @@ class Identities:
                 await self._count_failure(user.id)
             raise AuthenticationFailed("invalid credentials")
         await self._store.delete(self._failures_key(user.id))
-        if user.status != ACTIVE:
-            raise AccountInactive(f"user status is {user.status}")
+        _refuse_if_inactive(user)
         return user
 
     async def unlock(self, user_id: str) -> bool:
@@ -185,3 +183,8 @@ class Identities:
         until = await self._store.now() + seconds
         await self._store.add(self._lock_key(user_id), {"until": until}, ttl=seconds)
         await self._store.delete(self._failures_key(user_id))
+
+
+def _refuse_if_inactive(user: User) -> None:
+    if user.status != ACTIVE:
+        raise AccountInactive(f"user status is {user.status}")

@@ -79,6 +79,7 @@ class UnknownSite(Fault, NotFound):
     type_name, status = "UnknownSiteException", 404
 
 
+AUTHENTICATION_FAILED = (401, "AuthenticationFailedException", "Customer authentication failed.")
 # Kind -> status, type, message, for failures no handler named.
 BY_KIND: dict[Kind, tuple[int, str, str]] = {
     Kind.INVALID_INPUT: (400, "PropertyConstraintViolationException", "The request is invalid."),
@@ -87,17 +88,10 @@ BY_KIND: dict[Kind, tuple[int, str, str]] = {
         "AuthorizationHeaderMissingException",
         "The Authorization header is missing.",
     ),
-    Kind.AUTHENTICATION_FAILED: (
-        401,
-        "AuthenticationFailedException",
-        "Customer authentication failed.",
-    ),
-    Kind.ACCOUNT_LOCKED: (401, "AuthenticationFailedException", "Customer authentication failed."),
-    Kind.ACCOUNT_INACTIVE: (
-        401,
-        "AuthenticationFailedException",
-        "Customer authentication failed.",
-    ),
+    # Locked and disabled customers fail as a wrong password does.
+    Kind.AUTHENTICATION_FAILED: AUTHENTICATION_FAILED,
+    Kind.ACCOUNT_LOCKED: AUTHENTICATION_FAILED,
+    Kind.ACCOUNT_INACTIVE: AUTHENTICATION_FAILED,
     Kind.FORBIDDEN: (403, "ClientAccessForbiddenException", "Access to the resource is denied."),
     Kind.NOT_FOUND: (404, "ResourcePathNotFoundException", "No resource matches the path."),
     Kind.CONFLICT: (409, "ConflictException", "The request conflicts with the resource's state."),
