@@ -134,6 +134,7 @@ def create_app(settings: Settings) -> Front:
         loaders={name: api.loader for name, api in VENDORS.items() if api.loader},
         admin_token=settings.admin_token,
         views={name: api.views for name, api in VENDORS.items() if api.views},
+        actions={name: api.actions for name, api in VENDORS.items() if api.actions},
     )
 
     seed = fixtures.read(settings.seed) if settings.seed else None

@@ -9,9 +9,10 @@ from __future__ import annotations
 from impl.admin.api import API as ADMIN
 from impl.core.api import Api
 from impl.okta.api import API as OKTA
+from impl.optimizely.api import API as OPTIMIZELY
 from impl.sfcc.api import API as SFCC
 from impl.vestiaire.api import API as VESTIAIRE
 
-VENDORS: dict[str, Api] = {api.name: api for api in (VESTIAIRE, OKTA, SFCC)}
+VENDORS: dict[str, Api] = {api.name: api for api in (VESTIAIRE, OKTA, SFCC, OPTIMIZELY)}
 
 __all__ = ["ADMIN", "VENDORS"]

@@ -35,7 +35,7 @@ def test_defaults() -> None:
     settings = settings_for([])
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
     assert settings.store == "sqlite:///var/sessim.db"
-    assert settings.apis == ("vestiaire", "okta", "sfcc")
+    assert settings.apis == ("vestiaire", "okta", "sfcc", "optimizely")
     assert settings.seed is settings.root is settings.admin_token is None
 
 

@@ -55,6 +55,11 @@ def sfcc_format(response: Any) -> None:
     assert {"type", "message", "arguments"} <= body["fault"].keys()
 
 
+def optimizely_format(response: Any) -> None:
+    body = response.json()
+    assert set(body) == {"message"} or body["error"]  # OAuth's on the token endpoint
+
+
 def problem_format(response: Any) -> None:
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == response.status_code
@@ -65,6 +70,7 @@ FORMATS: dict[str, Callable[[Any], None]] = {
     "/okta": okta_format,
     "/vestiaire": vestiaire_format,
     "/sfcc": sfcc_format,
+    "/optimizely": optimizely_format,
     "/_admin": problem_format,
 }
 

@@ -1,4 +1,4 @@
-"""Health, reset, fixtures, views, the outbox and the clock."""
+"""Health, reset, fixtures, views, actions, the outbox and the clock."""
 
 from __future__ import annotations
 
@@ -53,10 +53,27 @@ async def get_view(vendor: str, view: str, key: str) -> ConnexionResponse:
     return json_response(found, 200)
 
 
+async def run_action(vendor: str, action: str, body: dict) -> ConnexionResponse:
+    """A vendor's action (what its Api.actions registered)."""
+    runtime = runtime_of(request)
+    act = runtime.actions.get(vendor, {}).get(action)
+    if act is None:
+        raise NotFound(f"{vendor} has no action {action!r}")
+    return json_response(await act(runtime, body), 200)
+
+
+async def get_vendor_outbox(vendor: str, to: str | None = None) -> ConnexionResponse:
+    return await _outbox(vendor, to, {"to"})
+
+
 async def get_outbox(vendor: str, to: str | None = None) -> ConnexionResponse:
+    return await _outbox(vendor, to, {"vendor", "to"})
+
+
+async def _outbox(vendor: str, to: str | None, known: set[str]) -> ConnexionResponse:
     """The messages a vendor "sent", oldest first; an unknown vendor simply sent none.
     A parameter it does not know is refused, lest a misspelt `to` list everyone's mail."""
-    unknown = sorted(set(request.query_params) - {"vendor", "to"})
+    unknown = sorted(set(request.query_params) - known)
     if unknown:
         raise InvalidParameter(unknown[0], "Unknown query parameter")
     found = await outbox.messages(runtime_of(request).store, vendor, to)

@@ -11,7 +11,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
 from impl.core.problems import Problem
-from impl.core.runtime import FixtureLoader, StateView
+from impl.core.runtime import Action, FixtureLoader, StateView
 from impl.core.slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]
@@ -35,6 +35,8 @@ class Api:
     trailing_slash: TrailingSlash = TrailingSlash.SAME
     # name -> view of the vendor's state that the admin API serves (SFCC's storefront).
     views: Mapping[str, StateView] = field(default_factory=dict)
+    # name -> action the admin API runs for the vendor (Optimizely's PunchOut start).
+    actions: Mapping[str, Action] = field(default_factory=dict)
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

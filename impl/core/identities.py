@@ -122,6 +122,25 @@ class Identities:
         user.profile = {**user.profile, **changes}
         return user if await self._store.replace(self._user_key(user_id), asdict(user)) else None
 
+    async def set_password(
+        self, user_id: str, password: str, status: str | None = None, profile: dict | None = None
+    ) -> User | None:
+        """A new password (hashed), and optionally a new status and profile changes, in
+        place; None when the user is gone."""
+        user = await self.by_id(user_id)
+        if user is None:
+            return None
+        user.password_hash = await self._passwords.hash(password)
+        user.password_set_at = await self._store.now()
+        user.status = status or user.status
+        user.profile = {**user.profile, **(profile or {})}
+        return user if await self._store.replace(self._user_key(user_id), asdict(user)) else None
+
+    async def check_password(self, user: User, password: str) -> bool:
+        """Whether this is the user's password, with no failure counted (a change of
+        password checks the current one)."""
+        return await self._passwords.verify(user.password_hash, password)
+
     async def ensure_may_sign_in(self, user: User) -> None:
         """AccountLocked or AccountInactive unless the user could log in now (for sign-ins
         that present no password, such as a session's)."""

@@ -21,6 +21,9 @@ T = TypeVar("T")
 FixtureLoader = Callable[["Runtime", dict], Awaitable[dict[str, int]]]
 # A vendor's read-only view of its state for the admin API, by key; None when none.
 StateView = Callable[["Runtime", str], Awaitable[dict | None]]
+# What a vendor does for the admin API on what reaches it from outside its own API (a
+# PunchOut setup); takes the request body, returns the answer's body.
+Action = Callable[["Runtime", dict], Awaitable[dict]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Runtime:
     admin_token: str | None = None
     # vendor -> view name -> view: what GET /_admin/views/{vendor}/{view}?key= reads.
     views: Mapping[str, Mapping[str, StateView]] = field(default_factory=dict)
+    # vendor -> action name -> action: what POST /_admin/actions/{vendor}/{action} runs.
+    actions: Mapping[str, Mapping[str, Action]] = field(default_factory=dict)
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 

@@ -42,6 +42,17 @@ run_api vestiaire
 run_api okta -H "Authorization: SSWS $($BIN/python -c 'import yaml; print(yaml.safe_load(open("'"$FIXTURE"'"))["okta"]["api_tokens"][0])')"
 run_api _admin -H "Authorization: Bearer $TOKEN"
 
+# Optimizely: the demo storefront client by Basic auth on the token call; the sessions
+# with the bearer of the demo buyer, signed in first (DELETE signs out part-way: later
+# calls then take the 401 or the anonymous session the spec documents).
+OPTI="$BIN/python -m tests.contract.optimizely_login $FIXTURE http://127.0.0.1:$PORT"
+# No links among the identity calls: no stateful phase for them.
+run_api optimizely --include-tag Identity --phases examples,coverage,fuzzing -H "Authorization: $(PYTHONPATH=. $OPTI basic)"
+start_server optimizely
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$PORT/_admin/health" >/dev/null && break; sleep 0.05; done
+OPTI_BEARER=$(PYTHONPATH=. $OPTI bearer)
+run_api optimizely --include-tag Sessions -H "Authorization: $OPTI_BEARER"
+
 # SFCC: the demo client id on every call, and a guest JWT for /sessions and the logout
 # (which revokes it part-way: later calls then take the 401 the spec documents).
 SFCC_CLIENT=$($BIN/python -c 'import yaml; print(yaml.safe_load(open("'"$FIXTURE"'"))["sfcc"]["clients"][0]["client_id"])')

@@ -46,6 +46,21 @@ def test_upsert_and_look_up(store: Store) -> None:
     assert user.password_set_at == T0  # when the password was set, by the shared clock
 
 
+def test_set_password_keeps_the_user_and_checks_without_counting(store: Store) -> None:
+    identities = make(store)
+    run(identities.upsert("u1", "ana@example.com", "old", "PENDING", {"name": "Ana", "x": 1}))
+    advance(store, 60)
+    user = run(identities.set_password("u1", "new", "ACTIVE", {"x": 2}))
+    assert user is not None and user.status == "ACTIVE"
+    assert user.profile == {"name": "Ana", "x": 2} and user.password_set_at == T0 + 60
+    assert run(identities.by_id("u1")) == user
+    assert run(identities.check_password(user, "new")) is True
+    for _ in range(5):  # past max_attempts: a password check is no sign-in, nothing counts
+        assert run(identities.check_password(user, "old")) is False
+    assert run(identities.authenticate("ana@example.com", "new")).id == "u1"
+    assert run(identities.set_password("gone", "new")) is None
+
+
 def test_id_for_keeps_a_login_s_id_or_makes_one(store: Store) -> None:
     identities = make(store)
     run(identities.upsert("u1", "ana@example.com", "secret"))

@@ -1,0 +1,1 @@
+"""Optimizely Configured Commerce: the identity token endpoint (IdentityServer) for now."""

@@ -1,0 +1,112 @@
+"""What a seed sets and the Storefront API only reads: websites with their languages and
+currencies, customers (billTos with their shipTos) and warehouses, with their lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The persona the StartingDatabase seeds (IsDefault=1); every session shows it.
+DEFAULT_PERSONA = {
+    "uri": "",
+    "id": "6c3d9a2a-1f4e-4b8e-9d0a-0e8c6b2f8d11",
+    "name": "Default",
+    "description": "Default persona",
+    "isDefault": True,
+    "properties": {},
+}
+
+
+@dataclass(frozen=True)
+class Website:
+    id: str
+    name: str
+    domains: tuple[str, ...]
+    languages: tuple[dict, ...]  # languageCode, cultureCode, description, id
+    currencies: tuple[dict, ...]  # currencyCode, currencySymbol, description, id
+    default_language: str  # a languageCode
+    default_currency: str  # a currencyCode
+
+    def language(self, language_id: str | None) -> dict | None:
+        return next((lang for lang in self.languages if lang["id"] == language_id), None)
+
+    def currency(self, currency_id: str | None) -> dict | None:
+        return next((cur for cur in self.currencies if cur["id"] == currency_id), None)
+
+    def language_by_code(self, code: str) -> dict | None:
+        code = code.casefold()
+        return next((x for x in self.languages if x["languageCode"].casefold() == code), None)
+
+    def currency_by_code(self, code: str) -> dict | None:
+        code = code.casefold()
+        return next((x for x in self.currencies if x["currencyCode"].casefold() == code), None)
+
+    @property
+    def default_language_id(self) -> str:
+        found = self.language_by_code(self.default_language)
+        return (found or self.languages[0])["id"]
+
+    @property
+    def default_currency_id(self) -> str:
+        found = self.currency_by_code(self.default_currency)
+        return (found or self.currencies[0])["id"]
+
+
+# What a storefront shows before any website is seeded.
+NO_WEBSITE = Website(
+    "00000000-0000-0000-0000-000000000001",
+    "Default",
+    (),
+    (
+        {
+            "id": "00000000-0000-0000-0000-0000000000e1",
+            "languageCode": "en",
+            "cultureCode": "en-us",
+            "description": "English",
+        },
+    ),
+    (
+        {
+            "id": "00000000-0000-0000-0000-0000000000c1",
+            "currencyCode": "USD",
+            "currencySymbol": "$",
+            "description": "US Dollar",
+        },
+    ),
+    "en",
+    "USD",
+)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    websites: tuple[Website, ...] = ()
+    customers: dict[str, dict] = field(default_factory=dict)  # billTo id -> customer
+    warehouses: dict[str, dict] = field(default_factory=dict)
+
+    def website_for(self, host: str) -> Website:
+        """The website whose domains hold the Host (port dropped), else the first."""
+        name = host.rsplit(":", 1)[0].casefold() if host else ""
+        for website in self.websites:
+            if name in website.domains:
+                return website
+        return self.websites[0] if self.websites else NO_WEBSITE
+
+    def website(self, website_id: str) -> Website | None:
+        return next((site for site in self.websites if site.id == website_id), None)
+
+    def ship_to(self, bill_to_id: str, ship_to_id: str) -> dict | None:
+        """The shipTo of this billTo (None when it belongs to another or none)."""
+        customer = self.customers.get(bill_to_id) or {}
+        return next((s for s in customer.get("shipTos", []) if s["id"] == ship_to_id), None)
+
+
+def website_of(record: dict) -> Website:
+    return Website(
+        record["id"],
+        record["name"],
+        tuple(domain.casefold() for domain in record.get("domains", [])),
+        tuple(record["languages"]),
+        tuple(record["currencies"]),
+        record.get("default_language") or record["languages"][0]["languageCode"],
+        record.get("default_currency") or record["currencies"][0]["currencyCode"],
+    )

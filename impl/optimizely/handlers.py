@@ -1,0 +1,56 @@
+"""The Storefront API's sessions, and the identity endpoints they need."""
+
+from __future__ import annotations
+
+from connexion import request
+from starlette.responses import Response
+
+from impl.core.bodies import respond
+from impl.core.runtime import runtime_of
+from impl.optimizely.context import current, save, signed_in_cookies
+from impl.optimizely.cookies import signed_out
+from impl.optimizely.identity import create_token, get_jwks
+from impl.optimizely.models import session_model
+from impl.optimizely.patch import update
+from impl.optimizely.signin import sign_in, sign_out
+
+__all__ = ["create_token", "get_jwks"]
+
+
+async def get_session(
+    setContextLanguageCode: str | None = None,
+    setContextCurrencyCode: str | None = None,
+    token_info: dict | None = None,
+) -> Response:
+    """GetSession; the setContext* codes switch the language and currency (an unknown
+    code is ignored)."""
+    caller = await current(request, token_info)
+    language = caller.website.language_by_code(setContextLanguageCode or "")
+    if language and language["id"] != caller.language["id"]:
+        caller.set_language(language)
+    currency = caller.website.currency_by_code(setContextCurrencyCode or "")
+    if currency and currency["id"] != caller.currency["id"]:
+        caller.set_currency(currency)
+    cookies = await save(caller)
+    return respond(session_model(caller), 200, cookies=cookies)
+
+
+async def create_session(body: dict, token_info: dict) -> Response:
+    caller = await current(request, token_info)
+    await sign_in(caller, body)
+    return respond(session_model(caller), 200, cookies=signed_in_cookies(caller))
+
+
+async def update_session(body: object = None, token_info: dict | None = None) -> Response:
+    """No body at all (Angular's invalidateEtagsOnServer) comes as the spec's default, `{}`,
+    or as connexion's raw empty bytes when no content type was sent."""
+    caller = await current(request, token_info)
+    await update(caller, runtime_of(request).store, body if isinstance(body, dict) else {})
+    cookies = await save(caller)
+    return respond(session_model(caller), 200, cookies=cookies)
+
+
+async def delete_session(token_info: dict) -> Response:
+    caller = await current(request, token_info)
+    await sign_out(caller, runtime_of(request))
+    return respond(None, 204, cookies=signed_out())

@@ -1,0 +1,125 @@
+"""IdentityServer's token endpoint (password and refresh_token grants) and its JWKS.
+
+A password grant starts a sign-in (its `sid`, carried by every access token refreshed
+from it): the Storefront API keys the signed-in session by it, and a sign-out ends the
+sid's refresh tokens."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from connexion import request
+from starlette.responses import Response
+
+from impl.core.bodies import json_response
+from impl.core.runtime import Runtime, runtime_of
+from impl.core.store import Store
+from impl.core.tokens import opaque_id
+from impl.optimizely.errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
+from impl.optimizely.state import NAMESPACE, Optimizely, optimizely
+
+SCOPES = {"iscapi", "offline_access"}
+DEFAULT_SCOPE = "iscapi offline_access"
+
+
+async def create_token(body: dict) -> Response:
+    runtime = runtime_of(request)
+    state = await optimizely(runtime)
+    client_id = _client(state, body)
+    grant_type = body.get("grant_type")
+    if grant_type == "password":
+        user_id, scope = await _password(state, body)
+        sid = opaque_id(32)
+    elif grant_type == "refresh_token":
+        user_id, scope, sid = await _refresh(state, runtime.store, body, client_id)
+    elif not grant_type:
+        raise OAuthError("grant_type is missing")
+    else:
+        raise UnsupportedGrantType(f"grant type {grant_type!r} is not supported")
+    tokens = await issue_tokens(state, user_id, client_id, scope, sid)
+    return json_response(tokens, 200, {"Cache-Control": "no-store"})
+
+
+async def issue_tokens(
+    state: Optimizely, user_id: str, client_id: str, scope: str, sid: str
+) -> dict:
+    """An access token and a refresh token of the sign-in `sid`, as the endpoint answers."""
+    lifetime = state.settings.access_token_seconds
+    claims = {"sub": user_id, "client_id": client_id, "scope": scope.split(), "sid": sid}
+    access = await state.jwt.sign(claims, lifetime)
+    data = {"user_id": user_id, "scope": scope, "client_id": client_id, "sid": sid}
+    refresh, _ = await state.refresh_tokens.issue(data, state.settings.refresh_token_seconds)
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "expires_in": lifetime,
+        "token_type": "Bearer",
+    }
+
+
+def _signed_out_key(sid: str) -> str:
+    return f"{NAMESPACE}:signed-out:{sid}"
+
+
+async def end_sign_in(state: Optimizely, store: Store, sid: str) -> None:
+    """No refresh token of the sign-in works any more (each is single use; the marker
+    outlives the longest of them)."""
+    await store.put(_signed_out_key(sid), True, ttl=state.settings.refresh_token_seconds)
+
+
+async def rotate_keys(runtime: Runtime, _body: dict) -> dict:
+    """The admin action `optimizely/rotate-keys`: a new signing key; tokens the earlier
+    keys signed verify until they expire."""
+    return {"kid": await (await optimizely(runtime)).jwt.rotate()}
+
+
+async def get_jwks() -> Response:
+    state = await optimizely(runtime_of(request))
+    return json_response(await state.jwt.jwks(), 200)
+
+
+def _client(state: Optimizely, body: dict) -> str:
+    """The authenticated client's id: Basic auth, else client_id/client_secret form fields."""
+    header = request.headers.get("authorization", "")
+    if header[:6].lower() == "basic ":
+        try:
+            client_id, _, secret = (
+                base64.b64decode(header[6:], validate=True).decode().partition(":")
+            )
+        except (binascii.Error, UnicodeDecodeError):
+            raise InvalidClient("malformed Basic credentials") from None
+    else:
+        client_id, secret = body.get("client_id") or "", body.get("client_secret") or ""
+    if not state.client_ok(client_id, secret):
+        raise InvalidClient("unknown client or wrong secret")
+    return client_id
+
+
+async def _password(state: Optimizely, body: dict) -> tuple[str, str]:
+    username, password = body.get("username"), body.get("password")
+    if not username or not password:
+        raise OAuthError("username and password are required")
+    scope = body.get("scope") or DEFAULT_SCOPE
+    if not set(scope.split()) <= SCOPES:
+        raise OAuthError("invalid scope")
+    user = await state.identities.authenticate(username.lower(), password)
+    return user.id, scope
+
+
+async def _refresh(
+    state: Optimizely, store: Store, body: dict, client_id: str
+) -> tuple[str, str, str]:
+    token = body.get("refresh_token")
+    if not token:
+        raise OAuthError("refresh_token is missing")
+    grant = await state.refresh_tokens.redeem(token)
+    if grant is None or grant["client_id"] != client_id:
+        raise InvalidGrant("invalid refresh token")
+    if await store.get(_signed_out_key(grant["sid"])):
+        raise InvalidGrant("the sign-in this refresh token belongs to has ended")
+    user = await state.identities.by_id(grant["user_id"])
+    if user is None:
+        raise InvalidGrant("invalid refresh token")
+    await state.identities.ensure_may_sign_in(user)
+    return user.id, grant["scope"], grant["sid"]

@@ -1,0 +1,180 @@
+"""The SessionModel and its nested models, built as the vendor's JSON (camelCase names,
+`uri` and `properties` on every model)."""
+
+from __future__ import annotations
+
+from impl.optimizely.catalog import DEFAULT_PERSONA, Catalog, Website
+from impl.optimizely.context import Caller
+from impl.optimizely.users import user_fields
+
+SESSION_URI = "/api/v1/sessions/current"
+ANONYMOUS_USER = {
+    "userName": "",
+    "userProfileId": None,
+    "userLabel": "",
+    "userRoles": "",
+    "userRolesTranslated": "",
+    "email": "",
+    "firstName": "",
+    "lastName": "",
+    "isSalesPerson": False,
+    "hasDefaultCustomer": False,
+    "dashboardIsHomepage": None,
+}
+ADDRESS_KEYS = (
+    "customerName",
+    "companyName",
+    "firstName",
+    "lastName",
+    "address1",
+    "address2",
+    "city",
+    "postalCode",
+    "phone",
+    "email",
+)
+
+
+def session_model(caller: Caller) -> dict:
+    signed_in = caller.signed_in
+    data = caller.data if signed_in else {}
+    catalog = caller.state.catalog
+    user = user_fields(caller.user) if signed_in and caller.user else ANONYMOUS_USER
+    bill_to = catalog.customers.get(data.get("billTo") or "")
+    ship_to = catalog.ship_to(bill_to["id"], data.get("shipTo") or "") if bill_to else None
+    profile = caller.user.profile if signed_in and caller.user else {}
+    warehouse = catalog.warehouses.get(data.get("pickUpWarehouse") or "")
+    return {
+        "uri": SESSION_URI,
+        "isAuthenticated": signed_in,
+        "hasRfqUpdates": False,
+        **user,
+        "password": None,
+        "newPassword": None,
+        "resetPassword": False,
+        "activateAccount": False,
+        "resetToken": None,
+        "displayChangeCustomerLink": signed_in
+        and not data.get("punchOut")
+        and _has_choice(catalog, profile),
+        "redirectToChangeCustomerPageOnSignIn": signed_in
+        and bool(profile.get("customers"))
+        and (bill_to is None or ship_to is None),
+        "billTo": bill_to_model(bill_to, profile) if bill_to else None,
+        "shipTo": ship_to_model(bill_to, ship_to, profile) if bill_to and ship_to else None,
+        "language": language_model(caller.website, caller.language),
+        "currency": currency_model(caller.website, caller.currency),
+        "deviceType": "Desktop",
+        "persona": DEFAULT_PERSONA["name"],
+        "personas": [DEFAULT_PERSONA],
+        "customLandingPage": "",
+        "rememberMe": bool(data.get("rememberMe")),
+        "keepMeSignedIn": bool(data.get("rememberMe")),
+        "isRestrictedProductRemovedFromCart": False,
+        "customerWasUpdated": bool(data.get("customerWasUpdated")),
+        "isGuest": False,
+        "isRestrictedProductExistInCart": False,
+        "pickUpWarehouse": warehouse_model(warehouse) if warehouse else None,
+        "fulfillmentMethod": data.get("fulfillmentMethod") or "Ship",
+        "cartReminderUnsubscribeToken": None,
+        "cartReminderUnsubscribeEmail": None,
+        "displayMyAccountMenu": signed_in,
+        "displayPricingAndInventory": True,
+        "properties": {},
+    }
+
+
+def _has_choice(catalog: Catalog, profile: dict) -> bool:
+    """Whether the user has another billTo or shipTo to change to."""
+    customers = [
+        catalog.customers[c] for c in profile.get("customers", []) if c in catalog.customers
+    ]
+    return len(customers) > 1 or any(len(c.get("shipTos", [])) > 1 for c in customers)
+
+
+def language_model(website: Website, language: dict) -> dict:
+    return {
+        "uri": f"/api/v1/websites/current/languages/{language['id']}",
+        "id": language["id"],
+        "languageCode": language["languageCode"],
+        "cultureCode": language.get("cultureCode", language["languageCode"]),
+        "description": language.get("description", language["languageCode"]),
+        "imageFilePath": "",
+        "isDefault": language["id"] == website.default_language_id,
+        "isLive": True,
+        "properties": {},
+    }
+
+
+def currency_model(website: Website, currency: dict) -> dict:
+    return {
+        "uri": f"/api/v1/websites/current/currencies/{currency['id']}",
+        "id": currency["id"],
+        "currencyCode": currency["currencyCode"],
+        "currencySymbol": currency.get("currencySymbol", ""),
+        "description": currency.get("description", currency["currencyCode"]),
+        "isDefault": currency["id"] == website.default_currency_id,
+        "properties": {},
+    }
+
+
+def _address(record: dict, customer_number: str, sequence: str) -> dict:
+    fields = {key: record.get(key, "") for key in ADDRESS_KEYS}
+    place = ", ".join(
+        part for part in (record.get("address1"), record.get("city"), record.get("state")) if part
+    )
+    name = record.get("customerName", "")
+    return {
+        "id": record["id"],
+        "customerNumber": customer_number,
+        "customerSequence": sequence,
+        **fields,
+        "contactFullName": f"{fields['firstName']} {fields['lastName']}".strip(),
+        "attention": "",
+        "address3": "",
+        "address4": "",
+        "state": _place(record.get("state")),
+        "country": _place(record.get("country")),
+        "fax": "",
+        "fullAddress": " ".join(part for part in (name, place, record.get("postalCode")) if part),
+        "label": " ".join(part for part in (customer_number, sequence, name) if part),
+        "isVmiLocation": False,
+        "properties": {},
+    }
+
+
+def _place(abbreviation: str | None) -> dict | None:
+    return {"name": abbreviation, "abbreviation": abbreviation} if abbreviation else None
+
+
+def bill_to_model(customer: dict, profile: dict) -> dict:
+    uri = f"/api/v1/billtos/{customer['id']}"
+    return {
+        "uri": uri,
+        **_address(customer, customer["customerNumber"], ""),
+        "isDefault": customer["id"] == profile.get("default_customer"),
+        "isGuest": False,
+        "shipTosUri": f"{uri}/shiptos",
+    }
+
+
+def ship_to_model(customer: dict, ship_to: dict, profile: dict) -> dict:
+    return {
+        "uri": f"/api/v1/billtos/{customer['id']}/shiptos/{ship_to['id']}",
+        **_address(ship_to, customer["customerNumber"], ship_to.get("customerSequence", "")),
+        "isDefault": ship_to["id"] == profile.get("default_ship_to"),
+        "isNew": False,
+        "oneTimeAddress": False,
+    }
+
+
+def warehouse_model(warehouse: dict) -> dict:
+    keys = ("name", "description", "address1", "city", "state", "postalCode", "phone", "hours")
+    return {
+        "uri": f"/api/v1/warehouses/{warehouse['id']}",
+        "id": warehouse["id"],
+        **{key: warehouse.get(key, "") for key in keys},
+        "allowPickup": warehouse.get("allowPickup", True),
+        "isDefault": False,
+        "properties": {},
+    }

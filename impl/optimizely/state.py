@@ -1,0 +1,110 @@
+"""Optimizely's state: settings, clients, the catalog, users, sessions, tokens, the issuer.
+
+What only a seed or reset changes (settings, the catalog, the Jwt with its parsed keys,
+client secret digests) is built once per state generation; users, sessions and tokens
+live in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from impl.core.identities import Identities, LockoutPolicy
+from impl.core.runtime import Runtime
+from impl.core.sessions import SessionPolicy, Sessions
+from impl.core.tokens import Jwt, SingleUseTokens
+from impl.core.vendor_settings import load_settings, save_settings
+from impl.optimizely.catalog import Catalog, website_of
+
+NAMESPACE = "optimizely"
+ISSUER = "optimizely"  # the key namespace and iss claim of access tokens
+CLIENTS = f"{NAMESPACE}:clients"
+WEBSITES = f"{NAMESPACE}:websites"
+CUSTOMERS = f"{NAMESPACE}:customers"
+WAREHOUSES = f"{NAMESPACE}:warehouses"
+MAX_TOKEN_SECONDS = 86_400
+
+
+@dataclass(frozen=True)
+class Settings:
+    """IdentityServer's defaults: access tokens for an hour (inferred), refresh tokens for
+    30 days (inferred); lockout 5 failures for 5 minutes and passwords of 7 characters
+    with a digit (documented); reset tokens for a day (ASP.NET Identity's default)."""
+
+    access_token_seconds: int = 3600
+    refresh_token_seconds: int = 2_592_000
+    lockout_attempts: int = 5
+    lockout_minutes: int = 5
+    password_min_length: int = 7
+    password_require_digit: bool = True
+    reset_token_seconds: int = 86_400
+    remember_days: int = 30
+
+
+@dataclass(frozen=True)
+class Optimizely:
+    settings: Settings
+    identities: Identities
+    sessions: Sessions  # signed-in sessions by the sign-in's sid
+    refresh_tokens: SingleUseTokens
+    reset_tokens: SingleUseTokens  # reset and activation links
+    jwt: Jwt
+    clients: dict[str, str]  # client_id -> secret digest
+    catalog: Catalog
+
+    def client_ok(self, client_id: str, secret: str) -> bool:
+        expected = self.clients.get(client_id)
+        return expected is not None and hmac.compare_digest(expected, digest(secret))
+
+
+async def optimizely(runtime: Runtime) -> Optimizely:
+    return await runtime.cached(NAMESPACE, lambda: _build(runtime))
+
+
+async def _build(runtime: Runtime) -> Optimizely:
+    store = runtime.store
+    settings = await load_settings(store, NAMESPACE, Settings)
+    lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
+    clients = await store.tagged(CLIENTS)
+    return Optimizely(
+        settings,
+        Identities(store, NAMESPACE, runtime.passwords, lockout),
+        Sessions(store, NAMESPACE, SessionPolicy(settings.refresh_token_seconds)),
+        SingleUseTokens(store, f"{NAMESPACE}:refresh", 43),
+        SingleUseTokens(store, f"{NAMESPACE}:reset", 43),
+        Jwt(store, ISSUER, "RS256", MAX_TOKEN_SECONDS),
+        {client["client_id"]: client["digest"] for client in clients.values()},
+        await _catalog(runtime),
+    )
+
+
+async def _catalog(runtime: Runtime) -> Catalog:
+    websites = sorted((await runtime.store.tagged(WEBSITES)).values(), key=lambda w: w["order"])
+    customers = await runtime.store.tagged(CUSTOMERS)
+    warehouses = await runtime.store.tagged(WAREHOUSES)
+    return Catalog(
+        tuple(website_of(website) for website in websites),
+        {customer["id"]: customer for customer in customers.values()},
+        {warehouse["id"]: warehouse for warehouse in warehouses.values()},
+    )
+
+
+def digest(secret: str) -> str:
+    # Stored by digest, so a dump of the store does not hand out working credentials.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def add_client(runtime: Runtime, client_id: str, secret: str) -> None:
+    grant = {"client_id": client_id, "digest": digest(secret)}
+    await runtime.store.put(f"{NAMESPACE}:client:{client_id}", grant, tags=[CLIENTS])
+
+
+async def add_to_catalog(runtime: Runtime, tag: str, record: dict) -> None:
+    """A website, customer or warehouse by its id (a seed's again replaces it)."""
+    await runtime.store.put(f"{tag}:{record['id']}", record, tags=[tag])
+
+
+async def save_optimizely_settings(runtime: Runtime, changes: dict) -> None:
+    await save_settings(runtime.store, NAMESPACE, Settings, changes)

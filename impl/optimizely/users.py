@@ -1,0 +1,60 @@
+"""Optimizely's users: account states, lookup by email, the password validator and the
+profile fields a session shows."""
+
+from __future__ import annotations
+
+from impl.core.errors import InvalidInput
+from impl.core.identities import User
+from impl.core.store import Store
+from impl.optimizely.state import NAMESPACE, Optimizely, Settings
+
+DEACTIVATED = "DEACTIVATED"  # UserProfile.IsDeactivated
+PENDING = "PENDING"  # created without an activated account
+
+
+def _email_key(email: str) -> str:
+    return f"{NAMESPACE}:email:{email.casefold()}"
+
+
+async def save_email(store: Store, email: str, user_id: str) -> None:
+    await store.put(_email_key(email), user_id)
+
+
+async def find_user(state: Optimizely, store: Store, body: dict) -> User | None:
+    """The user a reset or activation names, by userName or else by email (the handlers
+    find the user "using either the Email or UserName property")."""
+    if body.get("userName"):
+        return await state.identities.by_login(body["userName"])
+    if body.get("email"):
+        user_id = await store.get(_email_key(body["email"]))
+        return await state.identities.by_id(user_id) if user_id else None
+    return None
+
+
+def check_password_rules(settings: Settings, password: str) -> None:
+    """The password validator: RequiredLength and RequireDigit (the others are off)."""
+    if len(password) < settings.password_min_length:
+        raise InvalidInput(
+            f"Password must be at least {settings.password_min_length} characters long."
+        )
+    if settings.password_require_digit and not any(c.isdigit() for c in password):
+        raise InvalidInput("Password must include at least one numeric character.")
+
+
+def user_fields(user: User) -> dict:
+    """What GetUserInfo puts in the session."""
+    profile = user.profile
+    first, last = profile.get("firstName", ""), profile.get("lastName", "")
+    return {
+        "userName": profile.get("userName", user.login),
+        "userProfileId": user.id,
+        "userLabel": f"{first} {last}".strip() or profile.get("userName", user.login),
+        "userRoles": ",".join(profile.get("roles", [])),
+        "userRolesTranslated": ",".join(profile.get("roles", [])),
+        "email": profile.get("email", ""),
+        "firstName": first,
+        "lastName": last,
+        "isSalesPerson": bool(profile.get("is_sales_person")),
+        "hasDefaultCustomer": bool(profile.get("default_customer")),
+        "dashboardIsHomepage": profile.get("dashboardIsHomepage"),
+    }
