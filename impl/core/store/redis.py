@@ -345,12 +345,11 @@ class RedisStore(Store):
         entries: list[tuple[str, float]] = cast(
             Any, await client.zrange(_tag(tag), 0, -1, withscores=True)
         )
-        records: list[list[str | None]] = cast(
-            Any,
-            await asyncio.gather(
-                *(client.hmget(_record(key), ["v", "e", "t"]) for key, _ in entries)
-            ),
-        )
+        # One pipeline, not a command each: a connection per record otherwise, in flight at once
+        pipe = client.pipeline(transaction=False)
+        for key, _ in entries:
+            pipe.hmget(_record(key), ["v", "e", "t"])
+        records: list[list[str | None]] = cast(Any, await pipe.execute()) if entries else []
         found: dict[str, Any] = {}
         stale: list[tuple[str, float]] = []
         for (key, score), (text, expires_at, tags) in zip(entries, records, strict=True):
