@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test generate check lint contract bench clean
+.PHONY: run test generate check lint contract bench clean redis-server
 
 # Create .venv and install the pinned tree when missing or when the pins change.
 $(INSTALLED): pyproject.toml requirements.lock
@@ -30,8 +30,14 @@ check: lint
 	$(BIN)/datamodel-codegen --check
 
 # The CLI contract run goes first, so that pytest's summary is the last line CI reads.
-test: check contract
+test: check contract redis-server
 	$(BIN)/pytest
+
+# The Redis store's tests start their own redis-server processes: install it where missing
+# (Debian, as root). Where that fails, those tests fail saying so; the rest still run.
+redis-server:
+	@command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server) \
+		|| echo "could not install redis-server: the Redis store tests will fail" >&2
 
 # schemathesis CLI, every check and the stateful phase, against a real uvicorn.
 contract: $(INSTALLED)

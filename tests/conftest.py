@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 
 from impl.app import create_app
 from impl.settings import Settings
+from tests.redis_servers import redis_cluster, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 # argon2id at its cheapest: tests measure behaviour, not hashing cost.
@@ -32,6 +33,20 @@ DEMO_USER = {"email": "ana@example.com", "password": "correct horse", "id": "287
 def make_settings(**overrides: object) -> Settings:
     """Every answer is also checked against its spec: a handler drifting from it fails."""
     return Settings(**{"store": "memory://", "validate_responses": True, **CHEAP, **overrides})
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One redis-server for the whole test run; each test that uses it resets it first."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One three-node Redis Cluster for the whole test run, reset by each test first."""
+    with redis_cluster(tmp_path_factory.mktemp("redis-cluster")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -36,7 +36,18 @@ class ClockState:
     def from_json(cls, data: dict | None) -> ClockState:
         if not data:
             return cls()
-        return cls(offset=float(data["offset"]), frozen_at=data.get("frozen_at"))
+        frozen_at = data.get("frozen_at")
+        return cls(
+            offset=float(data["offset"]), frozen_at=None if frozen_at is None else float(frozen_at)
+        )
+
+    def shifted(self, seconds: float) -> ClockState | None:
+        """This clock moved by seconds, or None when that would leave 1970..3000."""
+        if self.frozen_at is not None:
+            new = ClockState(offset=0.0, frozen_at=self.frozen_at + seconds)
+        else:
+            new = ClockState(offset=self.offset + seconds)
+        return new if _in_range(new.instant()) else None
 
 
 # The clock may be set anywhere from the epoch to the year 3000, which leaves every
@@ -82,14 +93,9 @@ class Clock:
         await self._store.set_clock_state(new)
 
     async def advance(self, seconds: float) -> None:
-        state = await self._store.clock_state()
-        if not _in_range(state.instant() + seconds):
+        """One atomic store step, so that advances made at once by several workers all count."""
+        if await self._store.shift_clock(seconds) is None:
             raise Conflict("Advancing that far would take the clock past 3000-01-01 (UTC).")
-        if state.frozen_at is not None:
-            new = ClockState(offset=0.0, frozen_at=state.frozen_at + seconds)
-        else:
-            new = ClockState(offset=state.offset + seconds)
-        await self._store.set_clock_state(new)
 
 
 def _in_range(epoch: float) -> bool:

@@ -11,15 +11,25 @@ from impl.core.store import Store, open_store
 from tests.core.support import run
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "redis", "redis-cluster"])
 def connect(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
-    """Opens a connection to one store: for sqlite a new connection to the same file on
-    each call (like another worker), for memory the one shared in-process store."""
+    """Opens a connection to one store: for sqlite and redis a new connection to the same
+    file or server on each call (like another worker), for memory the one shared in-process
+    store. The Redis server and cluster are the test run's, emptied first."""
     shared = open_store("memory://")
+    url = {
+        "memory": "memory://",
+        "sqlite": f"sqlite:///{tmp_path}/s.db",
+        "redis": "redis_url",
+        "redis-cluster": "redis_cluster_url",
+    }[request.param]
+    if url.endswith("_url"):
+        url = request.getfixturevalue(url)
+        run(open_store(url).reset())
     opened: list[Store] = []
 
     def open_one() -> Store:
-        store = shared if request.param == "memory" else open_store(f"sqlite:///{tmp_path}/s.db")
+        store = shared if request.param == "memory" else open_store(url)
         opened.append(store)
         return store
 

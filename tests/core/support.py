@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
@@ -18,8 +19,16 @@ START = datetime(2030, 1, 1, tzinfo=UTC)
 T0 = START.timestamp()  # 1893456000.0, exact in binary floating point
 
 
+_threads = threading.local()
+
+
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
+    """Run coro on this thread's event loop (one for all calls, so that a store's
+    connections are reused), in a fresh context, as asyncio.run would."""
+    runner = getattr(_threads, "runner", None)
+    if runner is None:
+        runner = _threads.runner = asyncio.Runner()
+    return runner.run(coro, context=contextvars.copy_context())
 
 
 def freeze(store: Store) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from impl.core.clock import Clock
+from impl.core.clock import Clock, ClockState
 from impl.core.errors import Conflict, InvalidInput
 from impl.core.store import Store
 from impl.core.store.sqlite import SqliteStore
-from tests.core.support import START, T0, run
+from tests.core.support import START, T0, race, run
 
 
 def test_a_new_clock_follows_real_time(store: Store) -> None:
@@ -116,3 +117,24 @@ def test_two_stores_on_one_sqlite_file_share_the_clock(tmp_path: Path) -> None:
     assert run(Clock(first).is_frozen()) is True
     run(first.close())
     run(second.close())
+
+
+def test_simultaneous_advances_from_many_workers_all_count(
+    connect: Callable[[], Store],
+) -> None:
+    """Each advance is one atomic store step: a read-modify-write would lose some."""
+    stores = [connect() for _ in range(20)]
+    run(Clock(stores[0]).set(now=START, frozen=True))
+    race(stores, lambda store: Clock(store).advance(1.5))
+    assert run(Clock(stores[0]).epoch()) == T0 + 30
+    run(Clock(stores[0]).set(frozen=False))
+    offset = run(stores[0].clock_state()).offset
+    race(stores, lambda store: Clock(store).advance(60))
+    assert run(stores[0].clock_state()).offset == pytest.approx(offset + 1200)
+
+
+def test_an_advance_refused_for_its_range_leaves_the_clock_alone(store: Store) -> None:
+    run(Clock(store).set(now=START, frozen=True))
+    assert run(store.shift_clock(-T0 - 1)) is None
+    assert run(store.shift_clock(1.25)) == ClockState(frozen_at=T0 + 1.25)
+    assert run(store.clock_state()) == ClockState(frozen_at=T0 + 1.25)

@@ -15,6 +15,7 @@ import pytest
 from impl.core.clock import ClockState
 from impl.core.store import Counter, Store, open_store
 from impl.core.store.memory import MemoryStore
+from impl.core.store.redis import RedisStore
 from impl.core.store.sqlite import SqliteStore
 from tests.core.support import T0, advance, freeze, race, run
 
@@ -259,15 +260,31 @@ def test_two_sqlite_stores_on_one_file_share_records_and_clock(tmp_path: Path) -
 
 def test_open_store_picks_the_backend_from_the_url(tmp_path: Path) -> None:
     assert isinstance(open_store("memory://"), MemoryStore)
+    assert isinstance(open_store("redis://localhost:6379/2"), RedisStore)
+    assert isinstance(open_store("redis+cluster://localhost:7000"), RedisStore)
     store = open_store(f"sqlite:///{tmp_path}/sub/s.db")
     assert isinstance(store, SqliteStore)
     assert (tmp_path / "sub" / "s.db").is_file()
     run(store.close())
 
 
-@pytest.mark.parametrize("url", ["redis://localhost", "postgres:///x", "s.db", "sqlite://"])
+@pytest.mark.parametrize("url", ["postgres:///x", "s.db", "sqlite://"])
 def test_open_store_rejects_bad_urls(url: str) -> None:
     with pytest.raises(ValueError, match=r"use sqlite:///path/file\.db"):
+        open_store(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("redis:///0", "names no host"),
+        ("redis://localhost:port/0", "Port could not be cast"),
+        ("redis://localhost/zero", "a database is a number"),
+        ("redis+cluster://localhost:7000/1", "a cluster has only database 0"),
+    ],
+)
+def test_open_store_rejects_bad_redis_urls(url: str, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
         open_store(url)
 
 

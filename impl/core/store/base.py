@@ -44,6 +44,12 @@ class Store(ABC):
     async def set_clock_state(self, state: ClockState) -> None:
         await self._raw_put(CLOCK_KEY, state.to_json())
 
+    @abstractmethod
+    async def shift_clock(self, seconds: float) -> ClockState | None:
+        """Move the clock by seconds in one atomic step (never a read, then a write: moves
+        made at once by several workers must all count); None, and no move, when that
+        would leave 1970..3000."""
+
     async def generation(self) -> str:
         """The request's pinned generation, else a fresh read."""
         view = pinned()

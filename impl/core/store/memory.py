@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from impl.core.store.base import Counter, Store
+from impl.core.clock import ClockState
+from impl.core.store.base import CLOCK_KEY, Counter, Store
 
 
 class MemoryStore(Store):
@@ -30,6 +31,15 @@ class MemoryStore(Store):
     async def _raw_put(self, key: str, value: Any) -> None:
         with self._lock:
             self._records[key] = (json.dumps(value), None)
+
+    async def shift_clock(self, seconds: float) -> ClockState | None:
+        with self._lock:
+            record = self._records.get(CLOCK_KEY)
+            state = ClockState.from_json(json.loads(record[0]) if record else None)
+            moved = state.shifted(seconds)
+            if moved is not None:
+                self._records[CLOCK_KEY] = (json.dumps(moved.to_json()), None)
+        return moved
 
     def _live(self, key: str, now: float) -> str | None:
         record = self._records.get(key)

@@ -24,7 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from impl.core.store.base import Counter, Store
+from impl.core.clock import ClockState
+from impl.core.store.base import CLOCK_KEY, Counter, Store
 
 T = TypeVar("T")
 
@@ -46,6 +47,10 @@ CREATE INDEX IF NOT EXISTS records_by_expiry ON records(expires_at);
 # Expired rows are invisible at once; they are swept away every this many writes.
 SWEEP_EVERY = 500
 LIVE = "(expires_at IS NULL OR expires_at > ?)"
+RAW_PUT = (
+    "INSERT INTO records (key, value, expires_at) VALUES (?, ?, NULL) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = NULL"
+)
 READERS = 2
 
 
@@ -109,12 +114,19 @@ class SqliteStore(Store):
         return [found.get(key) for key in keys]
 
     async def _raw_put(self, key: str, value: Any) -> None:
-        await self._run(
-            self._db.execute,
-            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, NULL) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = NULL",
-            (key, json.dumps(value)),
-        )
+        await self._run(self._db.execute, RAW_PUT, (key, json.dumps(value)))
+
+    async def shift_clock(self, seconds: float) -> ClockState | None:
+        return await self._run(self._shift_clock, seconds)
+
+    def _shift_clock(self, seconds: float) -> ClockState | None:
+        with self._db:  # the write lock is held from the read to the write, across processes
+            self._db.execute("BEGIN IMMEDIATE")
+            (found,) = self._select_raw(self._db, [CLOCK_KEY])
+            moved = ClockState.from_json(found).shifted(seconds)
+            if moved is not None:
+                self._db.execute(RAW_PUT, (CLOCK_KEY, json.dumps(moved.to_json())))
+        return moved
 
     async def get(self, key: str) -> Any | None:
         return await self._read(self._get, key, await self.now())

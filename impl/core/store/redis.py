@@ -1,0 +1,387 @@
+"""Redis store: one state for any number of processes on any number of hosts.
+
+`redis://host:port/db` is one server, `redis+cluster://host:port` a Redis Cluster (any one
+node: the client finds the others). Sessim owns the database it is given: reset flushes it.
+
+Layout, and why no atomic operation spans two slots:
+- A record is one hash, `sessim:r:{<key>}`: its JSON value (v), its expiry instant on the
+  shared clock (e, absent for none), its tags as a JSON list (t) and a random version (n).
+  Each atomic operation on a record (add if absent, replace if live, consume, a counter's
+  increment) is one Lua script on that one key, so it holds in any slot.
+- A tag is a sorted set, `sessim:t:{<tag>}`, of the keys that carry it, each scored by the
+  version of the write that added it. It is an index, not the truth: a writer updates it
+  after the record, and tagged() keeps only the members whose record still carries the
+  tag. It drops the others only if their score is unchanged (one script on the tag's key),
+  so a write that re-tagged the record meanwhile is never undone. Keeping a record and its
+  tag sets in one slot instead would pull every record sharing a tag (all of a user's
+  sessions, all API tokens) and, through records with several tags, most of the store
+  into one slot on one node.
+- The clock and the generation share the hash tag `{sessim}`: a request reads both in one
+  MGET, which on a cluster needs one slot; advancing the clock is a script on its one key.
+
+Expiry is judged by the shared clock, as in every store, so advancing the admin clock
+expires records at once. Redis's own expiry frees them: it drops a record GRACE seconds of
+real time after its lifetime ends on a running clock. The grace keeps records that a
+briefly frozen clock still holds live; a clock frozen for longer than GRACE of real time
+loses them, which a SQLite store would keep.
+
+The client is redis-py's asyncio one; connections belong to an event loop, so each loop
+that uses the store (the server's one, a test's several) gets its own client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import secrets
+import time
+import weakref
+from collections.abc import Sequence
+from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
+
+from redis.asyncio import Redis, RedisCluster
+from redis.exceptions import NoScriptError
+
+from impl.core.clock import LATEST, ClockState
+from impl.core.store.base import CLOCK_KEY, Counter, Store
+
+# Real seconds a record outlives its lifetime in Redis (see the module's docstring).
+GRACE = 3600.0
+
+Client = Redis | RedisCluster
+
+
+class Script:
+    """A Lua script run by its SHA, loaded on first use on each server that lacks it."""
+
+    def __init__(self, lua: str) -> None:
+        self.lua = lua
+        self.sha = hashlib.sha1(lua.encode()).hexdigest()
+
+    async def __call__(self, client: Client, keys: Sequence[str], *args: Any) -> Any:
+        try:
+            return await client.evalsha(self.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            await client.script_load(self.lua)
+            return await client.evalsha(self.sha, len(keys), *keys, *args)
+
+
+# Writes a record over whatever was there, returning the old tags and version so that
+# the caller can drop the old index entries. ARGV: value, expiry or "", tags, version,
+# Redis expiry in ms or "".
+PUT = Script("""
+local old = redis.call('HMGET', KEYS[1], 't', 'n')
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 't', ARGV[3], 'n', ARGV[4])
+if ARGV[2] ~= '' then
+  redis.call('HSET', KEYS[1], 'e', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+end
+return old
+""")
+
+# Local helper of the scripts below: is the record alive at ARGV[1] (now)?
+LIVE = """
+local function live(key, now)
+  local e = redis.call('HGET', key, 'e')
+  if e then return tonumber(e) > tonumber(now) end
+  return redis.call('EXISTS', key) == 1
+end
+"""
+
+# Rewrites a live record, keeping its tags; 0 when none. ARGV: now, value, expiry or "",
+# Redis expiry in ms or "".
+REPLACE = Script(
+    LIVE
+    + """
+if not live(KEYS[1], ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[1], 'e', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+else
+  redis.call('HDEL', KEYS[1], 'e')
+  redis.call('PERSIST', KEYS[1])
+end
+return 1
+"""
+)
+
+# Writes a record only when none is live: nil when one is, else the old (expired)
+# record's tags and version. ARGV: now, value, expiry or "", version, Redis expiry or "".
+ADD = Script(
+    LIVE
+    + """
+if live(KEYS[1], ARGV[1]) then return nil end
+local old = redis.call('HMGET', KEYS[1], 't', 'n')
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 't', '[]', 'n', ARGV[4])
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[1], 'e', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+end
+return old
+"""
+)
+
+# Reads and removes a record: its value, expiry, tags and version (the caller judges
+# whether it was live and drops its index entries).
+CONSUME = Script("""
+local found = redis.call('HMGET', KEYS[1], 'v', 'e', 't', 'n')
+redis.call('DEL', KEYS[1])
+return found
+""")
+
+# Adds one to a live counter, else starts one at 1 whose window ends at ARGV[2]; returns
+# the value and the window's end. ARGV: now, window end, Redis expiry in ms.
+INCR = Script(
+    LIVE
+    + """
+if live(KEYS[1], ARGV[1]) then
+  return {redis.call('HINCRBY', KEYS[1], 'v', 1), redis.call('HGET', KEYS[1], 'e')}
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'v', 1, 'e', ARGV[2], 't', '[]', 'n', 0)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {1, ARGV[2]}
+"""
+)
+
+# Indexes a key under a tag at a version; the set lives as long as its longest-lived
+# member. ARGV: key, version, Redis expiry in ms or "" for none.
+TAG = Script("""
+local existed = redis.call('EXISTS', KEYS[1]) == 1
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ARGV[3] == '' then
+  redis.call('PERSIST', KEYS[1])
+elseif not existed or (ttl >= 0 and ttl < tonumber(ARGV[3])) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+""")
+
+# Drops a key from a tag's index only if the entry is still the one seen (its version).
+UNTAG = Script("""
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) end
+""")
+
+# Moves the clock by ARGV[1] seconds unless that leaves 0..ARGV[3] (ARGV[2]: real time
+# now); the new state as JSON, or nil. %.17g writes every double exactly.
+SHIFT_CLOCK = Script("""
+local offset, frozen = 0, nil
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  local state = cjson.decode(raw)
+  offset = tonumber(state.offset) or 0
+  if state.frozen_at ~= cjson.null then frozen = tonumber(state.frozen_at) end
+end
+local instant
+if frozen then
+  frozen = frozen + tonumber(ARGV[1])
+  instant = frozen
+else
+  offset = offset + tonumber(ARGV[1])
+  instant = tonumber(ARGV[2]) + offset
+end
+if instant < 0 or instant > tonumber(ARGV[3]) then return nil end
+local text
+if frozen then
+  text = '{"offset": 0.0, "frozen_at": ' .. string.format('%.17g', frozen) .. '}'
+else
+  text = '{"offset": ' .. string.format('%.17g', offset) .. ', "frozen_at": null}'
+end
+redis.call('SET', KEYS[1], text)
+return text
+""")
+
+
+def _record(key: str) -> str:
+    return "sessim:r:{" + key + "}"
+
+
+def _tag(tag: str) -> str:
+    return "sessim:t:{" + tag + "}"
+
+
+def _raw(key: str) -> str:
+    return "{sessim}:" + key  # the clock and the generation: one slot, one MGET
+
+
+def _expiry(now: float, ttl: float | None) -> tuple[str, str]:
+    """The record's expiry instant on the shared clock and Redis's expiry in ms, as script
+    arguments ("" for none)."""
+    if ttl is None:
+        return "", ""
+    return repr(now + ttl), str(max(1, int((ttl + GRACE) * 1000)))
+
+
+def _version() -> int:
+    return secrets.randbits(52)  # unique enough, and exact as a sorted set's score
+
+
+class RedisStore(Store):
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._cluster = parts.scheme == "redis+cluster"
+        self._url = urlunsplit(parts._replace(scheme="redis")) if self._cluster else url
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Client] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _client(self) -> Client:
+        """This event loop's client."""
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            if self._cluster:
+                client = RedisCluster.from_url(self._url, decode_responses=True)
+            else:
+                client = Redis.from_url(self._url, decode_responses=True)
+            self._clients[loop] = client
+        return client
+
+    async def _raw_get(self, key: str) -> Any | None:
+        return (await self._raw_get_many([key]))[0]
+
+    async def _raw_get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        texts = await self._client().mget([_raw(key) for key in keys])
+        return [None if text is None else json.loads(text) for text in texts]
+
+    async def _raw_put(self, key: str, value: Any) -> None:
+        await self._client().set(_raw(key), json.dumps(value))
+
+    async def shift_clock(self, seconds: float) -> ClockState | None:
+        text = await SHIFT_CLOCK(
+            self._client(), [_raw(CLOCK_KEY)], repr(float(seconds)), repr(time.time()), LATEST
+        )
+        return None if text is None else ClockState.from_json(json.loads(text))
+
+    async def get(self, key: str) -> Any | None:
+        now = await self.now()
+        text, expires_at = await self._client().hmget(_record(key), ["v", "e"])
+        if text is None or (expires_at is not None and float(expires_at) <= now):
+            return None
+        return json.loads(text)
+
+    async def put(
+        self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
+    ) -> None:
+        expires_at, redis_ttl = _expiry(await self.now(), ttl)
+        version = _version()
+        client = self._client()
+        old_tags, old_version = await PUT(
+            client,
+            [_record(key)],
+            json.dumps(value),
+            expires_at,
+            json.dumps(list(tags)),
+            version,
+            redis_ttl,
+        )
+        await asyncio.gather(
+            *(TAG(client, [_tag(tag)], key, version, redis_ttl) for tag in tags),
+            self._untag(client, key, old_tags, old_version, keep=tags),
+        )
+
+    async def _untag(
+        self,
+        client: Client,
+        key: str,
+        tags: str | None,
+        version: str | None,
+        keep: Sequence[str] = (),
+    ) -> None:
+        """Drop a gone record version's index entries (tags as its JSON list)."""
+        if not tags or version is None:
+            return
+        gone = [tag for tag in json.loads(tags) if tag not in keep]
+        await asyncio.gather(*(UNTAG(client, [_tag(tag)], key, version) for tag in gone))
+
+    async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        now = await self.now()
+        expires_at, redis_ttl = _expiry(now, ttl)
+        replaced = await REPLACE(
+            self._client(), [_record(key)], repr(now), json.dumps(value), expires_at, redis_ttl
+        )
+        return bool(replaced)
+
+    async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        now = await self.now()
+        expires_at, redis_ttl = _expiry(now, ttl)
+        client = self._client()
+        old = await ADD(
+            client,
+            [_record(key)],
+            repr(now),
+            json.dumps(value),
+            expires_at,
+            _version(),
+            redis_ttl,
+        )
+        if old is None:
+            return False
+        await self._untag(client, key, *old)
+        return True
+
+    async def delete(self, key: str) -> bool:
+        return await self.consume(key) is not None
+
+    async def consume(self, key: str) -> Any | None:
+        now = await self.now()
+        client = self._client()
+        text, expires_at, tags, version = await CONSUME(client, [_record(key)])
+        await self._untag(client, key, tags, version)
+        if text is None or (expires_at is not None and float(expires_at) <= now):
+            return None
+        return json.loads(text)
+
+    async def tagged(self, tag: str) -> dict[str, Any]:
+        now = await self.now()
+        client = self._client()
+        # decode_responses: members are str, scores float, fields str or None
+        entries: list[tuple[str, float]] = cast(
+            Any, await client.zrange(_tag(tag), 0, -1, withscores=True)
+        )
+        # One pipeline, not a command each: a connection per record otherwise, in flight at once
+        pipe = client.pipeline(transaction=False)
+        for key, _ in entries:
+            pipe.hmget(_record(key), ["v", "e", "t"])
+        records: list[list[str | None]] = cast(Any, await pipe.execute()) if entries else []
+        found: dict[str, Any] = {}
+        stale: list[tuple[str, float]] = []
+        for (key, score), (text, expires_at, tags) in zip(entries, records, strict=True):
+            if text is None or tag not in json.loads(tags or "[]"):
+                stale.append((key, score))
+            elif expires_at is None or float(expires_at) > now:
+                found[key] = json.loads(text)
+        await asyncio.gather(*(UNTAG(client, [_tag(tag)], key, int(score)) for key, score in stale))
+        return found
+
+    async def incr(self, key: str, ttl: float) -> Counter:
+        now = await self.now()
+        expires_at, redis_ttl = _expiry(now, ttl)
+        value, end = await INCR(self._client(), [_record(key)], repr(now), expires_at, redis_ttl)
+        return Counter(int(value), float(end))
+
+    async def _wipe(self) -> None:
+        client = self._client()
+        if isinstance(client, RedisCluster):
+            await client.flushdb(target_nodes=RedisCluster.PRIMARIES)
+        else:
+            await client.flushdb()
+
+    async def close(self) -> None:
+        """Close the clients of this loop and of loops already gone; a live loop's other
+        client is that loop's to close."""
+        try:
+            current = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        for loop, client in list(self._clients.items()):
+            if loop is current:
+                await client.aclose()
+            if loop is current or loop.is_closed():
+                del self._clients[loop]

@@ -1,0 +1,123 @@
+"""redis-server processes for the tests: one server, or a three-node Redis Cluster, on
+loopback ports 16400-16499, started once per test session and stopped after it.
+
+`make test` installs redis-server where it is missing; where it is still missing, every
+test that needs it fails saying so (never skipped).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+PORTS = range(16400, 16500)
+MISSING = (
+    "redis-server is not installed, so the Redis store cannot be tested: `make test` installs "
+    "it with `apt-get install -y redis-server`; run that (as root) and test again"
+)
+
+
+def _binary(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(MISSING.replace("redis-server is", f"{name} is"), pytrace=False)
+    return found
+
+
+def free_ports(count: int) -> list[int]:
+    """count ports of PORTS that nothing listens on now."""
+    found: list[int] = []
+    for port in random.sample(PORTS, len(PORTS)):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        found.append(port)
+        if len(found) == count:
+            return found
+    raise RuntimeError(f"fewer than {count} free ports in {PORTS}")
+
+
+def _command(port: int, *args: str) -> str:
+    """One Redis command over a socket; the first line of its answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        request = f"*{len(args)}\r\n" + "".join(f"${len(a.encode())}\r\n{a}\r\n" for a in args)
+        connection.sendall(request.encode())
+        return connection.recv(65536).decode()
+
+
+def _wait_for(check: Callable[[], bool], what: str) -> None:
+    for _ in range(400):
+        with contextlib.suppress(OSError):
+            if check():
+                return
+        time.sleep(0.025)  # waiting for a server to come up, not measuring behaviour
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+@contextlib.contextmanager
+def redis_servers(
+    ports: list[int], workdir: Path, options: Callable[[int], list[str]] = lambda port: []
+) -> Iterator[None]:
+    """redis-server on each port with options(port), without persistence, each in a folder
+    of its own; all start before any is waited for."""
+    binary = _binary("redis-server")
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        for port in ports:
+            folder = workdir / str(port)
+            folder.mkdir(parents=True, exist_ok=True)
+            command = [
+                binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
+                "--save", "", "--appendonly", "no", *options(port),
+            ]  # fmt: skip
+            servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        for port in ports:
+            _wait_for(lambda port=port: _command(port, "PING").startswith("+PONG"), f"{port}")
+        yield
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def redis_server(workdir: Path) -> Iterator[str]:
+    """One redis-server; yields its store URL."""
+    (port,) = free_ports(1)
+    with redis_servers([port], workdir):
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@contextlib.contextmanager
+def redis_cluster(workdir: Path, nodes: int = 3) -> Iterator[str]:
+    """A Redis Cluster of `nodes` primaries and no replicas; yields its store URL. Each
+    node's cluster bus port is chosen too (by default it is the port + 10000), so that all
+    stay within PORTS."""
+    ports = free_ports(2 * nodes)
+    bus = dict(zip(ports[:nodes], ports[nodes:], strict=True))
+
+    def options(port: int) -> list[str]:
+        return ["--cluster-enabled", "yes", "--cluster-port", str(bus[port])]
+
+    with redis_servers(list(bus), workdir, options):
+        create = [_binary("redis-cli"), "--cluster", "create"]
+        create += [f"127.0.0.1:{port}" for port in bus]
+        create += ["--cluster-replicas", "0", "--cluster-yes"]
+        subprocess.run(create, check=True, capture_output=True, timeout=60)
+        for port in bus:
+            _wait_for(
+                lambda port=port: "cluster_state:ok" in _command(port, "CLUSTER", "INFO"),
+                f"cluster node {port}",
+            )
+        yield f"redis+cluster://127.0.0.1:{next(iter(bus))}"
