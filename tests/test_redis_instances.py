@@ -11,6 +11,11 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO_USER, RACE_ROUNDS, race_requests, sessim_processes
+from tests.optimizely.conftest import BASE as OPTI_SESSIONS
+from tests.optimizely.conftest import CURRENT as OPTI_CURRENT
+from tests.optimizely.conftest import DEMO_SECTION as OPTI_DEMO
+from tests.optimizely.conftest import GLOBEX, PASSWORDS, basic
+from tests.optimizely.conftest import TOKEN as OPTI_TOKEN
 from tests.sfcc.support import FIXTURE as SFCC_FIXTURE
 from tests.sfcc.support import SITE, auth, bearer, fault, login, token_of
 
@@ -37,12 +42,17 @@ def instances(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client, ht
 
 @pytest.fixture
 def pair(instances: tuple[httpx.Client, httpx.Client]) -> tuple[httpx.Client, httpx.Client]:
-    """The two instances on an emptied store, the clock frozen, Okta, Vestiaire and SFCC
-    seeded through the first."""
+    """The two instances on an emptied store, the clock frozen, every vendor seeded through
+    the first."""
     a, _ = instances
     assert a.post("/_admin/reset").status_code == 204
     assert a.put("/_admin/clock", json={"frozen": True}).status_code == 200
-    seed = {"okta": OKTA, "vestiaire": {"users": [DEMO_USER]}, **SFCC_FIXTURE}
+    seed = {
+        "okta": OKTA,
+        "vestiaire": {"users": [DEMO_USER]},
+        "optimizely": OPTI_DEMO,
+        **SFCC_FIXTURE,
+    }
     assert a.post("/_admin/seed", json=seed).status_code == 200
     return instances
 
@@ -159,3 +169,33 @@ def test_simultaneous_clock_advances_on_both_all_count(
         assert [answer.status_code for answer in answers] == [200, 200]
     assert RACE_ROUNDS == 20
     assert b.get("/_admin/clock").json()["now"] == "2031-01-01T00:00:40Z"  # 20 rounds of 2 s
+
+
+def opti_tokens(client: httpx.Client) -> dict:
+    form = {"grant_type": "password", "username": "buyer1", "password": PASSWORDS["buyer1"]}
+    issued = client.post(OPTI_TOKEN, data=form, headers=basic())
+    assert issued.status_code == 200, issued.text
+    return issued.json()
+
+
+def test_an_optimizely_sign_in_spans_both(pair: tuple[httpx.Client, httpx.Client]) -> None:
+    """Token on A, sign-in on B, change of customer on A, read on B, a key rotated on B
+    verifying on A, sign-out on B ending the refresh token on A."""
+    a, b = pair
+    issued = opti_tokens(a)
+    auth = {"Authorization": f"Bearer {issued['access_token']}"}
+    body = {"userName": "buyer1", "password": PASSWORDS["buyer1"]}
+    assert b.post(OPTI_SESSIONS, json=body, headers=auth).status_code == 200
+    changed = a.patch(OPTI_CURRENT, json={"billTo": {"id": GLOBEX}}, headers=auth)
+    assert changed.status_code == 200, changed.text
+    assert b.get(OPTI_CURRENT, headers=auth).json()["billTo"]["id"] == GLOBEX
+    kid = b.post("/_admin/actions/optimizely/rotate-keys", json={}).json()["kid"]
+    fresh = opti_tokens(b)["access_token"]
+    assert a.get(OPTI_CURRENT, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    jwks = a.get("/optimizely/identity/.well-known/openid-configuration/jwks").json()
+    assert kid in {key["kid"] for key in jwks["keys"]}
+    assert b.delete(OPTI_CURRENT, headers=auth).status_code == 204
+    form = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
+    refused = a.post(OPTI_TOKEN, data=form, headers=basic())
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    assert a.get(OPTI_CURRENT, headers=auth).json()["isAuthenticated"] is False
