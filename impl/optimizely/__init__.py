@@ -1,1 +1,1 @@
-"""Optimizely Configured Commerce: the identity token endpoint (IdentityServer) for now."""
+"""Optimizely Configured Commerce: the Storefront API sessions and the identity endpoint."""
