@@ -19,6 +19,7 @@ class Code(StrEnum):
     unsupported_media_type = "unsupported_media_type"
     payload_too_large = "payload_too_large"
     rate_limited = "rate_limited"
+    service_unavailable = "service_unavailable"
     internal_error = "internal_error"
 
 

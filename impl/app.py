@@ -20,7 +20,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.middleware.routing import ROUTING_CONTEXT
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from impl.admin import fixtures
 from impl.core.api import Api
@@ -33,6 +33,7 @@ from impl.core.asgi import (
 )
 from impl.core.clock import Clock
 from impl.core.context import Pinned, pin
+from impl.core.errors import Unavailable
 from impl.core.identities import Passwords
 from impl.core.limits import BodyLimit
 from impl.core.problems import to_problem
@@ -92,6 +93,24 @@ class Front:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._serve(scope, receive, sending)
+        except Unavailable as error:
+            # The store is down where no API's error handler runs (this layer's clock read,
+            # an edge's rate limit): refused in the owner's format, unless already answering.
+            if started:
+                raise
+            _base, api, _app = self._owner(scope["path"])
+            await to_asgi(api.render(to_problem(error)))(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         clock, generation = await self.runtime.store.snapshot()
         view = Pinned(clock.instant(), generation)
         date = formatdate(view.instant, usegmt=True)
@@ -105,10 +124,7 @@ class Front:
         slash = bool(allow)
         if slash:
             strip_trailing_slash(scope)
-        _base, api, owner = next(
-            (mount for mount in self.owners if _owns(mount[0], scope["path"])),
-            ("", ADMIN, self.app),
-        )
+        _base, api, owner = self._owner(scope["path"])
         scope[OWNER_KEY] = api  # the error handler renders in this API's format
         if slash and api.trailing_slash is TrailingSlash.METHOD_NOT_ALLOWED:
             problem = method_not_allowed(scope["method"], allow)
@@ -116,6 +132,12 @@ class Front:
             return
         with pin(view):
             await owner(scope, receive, send)
+
+    def _owner(self, path: str) -> tuple[str, Api, ASGIApp]:
+        """The mount that owns path: its base, its API and the app (or edge) serving it."""
+        return next(
+            (mount for mount in self.owners if _owns(mount[0], path)), ("", ADMIN, self.app)
+        )
 
 
 def load_spec(api: Api, settings: Settings) -> dict:

@@ -74,26 +74,34 @@ def sessim_processes(store: str, count: int, *args: str) -> Iterator[list[str]]:
     """`count` processes of `sessim serve` on this store URL, each on a free port; yields
     their base URLs. The store is required: the default would be var/sessim.db in the
     checkout. All are started before any is waited for, so that start-ups overlap."""
-    sessim = str(Path(sys.executable).parent / "sessim")
     servers: list[subprocess.Popen[bytes]] = []
     bases: list[str] = []
     try:
         for _ in range(count):
-            port = free_port()
-            command = [
-                sessim, "serve", "--port", str(port), "--store", store,
-                "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
-            ]  # fmt: skip
-            servers.append(subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL))
-            bases.append(f"http://127.0.0.1:{port}")
+            server, base = start_sessim(store, *args)
+            servers.append(server)
+            bases.append(base)
         for base in bases:
-            _wait_until_listening(base)
+            wait_until_listening(base)
         yield bases
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=10)
+
+
+def start_sessim(store: str, *args: str, **popen: Any) -> tuple[subprocess.Popen[bytes], str]:
+    """`sessim serve` on this store URL and a free port, not waited for: the process (for a
+    test that kills it itself) and its base URL. Its stderr is dropped unless popen says."""
+    sessim = str(Path(sys.executable).parent / "sessim")
+    port = free_port()
+    command = [
+        sessim, "serve", "--port", str(port), "--store", store,
+        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, **{"stderr": subprocess.DEVNULL, **popen})
+    return server, f"http://127.0.0.1:{port}"
 
 
 @contextlib.contextmanager
@@ -103,7 +111,8 @@ def sessim_process(store: str, *args: str) -> Iterator[str]:
         yield base
 
 
-def _wait_until_listening(base: str) -> None:
+def wait_until_listening(base: str) -> None:
+    """Until the `sessim serve` at base answers."""
     for _ in range(400):
         try:
             httpx.get(f"{base}/_admin/health")

@@ -1,5 +1,6 @@
 """redis-server processes for the tests: one server, or a three-node Redis Cluster, on
-loopback ports 16400-16499, started once per test session and stopped after it.
+loopback ports 16400-16499, started once per test session and stopped after it; and
+durable servers (AOF) on ports 16500-16599 that a test kills and restarts itself.
 
 `make test` installs redis-server where it is missing; where it is still missing, every
 test that needs it fails saying so (never skipped).
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 
 PORTS = range(16400, 16500)
+# For the servers a test owns, kills and restarts (tests/test_redis_durability.py).
+DURABLE_PORTS = range(16500, 16600)
 MISSING = (
     "redis-server is not installed, so the Redis store cannot be tested: `make test` installs "
     "it with `apt-get install -y redis-server`; run that (as root) and test again"
@@ -32,10 +35,10 @@ def _binary(name: str) -> str:
     return found
 
 
-def free_ports(count: int) -> list[int]:
-    """count ports of PORTS that nothing listens on now."""
+def free_ports(count: int, ports: range = PORTS) -> list[int]:
+    """count ports of `ports` that nothing listens on now."""
     found: list[int] = []
-    for port in random.sample(PORTS, len(PORTS)):
+    for port in random.sample(ports, len(ports)):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -44,7 +47,7 @@ def free_ports(count: int) -> list[int]:
         found.append(port)
         if len(found) == count:
             return found
-    raise RuntimeError(f"fewer than {count} free ports in {PORTS}")
+    raise RuntimeError(f"fewer than {count} free ports in {ports}")
 
 
 def _command(port: int, *args: str) -> str:
@@ -70,25 +73,35 @@ def redis_servers(
 ) -> Iterator[None]:
     """redis-server on each port with options(port), without persistence, each in a folder
     of its own; all start before any is waited for."""
-    binary = _binary("redis-server")
     servers: list[subprocess.Popen[bytes]] = []
     try:
         for port in ports:
-            folder = workdir / str(port)
-            folder.mkdir(parents=True, exist_ok=True)
-            command = [
-                binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-                "--save", "", "--appendonly", "no", *options(port),
-            ]  # fmt: skip
-            servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+            servers.append(start_redis(port, workdir / str(port), *options(port)))
         for port in ports:
-            _wait_for(lambda port=port: _command(port, "PING").startswith("+PONG"), f"{port}")
+            wait_for_redis(port)
         yield
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=10)
+
+
+def start_redis(port: int, folder: Path, *options: str) -> subprocess.Popen[bytes]:
+    """redis-server on port with its files in folder, without persistence unless options
+    ask for it; not waited for (see wait_for_redis)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [
+        _binary("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+        "--dir", str(folder), "--save", "", "--appendonly", "no", *options,
+    ]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+
+def wait_for_redis(port: int) -> None:
+    """Until the server on port answers PING (a restarted one answers LOADING until it has
+    read its AOF back)."""
+    _wait_for(lambda: _command(port, "PING").startswith("+PONG"), f"redis-server on {port}")
 
 
 @contextlib.contextmanager

@@ -71,5 +71,12 @@ class RateLimited(SessimError):
         self.until = until
 
 
+class Unavailable(SessimError):
+    """The store cannot be reached now (a Redis restarting, a network cut): nothing was
+    decided, and the same request may succeed after `retry_after` seconds."""
+
+    retry_after = 1
+
+
 class NotFound(SessimError):
     """No live resource with this id (never existed, ended or expired)."""

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"  # the store cannot be reached now: retry later
     SERVER_ERROR = "server_error"
 
 
@@ -73,10 +74,16 @@ KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
     errors.NotFound: Kind.NOT_FOUND,
     errors.Conflict: Kind.CONFLICT,
     errors.RateLimited: Kind.RATE_LIMITED,
+    errors.Unavailable: Kind.UNAVAILABLE,
 }
 
 
 def to_problem(exc: Exception) -> Problem:
+    if isinstance(exc, errors.Unavailable):
+        # An outage, not a bug: one line naming the cause (host and port stay in the log).
+        log.warning("store unavailable: %s", exc.__cause__ or exc.detail)
+        headers = {"Retry-After": str(exc.retry_after)}
+        return Problem(Kind.UNAVAILABLE, exc.detail, headers=headers, error=exc)
     if isinstance(exc, errors.SessimError) and (kind := _kind_of(exc)) is not None:
         return Problem(
             kind,

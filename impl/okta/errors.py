@@ -34,6 +34,8 @@ ERRORS: dict[Kind, tuple[int, str, str]] = {
     # Inferred: no public source shows Okta's answer to an oversized body.
     Kind.PAYLOAD_TOO_LARGE: (413, "E0000003", "The request body was not well-formed."),
     Kind.RATE_LIMITED: (429, "E0000047", "API call exceeded rate limit due to too many requests."),
+    # Okta's 503 code; what Okta says while its own store is down is not public.
+    Kind.UNAVAILABLE: (503, "E0000010", "Service is in read only mode"),
     Kind.SERVER_ERROR: (500, "E0000009", "Internal Server Error"),
 }
 

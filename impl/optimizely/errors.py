@@ -34,10 +34,11 @@ STATUS: dict[Kind, int] = {
     Kind.UNSUPPORTED_MEDIA_TYPE: 415,
     Kind.PAYLOAD_TOO_LARGE: 413,
     Kind.RATE_LIMITED: 429,
+    Kind.UNAVAILABLE: 503,
     Kind.SERVER_ERROR: 500,
 }
 # Failures that are not the grant's or client's: their own status, OAuth's body.
-OWN_STATUS = (Kind.PAYLOAD_TOO_LARGE, Kind.RATE_LIMITED, Kind.SERVER_ERROR)
+OWN_STATUS = (Kind.PAYLOAD_TOO_LARGE, Kind.RATE_LIMITED, Kind.UNAVAILABLE, Kind.SERVER_ERROR)
 DENIED = "Authorization has been denied for this request."  # ASP.NET's own text
 # The Storefront API's words for what core and connexion raise in neutral terms.
 MESSAGES: dict[Kind, str] = {
@@ -117,7 +118,7 @@ def render_oauth(problem: Problem) -> ConnexionResponse:
         code = "invalid_grant"
     elif problem.kind is Kind.SERVER_ERROR:
         code = "server_error"
-    elif problem.kind is Kind.RATE_LIMITED:
+    elif problem.kind in (Kind.RATE_LIMITED, Kind.UNAVAILABLE):
         code = "temporarily_unavailable"
     else:
         code = "invalid_request"

@@ -103,6 +103,12 @@ BY_KIND: dict[Kind, tuple[int, str, str]] = {
     ),
     Kind.PAYLOAD_TOO_LARGE: (413, "RequestEntityTooLargeException", "The body is too large."),
     Kind.RATE_LIMITED: (429, "QuotaExceededException", "Too many requests."),
+    # Inferred: OCAPI's table names no fault for an outage.
+    Kind.UNAVAILABLE: (
+        503,
+        "ServiceUnavailableException",
+        "The service is temporarily unavailable.",
+    ),
     Kind.SERVER_ERROR: (500, "InternalServerErrorException", "An internal error occurred."),
 }
 

@@ -42,6 +42,7 @@ ERRORS: dict[Kind, tuple[int, Code, str, str | None]] = {
     Kind.UNSUPPORTED_MEDIA_TYPE: (415, Code.unsupported_media_type, "Unsupported media type", None),
     Kind.PAYLOAD_TOO_LARGE: (413, Code.payload_too_large, "Payload too large", None),
     Kind.RATE_LIMITED: (429, Code.rate_limited, "Too many requests", None),
+    Kind.UNAVAILABLE: (503, Code.service_unavailable, "Service unavailable", None),
     Kind.SERVER_ERROR: (500, Code.internal_error, "Internal error", None),
 }
 

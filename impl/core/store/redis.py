@@ -32,25 +32,54 @@ that uses the store (the server's one, a test's several) gets its own client.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import secrets
 import time
 import weakref
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
+from redis import exceptions as redis_errors
 from redis.asyncio import Redis, RedisCluster
 from redis.exceptions import NoScriptError
 
 from impl.core.clock import LATEST, ClockState
+from impl.core.errors import Unavailable
 from impl.core.store.base import CLOCK_KEY, Counter, Store
 
 # Real seconds a record outlives its lifetime in Redis (see the module's docstring).
 GRACE = 3600.0
 
 Client = Redis | RedisCluster
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# What redis-py raises when no server answers, or one is not ready (loading its AOF, a
+# cluster without a primary for a slot): an outage, answered 503, not a bug.
+UNREACHABLE = (
+    redis_errors.ConnectionError,  # BusyLoadingError (LOADING) among them
+    redis_errors.TimeoutError,
+    redis_errors.ClusterDownError,
+    redis_errors.TryAgainError,
+)
+
+
+def reachable(
+    method: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """The store method, raising core's Unavailable when Redis cannot be reached."""
+
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except UNREACHABLE as error:
+            raise Unavailable("The store cannot be reached; retry shortly.") from error
+
+    return call
 
 
 class Script:
@@ -246,19 +275,23 @@ class RedisStore(Store):
     async def _raw_get(self, key: str) -> Any | None:
         return (await self._raw_get_many([key]))[0]
 
+    @reachable
     async def _raw_get_many(self, keys: Sequence[str]) -> list[Any | None]:
         texts = await self._client().mget([_raw(key) for key in keys])
         return [None if text is None else json.loads(text) for text in texts]
 
+    @reachable
     async def _raw_put(self, key: str, value: Any) -> None:
         await self._client().set(_raw(key), json.dumps(value))
 
+    @reachable
     async def shift_clock(self, seconds: float) -> ClockState | None:
         text = await SHIFT_CLOCK(
             self._client(), [_raw(CLOCK_KEY)], repr(float(seconds)), repr(time.time()), LATEST
         )
         return None if text is None else ClockState.from_json(json.loads(text))
 
+    @reachable
     async def get(self, key: str) -> Any | None:
         now = await self.now()
         text, expires_at = await self._client().hmget(_record(key), ["v", "e"])
@@ -266,6 +299,7 @@ class RedisStore(Store):
             return None
         return json.loads(text)
 
+    @reachable
     async def put(
         self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
     ) -> None:
@@ -300,6 +334,7 @@ class RedisStore(Store):
         gone = [tag for tag in json.loads(tags) if tag not in keep]
         await asyncio.gather(*(UNTAG(client, [_tag(tag)], key, version) for tag in gone))
 
+    @reachable
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
         expires_at, redis_ttl = _expiry(now, ttl)
@@ -308,6 +343,7 @@ class RedisStore(Store):
         )
         return bool(replaced)
 
+    @reachable
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
         expires_at, redis_ttl = _expiry(now, ttl)
@@ -329,6 +365,7 @@ class RedisStore(Store):
     async def delete(self, key: str) -> bool:
         return await self.consume(key) is not None
 
+    @reachable
     async def consume(self, key: str) -> Any | None:
         now = await self.now()
         client = self._client()
@@ -338,6 +375,7 @@ class RedisStore(Store):
             return None
         return json.loads(text)
 
+    @reachable
     async def tagged(self, tag: str) -> dict[str, Any]:
         now = await self.now()
         client = self._client()
@@ -360,12 +398,14 @@ class RedisStore(Store):
         await asyncio.gather(*(UNTAG(client, [_tag(tag)], key, int(score)) for key, score in stale))
         return found
 
+    @reachable
     async def incr(self, key: str, ttl: float) -> Counter:
         now = await self.now()
         expires_at, redis_ttl = _expiry(now, ttl)
         value, end = await INCR(self._client(), [_record(key)], repr(now), expires_at, redis_ttl)
         return Counter(int(value), float(end))
 
+    @reachable
     async def _wipe(self) -> None:
         client = self._client()
         if isinstance(client, RedisCluster):
