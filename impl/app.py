@@ -20,6 +20,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.routing import ROUTING_CONTEXT
 from connexion.resolver import Resolver
+from connexion.spec import OpenAPISpecification
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -53,6 +54,11 @@ from impl.registry import ADMIN, VENDORS
 from impl.settings import SETTINGS_ENV, Settings
 
 SPECS = Path(__file__).resolve().parent.parent / "openapi"
+
+# connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
+# second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more
+# strictly, with openapi-spec-validator) before they ship. Start-up skips that check.
+OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)
 # The API that owns the request's path, as Front found it.
 OWNER_KEY = "sessim.owner"
 

@@ -113,8 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = settings_from(args)
         app = create_app(settings) if settings.workers == 1 else None
-        if settings.seed and settings.workers > 1:
-            asyncio.run(seed_once(settings))
+        if app is None:
+            asyncio.run(prepare_store(settings))
     except ValueError as error:
         sys.exit(f"sessim: {error}")
     if app is None:
@@ -137,11 +137,13 @@ def main(argv: list[str] | None = None) -> None:
     )
 
 
-async def seed_once(settings: Settings) -> None:
-    """Load --seed into the shared store once, before the workers start."""
-    document = fixtures.read(str(settings.seed))
+async def prepare_store(settings: Settings) -> None:
+    """Before the workers start: open the shared store (a bad URL stops here, with its
+    message, not in every worker) and load --seed into it once."""
+    document = fixtures.read(settings.seed) if settings.seed else None
     runtime = build_runtime(settings)
     try:
-        await fixtures.load(runtime, document)
+        if document is not None:
+            await fixtures.load(runtime, document)
     finally:
         await runtime.store.close()

@@ -91,6 +91,7 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
         (["--store", "postgres://x"], "unsupported store URL"),
         (["--workers", "2", "--store", "memory://"], "--workers 2 needs a store the workers share"),
         (["--workers", "0"], "--workers 0: at least one worker is needed"),
+        (["--workers", "2", "--store", "postgres://x"], "unsupported store URL"),
     ],
 )
 def test_bad_configuration_exits_with_a_message(

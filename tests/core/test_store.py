@@ -380,7 +380,8 @@ def test_a_purge_backlog_lets_other_work_run_between_batches(store: Store) -> No
 def test_put_many_writes_like_put(store: Store) -> None:
     freeze(store)
     run(store.put("a", "old", tags=["t"]))
-    run(store.put_many([Record("a", 1, 10, ["t"]), Record("b", 2), Record("c", 3, 5, ["t"])]))
+    records = [Record("a", 0), Record("a", 1, 10, ["t"]), Record("b", 2), Record("c", 3, 5, ["t"])]
+    run(store.put_many(records))
     assert run(store.tagged("t")) == {"a": 1, "c": 3}
     advance(store, 5)
     assert [run(store.get(key)) for key in "abc"] == [1, 2, None]

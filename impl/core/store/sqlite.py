@@ -155,14 +155,25 @@ class SqliteStore(Store):
         )
 
     async def put_many(self, records: Sequence[Record]) -> None:
-        rows = [(key, json.dumps(value), ttl, list(tags)) for key, value, ttl, tags in records]
+        # A key written twice keeps its last record, as puts one after another would.
+        last = {record.key: record for record in records}
+        rows = [
+            (key, json.dumps(value), ttl, list(tags)) for key, value, ttl, tags in last.values()
+        ]
         await self._run(self._put_many, rows, await self.now())
 
     def _put_many(self, rows: list[tuple[str, str, float | None, list[str]]], now: float) -> None:
-        with self._db:  # one transaction for them all
+        with self._db:  # one transaction for them all, one statement per table
             self._db.execute("BEGIN IMMEDIATE")
-            for key, text, ttl, tags in rows:
-                self._write(key, text, ttl, tags, now)
+            self._db.executemany("DELETE FROM records WHERE key = ?", [(r[0],) for r in rows])
+            self._db.executemany(
+                "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
+                [(key, text, None if ttl is None else now + ttl) for key, text, ttl, _ in rows],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)",
+                [(tag, key) for key, _, _, tags in rows for tag in tags],
+            )
 
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
