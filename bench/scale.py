@@ -21,7 +21,7 @@
 
 Writes bench/results_scale.json and its section of bench/results.md.
 Usage: make bench BENCH=scale [SCALE_SESSIONS=1000,1000000] [STORES=sqlite,redis://...]
-       [BENCH_SECONDS=10] [COLD_RUNS=5]
+       [BENCH_SECONDS=10] [COLD_RUNS=5] [SCALE_PARTS=cold_start,sizes,workers,memory]
 """
 
 from __future__ import annotations
@@ -372,10 +372,27 @@ def markdown(results: dict) -> str:
                 for name, row in memory.items()
             ],
             "",
+            "When each part was measured (`SCALE_PARTS=sizes` re-measures one, keeping the "
+            "others): "
+            + "; ".join(
+                f"{part} {run['date']} at {run['commit']}, load {run['load']}"
+                for part, run in results["runs"].items()
+            )
+            + ".",
+            "",
             "Raw figures: bench/results_scale.json.",
             "",
         ]
     )
+
+
+BENCHES = {
+    "cold_start": bench_cold_start,
+    "sizes": bench_sizes,
+    "workers": bench_workers,
+    "memory": bench_memory,
+}
+PARTS = os.environ.get("SCALE_PARTS", ",".join(BENCHES)).split(",")
 
 
 def main() -> None:
@@ -383,18 +400,15 @@ def main() -> None:
     ensure_wrk()
     if (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {LOAD_CPU})
+    path = BENCH / "results_scale.json"
+    kept = json.loads(path.read_text()) if list(BENCHES) != PARTS and path.exists() else {}
+    measured = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit()}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        results = {
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": commit(),
-            "machine": box,
-            "cold_start": bench_cold_start(tmp),
-            "sizes": bench_sizes(tmp),
-            "workers": bench_workers(tmp),
-            "memory": bench_memory(tmp),
-        }
-    (BENCH / "results_scale.json").write_text(json.dumps(results, indent=2) + "\n")
+        fresh = {part: BENCHES[part](tmp) for part in PARTS}
+    runs = {**kept.get("runs", {}), **{part: {**measured, "load": box["load"]} for part in PARTS}}
+    results = {**kept, **measured, "machine": box, **fresh, "runs": runs}
+    path.write_text(json.dumps(results, indent=2) + "\n")
     text = markdown(json.loads(json.dumps(results)))  # keys as the JSON has them
     write_section(MARKER, text)
     print(text)
