@@ -44,7 +44,7 @@ contract: $(INSTALLED)
 	tests/contract/cli.sh
 
 # Benchmarks by name: `make bench BENCH=get_session` runs one (bench/<name>.py).
-BENCH ?= login_logout get_session sfcc_flow
+BENCH ?= login_logout get_session sfcc_flow scale
 bench: $(INSTALLED)
 	for name in $(BENCH); do $(BIN)/python bench/$$name.py || exit 1; done
 

@@ -131,11 +131,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: list[str], port: int, log: Path) -> Iterator[subprocess.Popen]:
-    """The server, up and answering HTTP; stopped on the way out whatever happens."""
+def serving(
+    command: list[str], port: int, log: Path, pin: bool = True
+) -> Iterator[subprocess.Popen]:
+    """The server (on its own core unless pin is False), up and answering HTTP; stopped on
+    the way out whatever happens."""
     with log.open("w") as errors:
         server = subprocess.Popen(
-            pinned(command), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors
+            pinned(command) if pin else command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
         )
     try:
         wait_until_up(server, port, log)
@@ -183,11 +189,13 @@ def sessim_fixture(tmp: Path) -> Path:
     return path
 
 
-def sessim_command(tmp: Path, port: int, store: str) -> list[str]:
+def sessim_command(tmp: Path, port: int, store: str, *args: str, seed: bool = True) -> list[str]:
+    """`sessim serve` as benchmarked; seed=False for a store filled beforehand."""
+    seeding = ["--seed", str(sessim_fixture(tmp))] if seed else []
     return [
         str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
-        "--store", store, "--seed", str(sessim_fixture(tmp)),
-        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", "--no-access-log",
+        "--store", store, *seeding,
+        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", "--no-access-log", *args,
     ]  # fmt: skip
 
 
@@ -548,6 +556,17 @@ def other_sections() -> str:
     current = path.read_text() if path.exists() else ""
     start = current.find("\n<!-- ")
     return "" if start < 0 else "\n" + current[start:].lstrip("\n")
+
+
+def write_section(marker: str, text: str) -> None:
+    """Replace one benchmark's section of results.md (from its marker, an HTML comment, to
+    the next one), keeping the others; a new section goes at the end."""
+    path = BENCH / "results.md"
+    current = path.read_text() if path.exists() else ""
+    before, found, after = current.partition(marker)
+    rest = after[after.find("\n<!-- ") :] if found and "\n<!-- " in after else ""
+    head = before.rstrip("\n")
+    path.write_text((f"{head}\n\n" if head else "") + text.rstrip("\n") + "\n" + rest)
 
 
 def commit() -> str:

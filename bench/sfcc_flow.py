@@ -39,6 +39,7 @@ from get_session import (
     rss_mib,
     serving,
     sessim_command,
+    write_section,
 )
 
 SITE = "/sfcc/s/RefArch/dw/shop/v20_8"
@@ -149,14 +150,6 @@ def section(results: dict) -> str:
     )
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's section of results.md, keeping the getSession section."""
-    path = BENCH / "results.md"
-    current = path.read_text() if path.exists() else ""
-    kept = current.split(MARKER)[0].rstrip("\n")
-    path.write_text(f"{kept}\n\n{text}" if kept else text)
-
-
 def main() -> None:
     box = machine()
     if (os.cpu_count() or 1) > 1:
@@ -175,7 +168,7 @@ def main() -> None:
         "stores": stores,
     }
     (BENCH / "results_sfcc.json").write_text(json.dumps(results, indent=2) + "\n")
-    write_section(section(results))
+    write_section(MARKER, section(results))
     print(section(results))
 
 

@@ -7,6 +7,7 @@ the format of the API (and operation) that owns the request.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from email.utils import formatdate
 from pathlib import Path
@@ -19,6 +20,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.routing import ROUTING_CONTEXT
 from connexion.resolver import Resolver
+from connexion.spec import OpenAPISpecification
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,6 +39,7 @@ from impl.core.errors import Unavailable
 from impl.core.identities import Passwords
 from impl.core.limits import BodyLimit
 from impl.core.problems import to_problem
+from impl.core.purge import purging
 from impl.core.routes import RouteTable
 from impl.core.runtime import SCOPE_KEY, Runtime
 from impl.core.security import SECURITY_MAP
@@ -49,9 +52,14 @@ from impl.core.slashes import (
 from impl.core.store import open_store
 from impl.core.validation import VALIDATOR_MAP
 from impl.registry import ADMIN, VENDORS
-from impl.settings import Settings
+from impl.settings import SETTINGS_ENV, Settings
 
 SPECS = Path(__file__).resolve().parent.parent / "openapi"
+
+# connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
+# second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more
+# strictly, with openapi-spec-validator) before they ship. Start-up skips that check.
+OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)
 # The API that owns the request's path, as Front found it.
 OWNER_KEY = "sessim.owner"
 
@@ -141,15 +149,17 @@ class Front:
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
-    spec = yaml.safe_load((SPECS / api.spec).read_text())
+    # libyaml's loader: the pure-Python one took a sixth of a second of every start-up.
+    spec = yaml.load((SPECS / api.spec).read_text(), Loader=yaml.CSafeLoader)
     if api is ADMIN and not settings.admin_token:
         spec["security"] = []  # the admin token is enforced only when one is configured
     return spec
 
 
-def create_app(settings: Settings) -> Front:
+def build_runtime(settings: Settings) -> Runtime:
+    """The store these settings name, and what every handler needs around it."""
     store = open_store(settings.store)
-    runtime = Runtime(
+    return Runtime(
         store=store,
         clock=Clock(store),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
@@ -159,13 +169,24 @@ def create_app(settings: Settings) -> Front:
         actions={name: api.actions for name, api in VENDORS.items() if api.actions},
     )
 
+
+def app_from_environment() -> Front:
+    """The app of the settings `sessim serve --workers N` handed its workers (uvicorn imports
+    this factory by name in each worker process)."""
+    return create_app(Settings.from_json(os.environ[SETTINGS_ENV]))
+
+
+def create_app(settings: Settings) -> Front:
+    runtime = build_runtime(settings)
+    store = runtime.store
     seed = fixtures.read(settings.seed) if settings.seed else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         if seed is not None:
             await fixtures.load(runtime, seed)
-        yield
+        async with purging(store, settings.purge_interval):
+            yield
         await store.close()
 
     app = AsyncApp(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
+from dataclasses import replace
 
 import uvicorn
 
-from impl.app import create_app
-from impl.settings import VENDOR_APIS, Settings
+from impl.admin import fixtures
+from impl.app import build_runtime, create_app
+from impl.settings import SETTINGS_ENV, VENDOR_APIS, Settings
 
 
 def _env(flag: str, default: object = None) -> object:
@@ -69,6 +72,18 @@ def parser() -> argparse.ArgumentParser:
         default=_env("max_body_bytes", defaults.max_body_bytes),
         help="largest request body accepted; larger ones get a 413",
     )
+    serve.add_argument(
+        "--purge-interval",
+        type=float,
+        default=_env("purge_interval", defaults.purge_interval),
+        help="real seconds between purges of expired records (0: never)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=_env("workers", defaults.workers),
+        help="worker processes serving the port, sharing the store (not memory://)",
+    )
     return top
 
 
@@ -88,6 +103,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         argon2_time_cost=args.argon2_time_cost,
         argon2_memory_kib=args.argon2_memory_kib,
         max_body_bytes=args.max_body_bytes,
+        purge_interval=args.purge_interval,
+        workers=args.workers,
     )
 
 
@@ -95,15 +112,38 @@ def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
         settings = settings_from(args)
-        app = create_app(settings)
+        app = create_app(settings) if settings.workers == 1 else None
+        if app is None:
+            asyncio.run(prepare_store(settings))
     except ValueError as error:
         sys.exit(f"sessim: {error}")
+    if app is None:
+        # uvicorn's supervisor starts the workers, each building the app by this factory;
+        # the seed is in the store already, so no worker (nor a restarted one) loads it again.
+        os.environ[SETTINGS_ENV] = replace(settings, seed=None).to_json()
+        target: object = "impl.app:app_from_environment"
+    else:
+        target = app
     # Sessim dates responses by its own clock; uvicorn's Date would be a second, real one.
     uvicorn.run(
-        app,
+        target,  # type: ignore[arg-type]
+        factory=app is None,
+        workers=settings.workers if app is None else None,
         host=settings.host,
         port=settings.port,
         log_level="info",
         access_log=settings.access_log,
         date_header=False,
     )
+
+
+async def prepare_store(settings: Settings) -> None:
+    """Before the workers start: open the shared store (a bad URL stops here, with its
+    message, not in every worker) and load --seed into it once."""
+    document = fixtures.read(settings.seed) if settings.seed else None
+    runtime = build_runtime(settings)
+    try:
+        if document is not None:
+            await fixtures.load(runtime, document)
+    finally:
+        await runtime.store.close()

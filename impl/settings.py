@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
 
 from impl.registry import VENDORS
 
 VENDOR_APIS = tuple(VENDORS)
+# How `sessim serve --workers N` hands its settings to the worker processes it starts.
+SETTINGS_ENV = "SESSIM_WORKER_SETTINGS"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,10 @@ class Settings:
     argon2_memory_kib: int = 19_456
     # Larger request bodies get a 413 before they are read whole.
     max_body_bytes: int = 1_048_576
+    # Real seconds between two purges of records expired by the shared clock (0: never).
+    purge_interval: float = 5.0
+    # Worker processes serving one port; more than one needs a store they can share.
+    workers: int = 1
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.apis if name not in VENDOR_APIS]
@@ -33,3 +41,19 @@ class Settings:
             raise ValueError(f"unknown API {unknown[0]!r}; choose from {', '.join(VENDOR_APIS)}")
         if self.root is not None and self.root not in self.apis:
             raise ValueError(f"--root {self.root!r} must be one of the served APIs")
+        if self.workers < 1:
+            raise ValueError(f"--workers {self.workers}: at least one worker is needed")
+        if self.workers > 1 and urlsplit(self.store).scheme == "memory":
+            raise ValueError(
+                f"--workers {self.workers} needs a store the workers share: memory:// lives "
+                "inside one process, so each worker would have its own users, sessions and "
+                "clock; use sqlite:///path/file.db"
+            )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        values = json.loads(text)
+        return cls(**{**values, "apis": tuple(values["apis"])})

@@ -7,11 +7,12 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 import pytest
@@ -69,39 +70,52 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextlib.contextmanager
-def sessim_processes(store: str, count: int, *args: str) -> Iterator[list[str]]:
-    """`count` processes of `sessim serve` on this store URL, each on a free port; yields
-    their base URLs. The store is required: the default would be var/sessim.db in the
-    checkout. All are started before any is waited for, so that start-ups overlap."""
-    servers: list[subprocess.Popen[bytes]] = []
-    bases: list[str] = []
-    try:
-        for _ in range(count):
-            server, base = start_sessim(store, *args)
-            servers.append(server)
-            bases.append(base)
-        for base in bases:
-            wait_until_listening(base)
-        yield bases
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=10)
+def sessim_command(port: int, store: str, *args: str) -> list[str]:
+    """`sessim serve` on this port and store URL, with cheap argon2id. The store is required:
+    the default would be var/sessim.db in the checkout."""
+    return [
+        str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
+        "--store", store, "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
+    ]  # fmt: skip
 
 
 def start_sessim(store: str, *args: str, **popen: Any) -> tuple[subprocess.Popen[bytes], str]:
     """`sessim serve` on this store URL and a free port, not waited for: the process (for a
     test that kills it itself) and its base URL. Its stderr is dropped unless popen says."""
-    sessim = str(Path(sys.executable).parent / "sessim")
     port = free_port()
-    command = [
-        sessim, "serve", "--port", str(port), "--store", store,
-        "--argon2-time-cost", "1", "--argon2-memory-kib", "8", *args,
-    ]  # fmt: skip
+    command = sessim_command(port, store, *args)
     server = subprocess.Popen(command, cwd=ROOT, **{"stderr": subprocess.DEVNULL, **popen})
     return server, f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def sessim_servers(
+    store: str, count: int, *args: str
+) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
+    """`count` processes of `sessim serve` on this store URL, each on a free port; yields
+    their base URLs and processes. All are started before any is waited for, so that
+    start-ups overlap; one that never answers fails the test with its log's end."""
+    servers: list[tuple[str, subprocess.Popen[bytes]]] = []
+    with tempfile.TemporaryFile() as log:
+        try:
+            for _ in range(count):
+                server, base = start_sessim(store, *args, stderr=log)
+                servers.append((base, server))
+            for base, server in servers:
+                wait_until_listening(base, server, log)
+            yield servers
+        finally:
+            for _base, server in servers:
+                server.terminate()
+            for _base, server in servers:
+                server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def sessim_processes(store: str, count: int, *args: str) -> Iterator[list[str]]:
+    """sessim_servers' base URLs."""
+    with sessim_servers(store, count, *args) as servers:
+        yield [base for base, _server in servers]
 
 
 @contextlib.contextmanager
@@ -111,14 +125,25 @@ def sessim_process(store: str, *args: str) -> Iterator[str]:
         yield base
 
 
-def wait_until_listening(base: str) -> None:
-    """Until the `sessim serve` at base answers."""
-    for _ in range(400):
+def wait_until_listening(
+    base: str, server: subprocess.Popen[bytes] | None = None, log: IO[bytes] | None = None
+) -> None:
+    """Until the `sessim serve` at base answers; a test fails with the log's end (when one
+    is given) if the process exits or never answers."""
+    for _ in range(1200):
+        if server is not None and server.poll() is not None:
+            break
         try:
             httpx.get(f"{base}/_admin/health")
             return
         except httpx.TransportError:
             time.sleep(0.025)  # waiting for the process to listen, not measuring behaviour
+    tail = ""
+    if log is not None:
+        log.seek(0)
+        tail = log.read()[-3000:].decode(errors="replace")
+    status = server.poll() if server is not None else None
+    pytest.fail(f"sessim at {base} did not start (exit {status}):\n{tail}")
 
 
 def race_threads(count: int, racer: Callable[[int, threading.Barrier], T]) -> list[T]:

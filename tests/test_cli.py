@@ -51,6 +51,7 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
         "ARGON2_MEMORY_KIB": "1024",
         "ADMIN_TOKEN": "t0k3n",
         "MAX_BODY_BYTES": "2048",
+        "PURGE_INTERVAL": "0.5",
     }.items():
         monkeypatch.setenv(f"SESSIM_{name}", value)
     settings = settings_for([])
@@ -63,11 +64,19 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
     assert (settings.argon2_time_cost, settings.argon2_memory_kib) == (2, 1024)
     assert settings.admin_token == "t0k3n"
     assert settings.max_body_bytes == 2048
+    assert settings.purge_interval == 0.5
 
 
 def test_max_body_bytes_flag() -> None:
     assert settings_for([]).max_body_bytes == 1_048_576
     assert settings_for(["--max-body-bytes", "1024"]).max_body_bytes == 1024
+
+
+def test_workers_flag_and_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings_for([]).workers == 1
+    monkeypatch.setenv("SESSIM_WORKERS", "3")
+    assert settings_for(["--store", "sqlite:///x.db"]).workers == 3
+    assert settings_for(["--store", "sqlite:///x.db", "--workers", "2"]).workers == 2
 
 
 def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,6 +89,9 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     [
         (["--api", "vestiaire", "--root", "okta"], "must be one of the served APIs"),
         (["--store", "postgres://x"], "unsupported store URL"),
+        (["--workers", "2", "--store", "memory://"], "--workers 2 needs a store the workers share"),
+        (["--workers", "0"], "--workers 0: at least one worker is needed"),
+        (["--workers", "2", "--store", "postgres://x"], "unsupported store URL"),
     ],
 )
 def test_bad_configuration_exits_with_a_message(

@@ -3,11 +3,12 @@ store)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import DEMO_USER, sessim_process
+from tests.conftest import DEMO_USER, race_threads, sessim_process, sessim_servers
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 
@@ -91,3 +92,61 @@ def test_a_seed_or_reset_through_one_worker_reaches_the_others_cache(tmp_path: P
         httpx.post(f"{first}/_admin/reset")
         assert httpx.delete(users.format(second), headers=new).status_code == 401
         assert httpx.delete(users.format(second), headers=old).status_code == 401
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU time a process has used so far, in clock ticks."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The uvicorn workers a `sessim serve --workers N` started (not multiprocessing's
+    resource tracker, its other child)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [
+        int(pid)
+        for pid in children
+        if b"multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+UNLIMITED = {"authn": 1_000_000, "sessions": 1_000_000, "users": 1_000_000}
+
+
+def test_serve_with_two_workers_shares_one_state_under_concurrent_load(tmp_path: Path) -> None:
+    """`sessim serve --workers 2`: one port, two processes. Each request is on a connection of
+    its own, so the kernel hands them to either worker; every session made through one is
+    read back whole through whichever gets the read, and each sessionToken redeems once."""
+    okta = {
+        "api_tokens": ["t0ken"],
+        "users": [{"login": "ana", "password": "pw", "firstName": "A", "lastName": "B"}],
+        "settings": {"rate_limits": UNLIMITED, "lockout_attempts": 0},
+    }
+    api = {"Authorization": "SSWS t0ken", "Connection": "close"}
+    with sessim_servers(f"sqlite:///{tmp_path}/shared.db", 1, "--workers", "2") as servers:
+        ((base, parent),) = servers
+        workers = worker_pids(parent.pid)
+        assert len(workers) == 2
+        httpx.post(f"{base}/_admin/seed", json={"okta": okta}).raise_for_status()
+        before = [cpu_ticks(pid) for pid in workers]
+
+        def make_and_read(index: int, start: threading.Barrier) -> list[tuple[int, ...]]:
+            statuses = []
+            with httpx.Client(base_url=f"{base}/okta/api/v1", headers=api) as http:
+                start.wait()
+                for _ in range(10):
+                    authn = http.post("/authn", json={"username": "ana", "password": "pw"})
+                    token = {"sessionToken": authn.json()["sessionToken"]}
+                    made = http.post("/sessions", json=token)
+                    again = http.post("/sessions", json=token)
+                    read = http.get(f"/sessions/{made.json()['id']}")
+                    assert read.json()["id"] == made.json()["id"]
+                    assert read.json()["userId"] == made.json()["userId"]
+                    statuses.append((made.status_code, again.status_code, read.status_code))
+            return statuses
+
+        results = race_threads(8, make_and_read)
+        used = [cpu_ticks(pid) - ticks for pid, ticks in zip(workers, before, strict=True)]
+    assert {status for statuses in results for status in statuses} == {(200, 401, 200)}
+    assert all(ticks > 10 for ticks in used), f"a worker sat idle: CPU ticks {used}"

@@ -178,3 +178,14 @@ def test_update_racing_an_end_leaves_the_session_ended(connect: Callable[[], Sto
         results = race(workers, _end_or_update(session_id))
         assert sum(1 for action, got in results if action == "end" and got) == 1
         assert run(Sessions(workers[0], "test", POLICY).get(session_id)) is None
+
+
+def test_create_many_makes_sessions_like_create(store: Store) -> None:
+    """The bulk fill the benchmarks use: each session as create() would have made it,
+    found by id and by subject, expiring on the same lifetimes."""
+    sessions = make(store)
+    run(sessions.create_many([(f"s{i}", "u1" if i < 3 else "u2", {"i": i}) for i in range(5)]))
+    assert run(sessions.get("s4")) == Session("s4", "u2", T0, T0 + 600, T0 + 1800, {"i": 4})
+    assert run(sessions.end_all("u1")) == 3
+    advance(store, 600)
+    assert run(sessions.get("s4")) is None

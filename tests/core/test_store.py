@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from impl.core.clock import ClockState
-from impl.core.store import Counter, Store, open_store
+from impl.core.purge import purge_expired
+from impl.core.store import Counter, Record, Store, open_store
 from impl.core.store.memory import MemoryStore
 from impl.core.store.redis import RedisStore
 from impl.core.store.sqlite import SqliteStore
@@ -268,6 +269,23 @@ def test_open_store_picks_the_backend_from_the_url(tmp_path: Path) -> None:
     run(store.close())
 
 
+@pytest.mark.parametrize(("query", "level"), [("", 1), ("?synchronous=full", 2)])
+def test_the_sqlite_url_chooses_the_synchronous_level(
+    tmp_path: Path, query: str, level: int
+) -> None:
+    """NORMAL (1) survives a process crash; FULL (2) a power loss too (SqliteStore)."""
+    store = open_store(f"sqlite:///{tmp_path}/s.db{query}")
+    assert isinstance(store, SqliteStore)
+    assert store._db.execute("PRAGMA synchronous").fetchone() == (level,)
+    run(store.close())
+
+
+@pytest.mark.parametrize("query", ["?synchronous=off", "?cache=shared"])
+def test_the_sqlite_url_refuses_other_options(tmp_path: Path, query: str) -> None:
+    with pytest.raises(ValueError, match="the one SQLite option is"):
+        open_store(f"sqlite:///{tmp_path}/s.db{query}")
+
+
 @pytest.mark.parametrize("url", ["postgres:///x", "s.db", "sqlite://"])
 def test_open_store_rejects_bad_urls(url: str) -> None:
     with pytest.raises(ValueError, match=r"use sqlite:///path/file\.db"):
@@ -311,3 +329,76 @@ def test_a_write_lock_held_by_another_process_blocks_neither_the_loop_nor_reads(
     assert run(store.get("k")) == "after"
     other.close()
     run(store.close())
+
+
+def test_purge_removes_records_expired_by_the_emulated_clock_in_batches(store: Store) -> None:
+    """The clock is frozen in 2030: nothing here has expired by real time, only by the
+    emulated clock, which is what purge must judge by."""
+    freeze(store)
+    for index in range(25):
+        run(store.put(f"short:{index}", index, ttl=10, tags=["t"]))
+    run(store.put("short:0", "rewritten", ttl=1000, tags=["t"]))  # its old expiry is void
+    run(store.put("long", 1, ttl=100, tags=["t"]))
+    run(store.put("forever", 2, tags=["t"]))
+    run(store.incr("counter", 10))
+    run(store.incr("counter", 10))
+    assert run(store.purge(100)) == 0
+    advance(store, 10)
+    assert [run(store.purge(10)) for _ in range(4)] == [10, 10, 5, 0]  # 24 records, 1 counter
+    assert run(store.tagged("t")) == {"short:0": "rewritten", "long": 1, "forever": 2}
+    advance(store, 1000)
+    assert run(store.purge(10)) == 2
+    assert run(store.tagged("t")) == {"forever": 2}
+    assert run(store.incr("counter", 10)) == Counter(1, T0 + 1010 + 10)
+
+
+def test_the_sqlite_purge_takes_the_tags_with_the_records(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/s.db")
+    freeze(store)
+    for index in range(30):
+        run(store.put(f"k{index}", index, ttl=10, tags=["a", "b"]))
+    advance(store, 10)
+    assert run(store.purge(100)) == 30
+    with contextlib.closing(sqlite3.connect(tmp_path / "s.db")) as db:
+        assert db.execute("SELECT count(*) FROM tags").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM records").fetchone() == (1,)  # the clock
+    run(store.close())
+
+
+def test_a_purge_backlog_lets_other_work_run_between_batches(store: Store) -> None:
+    """purge_expired yields after each batch: a request arriving during a large purge waits
+    for one batch, not for the whole backlog (the memory store never suspends by itself)."""
+    freeze(store)
+    for index in range(50):
+        run(store.put(f"k{index}", index, ttl=1))
+    advance(store, 1)
+    events: list[str] = []
+    purge = store.purge
+
+    async def counted(limit: int) -> int:
+        events.append("batch")
+        return await purge(limit)
+
+    async def request() -> None:
+        await store.get("k0")
+        events.append("request")
+
+    async def both() -> int:
+        purging = asyncio.create_task(purge_expired(store, batch=10))
+        await asyncio.sleep(0)  # the purge has started its first batch
+        await request()
+        return await purging
+
+    store.purge = counted  # type: ignore[method-assign]
+    assert run(both()) == 50
+    assert events.index("request") < len(events) - 1, events
+
+
+def test_put_many_writes_like_put(store: Store) -> None:
+    freeze(store)
+    run(store.put("a", "old", tags=["t"]))
+    records = [Record("a", 0), Record("a", 1, 10, ["t"]), Record("b", 2), Record("c", 3, 5, ["t"])]
+    run(store.put_many(records))
+    assert run(store.tagged("t")) == {"a": 1, "c": 3}
+    advance(store, 5)
+    assert [run(store.get(key)) for key in "abc"] == [1, 2, None]

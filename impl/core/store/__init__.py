@@ -1,30 +1,37 @@
-"""Store backends, chosen by URL: `sqlite:///path/file.db` (default), `memory://`,
+"""Store backends, chosen by URL: `sqlite:///path/file.db` (default; add
+`?synchronous=full` to survive power loss too, see SqliteStore), `memory://`,
 `redis://host:port/db` (one Redis server) or `redis+cluster://host:port` (a Redis Cluster,
 any one of its nodes)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from impl.core.store.base import Counter, Store
+from impl.core.store.base import Counter, Record, Store
 from impl.core.store.memory import MemoryStore
 from impl.core.store.redis import RedisStore
-from impl.core.store.sqlite import SqliteStore
+from impl.core.store.sqlite import SYNCHRONOUS, SqliteStore
 
-__all__ = ["Counter", "Store", "open_store"]
+__all__ = ["Counter", "Record", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:
     """Open the backend a store URL names; a ValueError says what is wrong with the URL."""
-    scheme = urlsplit(url).scheme
-    if scheme == "memory":
+    parts = urlsplit(url)
+    if parts.scheme == "memory":
         return MemoryStore()
-    if scheme == "sqlite":
-        path = url.removeprefix("sqlite://").removeprefix("/")
+    if parts.scheme == "sqlite":
+        path = (parts.netloc + parts.path).removeprefix("/")
         if not path:
             raise ValueError(f"store URL {url!r} names no file: use sqlite:///path/file.db")
-        return SqliteStore(path)
-    if scheme in ("redis", "redis+cluster"):
+        options = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+        synchronous = options.pop("synchronous", "normal").upper()
+        if options or synchronous not in SYNCHRONOUS:
+            raise ValueError(
+                f"store URL {url!r}: the one SQLite option is ?synchronous=normal or =full"
+            )
+        return SqliteStore(path, synchronous)
+    if parts.scheme in ("redis", "redis+cluster"):
         return RedisStore(_checked_redis_url(url))
     raise ValueError(
         f"unsupported store URL {url!r}: use sqlite:///path/file.db, memory://, "

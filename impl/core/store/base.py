@@ -27,6 +27,15 @@ class Counter(NamedTuple):
     expires_at: float
 
 
+class Record(NamedTuple):
+    """One record of a bulk put: key, value, time to live (None: forever), tags."""
+
+    key: str
+    value: Any
+    ttl: float | None = None
+    tags: Sequence[str] = ()
+
+
 class Store(ABC):
     """Records with a time to live, tags as secondary keys, atomic consume and counters."""
 
@@ -88,6 +97,12 @@ class Store(ABC):
     ) -> None:
         """Write key, replacing its value and tags; it expires ttl seconds from now."""
 
+    async def put_many(self, records: Sequence[Record]) -> None:
+        """put() of many records at once, for bulk loads: a backend may write them in one
+        transaction or round trip; none of them is visible as it goes (SQLite)."""
+        for key, value, ttl, tags in records:
+            await self.put(key, value, ttl, tags)
+
     @abstractmethod
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         """Rewrite a live record in place, keeping its tags; False (and no write) when none.
@@ -123,6 +138,12 @@ class Store(ABC):
     @abstractmethod
     async def incr(self, key: str, ttl: float) -> Counter:
         """Add one to a counter whose window of ttl seconds starts at its first increment."""
+
+    async def purge(self, limit: int) -> int:
+        """Delete up to limit records expired by the shared clock (a fresh read outside a
+        request); how many went. Expired records are invisible already: this only frees
+        their room. Backends whose records expire by themselves keep this default."""
+        return 0
 
     async def reset(self) -> None:
         """Wipe every record, the clock included; caches everywhere go stale."""

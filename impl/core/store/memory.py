@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import threading
 from collections import defaultdict
@@ -18,6 +19,9 @@ class MemoryStore(Store):
         self._records: dict[str, tuple[str, float | None]] = {}
         self._tags: dict[str, set[str]] = defaultdict(set)
         self._key_tags: dict[str, tuple[str, ...]] = {}
+        # (expires_at, key) of every write with a lifetime, soonest first, for purge; an entry
+        # whose key was rewritten with another expiry since is stale and skipped.
+        self._expiries: list[tuple[float, str]] = []
         self._lock = threading.Lock()
 
     async def _raw_get(self, key: str) -> Any | None:
@@ -51,6 +55,12 @@ class MemoryStore(Store):
             return None
         return text
 
+    def _set(self, key: str, text: str, expires_at: float | None) -> None:
+        previous = self._records.get(key)
+        self._records[key] = (text, expires_at)
+        if expires_at is not None and (previous is None or previous[1] != expires_at):
+            heapq.heappush(self._expiries, (expires_at, key))
+
     def _drop(self, key: str) -> None:
         self._records.pop(key, None)
         for tag in self._key_tags.pop(key, ()):
@@ -71,7 +81,7 @@ class MemoryStore(Store):
         text = json.dumps(value)
         with self._lock:
             self._drop(key)
-            self._records[key] = (text, expires_at)
+            self._set(key, text, expires_at)
             self._key_tags[key] = tuple(tags)
             for tag in tags:
                 self._tags[tag].add(key)
@@ -81,7 +91,7 @@ class MemoryStore(Store):
         with self._lock:
             if self._live(key, now) is None:
                 return False
-            self._records[key] = (json.dumps(value), None if ttl is None else now + ttl)
+            self._set(key, json.dumps(value), None if ttl is None else now + ttl)
         return True
 
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
@@ -89,7 +99,7 @@ class MemoryStore(Store):
         with self._lock:
             if self._live(key, now) is not None:
                 return False
-            self._records[key] = (json.dumps(value), None if ttl is None else now + ttl)
+            self._set(key, json.dumps(value), None if ttl is None else now + ttl)
         return True
 
     async def delete(self, key: str) -> bool:
@@ -118,11 +128,24 @@ class MemoryStore(Store):
                 counter = Counter(1, now + ttl)
             else:
                 counter = Counter(json.loads(text) + 1, self._records[key][1] or now + ttl)
-            self._records[key] = (json.dumps(counter.value), counter.expires_at)
+            self._set(key, json.dumps(counter.value), counter.expires_at)
         return counter
+
+    async def purge(self, limit: int) -> int:
+        now = await self.now()
+        purged = 0
+        with self._lock:
+            while purged < limit and self._expiries and self._expiries[0][0] <= now:
+                expires_at, key = heapq.heappop(self._expiries)
+                record = self._records.get(key)
+                if record is not None and record[1] == expires_at:
+                    self._drop(key)
+                    purged += 1
+        return purged
 
     async def _wipe(self) -> None:
         with self._lock:
+            self._expiries.clear()
             self._records.clear()
             self._tags.clear()
             self._key_tags.clear()

@@ -11,6 +11,13 @@ that a writer holds, so it only reads pages, which for a store this size sit in 
 cache. A handoff to a thread costs more than such a read (profiled: a third of a getSession
 went to handoffs). When SQLite does answer busy (WAL recovery after a crash), the read
 waits on a reader thread instead.
+
+Durability: every write is awaited until its transaction has committed, so the client's
+answer always follows the commit. In WAL mode, synchronous=NORMAL (the default) makes a
+commit survive a crash of the process (SIGKILL, OOM): it is in the WAL, in the OS's cache.
+A power loss or kernel crash may undo the last commits before the next checkpoint's fsync
+(the file stays consistent). synchronous=FULL fsyncs the WAL at every commit, so those
+survive too, at the cost of one fsync per write.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from impl.core.clock import ClockState
-from impl.core.store.base import CLOCK_KEY, Counter, Store
+from impl.core.store.base import CLOCK_KEY, Counter, Record, Store
 
 T = TypeVar("T")
 
@@ -44,21 +51,23 @@ CREATE INDEX IF NOT EXISTS tags_by_key ON tags(key);
 CREATE INDEX IF NOT EXISTS records_by_expiry ON records(expires_at);
 """
 
-# Expired rows are invisible at once; they are swept away every this many writes.
-SWEEP_EVERY = 500
 LIVE = "(expires_at IS NULL OR expires_at > ?)"
 RAW_PUT = (
     "INSERT INTO records (key, value, expires_at) VALUES (?, ?, NULL) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = NULL"
 )
+SYNCHRONOUS = ("NORMAL", "FULL")
+# The WAL is cut back to this size after a checkpoint, so it does not keep its peak size.
+WAL_LIMIT_BYTES = 16 * 1024 * 1024
 READERS = 2
 
 
 class SqliteStore(Store):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, synchronous: str = "NORMAL") -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._path = path
+        self._synchronous = synchronous
         self._connections: list[sqlite3.Connection] = []
         # One thread owns the writing connection: write statements never overlap on it.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sessim-sqlite-w")
@@ -69,12 +78,12 @@ class SqliteStore(Store):
         self._db.executescript(SCHEMA)
         # An in-memory database is the writer connection's alone: its reads go there too.
         self._inline = None if path == ":memory:" else self._connect(busy_ms=0)
-        self._writes = 0
 
     def _connect(self, busy_ms: int = 10_000) -> sqlite3.Connection:
         db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         db.execute(f"PRAGMA busy_timeout = {busy_ms}")
-        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA synchronous = {self._synchronous}")
+        db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
         db.execute("PRAGMA foreign_keys = ON")
         self._connections.append(db)
         return db
@@ -145,17 +154,38 @@ class SqliteStore(Store):
     def _put(self, key: str, text: str, ttl: float | None, tags: list[str], now: float) -> None:
         with self._db:  # one transaction: the record and its tags change together
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM records WHERE key = ?", (key,))
-            self._db.execute(
+            self._write(key, text, ttl, tags, now)
+
+    def _write(self, key: str, text: str, ttl: float | None, tags: list[str], now: float) -> None:
+        self._db.execute("DELETE FROM records WHERE key = ?", (key,))
+        self._db.execute(
+            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
+            (key, text, None if ttl is None else now + ttl),
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)", [(t, key) for t in tags]
+        )
+
+    async def put_many(self, records: Sequence[Record]) -> None:
+        # A key written twice keeps its last record, as puts one after another would.
+        last = {record.key: record for record in records}
+        rows = [
+            (key, json.dumps(value), ttl, list(tags)) for key, value, ttl, tags in last.values()
+        ]
+        await self._run(self._put_many, rows, await self.now())
+
+    def _put_many(self, rows: list[tuple[str, str, float | None, list[str]]], now: float) -> None:
+        with self._db:  # one transaction for them all, one statement per table
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM records WHERE key = ?", [(r[0],) for r in rows])
+            self._db.executemany(
                 "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
-                (key, text, None if ttl is None else now + ttl),
+                [(key, text, None if ttl is None else now + ttl) for key, text, ttl, _ in rows],
             )
             self._db.executemany(
-                "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)", [(t, key) for t in tags]
+                "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)",
+                [(tag, key) for key, _, _, tags in rows for tag in tags],
             )
-        self._writes += 1
-        if self._writes % SWEEP_EVERY == 0:
-            self._db.execute("DELETE FROM records WHERE expires_at <= ?", (now,))
 
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
@@ -221,6 +251,18 @@ class SqliteStore(Store):
             (key, now + ttl, now, now),
         ).fetchone()
         return Counter(int(value), float(expires_at))
+
+    async def purge(self, limit: int) -> int:
+        return await self._run(self._purge, limit, await self.now())
+
+    def _purge(self, limit: int, now: float) -> int:
+        """One short transaction on the writer (its tags go by cascade): requests' writes
+        queue behind one batch, not behind the whole backlog."""
+        return self._db.execute(
+            "DELETE FROM records WHERE rowid IN "
+            "(SELECT rowid FROM records WHERE expires_at <= ? LIMIT ?)",
+            (now, limit),
+        ).rowcount
 
     async def _wipe(self) -> None:
         await self._run(self._delete_all)
