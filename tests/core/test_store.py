@@ -7,7 +7,7 @@ import contextlib
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -331,7 +331,20 @@ def test_a_write_lock_held_by_another_process_blocks_neither_the_loop_nor_reads(
     run(store.close())
 
 
-def test_purge_removes_records_expired_by_the_emulated_clock_in_batches(store: Store) -> None:
+@pytest.fixture(params=["memory", "sqlite"])
+def purgeable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The backends whose expired records stay until purged. Redis drops its own, by the
+    real-time expiry each record carries, and keeps Store.purge's default (none to purge)."""
+    url = {"memory": "memory://", "sqlite": f"sqlite:///{tmp_path}/s.db"}[request.param]
+    store = open_store(url)
+    yield store
+    run(store.close())
+
+
+def test_purge_removes_records_expired_by_the_emulated_clock_in_batches(
+    purgeable: Store,
+) -> None:
+    store = purgeable
     """The clock is frozen in 2030: nothing here has expired by real time, only by the
     emulated clock, which is what purge must judge by."""
     freeze(store)
@@ -365,9 +378,10 @@ def test_the_sqlite_purge_takes_the_tags_with_the_records(tmp_path: Path) -> Non
     run(store.close())
 
 
-def test_a_purge_backlog_lets_other_work_run_between_batches(store: Store) -> None:
+def test_a_purge_backlog_lets_other_work_run_between_batches(purgeable: Store) -> None:
     """purge_expired yields after each batch: a request arriving during a large purge waits
     for one batch, not for the whole backlog (the memory store never suspends by itself)."""
+    store = purgeable
     freeze(store)
     for index in range(50):
         run(store.put(f"k{index}", index, ttl=1))
