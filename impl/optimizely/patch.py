@@ -63,14 +63,14 @@ def _set_currency(caller: Caller, body: dict) -> None:
 def _set_customer(caller: Caller, body: dict) -> None:
     """SetBillTo and SetShipTo: only customers assigned to the user, the shipTo the
     billTo's; a new billTo without a shipTo takes its only shipTo, if it has one."""
-    catalog, assert_user = caller.state.catalog, caller.user
-    assert assert_user is not None
+    catalog, user = caller.state.catalog, caller.user
+    assert user is not None  # _wants refused anonymous callers
     bill_to = caller.data.get("billTo")
     wanted_bill_to = (body.get("billTo") or {}).get("id")
     if wanted_bill_to and wanted_bill_to != bill_to:
         if wanted_bill_to not in catalog.customers:
             raise Missing(f"Bill-to customer {wanted_bill_to} was not found.")
-        if wanted_bill_to not in assert_user.profile.get("customers", []):
+        if wanted_bill_to not in user.profile.get("customers", []):
             raise Refused("The bill-to customer is not assigned to this user.")
         bill_to = wanted_bill_to
         ship_tos = catalog.customers[bill_to].get("shipTos", [])
