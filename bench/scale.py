@@ -488,10 +488,12 @@ def markdown(results: dict) -> str:
             f"{box['load']} when the run began.{busy(box)}",
             "",
             "**getSession by store size.** The store is filled through the store API in bulk "
-            "(timed apart, not HTTP); then `sessim serve` alone on one core, wrk on the other "
-            "(closed loop, 16 connections: peak, p50, p99), and the open-loop p99 at one fixed "
-            "rate for every size (bench/get_session.py's generator). Each size is measured "
-            f"{REPEATS} times, the sizes in turns; the table gives the medians.",
+            "(timed apart, not HTTP); then `sessim serve` alone on one core (with the bench's "
+            "redis-server, so the store is in the server's budget as SQLite's is), wrk on the "
+            "other (closed loop, 16 connections: peak, p50, p99), and the open-loop p99 at one "
+            "fixed rate for every size of a store (bench/get_session.py's generator). Each size "
+            f"is measured {REPEATS} times, SQLite's sizes in turns (a file each), Redis's one "
+            "after the other (one state); the table gives the medians.",
             "",
             *size_lines(results),
             "",
