@@ -2,7 +2,7 @@
 
 1. getSession at SCALE_SESSIONS live sessions (default 1,000 and 1,000,000), for each store
    of STORES (default `sqlite,redis`: `sqlite` is a fresh file, `redis` a redis-server this
-   bench starts on a loopback port of REDIS_PORTS, persistence off, and stops after; any
+   bench starts, one per size, on a loopback port of REDIS_PORTS, persistence off; any
    store URL shared between processes, such as redis://host:port/db, can be added). The
    bench process fills the store through the store API in bulk (Sessions.create_many, one
    Store.put_many per FILL_CHUNK sessions: a SQLite transaction, a Redis pipeline), timed
@@ -30,7 +30,6 @@ Usage: make bench BENCH=scale [SCALE_SESSIONS=1000,1000000] [STORES=sqlite,redis
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import statistics
@@ -38,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,44 +82,59 @@ MEMORY_SIZES = (1_000, 101_000)
 CHEAP = {"argon2_time_cost": 1, "argon2_memory_kib": 8}
 TARGETS = {"size_ratio": 1.25, "workers_ratio": 1.6, "cold_start_s": 1.5}
 REDIS_PORTS = range(16600, 16700)  # the tests' redis-servers use 16400-16599
-OWN_REDIS: dict[str, int] = {}  # "port" and "pid" of the bench's redis-server, while it runs
 
 
-# --- the bench's own redis-server ------------------------------------------------------
+# --- the bench's own redis-servers -----------------------------------------------------
+
+
+class OwnRedis:
+    """redis-servers without persistence (tests/redis_servers.py's) on free ports of
+    REDIS_PORTS, on the server's core: one per label (a size, the workers' store, a memory
+    run), so that each holds a state of its own as each SQLite file does and the sizes can
+    take turns. Started when first named, stopped by `stop` or at the end of the bench."""
+
+    def __init__(self) -> None:
+        self._servers: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
+
+    def url(self, label: str, tmp: Path) -> str:
+        if label not in self._servers:
+            (port,) = free_ports(1, REDIS_PORTS)
+            server = start_redis(port, tmp / "redis" / label)
+            self._servers[label] = (port, server)
+            wait_for_redis(port)
+            self.pin(label, {int(SERVER_CPU)})
+        return f"redis://127.0.0.1:{self._servers[label][0]}/0"
+
+    def pid(self, label: str) -> int:
+        return self._servers[label][1].pid
+
+    def pin(self, label: str, cpus: set[int]) -> None:
+        if (os.cpu_count() or 1) > 1:
+            os.sched_setaffinity(self.pid(label), cpus)
+
+    def memory(self, label: str) -> dict[str, float]:
+        """What its data takes (used_memory) and its RSS."""
+        port, server = self._servers[label]
+        with redis.Redis(port=port) as client:
+            used = client.info("memory")["used_memory"]
+        return {"used_memory_mib": round(used / 2**20, 1), "rss_mib": rss_mib(server.pid)}
+
+    def stop(self, label: str) -> None:
+        _port, server = self._servers.pop(label)
+        server.terminate()
+        server.wait(timeout=10)
+
+    def close(self) -> None:
+        for label in list(self._servers):
+            self.stop(label)
+
+
+REDIS = OwnRedis()
 
 
 def ensure_redis() -> None:
     """redis-server, installed as `make test` installs it."""
     subprocess.run(["make", "--no-print-directory", "redis-server"], cwd=ROOT, check=True)
-
-
-@contextlib.contextmanager
-def own_redis(tmp: Path) -> Iterator[None]:
-    """A redis-server without persistence (tests/redis_servers.py's) on a free port of
-    REDIS_PORTS, on the server's core, for the stores named `redis`; stopped after."""
-    if "redis" not in STORES:
-        yield
-        return
-    ensure_redis()
-    (port,) = free_ports(1, REDIS_PORTS)
-    server = start_redis(port, tmp / "redis")
-    try:
-        wait_for_redis(port)
-        if (os.cpu_count() or 1) > 1:
-            os.sched_setaffinity(server.pid, {int(SERVER_CPU)})
-        OWN_REDIS.update(port=port, pid=server.pid)
-        yield
-    finally:
-        OWN_REDIS.clear()
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def redis_memory() -> dict[str, float]:
-    """The bench's redis-server: the memory its data takes (used_memory) and its RSS."""
-    with redis.Redis(port=OWN_REDIS["port"]) as client:
-        used = client.info("memory")["used_memory"]
-    return {"used_memory_mib": round(used / 2**20, 1), "rss_mib": rss_mib(OWN_REDIS["pid"])}
 
 
 # --- filling a store -------------------------------------------------------------------
@@ -168,7 +181,7 @@ def store_url(name: str, tmp: Path, label: str) -> str:
     """A STORES name as a URL: `sqlite` a file of its own, `redis` the bench's server."""
     if name == "sqlite":
         return f"sqlite:///{tmp}/{label}.db"
-    return f"redis://127.0.0.1:{OWN_REDIS['port']}/0" if name == "redis" else name
+    return REDIS.url(label, tmp) if name == "redis" else name
 
 
 # --- 1. getSession by store size --------------------------------------------------------
@@ -200,14 +213,15 @@ def medians(runs: list[dict]) -> dict:
 
 
 def bench_sizes(tmp: Path) -> dict:
-    """Each size measured REPEATS times, and where each has a file of its own (SQLite) the
-    sizes take turns, so whatever else the machine is doing falls on every size alike. A
-    store URL holding one state (Redis) is filled and measured one size after another."""
+    """Each size measured REPEATS times, and where each has a store of its own (a SQLite
+    file, a redis-server of the bench's) the sizes take turns, so whatever else the machine
+    is doing falls on every size alike. A store URL given in full holds one state: it is
+    filled and measured one size after another."""
     results: dict = {}
     for name in STORES:
         rows: dict = {}
         turns = [(repeat, count) for repeat in range(REPEATS) for count in SIZES]
-        if name != "sqlite":
+        if name not in ("sqlite", "redis"):
             turns.sort(key=lambda turn: SIZES.index(turn[1]))
         rate = 0.0
         for repeat, count in turns:
@@ -223,6 +237,8 @@ def bench_sizes(tmp: Path) -> dict:
             if repeat == REPEATS - 1 and store.startswith("sqlite:///"):
                 rows[count]["file_mib"] = round(Path(store[10:]).stat().st_size / 2**20, 1)
                 Path(store[10:]).unlink()
+            elif repeat == REPEATS - 1 and name == "redis":
+                REDIS.stop(f"size-{count}")
         for row in rows.values():
             row["median"] = medians(row["runs"])
         results[name] = rows
@@ -244,22 +260,20 @@ def cpu_seconds(pid: int) -> float:
 
 def bench_workers(tmp: Path) -> dict:
     """Each store of STORES with 1,000 sessions, served by one worker then by two."""
-    everywhere = set(range(os.cpu_count() or 1))
-    os.sched_setaffinity(0, everywhere)  # wrk on either core
-    if OWN_REDIS:
-        os.sched_setaffinity(OWN_REDIS["pid"], everywhere)
+    os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))  # wrk on either core
     try:
         return {name: workers_on(tmp, name) for name in STORES}
     finally:
         if (os.cpu_count() or 1) > 1:
             os.sched_setaffinity(0, {LOAD_CPU})
-            if OWN_REDIS:
-                os.sched_setaffinity(OWN_REDIS["pid"], {int(SERVER_CPU)})
 
 
 def workers_on(tmp: Path, name: str) -> dict:
     store, ids = store_url(name, tmp, "workers"), tmp / "workers-ids.txt"
     fill_store(store, 1_000, tmp, ids)
+    own = name == "redis"  # the bench's redis-server, on either core like the workers
+    if own:
+        REDIS.pin("workers", set(range(os.cpu_count() or 1)))
     results = {}
     for workers in (1, 2):
         port = free_port()
@@ -267,16 +281,16 @@ def workers_on(tmp: Path, name: str) -> dict:
         print(f"{name}, {workers} worker(s), nothing pinned:")
         with serving(command, port, tmp / "workers.log", pin=False) as server:
             time.sleep(1)  # every worker up, not only the first to answer
-            before, started = cpu_seconds(server.pid), time.perf_counter()
-            redis_before = cpu_seconds(OWN_REDIS["pid"]) if name == "redis" else 0.0
+            pids = [server.pid, *([REDIS.pid("workers")] if own else [])]
+            before, started = [cpu_seconds(pid) for pid in pids], time.perf_counter()
             figures = peak(port, ids, f"{OKTA}/sessions/")
             seconds = time.perf_counter() - started
-            used = (cpu_seconds(server.pid) - before) / seconds
-            row = {"peak": figures, "server_cores_used": round(used, 2)}
-            if name == "redis":
-                redis_used = (cpu_seconds(OWN_REDIS["pid"]) - redis_before) / seconds
-                row["redis_cores_used"] = round(redis_used, 2)
-        results[workers] = row
+            used = [(cpu_seconds(pid) - b) / seconds for pid, b in zip(pids, before, strict=True)]
+        results[workers] = {"peak": figures, "server_cores_used": round(used[0], 2)}
+        if own:
+            results[workers]["redis_cores_used"] = round(used[1], 2)
+    if own:
+        REDIS.stop("workers")
     return results
 
 
@@ -364,7 +378,8 @@ def bench_memory(tmp: Path) -> dict:
                 peak(port, ids, f"{OKTA}/sessions/")  # every session read at least once
                 rss[count] = rss_mib(server.pid)
             if name == "redis":
-                redis_side[count] = redis_memory()
+                redis_side[count] = REDIS.memory(f"rss-{count}")
+                REDIS.stop(f"rss-{count}")
         results[name] = {"rss_mib": rss, "per_100k_mib": per_100k(rss[large], rss[small])}
         if redis_side:
             used = {n: side["used_memory_mib"] for n, side in redis_side.items()}
@@ -422,11 +437,8 @@ def size_lines(results: dict) -> list[str]:
 
 
 def worker_lines(results: dict) -> list[str]:
-    stores = results["workers"]
-    if "1" in stores:  # written before the store was a parameter: SQLite's
-        stores = {"sqlite": stores}
     lines = []
-    for name, runs in stores.items():
+    for name, runs in results["workers"].items():
         for n, run in runs.items():
             redis_used = run.get("redis_cores_used")
             lines.append(
@@ -492,8 +504,8 @@ def markdown(results: dict) -> str:
             "redis-server, so the store is in the server's budget as SQLite's is), wrk on the "
             "other (closed loop, 16 connections: peak, p50, p99), and the open-loop p99 at one "
             "fixed rate for every size of a store (bench/get_session.py's generator). Each size "
-            f"is measured {REPEATS} times, SQLite's sizes in turns (a file each), Redis's one "
-            "after the other (one state); the table gives the medians.",
+            f"is measured {REPEATS} times, the sizes in turns (each has a SQLite file, a "
+            "redis-server of its own); the table gives the medians.",
             "",
             *size_lines(results),
             "",
@@ -514,7 +526,7 @@ def markdown(results: dict) -> str:
             *memory_lines(results),
             "",
             "When each part was measured (`SCALE_PARTS=sizes` re-measures one, keeping the "
-            "others): "
+            "others; with `STORES=redis`, only Redis's rows of it): "
             + "; ".join(
                 f"{part} {run['date']} at {run['commit']}, load {run['load']}"
                 for part, run in results["runs"].items()
@@ -534,6 +546,7 @@ BENCHES = {
     "memory": bench_memory,
 }
 PARTS = os.environ.get("SCALE_PARTS", ",".join(BENCHES)).split(",")
+BY_STORE = ("sizes", "workers", "memory")  # rows per store: a run on some keeps the others'
 
 
 def main() -> None:
@@ -546,9 +559,19 @@ def main() -> None:
     measured = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit()}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        with own_redis(tmp):
+        if "redis" in STORES:
+            ensure_redis()
+        try:
             fresh = {part: BENCHES[part](tmp) for part in PARTS}
-    runs = {**kept.get("runs", {}), **{part: {**measured, "load": box["load"]} for part in PARTS}}
+        finally:
+            REDIS.close()
+    if kept:
+        fresh = {
+            part: {**kept.get(part, {}), **rows} if part in BY_STORE else rows
+            for part, rows in fresh.items()
+        }
+    done = [f"{part} ({','.join(STORES)})" if part in BY_STORE else part for part in PARTS]
+    runs = {**kept.get("runs", {}), **{part: {**measured, "load": box["load"]} for part in done}}
     results = {**kept, **measured, "machine": box, **fresh, "runs": runs}
     path.write_text(json.dumps(results, indent=2) + "\n")
     text = markdown(json.loads(json.dumps(results)))  # keys as the JSON has them
