@@ -43,10 +43,11 @@ redis-server:
 contract: $(INSTALLED)
 	tests/contract/cli.sh
 
-# Benchmarks by name: `make bench BENCH=get_session` runs one (bench/<name>.py).
+# Benchmarks by name: `make bench BENCH=get_session` runs one (bench/<name>.py). The
+# repository root is on the path: bench/scale.py starts redis-server with tests/'s helpers.
 BENCH ?= login_logout get_session sfcc_flow scale
 bench: $(INSTALLED)
-	for name in $(BENCH); do $(BIN)/python bench/$$name.py || exit 1; done
+	for name in $(BENCH); do PYTHONPATH=$(CURDIR) $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) var
