@@ -47,7 +47,7 @@ class Settings:
             raise ValueError(
                 f"--workers {self.workers} needs a store the workers share: memory:// lives "
                 "inside one process, so each worker would have its own users, sessions and "
-                "clock; use sqlite:///path/file.db"
+                "clock; use sqlite:///path/file.db or redis://host:port/db"
             )
 
     def to_json(self) -> str:
