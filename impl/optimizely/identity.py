@@ -6,13 +6,11 @@ sid's refresh tokens."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from connexion import request
 from starlette.responses import Response
 
 from impl.core.bodies import json_response
+from impl.core.credentials import basic_credentials
 from impl.core.runtime import Runtime, runtime_of
 from impl.core.store import Store
 from impl.core.tokens import opaque_id
@@ -81,16 +79,13 @@ async def get_jwks() -> Response:
 
 def _client(state: Optimizely, body: dict) -> str:
     """The authenticated client's id: Basic auth, else client_id/client_secret form fields."""
-    header = request.headers.get("authorization", "")
-    if header[:6].lower() == "basic ":
-        try:
-            client_id, _, secret = (
-                base64.b64decode(header[6:], validate=True).decode().partition(":")
-            )
-        except (binascii.Error, UnicodeDecodeError):
-            raise InvalidClient("malformed Basic credentials") from None
-    else:
-        client_id, secret = body.get("client_id") or "", body.get("client_secret") or ""
+    try:
+        credentials = basic_credentials(request.headers.get("authorization"))
+    except ValueError as error:
+        raise InvalidClient(str(error)) from None
+    if credentials is None:
+        credentials = body.get("client_id") or "", body.get("client_secret") or ""
+    client_id, secret = credentials
     if not state.client_ok(client_id, secret):
         raise InvalidClient("unknown client or wrong secret")
     return client_id

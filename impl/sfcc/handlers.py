@@ -4,7 +4,6 @@ postSessions: parse, call core, shape. Both URL forms (version v20_8 or 20.8) ar
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import secrets
@@ -16,6 +15,7 @@ from starlette.responses import Response
 from generated.sfcc import AuthRequest, OrderAddress
 from generated.sfcc import Type as AuthType
 from impl.core.bodies import dump, parse, respond
+from impl.core.credentials import basic_credentials
 from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
 from impl.core.identities import User
 from impl.core.runtime import runtime_of
@@ -167,17 +167,15 @@ async def _registered(site: Site, customer_id: str, refusal: Exception) -> User:
 
 
 def _basic(header: str | None) -> tuple[str, str]:
-    scheme, _, value = (header or "").partition(" ")
-    if scheme.lower() != "basic":
-        raise BasicHeaderMissing("Type credentials needs an 'Authorization: Basic' header.")
     try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode()
-        login, colon, password = decoded.partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+        credentials = basic_credentials(header)
+    except ValueError:
         raise _failed("credentials") from None
-    if not colon or not login:
+    if credentials is None:
+        raise BasicHeaderMissing("Type credentials needs an 'Authorization: Basic' header.")
+    if not credentials[0]:
         raise _failed("credentials")
-    return login, password
+    return credentials
 
 
 def _bearer(header: str | None) -> str:
