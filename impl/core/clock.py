@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from impl.core.store.base import Store
 
 
+def real_time() -> float:
+    """The machine's epoch seconds: the one read of real time, which every state offsets."""
+    return time.time()
+
+
 @dataclass(frozen=True)
 class ClockState:
     """Offset from real time in seconds, or a frozen epoch instant."""
@@ -27,7 +32,7 @@ class ClockState:
         """Epoch seconds as this state sees them."""
         if self.frozen_at is not None:
             return self.frozen_at
-        return time.time() + self.offset
+        return real_time() + self.offset
 
     def to_json(self) -> dict:
         return {"offset": self.offset, "frozen_at": self.frozen_at}
@@ -89,7 +94,7 @@ class Clock:
         if keep_frozen:
             new = ClockState(offset=0.0, frozen_at=target)
         else:
-            new = ClockState(offset=target - time.time())
+            new = ClockState(offset=target - real_time())
         await self._store.set_clock_state(new)
 
     async def advance(self, seconds: float) -> None:

@@ -36,7 +36,6 @@ import functools
 import hashlib
 import json
 import secrets
-import time
 import weakref
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, ParamSpec, TypeVar, cast
@@ -46,7 +45,7 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis, RedisCluster
 from redis.exceptions import NoScriptError
 
-from impl.core.clock import LATEST, ClockState
+from impl.core.clock import LATEST, ClockState, real_time
 from impl.core.errors import Unavailable
 from impl.core.store.base import CLOCK_KEY, Counter, Record, Store
 
@@ -290,7 +289,7 @@ class RedisStore(Store):
     @reachable
     async def shift_clock(self, seconds: float) -> ClockState | None:
         text = await SHIFT_CLOCK(
-            self._client(), [_raw(CLOCK_KEY)], repr(float(seconds)), repr(time.time()), LATEST
+            self._client(), [_raw(CLOCK_KEY)], repr(float(seconds)), repr(real_time()), LATEST
         )
         return None if text is None else ClockState.from_json(json.loads(text))
 
