@@ -15,7 +15,7 @@ $(INSTALLED): pyproject.toml requirements.lock
 	touch $@
 
 run: $(INSTALLED)
-	$(BIN)/sessim serve --port $(PORT) --seed impl/fixtures/demo.yaml
+	$(BIN)/sessim serve --port $(PORT) --demo
 
 generate: $(INSTALLED)
 	$(BIN)/datamodel-codegen

@@ -63,13 +63,13 @@ from get_session import (
     sessim_fixture,
     write_section,
 )
+from sessim.admin import fixtures
+from sessim.app import build_runtime, create_app
+from sessim.core.runtime import Runtime
+from sessim.core.tokens import opaque_id
+from sessim.okta.state import okta
+from sessim.settings import Settings
 
-from impl.admin import fixtures
-from impl.app import build_runtime, create_app
-from impl.core.runtime import Runtime
-from impl.core.tokens import opaque_id
-from impl.okta.state import okta
-from impl.settings import Settings
 from tests.redis_servers import free_ports, start_redis, wait_for_redis
 
 MARKER = "<!-- scale: written by bench/scale.py -->"

@@ -24,37 +24,39 @@ from connexion.spec import OpenAPISpecification
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from impl.admin import fixtures
-from impl.core.api import Api
-from impl.core.asgi import (
+from .admin import fixtures
+from .core.api import Api
+from .core.asgi import (
     ResponseHeaders,
     set_response_cookies,
     set_response_headers,
     to_asgi,
     with_response_headers,
 )
-from impl.core.clock import Clock
-from impl.core.context import Pinned, pin
-from impl.core.errors import Unavailable
-from impl.core.identities import Passwords
-from impl.core.limits import BodyLimit
-from impl.core.problems import to_problem
-from impl.core.purge import purging
-from impl.core.routes import RouteTable
-from impl.core.runtime import SCOPE_KEY, Runtime
-from impl.core.security import SECURITY_MAP
-from impl.core.slashes import (
+from .core.clock import Clock
+from .core.context import Pinned, pin
+from .core.errors import Unavailable
+from .core.identities import Passwords
+from .core.limits import BodyLimit
+from .core.problems import to_problem
+from .core.purge import purging
+from .core.routes import RouteTable
+from .core.runtime import SCOPE_KEY, Runtime
+from .core.security import SECURITY_MAP
+from .core.slashes import (
     TrailingSlash,
     has_trailing_slash,
     method_not_allowed,
     strip_trailing_slash,
 )
-from impl.core.store import open_store
-from impl.core.validation import VALIDATOR_MAP
-from impl.registry import ADMIN, VENDORS
-from impl.settings import SETTINGS_ENV, Settings
+from .core.store import open_store
+from .core.validation import VALIDATOR_MAP
+from .registry import ADMIN, VENDORS
+from .settings import SETTINGS_ENV, Settings
 
-SPECS = Path(__file__).resolve().parent.parent / "openapi"
+# The specs beside the package: a link to the repository's openapi/ in a clone, a copy in
+# an installed distribution.
+SPECS = Path(__file__).resolve().parent / "openapi"
 
 # connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
 # second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more

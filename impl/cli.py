@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import uvicorn
 
-from impl.admin import fixtures
-from impl.app import build_runtime, create_app
-from impl.settings import SETTINGS_ENV, VENDOR_APIS, Settings
+from .admin import fixtures
+from .app import build_runtime, create_app
+from .settings import SETTINGS_ENV, VENDOR_APIS, Settings
 
 
 def _env(flag: str, default: object = None) -> object:
@@ -34,6 +34,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=_env("port", defaults.port), help="port")
     serve.add_argument("--store", default=_env("store", defaults.store), help="store URL")
     serve.add_argument("--seed", default=_env("seed"), help="fixture file (YAML or JSON)")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        default=_env("demo", "0") not in ("0", "false", "no", ""),
+        help="load the demo fixture shipped with Sessim (when --seed is not given)",
+    )
     serve.add_argument(
         "--api",
         dest="apis",
@@ -94,7 +100,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         host=args.host,
         port=args.port,
         store=args.store,
-        seed=args.seed,
+        seed=args.seed or (str(fixtures.DEMO) if args.demo else None),
         apis=tuple(apis),
         root=args.root,
         admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         # uvicorn's supervisor starts the workers, each building the app by this factory;
         # the seed is in the store already, so no worker (nor a restarted one) loads it again.
         os.environ[SETTINGS_ENV] = replace(settings, seed=None).to_json()
-        target: object = "impl.app:app_from_environment"
+        target: object = f"{__package__}.app:app_from_environment"
     else:
         target = app
     # Sessim dates responses by its own clock; uvicorn's Date would be a second, real one.

@@ -6,12 +6,12 @@ holds admin.yaml's Fixture sections to it.
 
 from __future__ import annotations
 
-from impl.admin.api import API as ADMIN
-from impl.core.api import Api
-from impl.okta.api import API as OKTA
-from impl.optimizely.api import API as OPTIMIZELY
-from impl.sfcc.api import API as SFCC
-from impl.vestiaire.api import API as VESTIAIRE
+from .admin.api import API as ADMIN
+from .core.api import Api
+from .okta.api import API as OKTA
+from .optimizely.api import API as OPTIMIZELY
+from .sfcc.api import API as SFCC
+from .vestiaire.api import API as VESTIAIRE
 
 VENDORS: dict[str, Api] = {api.name: api for api in (VESTIAIRE, OKTA, SFCC, OPTIMIZELY)}
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from impl.registry import VENDORS
+from .registry import VENDORS
 
 VENDOR_APIS = tuple(VENDORS)
 # How `sessim serve --workers N` hands its settings to the worker processes it starts.

@@ -17,10 +17,10 @@ from typing import IO, Any, TypeVar
 import httpx
 import pytest
 import uvicorn
+from sessim.app import create_app
+from sessim.settings import Settings
 from starlette.testclient import TestClient
 
-from impl.app import create_app
-from impl.settings import Settings
 from tests.redis_servers import redis_cluster, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sessim.app import create_app
+from sessim.cli import parser, settings_from
+from sessim.settings import VENDOR_APIS
 from starlette.testclient import TestClient
 
-from impl.app import create_app
-from impl.cli import parser, settings_from
-from impl.settings import VENDOR_APIS
 from tests.conftest import make_settings, sessim_process
 
 
@@ -24,7 +24,7 @@ def serve_and_exit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     """`sessim serve` expected to stop at start-up, run in cwd: a store it opens from the
     default URL (sqlite:///var/sessim.db) is made there, not in the checkout."""
     return subprocess.run(
-        [sys.executable, "-c", "from impl.cli import main; main()", "serve", *argv],
+        [sys.executable, "-c", "from sessim.cli import main; main()", "serve", *argv],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -15,15 +15,15 @@ import pytest
 import yaml
 from connexion import AsyncApp
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from sessim.app import create_app, load_spec
+from sessim.core.api import Api
+from sessim.core.bodies import json_response
+from sessim.core.errors import InvalidInput
+from sessim.core.validation import VALIDATOR_MAP
+from sessim.registry import ADMIN, VENDORS
+from sessim.settings import Settings
 from starlette.testclient import TestClient
 
-from impl.app import create_app, load_spec
-from impl.core.api import Api
-from impl.core.bodies import json_response
-from impl.core.errors import InvalidInput
-from impl.core.validation import VALIDATOR_MAP
-from impl.registry import ADMIN, VENDORS
-from impl.settings import Settings
 from tests.conftest import make_settings
 from tests.contract.fixture import contract_fixture
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from sessim.app import create_app
+from sessim.core.api import Api
+from sessim.registry import ADMIN, VENDORS
 from starlette.testclient import TestClient
 
-from impl.app import create_app
-from impl.core.api import Api
-from impl.registry import ADMIN, VENDORS
 from tests.conftest import (
     make_settings,
     race_threads,

@@ -7,14 +7,14 @@ import json
 
 import pytest
 import yaml
+from sessim.app import create_app
+from sessim.core.api import Api
+from sessim.core.errors import AuthenticationFailed, NotFound, SessimError
+from sessim.core.problems import Kind, Problem, to_problem
+from sessim.registry import ADMIN, VENDORS
+from sessim.settings import VENDOR_APIS, Settings
 from starlette.testclient import TestClient
 
-from impl.app import create_app
-from impl.core.api import Api
-from impl.core.errors import AuthenticationFailed, NotFound, SessimError
-from impl.core.problems import Kind, Problem, to_problem
-from impl.registry import ADMIN, VENDORS
-from impl.settings import VENDOR_APIS, Settings
 from tests.conftest import ROOT, make_settings
 
 RENDERERS = [
@@ -57,7 +57,7 @@ def test_errors_render_in_the_format_of_the_operation_that_failed(monkeypatch) -
     """One mount, two formats: an operation listed in `renderers` answers in its own."""
 
     def oauth(problem: Problem):
-        from impl.core.bodies import json_response
+        from sessim.core.bodies import json_response
 
         return json_response({"error": "invalid_grant", "error_description": problem.detail}, 400)
 

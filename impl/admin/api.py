@@ -1,6 +1,6 @@
 """The admin API's mount."""
 
-from impl.admin.errors import render
-from impl.core.api import Api
+from ..core.api import Api
+from .errors import render
 
-API = Api("admin", "admin.yaml", "/_admin", "impl.admin.handlers", render)
+API = Api("admin", "admin.yaml", "/_admin", f"{__package__}.handlers", render)

@@ -6,9 +6,9 @@ from http import HTTPStatus
 
 from connexion.lifecycle import ConnexionResponse
 
-from generated.admin import Problem as ProblemBody
-from impl.core.bodies import dump, json_response
-from impl.core.problems import Kind, Problem
+from ..core.bodies import dump, json_response
+from ..core.problems import Kind, Problem
+from ..generated.admin import Problem as ProblemBody
 
 STATUS = {
     Kind.INVALID_INPUT: 400,

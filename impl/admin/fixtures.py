@@ -6,10 +6,13 @@ from pathlib import Path
 
 import yaml
 
-from generated.admin import Fixture
-from impl.core.bodies import parse
-from impl.core.errors import InvalidInput
-from impl.core.runtime import Runtime
+from ..core.bodies import parse
+from ..core.errors import InvalidInput
+from ..core.runtime import Runtime
+from ..generated.admin import Fixture
+
+# The demo fixture shipped in the package (`sessim serve --demo`, `make run`).
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
 
 
 def read(path: str) -> object:

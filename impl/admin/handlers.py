@@ -5,7 +5,12 @@ from __future__ import annotations
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from generated.admin import (
+from ..core import outbox
+from ..core.bodies import dump, json_response, parse
+from ..core.clock import to_datetime
+from ..core.errors import InvalidParameter, NotFound
+from ..core.runtime import Runtime, runtime_of
+from ..generated.admin import (
     ClockAdvance,
     ClockUpdate,
     ClockView,
@@ -15,12 +20,7 @@ from generated.admin import (
     OutboxMessage,
     Status,
 )
-from impl.admin import fixtures
-from impl.core import outbox
-from impl.core.bodies import dump, json_response, parse
-from impl.core.clock import to_datetime
-from impl.core.errors import InvalidParameter, NotFound
-from impl.core.runtime import Runtime, runtime_of
+from . import fixtures
 
 # Every operation may also answer application/problem+json, so connexion needs each
 # success response to name its content type: json_response does.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from impl.core.runtime import runtime_of
+from ..core.runtime import runtime_of
 
 
 def check_admin_token(token: str, request: Any) -> dict | None:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
-from impl.core.problems import Problem
-from impl.core.runtime import Action, FixtureLoader, StateView
-from impl.core.slashes import TrailingSlash
+from .problems import Problem
+from .runtime import Action, FixtureLoader, StateView
+from .slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]
 # Wraps the app for the requests under one mount (base path): what a vendor does before

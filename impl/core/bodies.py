@@ -10,7 +10,7 @@ from connexion.lifecycle import ConnexionResponse
 from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
-from impl.core.errors import InvalidInput
+from .errors import InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from impl.core.errors import Conflict, InvalidInput
+from .errors import Conflict, InvalidInput
 
 if TYPE_CHECKING:
-    from impl.core.store.base import Store
+    from .store.base import Store
 
 
 def real_time() -> float:

@@ -13,8 +13,8 @@ from functools import cached_property
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
-from impl.core.store import Store
+from .errors import AccountInactive, AccountLocked, AuthenticationFailed
+from .store import Store
 
 ACTIVE = "ACTIVE"
 

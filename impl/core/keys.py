@@ -26,7 +26,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from impl.core.store import Store
+from .store import Store
 
 ALGORITHMS = ("HS256", "RS256")
 RSA_BITS = 2048

@@ -3,8 +3,8 @@ content expires so that a test reads them through the admin API as a user reads 
 
 from __future__ import annotations
 
-from impl.core.store import Store
-from impl.core.tokens import opaque_id
+from .store import Store
+from .tokens import opaque_id
 
 NAMESPACE = "outbox"
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from connexion.exceptions import ProblemException
 from starlette.exceptions import HTTPException
 
-from impl.core import errors
+from . import errors
 
 log = logging.getLogger("sessim")
 

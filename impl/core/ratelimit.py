@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.core.store import Store
+from .store import Store
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from impl.core.clock import Clock
-from impl.core.identities import Passwords
-from impl.core.store import Store
+from .clock import Clock
+from .identities import Passwords
+from .store import Store
 
 SCOPE_KEY = "sessim.runtime"
 T = TypeVar("T")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from impl.core.store import Record, Store
+from .store import Record, Store
 
 
 @dataclass

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from starlette.types import Scope
 
-from impl.core.problems import Kind, Problem
+from .problems import Kind, Problem
 
 
 class TrailingSlash(StrEnum):

@@ -16,9 +16,9 @@ from typing import Any
 
 import jwt
 
-from impl.core.errors import AuthenticationFailed, TokenExpired, TokenRevoked
-from impl.core.keys import KeyRing, SigningKey
-from impl.core.store import Store
+from .errors import AuthenticationFailed, TokenExpired, TokenRevoked
+from .keys import KeyRing, SigningKey
+from .store import Store
 
 URL_SAFE = string.ascii_letters + string.digits + "-_"
 ALPHANUMERIC = string.ascii_letters + string.digits

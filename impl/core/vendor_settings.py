@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, TypeVar
 
-from impl.core.store import Store
+from .store import Store
 
 S = TypeVar("S")
 

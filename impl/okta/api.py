@@ -1,16 +1,16 @@
 """Okta's mount: spec, handlers, errors, fixture section and the rate-limit edge."""
 
-from impl.core.api import Api
-from impl.core.slashes import TrailingSlash
-from impl.okta.edge import OktaEdge
-from impl.okta.errors import render
-from impl.okta.fixtures import load_fixture
+from ..core.api import Api
+from ..core.slashes import TrailingSlash
+from .edge import OktaEdge
+from .errors import render
+from .fixtures import load_fixture
 
 API = Api(
     "okta",
     "okta.yaml",
     "/okta",
-    "impl.okta.handlers",
+    f"{__package__}.handlers",
     render,
     load_fixture,
     OktaEdge,

@@ -10,14 +10,14 @@ import secrets
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from impl.core.asgi import set_response_cookies, set_response_headers, to_asgi
-from impl.core.errors import RateLimited
-from impl.core.problems import to_problem
-from impl.core.ratelimit import Usage
-from impl.core.runtime import SCOPE_KEY, Runtime
-from impl.okta.cookies import api_cookies
-from impl.okta.errors import render
-from impl.okta.state import okta
+from ..core.asgi import set_response_cookies, set_response_headers, to_asgi
+from ..core.errors import RateLimited
+from ..core.problems import to_problem
+from ..core.ratelimit import Usage
+from ..core.runtime import SCOPE_KEY, Runtime
+from .cookies import api_cookies
+from .errors import render
+from .state import okta
 
 # Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*.
 BUCKET = re.compile(r"/api/v1/(authn|sessions|users)(?:/|$)")

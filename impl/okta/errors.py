@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from connexion.lifecycle import ConnexionResponse
 
-from generated.okta import Error, ErrorCause
-from impl.core.bodies import dump, json_response
-from impl.core.problems import Kind, Problem
-from impl.core.tokens import ALPHANUMERIC, opaque_id
+from ..core.bodies import dump, json_response
+from ..core.problems import Kind, Problem
+from ..core.tokens import ALPHANUMERIC, opaque_id
+from ..generated.okta import Error, ErrorCause
 
 AUTHENTICATION_FAILED = (401, "E0000004", "Authentication failed")
 NOT_WELL_FORMED = (400, "E0000003", "The request body was not well-formed.")

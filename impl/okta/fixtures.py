@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from impl.core.identities import ACTIVE
-from impl.core.runtime import Runtime
-from impl.okta.state import (
+from ..core.identities import ACTIVE
+from ..core.runtime import Runtime
+from .state import (
     add_access_token,
     add_api_token,
     new_id,

@@ -6,23 +6,23 @@ from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from generated.okta import AuthnRequest, CreateSessionRequest
-from impl.core.asgi import set_response_cookies
-from impl.core.bodies import parse, respond
-from impl.core.errors import AccountLocked, AuthenticationFailed, NotFound
-from impl.core.identities import ACTIVE, User
-from impl.core.runtime import runtime_of
-from impl.core.sessions import Session
-from impl.core.tokens import opaque_id
-from impl.okta.cookies import SESSION_CLEARED, session_cookies
-from impl.okta.recovery import (  # noqa: F401 - operations of the unlock flow, served from here
+from ..core.asgi import set_response_cookies
+from ..core.bodies import parse, respond
+from ..core.errors import AccountLocked, AuthenticationFailed, NotFound
+from ..core.identities import ACTIVE, User
+from ..core.runtime import runtime_of
+from ..core.sessions import Session
+from ..core.tokens import opaque_id
+from ..generated.okta import AuthnRequest, CreateSessionRequest
+from .cookies import SESSION_CLEARED, session_cookies
+from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here
     answer_recovery_question,
     cancel_transaction,
     unlock_account,
     verify_recovery_token,
 )
-from impl.okta.state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta, okta_for
-from impl.okta.views import locked_out_body, org_url, session_body, success_body, user_body
+from .state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta, okta_for
+from .views import locked_out_body, org_url, session_body, success_body, user_body
 
 BROWSER_SID = "sid={}; Path=/"  # as Okta's session-cookie guide shows it
 CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404

@@ -7,18 +7,18 @@ from __future__ import annotations
 from connexion import request
 from starlette.responses import Response
 
-from generated.okta import (
+from ..core import outbox
+from ..core.bodies import parse, respond
+from ..core.errors import Unauthenticated
+from ..core.identities import ACTIVE, User
+from ..core.runtime import runtime_of
+from ..generated.okta import (
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
     StateTokenRequest,
     UnlockAccountRequest,
 )
-from impl.core import outbox
-from impl.core.bodies import parse, respond
-from impl.core.errors import Unauthenticated
-from impl.core.identities import ACTIVE, User
-from impl.core.runtime import runtime_of
-from impl.okta.state import (
+from .state import (
     NAMESPACE,
     RECOVERY_TOKEN_SECONDS,
     STATE_TOKEN_SECONDS,
@@ -26,7 +26,7 @@ from impl.okta.state import (
     okta,
     okta_for,
 )
-from impl.okta.views import (
+from .views import (
     cancelled_body,
     org_url,
     recovery_body,

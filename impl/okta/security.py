@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.okta.state import okta_for
+from .state import okta_for
 
 SSWS = "SSWS"
 

@@ -10,12 +10,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from impl.core.identities import Identities, LockoutPolicy
-from impl.core.ratelimit import Quota, RateLimiter
-from impl.core.runtime import Runtime, runtime_of
-from impl.core.sessions import SessionPolicy, Sessions
-from impl.core.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
-from impl.core.vendor_settings import load_settings, save_settings
+from ..core.identities import Identities, LockoutPolicy
+from ..core.ratelimit import Quota, RateLimiter
+from ..core.runtime import Runtime, runtime_of
+from ..core.sessions import SessionPolicy, Sessions
+from ..core.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
+from ..core.vendor_settings import load_settings, save_settings
 
 NAMESPACE = "okta"
 ORG_KEY = f"{NAMESPACE}:org"

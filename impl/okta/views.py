@@ -7,7 +7,10 @@ import time
 from connexion.middleware.routing import ROUTING_CONTEXT
 from starlette.types import Scope
 
-from generated.okta import (
+from ..core.bodies import dump
+from ..core.identities import ACTIVE, User
+from ..core.sessions import Session
+from ..generated.okta import (
     AllowEnum,
     AuthnTransaction,
     FactorResult,
@@ -19,9 +22,6 @@ from generated.okta import (
     SessionStatus,
     Status,
 )
-from impl.core.bodies import dump
-from impl.core.identities import ACTIVE, User
-from impl.core.sessions import Session
 
 LOCKED_OUT = "LOCKED_OUT"  # the Users API's status of a locked-out user
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from impl.core.identities import User
-from impl.core.runtime import runtime_of
-from impl.core.sessions import Session
-from impl.optimizely.catalog import Website
-from impl.optimizely.cookies import context_cookies, remember_until, signed_in_values
-from impl.optimizely.state import Optimizely, optimizely
+from ..core.identities import User
+from ..core.runtime import runtime_of
+from ..core.sessions import Session
+from .catalog import Website
+from .cookies import context_cookies, remember_until, signed_in_values
+from .state import Optimizely, optimizely
 
 COOKIE_OF = {"language": "CurrentLanguageId", "currency": "CurrentCurrencyId"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from impl.optimizely.state import Settings
+from .state import Settings
 
 CLEARED = "expires=Mon, 01-Jan-1900 00:00:00 GMT; path=/"
 # What a sign-out removes: the customer context and the remembered user.

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from impl.core.identities import ACTIVE
-from impl.core.runtime import Runtime
-from impl.optimizely.state import (
+from ..core.identities import ACTIVE
+from ..core.runtime import Runtime
+from .state import (
     CUSTOMERS,
     WAREHOUSES,
     WEBSITES,
@@ -16,7 +16,7 @@ from impl.optimizely.state import (
     optimizely,
     save_optimizely_settings,
 )
-from impl.optimizely.users import DEACTIVATED, PENDING, save_email
+from .users import DEACTIVATED, PENDING, save_email
 
 # Fixture keys kept in the user's profile as they are.
 PROFILE_KEYS = (

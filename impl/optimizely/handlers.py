@@ -5,14 +5,14 @@ from __future__ import annotations
 from connexion import request
 from starlette.responses import Response
 
-from impl.core.bodies import respond
-from impl.core.runtime import runtime_of
-from impl.optimizely.context import current, save, signed_in_cookies
-from impl.optimizely.cookies import signed_out
-from impl.optimizely.identity import create_token, get_jwks
-from impl.optimizely.models import session_model
-from impl.optimizely.patch import update
-from impl.optimizely.signin import sign_in, sign_out
+from ..core.bodies import respond
+from ..core.runtime import runtime_of
+from .context import current, save, signed_in_cookies
+from .cookies import signed_out
+from .identity import create_token, get_jwks
+from .models import session_model
+from .patch import update
+from .signin import sign_in, sign_out
 
 __all__ = ["create_token", "get_jwks"]
 

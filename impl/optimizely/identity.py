@@ -9,13 +9,13 @@ from __future__ import annotations
 from connexion import request
 from starlette.responses import Response
 
-from impl.core.bodies import json_response
-from impl.core.credentials import basic_credentials
-from impl.core.runtime import Runtime, runtime_of
-from impl.core.store import Store
-from impl.core.tokens import opaque_id
-from impl.optimizely.errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
-from impl.optimizely.state import NAMESPACE, Optimizely, optimizely
+from ..core.bodies import json_response
+from ..core.credentials import basic_credentials
+from ..core.runtime import Runtime, runtime_of
+from ..core.store import Store
+from ..core.tokens import opaque_id
+from .errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
+from .state import NAMESPACE, Optimizely, optimizely
 
 SCOPES = {"iscapi", "offline_access"}
 DEFAULT_SCOPE = "iscapi offline_access"

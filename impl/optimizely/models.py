@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from impl.optimizely.catalog import DEFAULT_PERSONA, Catalog, Website
-from impl.optimizely.context import Caller
-from impl.optimizely.users import user_fields
+from .catalog import DEFAULT_PERSONA, Catalog, Website
+from .context import Caller
+from .users import user_fields
 
 SESSION_URI = "/api/v1/sessions/current"
 ANONYMOUS_USER = {

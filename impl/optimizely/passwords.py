@@ -4,14 +4,14 @@ ChangePasswordWithToken (single use; it also unlocks and activates the account).
 
 from __future__ import annotations
 
-from impl.core import outbox
-from impl.core.identities import ACTIVE, User
-from impl.core.store import Store
-from impl.optimizely.context import Caller
-from impl.optimizely.errors import BadRequest, Denied
-from impl.optimizely.signin import bound
-from impl.optimizely.state import NAMESPACE
-from impl.optimizely.users import DEACTIVATED, PENDING, check_password_rules, find_user
+from ..core import outbox
+from ..core.identities import ACTIVE, User
+from ..core.store import Store
+from .context import Caller
+from .errors import BadRequest, Denied
+from .signin import bound
+from .state import NAMESPACE
+from .users import DEACTIVATED, PENDING, check_password_rules, find_user
 
 
 async def send_reset(caller: Caller, store: Store, body: dict) -> None:

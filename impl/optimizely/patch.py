@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from impl.core.store import Store
-from impl.optimizely.context import Caller
-from impl.optimizely.errors import BadRequest, Denied, Missing, Refused
-from impl.optimizely.passwords import change_password, reset_with_token, send_activation, send_reset
+from ..core.store import Store
+from .context import Caller
+from .errors import BadRequest, Denied, Missing, Refused
+from .passwords import change_password, reset_with_token, send_activation, send_reset
 
 
 async def update(caller: Caller, store: Store, body: dict) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.core.errors import AuthenticationFailed
-from impl.core.runtime import runtime_of
-from impl.optimizely.errors import Denied
-from impl.optimizely.state import optimizely
+from ..core.errors import AuthenticationFailed
+from ..core.runtime import runtime_of
+from .errors import Denied
+from .state import optimizely
 
 
 async def bearer(token: str, request: Any) -> dict:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import uuid
 
-from impl.core.clock import to_datetime
-from impl.core.errors import AccountInactive, NotFound
-from impl.core.identities import User
-from impl.core.runtime import Runtime
-from impl.core.tokens import opaque_id
-from impl.optimizely.catalog import Catalog
-from impl.optimizely.context import Caller, caller_for
-from impl.optimizely.errors import BadRequest, Denied, PasswordChangeRequired, Refused
-from impl.optimizely.identity import DEFAULT_SCOPE, end_sign_in, issue_tokens
-from impl.optimizely.state import optimizely
-from impl.optimizely.users import DEACTIVATED
+from ..core.clock import to_datetime
+from ..core.errors import AccountInactive, NotFound
+from ..core.identities import User
+from ..core.runtime import Runtime
+from ..core.tokens import opaque_id
+from .catalog import Catalog
+from .context import Caller, caller_for
+from .errors import BadRequest, Denied, PasswordChangeRequired, Refused
+from .identity import DEFAULT_SCOPE, end_sign_in, issue_tokens
+from .state import optimizely
+from .users import DEACTIVATED
 
 # The storefront client a PunchOut session's tokens are issued to.
 PUNCHOUT_CLIENT = "isc"

@@ -11,12 +11,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from impl.core.identities import Identities, LockoutPolicy
-from impl.core.runtime import Runtime
-from impl.core.sessions import SessionPolicy, Sessions
-from impl.core.tokens import Jwt, SingleUseTokens
-from impl.core.vendor_settings import load_settings, save_settings
-from impl.optimizely.catalog import Catalog, website_of
+from ..core.identities import Identities, LockoutPolicy
+from ..core.runtime import Runtime
+from ..core.sessions import SessionPolicy, Sessions
+from ..core.tokens import Jwt, SingleUseTokens
+from ..core.vendor_settings import load_settings, save_settings
+from .catalog import Catalog, website_of
 
 NAMESPACE = "optimizely"
 ISSUER = "optimizely"  # the key namespace and iss claim of access tokens

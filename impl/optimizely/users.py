@@ -3,10 +3,10 @@ profile fields a session shows."""
 
 from __future__ import annotations
 
-from impl.core.errors import InvalidInput
-from impl.core.identities import User
-from impl.core.store import Store
-from impl.optimizely.state import NAMESPACE, Optimizely, Settings
+from ..core.errors import InvalidInput
+from ..core.identities import User
+from ..core.store import Store
+from .state import NAMESPACE, Optimizely, Settings
 
 DEACTIVATED = "DEACTIVATED"  # UserProfile.IsDeactivated
 PENDING = "PENDING"  # created without an activated account

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from impl.core.runtime import Runtime
-from impl.optimizely.state import optimizely
+from ..core.runtime import Runtime
+from .state import optimizely
 
 
 async def user_view(runtime: Runtime, user_name: str) -> dict | None:

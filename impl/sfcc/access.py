@@ -10,9 +10,9 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from impl.core.errors import AuthenticationFailed, TokenExpired
-from impl.sfcc.errors import ExpiredToken, InvalidAccessToken
-from impl.sfcc.state import TOKEN_SECONDS, Sfcc, Site
+from ..core.errors import AuthenticationFailed, TokenExpired
+from .errors import ExpiredToken, InvalidAccessToken
+from .state import TOKEN_SECONDS, Sfcc, Site
 
 HEADER = {"_v": "1", "typ": "JWT"}  # alg is the Jwt's; pyjwt sorts: _v, alg, typ
 

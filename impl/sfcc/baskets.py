@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import secrets
 
-from impl.core.errors import Conflict, NotFound
-from impl.core.store import Store
-from impl.sfcc.errors import Fault
-from impl.sfcc.views import timestamp
+from ..core.errors import Conflict, NotFound
+from ..core.store import Store
+from .errors import Fault
+from .views import timestamp
 
 
 class BasketsQuotaExceeded(Fault, Conflict):

@@ -10,8 +10,8 @@ from typing import ClassVar
 
 from connexion.lifecycle import ConnexionResponse
 
-from impl.core.bodies import json_response
-from impl.core.errors import (
+from ..core.bodies import json_response
+from ..core.errors import (
     AuthenticationFailed,
     InvalidInput,
     InvalidParameter,
@@ -19,7 +19,7 @@ from impl.core.errors import (
     SessimError,
     Unauthenticated,
 )
-from impl.core.problems import Kind, Problem
+from ..core.problems import Kind, Problem
 
 VERSION = "20.8"
 DOCUMENT = "auth_request"  # the request document, unless an operation says otherwise

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from impl.core.identities import ACTIVE
-from impl.core.runtime import Runtime
-from impl.sfcc.state import CLIENTS_KEY, SITES_KEY, add_to_list, build, save_sfcc_settings
-from impl.sfcc.views import new_customer_id, timestamp
+from ..core.identities import ACTIVE
+from ..core.runtime import Runtime
+from .state import CLIENTS_KEY, SITES_KEY, add_to_list, build, save_sfcc_settings
+from .views import new_customer_id, timestamp
 
 DISABLED = "DISABLED"
 

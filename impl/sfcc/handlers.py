@@ -12,17 +12,17 @@ from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from generated.sfcc import AuthRequest, OrderAddress
-from generated.sfcc import Type as AuthType
-from impl.core.bodies import dump, parse, respond
-from impl.core.credentials import basic_credentials
-from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
-from impl.core.identities import User
-from impl.core.runtime import runtime_of
-from impl.sfcc import access
-from impl.sfcc.access import Customer
-from impl.sfcc.baskets import document as basket_document
-from impl.sfcc.errors import (
+from ..core.bodies import dump, parse, respond
+from ..core.credentials import basic_credentials
+from ..core.errors import AccountInactive, AccountLocked, AuthenticationFailed
+from ..core.identities import User
+from ..core.runtime import runtime_of
+from ..generated.sfcc import AuthRequest, OrderAddress
+from ..generated.sfcc import Type as AuthType
+from . import access
+from .access import Customer
+from .baskets import document as basket_document
+from .errors import (
     AuthorizationHeaderMissing,
     BasicHeaderMissing,
     CustomerAuthenticationFailed,
@@ -30,8 +30,8 @@ from impl.sfcc.errors import (
     InvalidAuthorizationHeader,
     InvalidClientId,
 )
-from impl.sfcc.state import Sfcc, Site, sfcc
-from impl.sfcc.views import guest_document, new_customer_id, registered_document, timestamp
+from .state import Sfcc, Site, sfcc
+from .views import guest_document, new_customer_id, registered_document, timestamp
 
 COOKIE = "{}={}; Path=/; Secure; HttpOnly; SameSite=None"
 # Real storefronts keep the customer cookies 180 days.

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.core.runtime import runtime_of
-from impl.sfcc import access
-from impl.sfcc.errors import UnknownClientId
-from impl.sfcc.state import sfcc
+from ..core.runtime import runtime_of
+from . import access
+from .errors import UnknownClientId
+from .state import sfcc
 
 
 async def client_id(apikey: str, request: Any) -> dict:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from impl.core.identities import Identities, LockoutPolicy
-from impl.core.runtime import Runtime
-from impl.core.sessions import SessionPolicy, Sessions
-from impl.core.tokens import Jwt
-from impl.core.vendor_settings import load_settings, save_settings
-from impl.sfcc.baskets import Baskets
-from impl.sfcc.errors import UnknownSite
+from ..core.identities import Identities, LockoutPolicy
+from ..core.runtime import Runtime
+from ..core.sessions import SessionPolicy, Sessions
+from ..core.tokens import Jwt
+from ..core.vendor_settings import load_settings, save_settings
+from .baskets import Baskets
+from .errors import UnknownSite
 
 NAMESPACE = "sfcc"
 SITES_KEY = f"{NAMESPACE}:sites"

@@ -3,9 +3,9 @@ that dwsid would see."""
 
 from __future__ import annotations
 
-from impl.core.runtime import Runtime
-from impl.sfcc.baskets import document as basket_document
-from impl.sfcc.state import Sfcc, sfcc
+from ..core.runtime import Runtime
+from .baskets import document as basket_document
+from .state import Sfcc, sfcc
 
 
 async def storefront(state: Sfcc, session_id: str) -> dict | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from impl.core.identities import ACTIVE, User
-from impl.core.tokens import ALPHANUMERIC, opaque_id
-from impl.sfcc.errors import VERSION
+from ..core.identities import ACTIVE, User
+from ..core.tokens import ALPHANUMERIC, opaque_id
+from .errors import VERSION
 
 LOCALE = "en_US"  # inferred: what a real guest response shows
 PROFILE_FIELDS = (

@@ -1,9 +1,9 @@
 """Vestiaire's mount: spec, handlers, errors and fixture section."""
 
-from impl.core.api import Api
-from impl.vestiaire.errors import render
-from impl.vestiaire.fixtures import load_fixture
+from ..core.api import Api
+from .errors import render
+from .fixtures import load_fixture
 
 API = Api(
-    "vestiaire", "vestiaire.yaml", "/vestiaire", "impl.vestiaire.handlers", render, load_fixture
+    "vestiaire", "vestiaire.yaml", "/vestiaire", f"{__package__}.handlers", render, load_fixture
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from connexion.lifecycle import ConnexionResponse
 
-from generated.vestiaire import Code, ErrorDetail, ErrorResponse
-from impl.core.bodies import dump, json_response
-from impl.core.problems import Kind, Problem
+from ..core.bodies import dump, json_response
+from ..core.problems import Kind, Problem
+from ..generated.vestiaire import Code, ErrorDetail, ErrorResponse
 
 # kind -> status, code, title, and the detail to show (None: the problem's own detail).
 ERRORS: dict[Kind, tuple[int, Code, str, str | None]] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from impl.core.runtime import Runtime
-from impl.vestiaire.state import save_vestiaire_settings, vestiaire
+from ..core.runtime import Runtime
+from .state import save_vestiaire_settings, vestiaire
 
 
 async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:

@@ -6,13 +6,13 @@ from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from generated.vestiaire import Credentials, Session, SessionResponse
-from impl.core.bodies import dump, parse, respond
-from impl.core.clock import to_datetime
-from impl.core.errors import Forbidden, Unauthenticated
-from impl.core.runtime import runtime_of
-from impl.core.tokens import ALPHANUMERIC, opaque_id
-from impl.vestiaire.state import vestiaire
+from ..core.bodies import dump, parse, respond
+from ..core.clock import to_datetime
+from ..core.errors import Forbidden, Unauthenticated
+from ..core.runtime import runtime_of
+from ..core.tokens import ALPHANUMERIC, opaque_id
+from ..generated.vestiaire import Credentials, Session, SessionResponse
+from .state import vestiaire
 
 COOKIE = "__session={}; HttpOnly; Secure; SameSite=Lax; Path=/"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.core.runtime import runtime_of
-from impl.vestiaire.state import vestiaire
+from ..core.runtime import runtime_of
+from .state import vestiaire
 
 
 async def session_from_header(apikey: str, request: Any) -> dict | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.core.identities import Identities, LockoutPolicy
-from impl.core.runtime import Runtime
-from impl.core.sessions import SessionPolicy, Sessions
-from impl.core.vendor_settings import load_settings, save_settings
+from ..core.identities import Identities, LockoutPolicy
+from ..core.runtime import Runtime
+from ..core.sessions import SessionPolicy, Sessions
+from ..core.vendor_settings import load_settings, save_settings
 
 NAMESPACE = "vestiaire"
 

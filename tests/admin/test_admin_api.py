@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from impl.app import create_app
 from tests.conftest import DEMO_USER, make_settings
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}

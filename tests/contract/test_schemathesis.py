@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.specs.openapi.checks import ignored_auth
+from sessim.app import create_app
 
-from impl.app import create_app
 from tests.conftest import make_settings
 from tests.contract import (
     hooks,  # noqa: F401 - registers deleteSession's auth

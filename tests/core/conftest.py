@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sessim.core.store import Store, open_store
 
-from impl.core.store import Store, open_store
 from tests.core.support import run
 
 

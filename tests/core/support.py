@@ -9,8 +9,9 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from impl.core.clock import Clock
-from impl.core.store import Store
+from sessim.core.clock import Clock
+from sessim.core.store import Store
+
 from tests.conftest import race_threads
 
 T = TypeVar("T")

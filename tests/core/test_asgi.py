@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sessim.core.asgi import set_response_cookies, set_response_headers, with_response_headers
 from starlette.types import Message
-
-from impl.core.asgi import set_response_cookies, set_response_headers, with_response_headers
 
 
 def _start(scope: dict, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

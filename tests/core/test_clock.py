@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sessim.core.clock import Clock, ClockState
+from sessim.core.errors import Conflict, InvalidInput
+from sessim.core.store import Store
+from sessim.core.store.sqlite import SqliteStore
 
-from impl.core.clock import Clock, ClockState
-from impl.core.errors import Conflict, InvalidInput
-from impl.core.store import Store
-from impl.core.store.sqlite import SqliteStore
 from tests.core.support import START, T0, race, run
 
 

@@ -8,10 +8,10 @@ from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
+from sessim.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
+from sessim.core.identities import Identities, LockoutPolicy, Passwords
+from sessim.core.store import Store
 
-from impl.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
-from impl.core.identities import Identities, LockoutPolicy, Passwords
-from impl.core.store import Store
 from tests.core.support import T0, advance, freeze, run
 
 PASSWORDS = Passwords(time_cost=1, memory_kib=8)

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import jwt
 import pytest
+import sessim.core.keys
 from cryptography.hazmat.primitives import serialization
 from jwt.utils import base64url_encode
+from sessim.core.clock import Clock
+from sessim.core.errors import AuthenticationFailed, TokenExpired, TokenRevoked
+from sessim.core.keys import GRACE
+from sessim.core.store import Store
+from sessim.core.store.sqlite import SqliteStore
+from sessim.core.tokens import Jwt
 
-import impl.core.keys
-from impl.core.clock import Clock
-from impl.core.errors import AuthenticationFailed, TokenExpired, TokenRevoked
-from impl.core.keys import GRACE
-from impl.core.store import Store
-from impl.core.store.sqlite import SqliteStore
-from impl.core.tokens import Jwt
 from tests.core.support import START, T0, advance, freeze, race, run
 
 NOW = int(T0)
@@ -338,13 +338,13 @@ def test_rsa_keys_are_parsed_once_per_process(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    load = impl.core.keys._load_rsa_pem
+    load = sessim.core.keys._load_rsa_pem
 
     def counting(pem: str) -> object:
         parsed.append(pem)
         return load(pem)
 
-    monkeypatch.setattr(impl.core.keys, "_load_rsa_pem", counting)
+    monkeypatch.setattr(sessim.core.keys, "_load_rsa_pem", counting)
     jwt_ = issuer(store, "RS256")
     for _ in range(3):
         verify(jwt_, signed(jwt_))

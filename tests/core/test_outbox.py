@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from impl.core import outbox
-from impl.core.store import Store
+from sessim.core import outbox
+from sessim.core.store import Store
+
 from tests.core.support import T0, advance, freeze, run
 
 

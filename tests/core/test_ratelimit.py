@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from impl.core.ratelimit import Quota, RateLimiter, Usage
-from impl.core.store import Store
+from sessim.core.ratelimit import Quota, RateLimiter, Usage
+from sessim.core.store import Store
+
 from tests.core.support import T0, advance, freeze, race, run
 
 QUOTA = Quota(limit=3, window_seconds=60)

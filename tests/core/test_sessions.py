@@ -7,9 +7,10 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from impl.core.clock import Clock
-from impl.core.sessions import Session, SessionPolicy, Sessions
-from impl.core.store import Store
+from sessim.core.clock import Clock
+from sessim.core.sessions import Session, SessionPolicy, Sessions
+from sessim.core.store import Store
+
 from tests.core.support import START, T0, advance, freeze, race, run
 
 POLICY = SessionPolicy(idle_seconds=600, max_lifetime_seconds=1800)

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sessim.core.clock import ClockState
+from sessim.core.purge import purge_expired
+from sessim.core.store import Counter, Record, Store, open_store
+from sessim.core.store.memory import MemoryStore
+from sessim.core.store.redis import RedisStore
+from sessim.core.store.sqlite import SqliteStore
 
-from impl.core.clock import ClockState
-from impl.core.purge import purge_expired
-from impl.core.store import Counter, Record, Store, open_store
-from impl.core.store.memory import MemoryStore
-from impl.core.store.redis import RedisStore
-from impl.core.store.sqlite import SqliteStore
 from tests.core.support import T0, advance, freeze, race, run
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from impl.core.store import Store
-from impl.core.tokens import ALPHANUMERIC, URL_SAFE, SingleUseTokens, opaque_id
+from sessim.core.store import Store
+from sessim.core.tokens import ALPHANUMERIC, URL_SAFE, SingleUseTokens, opaque_id
+
 from tests.core.support import T0, advance, freeze, race, run
 
 

@@ -6,9 +6,9 @@ import contextlib
 from collections.abc import Iterator
 
 import pytest
+from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from impl.app import create_app
 from tests.conftest import make_settings
 from tests.okta.support import FIXTURE, freeze, seed
 

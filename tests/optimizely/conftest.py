@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import yaml
+from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from impl.app import create_app
 from tests.conftest import make_settings
 from tests.contract.fixture import DEMO
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from impl.app import create_app
 from tests.conftest import make_settings
 from tests.sfcc.support import prepare
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import httpx
+from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from impl.app import create_app
 from tests.conftest import make_settings, race_requests
 from tests.sfcc.support import (
     FIXTURE,

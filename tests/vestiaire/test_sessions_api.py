@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from impl.app import create_app
 from tests.conftest import DEMO_USER, RACE_ROUNDS, make_settings, race_requests
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from impl.core.store.base import Counter, Record, Store
-from impl.core.store.memory import MemoryStore
-from impl.core.store.redis import RedisStore
-from impl.core.store.sqlite import SYNCHRONOUS, SqliteStore
+from .base import Counter, Record, Store
+from .memory import MemoryStore
+from .redis import RedisStore
+from .sqlite import SYNCHRONOUS, SqliteStore
 
 __all__ = ["Counter", "Record", "Store", "open_store"]
 

@@ -11,8 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from impl.core.clock import ClockState
-from impl.core.context import pinned
+from ..clock import ClockState
+from ..context import pinned
 
 CLOCK_KEY = "sessim:clock"
 # A random token rewritten by every seed and reset: workers compare it once per request to

@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from impl.core.clock import ClockState
-from impl.core.store.base import CLOCK_KEY, Counter, Store
+from ..clock import ClockState
+from .base import CLOCK_KEY, Counter, Store
 
 
 class MemoryStore(Store):

@@ -45,9 +45,9 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis, RedisCluster
 from redis.exceptions import NoScriptError
 
-from impl.core.clock import LATEST, ClockState, real_time
-from impl.core.errors import Unavailable
-from impl.core.store.base import CLOCK_KEY, Counter, Record, Store
+from ..clock import LATEST, ClockState, real_time
+from ..errors import Unavailable
+from .base import CLOCK_KEY, Counter, Record, Store
 
 # Real seconds a record outlives its lifetime in Redis (see the module's docstring).
 GRACE = 3600.0

@@ -31,8 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from impl.core.clock import ClockState
-from impl.core.store.base import CLOCK_KEY, Counter, Record, Store
+from ..clock import ClockState
+from .base import CLOCK_KEY, Counter, Record, Store
 
 T = TypeVar("T")
 
