@@ -129,7 +129,7 @@ async def advance_clock(body: dict) -> ConnexionResponse:
 FILTERS = {"vendor", "operationId", "status", "method", "since"}
 RFC3339 = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"(?:\.(?P<fraction>[0-9]+))?(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+    r"(?:\.(?P<fraction>[0-9]+))?(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 
 
@@ -147,8 +147,8 @@ def _journal_filter() -> Filter:
 
 
 def _instant(name: str, text: str | None) -> float | None:
-    """An RFC 3339 date-time (UTC when it names no zone) as epoch seconds. A leap second
-    counts as the second before it; digits past the microsecond are dropped."""
+    """An RFC 3339 date-time as epoch seconds. A leap second counts as the second before
+    it; digits past the microsecond are dropped."""
     if text is None:
         return None
     match = RFC3339.fullmatch(text)
@@ -163,8 +163,8 @@ def _instant(name: str, text: str | None) -> float | None:
         raise InvalidParameter(name, f"{text!r} is not an RFC 3339 date-time") from None
 
 
-def _offset(zone: str | None) -> float:
-    if zone is None or zone in "Zz":
+def _offset(zone: str) -> float:
+    if zone in "Zz":
         return 0.0
     sign = -1 if zone[0] == "-" else 1
     return sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)

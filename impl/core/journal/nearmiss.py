@@ -47,19 +47,17 @@ def _near_miss(route: Route, operation_id: str, reason: str) -> dict:
 
 
 def _misses(route: Route, method: str, path: str) -> Iterator[tuple[int, str, str]]:
-    if route.pattern.fullmatch(path):
-        if method not in route.operations:
-            for other, operation_id in route.operations.items():
-                yield WRONG_METHOD, operation_id, f"{route.path} takes {other}, not {method}"
-        return
+    exact = route.pattern.fullmatch(path) is not None
+    if exact and method not in route.operations:
+        for other, operation_id in route.operations.items():
+            yield WRONG_METHOD, operation_id, f"{route.path} takes {other}, not {method}"
     for rank, candidate, reason in _candidates(route, path):
         if route.pattern.fullmatch(candidate):
             for operation_id, why in _by_method(route, method, reason):
                 yield rank, operation_id, why
-    if re.fullmatch(route.pattern.pattern, path, re.IGNORECASE):
-        for operation_id, why in _by_method(
-            route, method, f"the path differs in case from {route.path}"
-        ):
+    if not exact and re.fullmatch(route.pattern.pattern, path, re.IGNORECASE):
+        reason = f"the path differs in case from {route.path}"
+        for operation_id, why in _by_method(route, method, reason):
             yield SLIP, operation_id, why
 
 
