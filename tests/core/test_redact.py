@@ -50,6 +50,8 @@ def test_json_bodies_are_redacted_by_structure() -> None:
         "profile": {"answer": "blue", "sessionToken": "t", "token_type": "Bearer"},
         "users": [{"newPassword": "n"}],
         "credentials": {"password": {"value": "v"}},
+        "api_tokens": ["a", "b"],
+        "lastPasswordVerification": "2026-01-01T00:00:00.000Z",  # about a secret, not one
     }
     shown = json.loads(redact.body(json.dumps(body), "application/json; charset=utf-8"))
     assert shown == {
@@ -58,6 +60,8 @@ def test_json_bodies_are_redacted_by_structure() -> None:
         "profile": {"answer": "[redacted]", "sessionToken": "[redacted]", "token_type": "Bearer"},
         "users": [{"newPassword": "[redacted]"}],
         "credentials": {"password": "[redacted]"},
+        "api_tokens": "[redacted]",
+        "lastPasswordVerification": "2026-01-01T00:00:00.000Z",
     }
 
 
@@ -78,3 +82,8 @@ def test_text_that_does_not_parse_is_redacted_by_pattern(text: str) -> None:
 
 def test_other_bodies_are_redacted_by_pattern() -> None:
     assert redact.body("password=x&user=y", "text/plain") == "password=[redacted]&user=y"
+
+
+def test_a_body_without_a_secret_name_is_kept_as_sent() -> None:
+    text = '{"id":  "s1", "lastPasswordVerification": null}'
+    assert redact.body(text, "application/json") == text

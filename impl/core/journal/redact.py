@@ -1,15 +1,18 @@
 """Secrets out of what the journal keeps: headers, query strings, JSON and form bodies.
 
-A name is secret when, lower-cased and without `_` and `-`, it holds one of SECRET_WORDS
-(password, sessionToken, refresh_token, client_secret, ...); a header is also secret when
-it names a session or an API key (Vestiaire's `__session`). Values go, names stay: a cookie
-keeps its name and attributes and an Authorization header its scheme, so that the journal
-still shows what was sent. Text that does not parse (a body cut short, or malformed) is
-redacted by pattern: its JSON members and its form pairs.
+A name is secret when, lower-cased and without `_` and `-`, it ends with one of SECRET_WORDS
+or its plural (password, newPassword, sessionToken, refresh_token, client_secret,
+api_tokens, but not lastPasswordVerification nor token_type); a header also when it ends
+with `session` or `apikey` (Vestiaire's `__session`). Values go, names stay: a cookie keeps
+its name and attributes and an Authorization header its scheme, so that the journal still
+shows what was sent. Text that does not parse (a body cut short, or malformed) is redacted
+by pattern: its JSON members and its form pairs. A body without a secret name is kept as
+it is, unparsed: the common case, and the cheap one.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -21,9 +24,8 @@ from ..validation import MAX_DEPTH
 REDACTED = "[redacted]"
 SECRET_WORDS = ("password", "passwd", "secret", "token", "cookie", "authorization", "answer")
 SECRET_HEADER_WORDS = (*SECRET_WORDS, "session", "apikey")
-# Names that hold a secret word but no secret.
-NOT_SECRET = frozenset({"tokentype"})
 # `"name": value` members and `name=value` pairs, in text that does not parse.
+JSON_NAME = re.compile(r'"([^"\\]{1,64})"\s*:')
 JSON_MEMBER = re.compile(r'("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s{\[]+)')
 FORM_PAIR = re.compile(r"(^|[&?;\s])([^=&?;\s]{1,64})=([^&;\s]*)")
 
@@ -32,9 +34,10 @@ class _TooDeep(Exception):
     pass
 
 
-def is_secret(name: str, words: Iterable[str] = SECRET_WORDS) -> bool:
+@functools.lru_cache(maxsize=4096)  # the same few names, request after request
+def is_secret(name: str, words: tuple[str, ...] = SECRET_WORDS) -> bool:
     normal = name.lower().replace("_", "").replace("-", "")
-    return normal not in NOT_SECRET and any(word in normal for word in words)
+    return any(normal.endswith(word) or normal.endswith(word + "s") for word in words)
 
 
 def headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -81,6 +84,8 @@ def _form_pair(match: re.Match[str]) -> str:
 def body(text: str, content_type: str) -> str:
     """A body's text redacted: JSON and form bodies by their structure, anything else (or
     what fails to parse) by pattern."""
+    if not _may_hold_secrets(text, content_type):
+        return text
     if "json" in content_type:
         try:
             return json.dumps(_scrub(json.loads(text), 0), ensure_ascii=False)
@@ -89,6 +94,20 @@ def body(text: str, content_type: str) -> str:
     elif "x-www-form-urlencoded" in content_type:
         return form(text)
     return form(JSON_MEMBER.sub(_json_member, text))
+
+
+def _may_hold_secrets(text: str, content_type: str) -> bool:
+    """Whether a body may name a secret: a secret word in it, then a secret name among its
+    JSON names (a JSON body) or form names (a form), or either (anything else)."""
+    lowered = text.lower()
+    if not any(word in lowered for word in SECRET_WORDS):
+        return False
+    names: list[str] = []
+    if "x-www-form-urlencoded" not in content_type:
+        names += JSON_NAME.findall(text)
+    if "json" not in content_type:
+        names += [unquote_plus(match[2]) for match in FORM_PAIR.finditer(text)]
+    return any(is_secret(name) for name in names)
 
 
 def _json_member(match: re.Match[str]) -> str:
