@@ -131,7 +131,7 @@ class JournalMessage(BaseModel):
     body: Annotated[
         str,
         Field(
-            description="The body as text, secrets redacted, cut to 4096 characters; null when empty."
+            description="The body as text, secrets redacted, cut to 4096 characters; null when empty, or not read (a request refused before its body was read: no route, a rate limit)."
         ),
     ]
     size: Annotated[int, Field(description="The whole body's size in bytes.", ge=0)]
