@@ -201,6 +201,23 @@ def test_incr_counts_within_a_window_from_the_first_increment(store: Store) -> N
     assert run(store.incr("n", 60)) == Counter(1, T0 + 120)
 
 
+def test_incr_adds_an_amount_in_one_step(store: Store) -> None:
+    """What the journal reserves a batch's entry numbers with."""
+    freeze(store)
+    assert run(store.incr("n", 60, 5)) == Counter(5, T0 + 60)
+    assert run(store.incr("n", 60, 3)) == Counter(8, T0 + 60)
+    assert run(store.incr("n", 60)) == Counter(9, T0 + 60)
+    assert run(store.get("n")) == 9
+    advance(store, 60)
+    assert run(store.incr("n", 60, 4)) == Counter(4, T0 + 120)
+
+
+def test_concurrent_batches_reserve_disjoint_ranges(connect: Callable[[], Store]) -> None:
+    workers = [connect() for _ in range(10)]
+    tops = race(workers, lambda store: store.incr("n", 60, 3))
+    assert sorted(counter.value for counter in tops) == list(range(3, 31, 3))
+
+
 def test_clock_state_persists(store: Store) -> None:
     assert run(store.clock_state()) == ClockState()
     run(store.set_clock_state(ClockState(offset=42.5)))

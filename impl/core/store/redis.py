@@ -195,18 +195,18 @@ redis.call('DEL', KEYS[1])
 return found
 """)
 
-# Adds one to a live counter, else starts one at 1 whose window ends at ARGV[2]; returns
-# the value and the window's end. ARGV: now, window end, Redis expiry in ms.
+# Adds ARGV[4] to a live counter, else starts one at ARGV[4] whose window ends at ARGV[2];
+# returns the value and the window's end. ARGV: now, window end, Redis expiry in ms, amount.
 INCR = Script(
     LIVE
     + """
 if live(KEYS[1], ARGV[1]) then
-  return {redis.call('HINCRBY', KEYS[1], 'v', 1), redis.call('HGET', KEYS[1], 'e')}
+  return {redis.call('HINCRBY', KEYS[1], 'v', ARGV[4]), redis.call('HGET', KEYS[1], 'e')}
 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'v', 1, 'e', ARGV[2], 't', '[]', 'n', 0)
+redis.call('HSET', KEYS[1], 'v', ARGV[4], 'e', ARGV[2], 't', '[]', 'n', 0)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, ARGV[2]}
+return {tonumber(ARGV[4]), ARGV[2]}
 """
 )
 
@@ -447,10 +447,12 @@ class RedisStore(Store):
         return found
 
     @reachable
-    async def incr(self, key: str, ttl: float) -> Counter:
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
         now = await self.now()
         expires_at, redis_ttl = _expiry(now, ttl)
-        value, end = await INCR(self._client(), [_record(key)], repr(now), expires_at, redis_ttl)
+        value, end = await INCR(
+            self._client(), [_record(key)], repr(now), expires_at, redis_ttl, amount
+        )
         return Counter(int(value), float(end))
 
     @reachable
