@@ -169,6 +169,7 @@ def build_runtime(settings: Settings) -> Runtime:
         admin_token=settings.admin_token,
         views={name: api.views for name, api in VENDORS.items() if api.views},
         actions={name: api.actions for name, api in VENDORS.items() if api.actions},
+        inventories={name: api.inventory for name, api in VENDORS.items() if api.inventory},
     )
 
 

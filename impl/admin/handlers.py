@@ -1,4 +1,4 @@
-"""Health, reset, fixtures, views, actions, the outbox and the clock."""
+"""Health, reset, fixtures, views, actions, the outbox, the clock and the inspector."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ..generated.admin import (
     OutboxMessage,
     Status,
 )
-from . import fixtures
+from . import fixtures, inspector
 
 # Every operation may also answer application/problem+json, so connexion needs each
 # success response to name its content type: json_response does.
@@ -112,3 +112,29 @@ async def advance_clock(body: dict) -> ConnexionResponse:
     runtime = runtime_of(request)
     await runtime.clock.advance(advance.seconds)
     return await _clock_view(runtime)
+
+
+async def get_inspector() -> ConnexionResponse:
+    vendors = list(runtime_of(request).inventories)  # the registry's order
+    headers = {"Content-Security-Policy": inspector.POLICY}
+    return ConnexionResponse(
+        status_code=200, body=inspector.page(vendors), content_type=inspector.HTML, headers=headers
+    )
+
+
+async def get_inspector_asset(asset: str) -> ConnexionResponse:
+    found = inspector.asset(asset)
+    if found is None:
+        raise NotFound(f"the inspector has no file {asset!r}")
+    body, media_type = found
+    return ConnexionResponse(status_code=200, body=body, content_type=media_type)
+
+
+async def get_vendor_state(vendor: str, limit: int = 200) -> ConnexionResponse:
+    """A vendor's users, live sessions and tokens (what its Api.inventory lists)."""
+    runtime = runtime_of(request)
+    take = runtime.inventories.get(vendor)
+    if take is None:
+        raise NotFound(f"Sessim emulates no vendor {vendor!r}")
+    held = await take(runtime, limit)
+    return json_response(dump(inspector.state_body(vendor, held)), 200)

@@ -11,7 +11,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
 from .problems import Problem
-from .runtime import Action, FixtureLoader, StateView
+from .runtime import Action, FixtureLoader, StateView, TakeInventory
 from .slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]
@@ -37,6 +37,8 @@ class Api:
     views: Mapping[str, StateView] = field(default_factory=dict)
     # name -> action the admin API runs for the vendor (Optimizely's PunchOut start).
     actions: Mapping[str, Action] = field(default_factory=dict)
+    # Its users, live sessions and tokens, for the inspector (GET /_admin/state/{vendor}).
+    inventory: TakeInventory | None = None
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

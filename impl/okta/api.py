@@ -5,6 +5,7 @@ from ..core.slashes import TrailingSlash
 from .edge import OktaEdge
 from .errors import render
 from .fixtures import load_fixture
+from .inventory import inventory
 
 API = Api(
     "okta",
@@ -17,4 +18,5 @@ API = Api(
     # Recorded: GET /api/v1/sessions/ is a 405 E0000022, answered before Okta's API layer
     # (no request id, rate limit headers or cookies).
     trailing_slash=TrailingSlash.METHOD_NOT_ALLOWED,
+    inventory=inventory,
 )

@@ -5,6 +5,7 @@ from ..core.api import Api
 from .errors import render, render_oauth
 from .fixtures import load_fixture
 from .identity import rotate_keys
+from .inventory import inventory
 from .signin import start_punch_out
 from .views import user_view
 
@@ -18,4 +19,5 @@ API = Api(
     renderers={"createToken": render_oauth},
     views={"user": user_view},
     actions={"punchout": start_punch_out, "rotate-keys": rotate_keys},
+    inventory=inventory,
 )

@@ -4,6 +4,7 @@ its own fault) and fixture section."""
 from ..core.api import Api
 from .errors import render, render_address_call, render_client_id_call
 from .fixtures import load_fixture
+from .inventory import inventory
 from .storefront import storefront_view
 
 API = Api(
@@ -18,4 +19,5 @@ API = Api(
         "putBasketsByIDBillingAddress": render_address_call,
     },
     views={"storefront": storefront_view},
+    inventory=inventory,
 )

@@ -3,7 +3,14 @@
 from ..core.api import Api
 from .errors import render
 from .fixtures import load_fixture
+from .inventory import inventory
 
 API = Api(
-    "vestiaire", "vestiaire.yaml", "/vestiaire", f"{__package__}.handlers", render, load_fixture
+    "vestiaire",
+    "vestiaire.yaml",
+    "/vestiaire",
+    f"{__package__}.handlers",
+    render,
+    load_fixture,
+    inventory=inventory,
 )

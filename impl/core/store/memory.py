@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..clock import ClockState
-from .base import CLOCK_KEY, Counter, Store
+from .base import CLOCK_KEY, Counter, Listed, Store, scan_order
 
 
 class MemoryStore(Store):
@@ -119,6 +119,17 @@ class MemoryStore(Store):
             keys = list(self._tags.get(tag, ()))
             texts = {key: self._live(key, now) for key in keys}
         return {key: json.loads(text) for key, text in texts.items() if text is not None}
+
+    async def scan(self, prefix: str, limit: int) -> list[Listed]:
+        now = await self.now()
+        with self._lock:
+            found = [
+                (key, text, expires_at)
+                for key, (text, expires_at) in self._records.items()
+                if key.startswith(prefix) and (expires_at is None or expires_at > now)
+            ]
+        first = heapq.nsmallest(limit, found, key=lambda record: scan_order(record[0], record[2]))
+        return [Listed(key, json.loads(text), expires_at) for key, text, expires_at in first]
 
     async def incr(self, key: str, ttl: float) -> Counter:
         now = await self.now()

@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import heapq
 import json
 import secrets
 import weakref
@@ -49,7 +50,7 @@ from redis.exceptions import NoScriptError
 
 from ..clock import LATEST, ClockState, real_time
 from ..errors import Unavailable
-from .base import CLOCK_KEY, Counter, Record, Store
+from .base import CLOCK_KEY, Counter, Listed, Record, Store, scan_order
 
 # Real seconds a record outlives its lifetime in Redis (see the module's docstring).
 GRACE = 3600.0
@@ -84,6 +85,8 @@ def reachable(
 
 
 CLUSTER_BATCH = 100
+# Keys scan() asks SCAN for per step, and reads the expiry of per pipeline.
+SCAN_BATCH = 1000
 
 
 class Script:
@@ -249,12 +252,20 @@ return text
 """)
 
 
+RECORD = "sessim:r:{"  # what a record's name begins with
+
+
 def _record(key: str) -> str:
-    return "sessim:r:{" + key + "}"
+    return RECORD + key + "}"
 
 
 def _tag(tag: str) -> str:
     return "sessim:t:{" + tag + "}"
+
+
+def _glob(text: str) -> str:
+    """text matched literally by a SCAN pattern."""
+    return "".join("\\" + char if char in "*?[]\\" else char for char in text)
 
 
 def _raw(key: str) -> str:
@@ -445,6 +456,50 @@ class RedisStore(Store):
                 found[key] = json.loads(text)
         await asyncio.gather(*(UNTAG(client, [_tag(tag)], key, int(score)) for key, score in stale))
         return found
+
+    @reachable
+    async def scan(self, prefix: str, limit: int) -> list[Listed]:
+        """SCAN over every node, the expiries read a batch of keys at a time, the first
+        `limit` kept; then only their values are read."""
+        now = await self.now()
+        client = self._client()
+        first: list[tuple[str, float | None]] = []
+        batch: list[str] = []
+        names = client.scan_iter(match=RECORD + _glob(prefix) + "*", count=SCAN_BATCH)
+        async for name in names:
+            batch.append(name)
+            if len(batch) == SCAN_BATCH:
+                first = await self._first_live(client, first, batch, now, limit)
+                batch = []
+        first = await self._first_live(client, first, batch, now, limit)
+        pipe = client.pipeline(transaction=False)
+        for key, _ in first:
+            pipe.hget(_record(key), "v")
+        texts: list[str | None] = cast(Any, await pipe.execute()) if first else []
+        return [
+            Listed(key, json.loads(text), expires_at)
+            for (key, expires_at), text in zip(first, texts, strict=True)
+            if text is not None  # consumed meanwhile
+        ]
+
+    @staticmethod
+    async def _first_live(
+        client: Client,
+        first: list[tuple[str, float | None]],
+        names: list[str],
+        now: float,
+        limit: int,
+    ) -> list[tuple[str, float | None]]:
+        """first, with the live records among names, cut to the first `limit` in scan order."""
+        pipe = client.pipeline(transaction=False)
+        for name in names:
+            pipe.hmget(name, ["n", "e"])  # every record has a version: none, it is gone
+        found: list[list[str | None]] = cast(Any, await pipe.execute()) if names else []
+        for name, (version, expiry) in zip(names, found, strict=True):
+            expires_at = None if expiry is None else float(expiry)
+            if version is not None and (expires_at is None or expires_at > now):
+                first.append((name[len(RECORD) : -1], expires_at))
+        return heapq.nsmallest(limit, first, key=lambda found: scan_order(*found))
 
     @reachable
     async def incr(self, key: str, ttl: float) -> Counter:
