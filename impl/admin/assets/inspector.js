@@ -149,8 +149,8 @@
       fill($("table.users tbody", section), state.users, (u) =>
         tableRow(u.id, [cell(u.id, "id"), cell(u.login), cell(u.status)]),
       );
-      const counts = `${state.sessions.length} live sessions, ${state.tokens.length} tokens, ${state.users.length} users`;
-      status(section, counts);
+      const { sessions, tokens, users } = state;
+      status(section, `live sessions: ${sessions.length}, tokens: ${tokens.length}, users: ${users.length}`);
     } catch (error) {
       status(section, error instanceof Missing ? "not available" : error.message, true);
     }
