@@ -7,8 +7,8 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .identities import User
-from .sessions import Session
+from .identities import Identities, User
+from .sessions import Session, Sessions
 from .store import Listed
 
 
@@ -25,6 +25,14 @@ class Inventory:
     users: list[User]
     sessions: list[Session]
     tokens: list[Token]
+
+
+async def inventory_of(
+    identities: Identities, sessions: Sessions, limit: int, found: Iterable[Token] = ()
+) -> Inventory:
+    """One namespace's users and sessions, and the tokens found, `limit` of each."""
+    users = await identities.listed(limit)
+    return Inventory(users, await sessions.newest(limit), latest_tokens(found, limit))
 
 
 def tokens(kind: str, listed: Iterable[Listed], owner_field: str = "user_id") -> list[Token]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory, latest_tokens, tokens
+from ..core.inventory import Inventory, inventory_of, tokens
 from ..core.runtime import Runtime
 from .state import okta
 
@@ -14,8 +14,4 @@ async def inventory(runtime: Runtime, limit: int) -> Inventory:
         *tokens("recoveryToken", await state.recovery_tokens.newest(limit)),
         *tokens("stateToken", await state.state_tokens.newest(limit)),
     ]
-    return Inventory(
-        await state.identities.listed(limit),
-        await state.sessions.newest(limit),
-        latest_tokens(unspent, limit),
-    )
+    return await inventory_of(state.identities, state.sessions, limit, unspent)

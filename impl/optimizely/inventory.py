@@ -3,7 +3,7 @@ Access tokens are JWTs that Sessim does not keep, so none is listed."""
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory, latest_tokens, tokens
+from ..core.inventory import Inventory, inventory_of, tokens
 from ..core.runtime import Runtime
 from .state import optimizely
 
@@ -14,8 +14,4 @@ async def inventory(runtime: Runtime, limit: int) -> Inventory:
         *tokens("refresh_token", await state.refresh_tokens.newest(limit)),
         *tokens("resetToken", await state.reset_tokens.newest(limit)),
     ]
-    return Inventory(
-        await state.identities.listed(limit),
-        await state.sessions.newest(limit),
-        latest_tokens(unspent, limit),
-    )
+    return await inventory_of(state.identities, state.sessions, limit, unspent)

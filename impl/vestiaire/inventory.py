@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory
+from ..core.inventory import Inventory, inventory_of
 from ..core.runtime import Runtime
 from .state import vestiaire
 
 
 async def inventory(runtime: Runtime, limit: int) -> Inventory:
     state = await vestiaire(runtime)
-    return Inventory(await state.identities.listed(limit), await state.sessions.newest(limit), [])
+    return await inventory_of(state.identities, state.sessions, limit)
