@@ -115,3 +115,33 @@ def test_a_session_appears_expires_when_the_page_advances_the_clock_and_reset_cl
         assert httpx.get(f"{base}/_admin/state/okta").json()["users"] == []
         assert abs(clock(base) - before) < timedelta(minutes=1)  # the clock was reset too
         screenshot(browser, "3-reset")
+    # No script error nor refusal by the page's Content-Security-Policy (a network entry is
+    # a 404 of the journal or faults on a server without them, which the page says so).
+    errors = [entry for entry in browser.get_log("browser") if entry["source"] != "network"]
+    assert [entry for entry in errors if entry["level"] == "SEVERE"] == []
+
+
+def test_with_an_admin_token_the_page_asks_for_it_once_and_keeps_it_in_the_tab(
+    browser: WebDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SESSIM_ADMIN_TOKEN", "s3cret")  # the server process inherits it
+    with sessim_process("memory://") as base:
+        browser.get(f"{base}/_admin/")
+        token = wait(browser).until(
+            expected_conditions.visibility_of_element_located((By.ID, "admin-token"))
+        )
+        assert browser.find_element(By.ID, "clock-now").text == "…"  # nothing read yet
+        screenshot(browser, "4-token-asked")
+        token.send_keys("s3cret")
+        browser.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
+        wait(browser).until(
+            lambda page: page.find_element(By.ID, "clock-now").text.startswith("20")
+        )
+        assert not browser.find_element(By.ID, "token-form").is_displayed()
+        stored = browser.execute_script("return sessionStorage.getItem('sessim.adminToken')")
+        assert stored == "s3cret"
+        browser.refresh()  # the tab keeps it: no second question
+        wait(browser).until(
+            lambda page: page.find_element(By.ID, "clock-now").text.startswith("20")
+        )
+        assert not browser.find_element(By.ID, "token-form").is_displayed()
