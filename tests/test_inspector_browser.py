@@ -1,6 +1,7 @@
 """The inspector page in a real headless Chromium (Debian's chromium and chromium-driver,
-driven by selenium): log in through Okta's API, see the session on the page, advance the
-clock from the page past the session's lifetime, see it go, and reset from the page.
+driven by selenium): log in through Okta's API, see the session and its journal entry on
+the page, see a fault rule and remove it from the page, advance the clock from the page
+past the session's lifetime, see the session go, and reset from the page.
 
 Each step's screenshot is saved in test-artifacts/inspector/. `make test` installs the
 browser where it is missing; where it cannot be installed this test fails saying so.
@@ -31,6 +32,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "inspector"
 WAIT_SECONDS = 15  # the page refreshes every 2 s and after each of its own actions
 OKTA_SESSIONS = 'section[data-vendor="okta"] table.sessions tbody tr'
 OKTA_USERS = 'section[data-vendor="okta"] table.users tbody tr'
+JOURNAL_ROWS = "#journal table.journal tbody tr"
+FAULT_ROWS = "#faults table.faults tbody tr"
 
 
 @pytest.fixture
@@ -95,6 +98,29 @@ def test_a_session_appears_expires_when_the_page_advances_the_clock_and_reset_cl
         assert re.search(r"in (1h 59m|2h 0s)", listed.text), listed.text  # 120 minutes idle
         screenshot(browser, "1-session-listed")
 
+        # The journal shows the log-in; a fault rule added through the API shows, and the
+        # page's remove button takes it away.
+        journaled = wait(browser).until(
+            lambda page: [
+                entry
+                for entry in page.find_elements(By.CSS_SELECTOR, JOURNAL_ROWS)
+                if "createSession" in entry.text
+            ]
+        )
+        assert "POST /okta/api/v1/sessions" in journaled[0].text
+        rule = {"vendor": "okta", "operationId": "getSession", "action": "status", "status": 429}
+        added = httpx.post(f"{base}/_admin/faults", json={**rule, "times": 1})
+        assert added.status_code == 201, added.text
+        rule_row = f'{FAULT_ROWS}[data-id="{added.json()["id"]}"]'
+        shown = wait(browser).until(
+            expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, rule_row))
+        )
+        assert "okta getSession" in shown.text and "answer 429" in shown.text
+        screenshot(browser, "1b-journal-and-fault-rule")
+        shown.find_element(By.TAG_NAME, "button").click()
+        wait(browser).until(lambda page: not page.find_elements(By.CSS_SELECTOR, rule_row))
+        assert httpx.get(f"{base}/_admin/faults").json()["rules"] == []
+
         before = clock(base)
         browser.find_element(By.ID, "advance-day").click()
         wait(browser).until(lambda page: not page.find_elements(By.CSS_SELECTOR, row))
@@ -115,8 +141,7 @@ def test_a_session_appears_expires_when_the_page_advances_the_clock_and_reset_cl
         assert httpx.get(f"{base}/_admin/state/okta").json()["users"] == []
         assert abs(clock(base) - before) < timedelta(minutes=1)  # the clock was reset too
         screenshot(browser, "3-reset")
-    # No script error nor refusal by the page's Content-Security-Policy (a network entry is
-    # a 404 of the journal or faults on a server without them, which the page says so).
+    # No script error nor refusal by the page's Content-Security-Policy.
     errors = [entry for entry in browser.get_log("browser") if entry["source"] != "network"]
     assert [entry for entry in errors if entry["level"] == "SEVERE"] == []
 
