@@ -136,6 +136,12 @@ class Store(ABC):
         """Live records carrying tag, as key -> value."""
 
     @abstractmethod
+    async def count_tagged(self, tag: str) -> int:
+        """How many live records carry tag, without reading them: a tag on a million
+        records (every live session of a vendor) is counted from an index, not record by
+        record (the memory store, one process's, excepted)."""
+
+    @abstractmethod
     async def incr(self, key: str, ttl: float) -> Counter:
         """Add one to a counter whose window of ttl seconds starts at its first increment."""
 

@@ -120,6 +120,12 @@ class MemoryStore(Store):
             texts = {key: self._live(key, now) for key in keys}
         return {key: json.loads(text) for key, text in texts.items() if text is not None}
 
+    async def count_tagged(self, tag: str) -> int:
+        now = await self.now()
+        with self._lock:
+            expiries = (self._records[key][1] for key in self._tags.get(tag, ()))
+            return sum(1 for expires_at in expiries if expires_at is None or expires_at > now)
+
     async def incr(self, key: str, ttl: float) -> Counter:
         now = await self.now()
         with self._lock:
