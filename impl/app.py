@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import AsyncIterator
 from email.utils import formatdate
 from pathlib import Path
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .admin import fixtures
+from .core import metrics
 from .core.api import Api
 from .core.asgi import (
     ResponseHeaders,
@@ -81,7 +83,8 @@ class Front:
     """Outermost ASGI layer: reads the clock and the state generation once and pins them for
     the whole request, hands it the Runtime through its scope, dates the response by Sessim's
     clock (so that clients reckoning from Date agree with emulated expiry times), answers a
-    trailing slash as the owning API says, and passes the request to that API's edge."""
+    trailing slash as the owning API says, passes the request to that API's edge, and
+    counts the answer in the metrics."""
 
     def __init__(
         self,
@@ -89,11 +92,13 @@ class Front:
         runtime: Runtime,
         owners: list[tuple[str, Api, ASGIApp]],
         routes: RouteTable,
+        operations: dict[str, str],
     ) -> None:
         self.app = app
         self.runtime = runtime
         self.owners = owners
         self.routes = routes
+        self.operations = operations  # handler -> operationId
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[SCOPE_KEY] = self.runtime
@@ -103,11 +108,13 @@ class Front:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        status: int | None = None  # once the answer has started
+        began = time.perf_counter()  # latency is real time, not the emulated clock's
 
         async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
             await send(message)
 
         try:
@@ -115,10 +122,12 @@ class Front:
         except Unavailable as error:
             # The store is down where no API's error handler runs (this layer's clock read,
             # an edge's rate limit): refused in the owner's format, unless already answering.
-            if started:
+            if status is not None:
                 raise
             _base, api, _app = self._owner(scope["path"])
-            await to_asgi(api.render(to_problem(error)))(scope, receive, send)
+            await to_asgi(api.render(to_problem(error)))(scope, receive, sending)
+        finally:
+            self._observe(scope, status or 500, time.perf_counter() - began)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         clock, generation = await self.runtime.store.snapshot()
@@ -142,6 +151,13 @@ class Front:
             return
         with pin(view):
             await owner(scope, receive, send)
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        # The API owning the path, or none ("") for a path the admin API answers as unknown.
+        path = scope["path"]
+        vendor = next((api.name for base, api, _app in self.owners if _owns(base, path)), "")
+        operation = self.operations.get(_routed_handler(scope) or "", "")
+        metrics.observe(vendor, operation, status, seconds)
 
     def _owner(self, path: str) -> tuple[str, Api, ASGIApp]:
         """The mount that owns path: its base, its API and the app (or edge) serving it."""
@@ -169,6 +185,7 @@ def build_runtime(settings: Settings) -> Runtime:
         admin_token=settings.admin_token,
         views={name: api.views for name, api in VENDORS.items() if api.views},
         actions={name: api.actions for name, api in VENDORS.items() if api.actions},
+        vendors=settings.apis,
     )
 
 
@@ -209,10 +226,12 @@ def create_app(settings: Settings) -> Front:
     if settings.root:
         mounts.append(("", VENDORS[settings.root]))  # connexion mounts "" at /, not "/"
     routes = RouteTable()
+    operations: dict[str, str] = {}
     for base_path, api in mounts:
         spec = load_spec(api, settings)
         app.add_api(spec, base_path=base_path, name=base_path, resolver=SnakeCaseResolver(api))
         routes.add_spec(base_path, spec)
+        operations.update(api.operation_ids(spec))
     owners = sorted(mounts, key=lambda mount: len(mount[0]), reverse=True)
 
     def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -226,7 +245,7 @@ def create_app(settings: Settings) -> Front:
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
     edges = [(base, api, api.edge(app, base) if api.edge else app) for base, api in owners]
-    return Front(app, runtime, edges, routes)
+    return Front(app, runtime, edges, routes, operations)
 
 
 def _routed_handler(scope: Scope) -> str | None:

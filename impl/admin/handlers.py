@@ -1,11 +1,11 @@
-"""Health, reset, fixtures, views, actions, the outbox and the clock."""
+"""Health, reset, fixtures, views, actions, the outbox, the clock and the metrics."""
 
 from __future__ import annotations
 
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from ..core import outbox
+from ..core import metrics, outbox
 from ..core.bodies import dump, json_response, parse
 from ..core.clock import to_datetime
 from ..core.errors import InvalidParameter, NotFound
@@ -112,3 +112,9 @@ async def advance_clock(body: dict) -> ConnexionResponse:
     runtime = runtime_of(request)
     await runtime.clock.advance(advance.seconds)
     return await _clock_view(runtime)
+
+
+async def get_metrics() -> ConnexionResponse:
+    runtime = runtime_of(request)
+    text = await metrics.exposition(runtime.store, runtime.vendors)
+    return ConnexionResponse(status_code=200, body=text, content_type=metrics.CONTENT_TYPE)

@@ -42,6 +42,15 @@ class Api:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""
         return f"{self.handlers}.{re.sub(r'(?<!^)(?=[A-Z])', '_', operation_id).lower()}"
 
+    def operation_ids(self, spec: dict) -> dict[str, str]:
+        """handler -> operationId, of every operation of spec (this API's)."""
+        return {
+            self.handler(operation["operationId"]): operation["operationId"]
+            for item in spec.get("paths", {}).values()
+            for operation in item.values()
+            if isinstance(operation, dict) and "operationId" in operation
+        }
+
     def renderer(self, handler: str | None) -> Renderer:
         """The renderer of the operation whose handler the router picked (None: no route)."""
         special = (render for op, render in self.renderers.items() if self.handler(op) == handler)

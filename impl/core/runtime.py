@@ -37,6 +37,8 @@ class Runtime:
     views: Mapping[str, Mapping[str, StateView]] = field(default_factory=dict)
     # vendor -> action name -> action: what POST /_admin/actions/{vendor}/{action} runs.
     actions: Mapping[str, Mapping[str, Action]] = field(default_factory=dict)
+    # The vendor APIs served: those whose live sessions the metrics count.
+    vendors: tuple[str, ...] = ()
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 
