@@ -12,6 +12,7 @@ no counter of a process: whichever worker is scraped counts them in the shared s
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 
@@ -72,8 +73,16 @@ def live_sessions_tag(namespace: str) -> str:
 
 def observe(vendor: str, operation: str, status: int, seconds: float) -> None:
     """One answered request."""
-    REQUESTS.labels(vendor, operation, str(status)).inc()
-    DURATION.labels(vendor, operation).observe(seconds)
+    requests, duration = _instruments(vendor, operation, status)
+    requests.inc()
+    duration.observe(seconds)
+
+
+@functools.cache
+def _instruments(vendor: str, operation: str, status: int) -> tuple[Counter, Histogram]:
+    """The counter and histogram of one kind of answer, found once: labels() takes a lock
+    and checks its values on every call (half of observe's time). Labels are bounded."""
+    return REQUESTS.labels(vendor, operation, str(status)), DURATION.labels(vendor, operation)
 
 
 def count_lockout(namespace: str) -> None:
