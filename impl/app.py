@@ -109,12 +109,17 @@ class Front:
             await self.app(scope, receive, send)
             return
         status: int | None = None  # once the answer has started
+        counted = False
         began = time.perf_counter()  # latency is real time, not the emulated clock's
 
         async def sending(message: Message) -> None:
-            nonlocal status
+            nonlocal status, counted
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif status is not None and not message.get("more_body") and not counted:
+                # Counted before its last part goes: a client holding the answer sees it counted.
+                counted = True
+                self._observe(scope, status, time.perf_counter() - began)
             await send(message)
 
         try:
@@ -127,7 +132,8 @@ class Front:
             _base, api, _app = self._owner(scope["path"])
             await to_asgi(api.render(to_problem(error)))(scope, receive, sending)
         finally:
-            self._observe(scope, status or 500, time.perf_counter() - began)
+            if not counted:  # no whole answer: uvicorn answers 500, or the client left
+                self._observe(scope, status or 500, time.perf_counter() - began)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         clock, generation = await self.runtime.store.snapshot()
