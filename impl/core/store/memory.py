@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import math
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -121,10 +122,12 @@ class MemoryStore(Store):
         return {key: json.loads(text) for key, text in texts.items() if text is not None}
 
     async def count_tagged(self, tag: str) -> int:
+        # Expired records go first, as a purge takes them (they are invisible already): what
+        # is left under the tag is live, and counted without reading a record.
         now = await self.now()
         with self._lock:
-            expiries = (self._records[key][1] for key in self._tags.get(tag, ()))
-            return sum(1 for expires_at in expiries if expires_at is None or expires_at > now)
+            self._drop_expired(now, math.inf)
+            return len(self._tags.get(tag, ()))
 
     async def incr(self, key: str, ttl: float) -> Counter:
         now = await self.now()
@@ -139,14 +142,18 @@ class MemoryStore(Store):
 
     async def purge(self, limit: int) -> int:
         now = await self.now()
-        purged = 0
         with self._lock:
-            while purged < limit and self._expiries and self._expiries[0][0] <= now:
-                expires_at, key = heapq.heappop(self._expiries)
-                record = self._records.get(key)
-                if record is not None and record[1] == expires_at:
-                    self._drop(key)
-                    purged += 1
+            return self._drop_expired(now, limit)
+
+    def _drop_expired(self, now: float, limit: float) -> int:
+        """Drop up to limit records expired at now, soonest first; how many went."""
+        purged = 0
+        while purged < limit and self._expiries and self._expiries[0][0] <= now:
+            expires_at, key = heapq.heappop(self._expiries)
+            record = self._records.get(key)
+            if record is not None and record[1] == expires_at:
+                self._drop(key)
+                purged += 1
         return purged
 
     async def _wipe(self) -> None:
