@@ -10,6 +10,7 @@ import contextlib
 import functools
 import os
 import sys
+import time
 from collections.abc import AsyncIterator
 from email.utils import formatdate
 from pathlib import Path
@@ -27,6 +28,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .admin import fixtures
+from .core import metrics
 from .core.api import Api
 from .core.asgi import (
     ResponseHeaders,
@@ -86,7 +88,8 @@ class Front:
     """Outermost ASGI layer: reads the clock and the state generation once and pins them for
     the whole request, hands it the Runtime through its scope, dates the response by Sessim's
     clock (so that clients reckoning from Date agree with emulated expiry times), answers a
-    trailing slash as the owning API says, and passes the request to that API's edge."""
+    trailing slash as the owning API says, passes the request to that API's edge, and
+    counts the answer in the metrics."""
 
     def __init__(
         self,
@@ -108,11 +111,18 @@ class Front:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        status: int | None = None  # once the answer has started
+        counted = False
+        began = time.perf_counter()  # latency is real time, not the emulated clock's
 
         async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            nonlocal status, counted
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif status is not None and not message.get("more_body") and not counted:
+                # Counted before its last part goes: a client holding the answer sees it counted.
+                counted = True
+                self._observe(scope, status, time.perf_counter() - began)
             await send(message)
 
         try:
@@ -120,10 +130,13 @@ class Front:
         except Unavailable as error:
             # The store is down where no API's error handler runs (this layer's clock read,
             # an edge's rate limit): refused in the owner's format, unless already answering.
-            if started:
+            if status is not None:
                 raise
             _base, api, _app = self._owner(scope["path"])
-            await to_asgi(api.render(to_problem(error)))(scope, receive, send)
+            await to_asgi(api.render(to_problem(error)))(scope, receive, sending)
+        finally:
+            if not counted:  # no whole answer: uvicorn answers 500, or the client left
+                self._observe(scope, status or 500, time.perf_counter() - began)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         clock, generation = await self.runtime.store.snapshot()
@@ -147,6 +160,13 @@ class Front:
             return
         with pin(view):
             await owner(scope, receive, send)
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        # The API owning the path, or none ("") for a path the admin API answers as unknown.
+        path = scope["path"]
+        vendor = next((api.name for base, api, _app in self.owners if _owns(base, path)), "")
+        operation = self.routes.operation_id(_routed_handler(scope) or "") or ""
+        metrics.observe(vendor, operation, status, seconds)
 
     def _owner(self, path: str) -> tuple[str, Api, ASGIApp]:
         """The mount that owns path: its base, its API and the app (or edge) serving it."""
@@ -179,6 +199,7 @@ def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Runti
         views={name: api.views for name, api in VENDORS.items() if api.views},
         actions={name: api.actions for name, api in VENDORS.items() if api.actions},
         inventories={name: api.inventory for name, api in VENDORS.items() if api.inventory},
+        vendors=settings.apis,
     )
 
 

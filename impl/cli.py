@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import uvicorn
 
 from .admin import fixtures
 from .app import build_runtime, create_app
+from .core.metrics import MULTIPROC_ENV
 from .settings import LOG_FORMATS, SETTINGS_ENV, VENDOR_APIS, Settings
 
 
@@ -145,17 +150,41 @@ def main(argv: list[str] | None = None) -> None:
     else:
         target = app
     # Sessim dates responses by its own clock; uvicorn's Date would be a second, real one.
-    uvicorn.run(
-        target,  # type: ignore[arg-type]
-        factory=app is None,
-        workers=settings.workers if app is None else None,
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        # The JSON lines replace uvicorn's access log (create_app writes them).
-        access_log=settings.access_log and settings.log_format == "text",
-        date_header=False,
-    )
+    with metrics_directory(settings.workers):
+        uvicorn.run(
+            target,  # type: ignore[arg-type]
+            factory=app is None,
+            workers=settings.workers if app is None else None,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            # The JSON lines replace uvicorn's access log (create_app writes them).
+            access_log=settings.access_log and settings.log_format == "text",
+            date_header=False,
+        )
+
+
+@contextlib.contextmanager
+def metrics_directory(workers: int) -> Iterator[None]:
+    """Where the workers' metrics meet (prometheus-client's multiprocess mode): the user's
+    PROMETHEUS_MULTIPROC_DIR, emptied of an earlier run's files (they would count twice),
+    else with several workers a private directory made for this run and removed after it.
+    It is set here, before uvicorn spawns the workers, which import prometheus_client anew."""
+    given = os.environ.get(MULTIPROC_ENV)
+    if given and not Path(given).is_dir():
+        sys.exit(f"sessim: {MULTIPROC_ENV}={given!r} is not a directory")
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+    if given or workers == 1:
+        yield  # one process without the variable keeps its metrics in memory
+        return
+    with tempfile.TemporaryDirectory(prefix="sessim-metrics-") as private:
+        os.environ[MULTIPROC_ENV] = private
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_ENV]
 
 
 async def prepare_store(settings: Settings) -> None:

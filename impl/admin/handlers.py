@@ -1,5 +1,5 @@
-"""Health, reset, fixtures, views, actions, the outbox, the journal, the clock, fault rules
-and the inspector."""
+"""Health, reset, fixtures, views, actions, the outbox, the journal, the clock, fault rules,
+the inspector and the metrics."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from ..core import faults, outbox
+from ..core import faults, metrics, outbox
 from ..core.bodies import dump, json_response, parse
 from ..core.clock import to_datetime
 from ..core.errors import InvalidParameter, NotFound
@@ -263,3 +263,9 @@ async def get_vendor_state(vendor: str, limit: int = 200) -> ConnexionResponse:
         raise NotFound(f"Sessim emulates no vendor {vendor!r}")
     held = await take(runtime, limit)
     return json_response(dump(inspector.state_body(vendor, held)), 200)
+
+
+async def get_metrics() -> ConnexionResponse:
+    runtime = runtime_of(request)
+    text = await metrics.exposition(runtime.store, runtime.vendors)
+    return ConnexionResponse(status_code=200, body=text, content_type=metrics.CONTENT_TYPE)

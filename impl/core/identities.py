@@ -13,6 +13,7 @@ from functools import cached_property
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from . import metrics
 from .errors import AccountInactive, AccountLocked, AuthenticationFailed
 from .store import Store
 
@@ -201,10 +202,11 @@ class Identities:
             await self._lock(user_id)
 
     async def _lock(self, user_id: str) -> None:
-        """Lock once: of racing callers, the first lock's end stands."""
+        """Lock once: of racing callers, the first lock's end stands (and counts)."""
         seconds = self._lockout.lockout_seconds
         until = await self._store.now() + seconds
-        await self._store.add(self._lock_key(user_id), {"until": until}, ttl=seconds)
+        if await self._store.add(self._lock_key(user_id), {"until": until}, ttl=seconds):
+            metrics.count_lockout(self._ns)
         await self._store.delete(self._failures_key(user_id))
 
 

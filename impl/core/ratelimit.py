@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import metrics
 from .store import Store
 
 
@@ -34,4 +35,7 @@ class RateLimiter:
         """Count one request against the bucket; `allowed` is False past the limit."""
         counter = await self._store.incr(f"{self._ns}:rate:{bucket}", quota.window_seconds)
         remaining = max(0, quota.limit - counter.value)
-        return Usage(quota.limit, remaining, counter.expires_at, counter.value <= quota.limit)
+        allowed = counter.value <= quota.limit
+        if not allowed:
+            metrics.count_rate_limited(self._ns, bucket)
+        return Usage(quota.limit, remaining, counter.expires_at, allowed)

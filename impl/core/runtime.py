@@ -46,6 +46,8 @@ class Runtime:
     actions: Mapping[str, Mapping[str, Action]] = field(default_factory=dict)
     # vendor -> what GET /_admin/state/{vendor} lists.
     inventories: Mapping[str, TakeInventory] = field(default_factory=dict)
+    # The vendor APIs served: those whose live sessions the metrics count.
+    vendors: tuple[str, ...] = ()
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .metrics import live_sessions_tag
 from .store import Record, Store
 
 
@@ -29,6 +30,7 @@ class Sessions:
         self._store = store
         self._ns = namespace
         self._policy = policy
+        self._live_tag = live_sessions_tag(namespace)  # counted by the metrics
 
     def _key(self, session_id: str) -> str:
         return f"{self._ns}:session:{session_id}"
@@ -57,7 +59,7 @@ class Sessions:
                     self._key(session_id),
                     asdict(Session(session_id, subject, now, expires_at, ends_at, data)),
                     expires_at - now,
-                    [self._subject_tag(subject)],
+                    [self._subject_tag(subject), self._live_tag],
                 )
                 for session_id, subject, data in sessions
             ]
@@ -72,7 +74,7 @@ class Sessions:
             self._key(session.id),
             asdict(session),
             ttl=session.expires_at - now,
-            tags=[self._subject_tag(session.subject)],
+            tags=[self._subject_tag(session.subject), self._live_tag],
         )
 
     async def get(self, session_id: str) -> Session | None:

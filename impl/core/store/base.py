@@ -149,6 +149,12 @@ class Store(ABC):
         """Live records carrying tag, as key -> value."""
 
     @abstractmethod
+    async def count_tagged(self, tag: str) -> int:
+        """How many live records carry tag, without reading them: a tag on a million
+        records (every live session of a vendor) is counted from an index, not record by
+        record (the memory store, one process's, excepted)."""
+
+    @abstractmethod
     async def scan(self, prefix: str, limit: int) -> list[Listed]:
         """Up to limit live records whose key starts with prefix, in scan_order: the newest
         (or most recently used) sessions of a vendor first, for the inspector. It reads every

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import json
+import math
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -121,6 +122,14 @@ class MemoryStore(Store):
             texts = {key: self._live(key, now) for key in keys}
         return {key: json.loads(text) for key, text in texts.items() if text is not None}
 
+    async def count_tagged(self, tag: str) -> int:
+        # Expired records go first, as a purge takes them (they are invisible already): what
+        # is left under the tag is live, and counted without reading a record.
+        now = await self.now()
+        with self._lock:
+            self._drop_expired(now, math.inf)
+            return len(self._tags.get(tag, ()))
+
     async def scan(self, prefix: str, limit: int) -> list[Listed]:
         now = await self.now()
         with self._lock:  # a copy of the references only: the loop waits for no more
@@ -141,14 +150,18 @@ class MemoryStore(Store):
 
     async def purge(self, limit: int) -> int:
         now = await self.now()
-        purged = 0
         with self._lock:
-            while purged < limit and self._expiries and self._expiries[0][0] <= now:
-                expires_at, key = heapq.heappop(self._expiries)
-                record = self._records.get(key)
-                if record is not None and record[1] == expires_at:
-                    self._drop(key)
-                    purged += 1
+            return self._drop_expired(now, limit)
+
+    def _drop_expired(self, now: float, limit: float) -> int:
+        """Drop up to limit records expired at now, soonest first; how many went."""
+        purged = 0
+        while purged < limit and self._expiries and self._expiries[0][0] <= now:
+            expires_at, key = heapq.heappop(self._expiries)
+            record = self._records.get(key)
+            if record is not None and record[1] == expires_at:
+                self._drop(key)
+                purged += 1
         return purged
 
     async def _wipe(self) -> None:

@@ -18,6 +18,11 @@ Layout, and why no atomic operation spans two slots:
   sets in one slot instead would pull every record sharing a tag (all of a user's
   sessions, all API tokens) and, through records with several tags, most of the store
   into one slot on one node.
+- Beside each tag's set, in its slot (the same hash tag), `sessim:x:{<tag>}` holds the
+  same keys scored by their expiry instant: count_tagged is one ZCOUNT of the live ones,
+  not a read of every record (a million sessions). The writes that index a key, change
+  its expiry or drop it from the tag's set do the same to it there; expiries more than
+  GRACE past (their records gone from Redis) are dropped as keys are indexed.
 - The clock and the generation share the hash tag `{sessim}`: a request reads both in one
   MGET, which on a cluster needs one slot; advancing the clock is a script on its one key.
 
@@ -117,12 +122,12 @@ if ARGV[2] ~= '' then
 end
 """
 
-# Local helper: indexes `key` in the tag's set at a version; the set lives as long as its
-# longest-lived member (ms: Redis expiry in ms, or "" for none).
+# Local helpers: a set lives at least as long as a member whose record Redis keeps for ms
+# milliseconds ("" for ever); indexing `key` puts it in a tag's set at a version and in the
+# tag's expiry set at its expiry instant (score, "+inf" for none), dropping the expiries
+# of records gone from Redis (before `gone`).
 INDEX = """
-local function index(set, key, version, ms)
-  local existed = redis.call('EXISTS', set) == 1
-  redis.call('ZADD', set, version, key)
+local function outlive(set, existed, ms)
   local ttl = redis.call('PTTL', set)
   if ms == '' then
     redis.call('PERSIST', set)
@@ -130,18 +135,27 @@ local function index(set, key, version, ms)
     redis.call('PEXPIRE', set, ms)
   end
 end
+local function index(set, expiries, key, version, ms, score, gone)
+  local existed = {redis.call('EXISTS', set) == 1, redis.call('EXISTS', expiries) == 1}
+  redis.call('ZADD', set, version, key)
+  redis.call('ZADD', expiries, score, key)
+  redis.call('ZREMRANGEBYSCORE', expiries, '-inf', '(' .. gone)
+  outlive(set, existed[1], ms)
+  outlive(expiries, existed[2], ms)
+end
 """
 
 # The record alone (a cluster: its tags' sets live in other slots, indexed after).
 PUT = Script(WRITE + "return old")
 
 # The record and its new index entries in one step, on one server: no crash between them
-# leaves a record that its tags' indexes miss. KEYS[2..]: the tags' sets; ARGV[6]: the key.
+# leaves a record that its tags' indexes miss. KEYS[2..]: each tag's set and expiry set;
+# ARGV[6]: the key, ARGV[7]: its expiry's score, ARGV[8]: `gone`.
 PUT_INDEXED = Script(
     INDEX
     + WRITE
     + """
-for i = 2, #KEYS do index(KEYS[i], ARGV[6], ARGV[4], ARGV[5]) end
+for i = 2, #KEYS, 2 do index(KEYS[i], KEYS[i + 1], ARGV[6], ARGV[4], ARGV[5], ARGV[7], ARGV[8]) end
 return old
 """
 )
@@ -155,12 +169,12 @@ local function live(key, now)
 end
 """
 
-# Rewrites a live record, keeping its tags; 0 when none. ARGV: now, value, expiry or "",
-# Redis expiry in ms or "".
+# Rewrites a live record, keeping its tags: its tags (JSON), or nil when none is live.
+# ARGV: now, value, expiry or "", Redis expiry in ms or "".
 REPLACE = Script(
     LIVE
     + """
-if not live(KEYS[1], ARGV[1]) then return 0 end
+if not live(KEYS[1], ARGV[1]) then return false end
 redis.call('HSET', KEYS[1], 'v', ARGV[2])
 if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[1], 'e', ARGV[3])
@@ -169,7 +183,7 @@ else
   redis.call('HDEL', KEYS[1], 'e')
   redis.call('PERSIST', KEYS[1])
 end
-return 1
+return redis.call('HGET', KEYS[1], 't') or '[]'
 """
 )
 
@@ -213,13 +227,31 @@ return {tonumber(ARGV[4]), ARGV[2]}
 """
 )
 
-# Indexes a key under a tag at a version. ARGV: key, version, Redis expiry in ms or "".
-TAG = Script(INDEX + "index(KEYS[1], ARGV[1], ARGV[2], ARGV[3])")
+# Indexes a key under a tag (KEYS: its set and expiry set). ARGV: key, version, Redis
+# expiry in ms or "", the expiry's score, `gone`.
+TAG = Script(INDEX + "index(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])")
 
-# Drops a key from a tag's index only if the entry is still the one seen (its version).
+# A replaced record's new expiry in a tag's expiry set (KEYS: the tag's two sets), unless
+# it left the tag meanwhile. ARGV: key, the expiry's score, Redis expiry in ms or "".
+RETIME = Script(
+    INDEX
+    + """
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
+  outlive(KEYS[1], true, ARGV[3])
+  outlive(KEYS[2], true, ARGV[3])
+end
+"""
+)
+
+# Drops a key from a tag's index (KEYS: its two sets) only if the entry is still the one
+# seen (its version).
 UNTAG = Script("""
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score and tonumber(score) == tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) end
+if score and tonumber(score) == tonumber(ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+end
 """)
 
 # The live records among KEYS at ARGV[1] (now), as name, expiry ('' for none), name, ...
@@ -272,8 +304,13 @@ def _record(key: str) -> str:
     return RECORD + key + "}"
 
 
-def _tag(tag: str) -> str:
-    return "sessim:t:{" + tag + "}"
+def _tag(tag: str) -> list[str]:
+    """A tag's two sets: its keys by version, and by expiry (one hash tag: one slot)."""
+    return ["sessim:t:{" + tag + "}", "sessim:x:{" + tag + "}"]
+
+
+def _tags(tags: Sequence[str]) -> list[str]:
+    return [name for tag in tags for name in _tag(tag)]
 
 
 def _glob(text: str) -> str:
@@ -291,6 +328,11 @@ def _expiry(now: float, ttl: float | None) -> tuple[str, str]:
     if ttl is None:
         return "", ""
     return repr(now + ttl), str(max(1, int((ttl + GRACE) * 1000)))
+
+
+def _score(expires_at: str) -> str:
+    """An expiry instant (as _expiry gives it) as a tag's expiry set scores it."""
+    return expires_at or "+inf"
 
 
 def _version() -> int:
@@ -349,17 +391,19 @@ class RedisStore(Store):
     async def put(
         self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
     ) -> None:
-        expires_at, redis_ttl = _expiry(await self.now(), ttl)
+        now = await self.now()
+        expires_at, redis_ttl = _expiry(now, ttl)
         version = _version()
         client = self._client()
         args = (json.dumps(value), expires_at, json.dumps(list(tags)), version, redis_ttl)
+        expiry = (_score(expires_at), repr(now - GRACE))  # for the tags' expiry sets
         indexing: list[Coroutine[Any, Any, Any]] = []
         if self._cluster:  # the tags' sets live in other slots: indexed after the record
             old_tags, old_version = await PUT(client, [_record(key)], *args)
-            indexing = [TAG(client, [_tag(tag)], key, version, redis_ttl) for tag in tags]
+            indexing = [TAG(client, _tag(tag), key, version, redis_ttl, *expiry) for tag in tags]
         else:
-            keys = [_record(key), *map(_tag, tags)]
-            old_tags, old_version = await PUT_INDEXED(client, keys, *args, key)
+            keys = [_record(key), *_tags(tags)]
+            old_tags, old_version = await PUT_INDEXED(client, keys, *args, key, *expiry)
         await asyncio.gather(*indexing, self._untag(client, key, old_tags, old_version, tags))
 
     @reachable
@@ -379,11 +423,12 @@ class RedisStore(Store):
         # A pipeline cannot load a missing script on the way.
         await client.script_load(PUT_INDEXED.lua)
         pipe = client.pipeline(transaction=False)
+        gone = repr(now - GRACE)
         for key, value, ttl, tags in records:
             expires_at, redis_ttl = _expiry(now, ttl)
-            keys = [_record(key), *map(_tag, tags)]
+            keys = [_record(key), *_tags(tags)]
             args = (json.dumps(value), expires_at, json.dumps(list(tags)), _version(), redis_ttl)
-            pipe.evalsha(PUT_INDEXED.sha, len(keys), *keys, *args, key)
+            pipe.evalsha(PUT_INDEXED.sha, len(keys), *keys, *args, key, _score(expires_at), gone)
         answers = await pipe.execute()
         await asyncio.gather(
             *(
@@ -404,16 +449,23 @@ class RedisStore(Store):
         if not tags or version is None:
             return
         gone = [tag for tag in json.loads(tags) if tag not in keep]
-        await asyncio.gather(*(UNTAG(client, [_tag(tag)], key, version) for tag in gone))
+        await asyncio.gather(*(UNTAG(client, _tag(tag), key, version) for tag in gone))
 
     @reachable
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
         expires_at, redis_ttl = _expiry(now, ttl)
-        replaced = await REPLACE(
-            self._client(), [_record(key)], repr(now), json.dumps(value), expires_at, redis_ttl
+        client = self._client()
+        tags = await REPLACE(
+            client, [_record(key)], repr(now), json.dumps(value), expires_at, redis_ttl
         )
-        return bool(replaced)
+        if tags is None:
+            return False
+        score = _score(expires_at)
+        await asyncio.gather(
+            *(RETIME(client, _tag(tag), key, score, redis_ttl) for tag in json.loads(tags))
+        )
+        return True
 
     @reachable
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
@@ -453,7 +505,7 @@ class RedisStore(Store):
         client = self._client()
         # decode_responses: members are str, scores float, fields str or None
         entries: list[tuple[str, float]] = cast(
-            Any, await client.zrange(_tag(tag), 0, -1, withscores=True)
+            Any, await client.zrange(_tag(tag)[0], 0, -1, withscores=True)
         )
         # One pipeline, not a command each: a connection per record otherwise, in flight at once
         pipe = client.pipeline(transaction=False)
@@ -467,8 +519,13 @@ class RedisStore(Store):
                 stale.append((key, score))
             elif expires_at is None or float(expires_at) > now:
                 found[key] = json.loads(text)
-        await asyncio.gather(*(UNTAG(client, [_tag(tag)], key, int(score)) for key, score in stale))
+        await asyncio.gather(*(UNTAG(client, _tag(tag), key, int(score)) for key, score in stale))
         return found
+
+    @reachable
+    async def count_tagged(self, tag: str) -> int:
+        now = await self.now()
+        return await self._client().zcount(_tag(tag)[1], f"({now!r}", "+inf")
 
     @reachable
     async def scan(self, prefix: str, limit: int) -> list[Listed]:

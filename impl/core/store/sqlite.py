@@ -45,11 +45,27 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS tags (
     tag TEXT NOT NULL,
     key TEXT NOT NULL REFERENCES records(key) ON DELETE CASCADE,
+    expires_at REAL,
     PRIMARY KEY (tag, key)
 );
 CREATE INDEX IF NOT EXISTS tags_by_key ON tags(key);
 CREATE INDEX IF NOT EXISTS records_by_expiry ON records(expires_at);
 """
+# A tag row holds its record's expiry (written with it, kept in step by the trigger), so
+# that a tag's live records are counted from one index: a join to records would visit a
+# row of records for each of a million sessions.
+TAG_EXPIRY = """
+CREATE INDEX IF NOT EXISTS tags_by_expiry ON tags(tag, expires_at);
+CREATE TRIGGER IF NOT EXISTS tags_follow_expiry AFTER UPDATE OF expires_at ON records
+WHEN NEW.expires_at IS NOT OLD.expires_at
+BEGIN UPDATE tags SET expires_at = NEW.expires_at WHERE key = NEW.key; END;
+"""
+# Two ranges of that index: with an OR, SQLite would read the tag's every row.
+COUNT_TAGGED = (
+    "SELECT (SELECT COUNT(*) FROM tags WHERE tag = ? AND expires_at > ?)"
+    " + (SELECT COUNT(*) FROM tags WHERE tag = ? AND expires_at IS NULL)"
+)
+INSERT_TAG = "INSERT OR IGNORE INTO tags (tag, key, expires_at) VALUES (?, ?, ?)"
 
 LIVE = "(expires_at IS NULL OR expires_at > ?)"
 RAW_PUT = (
@@ -78,8 +94,23 @@ class SqliteStore(Store):
         self._db = self._connect()
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.executescript(SCHEMA)
+        self._add_tag_expiry()
+        self._db.executescript(TAG_EXPIRY)
         # An in-memory database is the writer connection's alone: its reads go there too.
         self._inline = None if path == ":memory:" else self._connect(busy_ms=0)
+
+    def _add_tag_expiry(self) -> None:
+        """A file written before tags held their record's expiry gets the column, filled
+        in (once, whichever process opens it first)."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            columns = [row[1] for row in self._db.execute("PRAGMA table_info(tags)")]
+            if "expires_at" not in columns:
+                self._db.execute("ALTER TABLE tags ADD COLUMN expires_at REAL")
+                self._db.execute(
+                    "UPDATE tags SET expires_at = "
+                    "(SELECT expires_at FROM records WHERE records.key = tags.key)"
+                )
 
     def _connect(self, busy_ms: int = 10_000) -> sqlite3.Connection:
         db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
@@ -111,7 +142,8 @@ class SqliteStore(Store):
         return await self._read_aside(work, *args)
 
     async def _read_aside(self, work: Callable[..., T], *args: Any) -> T:
-        """work(connection, *args) on a reader thread (an in-memory database: the writer's)."""
+        """work(connection, *args) on a reader thread, for a read that may wait or take long
+        (an in-memory database: on the writer's)."""
         if self._inline is None:
             return await self._run(work, self._db, *args)
         loop = asyncio.get_running_loop()
@@ -165,14 +197,13 @@ class SqliteStore(Store):
             self._write(key, text, ttl, tags, now)
 
     def _write(self, key: str, text: str, ttl: float | None, tags: list[str], now: float) -> None:
+        expires_at = None if ttl is None else now + ttl
         self._db.execute("DELETE FROM records WHERE key = ?", (key,))
         self._db.execute(
             "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
-            (key, text, None if ttl is None else now + ttl),
+            (key, text, expires_at),
         )
-        self._db.executemany(
-            "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)", [(t, key) for t in tags]
-        )
+        self._db.executemany(INSERT_TAG, [(t, key, expires_at) for t in tags])
 
     async def put_many(self, records: Sequence[Record]) -> None:
         # A key written twice keeps its last record, as puts one after another would.
@@ -191,8 +222,12 @@ class SqliteStore(Store):
                 [(key, text, None if ttl is None else now + ttl) for key, text, ttl, _ in rows],
             )
             self._db.executemany(
-                "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)",
-                [(tag, key) for key, _, _, tags in rows for tag in tags],
+                INSERT_TAG,
+                [
+                    (tag, key, None if ttl is None else now + ttl)
+                    for key, _, ttl, tags in rows
+                    for tag in tags
+                ],
             )
 
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
@@ -245,6 +280,14 @@ class SqliteStore(Store):
         )
         rows = db.execute(sql, (tag, now)).fetchall()
         return {key: json.loads(value) for key, value in rows}
+
+    async def count_tagged(self, tag: str) -> int:
+        # On a reader thread: a million index entries take a tenth of a second.
+        return await self._read_aside(self._count_tagged, tag, await self.now())
+
+    @staticmethod
+    def _count_tagged(db: sqlite3.Connection, tag: str, now: float) -> int:
+        return db.execute(COUNT_TAGGED, (tag, now, tag)).fetchone()[0]
 
     async def scan(self, prefix: str, limit: int) -> list[Listed]:
         # On a reader thread, never the loop: it may read a million rows.
