@@ -48,8 +48,12 @@ admin = app_for("_admin", admin_token="contract")
 okta = app_for("okta")
 sfcc = app_for("sfcc")
 # The stateful chain gets a store of its own: the random fuzzing above leaves state behind
-# (baskets, counters) that would make which chains the derandomized run walks vary.
-sfcc_chain = app_for("sfcc")
+# (baskets, counters) that would make which chains the derandomized run walks vary. And no
+# journal: with the journal's layer around the app, schemathesis never takes the link from
+# a new basket to its billing address (0 of 21 baskets, against 16 without it), though the
+# answers are the same (tests/sfcc covers that chain with the journal on). Not understood
+# yet; see the closing note of 2026-11-23.
+sfcc_chain = app_for("sfcc", journal_size=0)
 optimizely = app_for("optimizely")
 SFCC_CLIENT = FIXTURE["sfcc"]["clients"][0]["client_id"]
 
