@@ -33,7 +33,7 @@ def context_cookies(values: dict[str, str | None], remember_until: float | None)
 
 
 def signed_in_values(data: dict, user_id: str) -> dict[str, str | None]:
-    """The cookies of a signed-in session's context (data as impl.optimizely.context keeps it)."""
+    """The cookies of a signed-in session's context (data as context.py keeps it)."""
     return {
         "CurrentBillToId": data.get("billTo"),
         "CurrentShipToId": data.get("shipTo"),
