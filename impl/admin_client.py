@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 import yaml
@@ -24,6 +24,17 @@ Fixture = Mapping[str, Any] | str | os.PathLike[str]
 Record = dict[str, Any]
 Records = list[Record]
 Query = Mapping[str, str | int | None]
+
+
+class JournalFilters(TypedDict, total=False):
+    """What journal entries are picked by (None: any): the API that answered, its
+    operationId, the status, the method, and the emulated instant they start at."""
+
+    vendor: str | None
+    operation_id: str | None
+    status: int | None
+    method: str | None
+    since: datetime | str | None
 
 
 class AdminError(Exception):
@@ -127,51 +138,32 @@ class ClockControl:
 
 
 class Journal:
-    """The requests Sessim answered, newest first (GET, DELETE /_admin/journal). Filters:
-    vendor, operation_id, status, method, since (an emulated instant)."""
+    """The requests Sessim answered, newest first (GET, DELETE /_admin/journal), picked by
+    JournalFilters."""
 
     PAGE = 500  # the most the journal endpoint hands out at once
 
     def __init__(self, admin: AdminClient) -> None:
         self._admin = admin
 
-    def list(
-        self,
-        *,
-        vendor: str | None = None,
-        operation_id: str | None = None,
-        status: int | None = None,
-        method: str | None = None,
-        since: datetime | str | None = None,
-        limit: int | None = None,
-    ) -> Records:
+    def list(self, *, limit: int | None = None, **filters: Unpack[JournalFilters]) -> Records:
         """The entries that match, newest first: all of them, or the newest `limit`."""
-        query = _journal_query(vendor, operation_id, status, method, since)
+        query = _journal_query(filters)
         entries: Records = []
         cursor = None
         while limit is None or len(entries) < limit:
             size = self.PAGE if limit is None else min(self.PAGE, limit - len(entries))
-            page = self._admin.call(
-                "GET", "/journal", params={**query, "limit": size, "cursor": cursor}
-            )
+            params = {**query, "limit": size, "cursor": cursor}
+            page = self._admin.call("GET", "/journal", params=params)
             entries += page["entries"]
             cursor = page["next"]
             if cursor is None:
                 break
         return entries
 
-    def count(
-        self,
-        *,
-        vendor: str | None = None,
-        operation_id: str | None = None,
-        status: int | None = None,
-        method: str | None = None,
-        since: datetime | str | None = None,
-    ) -> int:
+    def count(self, **filters: Unpack[JournalFilters]) -> int:
         """How many entries match: `journal.count(operation_id="createSession") == 2`."""
-        query = _journal_query(vendor, operation_id, status, method, since)
-        return self._admin.call("GET", "/journal/count", params=query)["count"]
+        return self._admin.call("GET", "/journal/count", params=_journal_query(filters))["count"]
 
     def clear(self) -> None:
         self._admin.call("DELETE", "/journal")
@@ -243,17 +235,12 @@ def read_fixture(fixture: Fixture) -> Mapping[str, Any]:
     return document
 
 
-def _journal_query(
-    vendor: str | None,
-    operation_id: str | None,
-    status: int | None,
-    method: str | None,
-    since: datetime | str | None,
-) -> dict[str, str | int | None]:
+def _journal_query(filters: JournalFilters) -> dict[str, str | int | None]:
+    method, since = filters.get("method"), filters.get("since")
     return {
-        "vendor": vendor,
-        "operationId": operation_id,
-        "status": status,
+        "vendor": filters.get("vendor"),
+        "operationId": filters.get("operation_id"),
+        "status": filters.get("status"),
         "method": method and method.upper(),
         "since": _rfc3339(since) if isinstance(since, datetime) else since,
     }
