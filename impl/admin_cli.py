@@ -48,7 +48,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     seed.set_defaults(run=_seed)
 
     clock = commands.add_parser(
-        "clock", parents=[url], help="show, advance or set the emulated clock"
+        "clock",
+        parents=[url],
+        help="show, advance or set the emulated clock",
+        description="Without a subcommand: show the emulated clock.",
     )
     clock.set_defaults(run=lambda admin, _args: _print_clock(admin.clock.get()))
     moves = clock.add_subparsers(dest="move", metavar="{advance,set}")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import Any, Literal, TypedDict, Unpack
 
 import httpx
 import yaml
@@ -178,7 +178,7 @@ class Faults:
 
     def add(
         self,
-        action: str,
+        action: Literal["status", "delay", "drop"],
         *,
         status: int | None = None,
         delay: str | float | None = None,
