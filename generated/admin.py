@@ -70,6 +70,82 @@ class Health(BaseModel):
     status: Status
 
 
+class Journal(BaseModel):
+    entries: list[JournalEntry]
+    next: Annotated[str, Field(description="The cursor of the next page; null on the last.")]
+
+
+class JournalCount(BaseModel):
+    count: Annotated[int, Field(ge=0)]
+
+
+class JournalEntry(BaseModel):
+    id: str
+    at: Annotated[
+        AwareDatetime, Field(description="When the request was answered, by Sessim's clock.")
+    ]
+    wallTime: Annotated[
+        AwareDatetime, Field(description="When the request arrived, by the machine's clock.")
+    ]
+    vendor: Annotated[
+        str,
+        Field(
+            description="The API that owns the path (`admin` for this one); null when none does."
+        ),
+    ]
+    operationId: Annotated[
+        str, Field(description="The operation the request went to; null when it named none.")
+    ]
+    method: str
+    path: str
+    query: Annotated[
+        str, Field(description="The query string as sent (without `?`), secrets redacted.")
+    ]
+    status: Annotated[
+        int, Field(description="The answer's status (500 when Sessim failed to answer).")
+    ]
+    latencyMs: Annotated[
+        float, Field(description="From the request's arrival to the answer's last byte.")
+    ]
+    errorCode: Annotated[
+        str,
+        Field(
+            description="The vendor's error code of an error answer: Okta's `errorCode`, SFCC's fault type, Vestiaire's `code`, OAuth's `error` on Optimizely's token endpoint; null where the body carries none (Optimizely's `{\"message\"}`, the admin API's problems)."
+        ),
+    ]
+    request: JournalMessage
+    response: JournalMessage
+    nearMisses: Annotated[
+        list[NearMiss],
+        Field(description="For a 404 or 405, the operations the request nearly matched."),
+    ]
+
+
+class JournalMessage(BaseModel):
+    headers: Annotated[
+        dict[str, str],
+        Field(
+            description="By lower-case name, secret values redacted (a cookie keeps its name, an Authorization header its scheme); a repeated header's values joined by `, `, Set-Cookie's by newlines."
+        ),
+    ]
+    body: Annotated[
+        str,
+        Field(
+            description="The body as text, secrets redacted, cut to 4096 characters; null when empty, or not read (a request refused before its body was read: no route, a rate limit)."
+        ),
+    ]
+    size: Annotated[int, Field(description="The whole body's size in bytes.", ge=0)]
+    truncated: Annotated[bool, Field(description="The body shown is not all of it.")]
+
+
+class NearMiss(BaseModel):
+    vendor: str
+    operationId: str
+    method: str
+    path: Annotated[str, Field(description="The operation's path template, with its base path.")]
+    reason: Annotated[str, Field(examples=["/okta/api/v1/sessions takes POST, not GET"])]
+
+
 class OktaFixture(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

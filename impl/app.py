@@ -7,7 +7,9 @@ the format of the API (and operation) that owns the request.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import sys
 from collections.abc import AsyncIterator
 from email.utils import formatdate
 from pathlib import Path
@@ -37,6 +39,8 @@ from .core.clock import Clock
 from .core.context import Pinned, pin
 from .core.errors import Unavailable
 from .core.identities import Passwords
+from .core.journal import Journal, Recorder
+from .core.journal.entries import build
 from .core.limits import BodyLimit
 from .core.problems import to_problem
 from .core.purge import purging
@@ -158,28 +162,40 @@ def load_spec(api: Api, settings: Settings) -> dict:
     return spec
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """The store these settings name, and what every handler needs around it."""
+def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Runtime:
+    """The store these settings name, and what every handler needs around it; the journal
+    reads the routes (of the app being built) for its near misses."""
     store = open_store(settings.store)
+    json_log = settings.access_log and settings.log_format == "json"
+    entry = functools.partial(build, routes or RouteTable())
     return Runtime(
         store=store,
         clock=Clock(store),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
         loaders={name: api.loader for name, api in VENDORS.items() if api.loader},
+        journal=Journal(store, settings.journal_size, entry, sys.stdout if json_log else None),
         admin_token=settings.admin_token,
         views={name: api.views for name, api in VENDORS.items() if api.views},
         actions={name: api.actions for name, api in VENDORS.items() if api.actions},
     )
 
 
-def app_from_environment() -> Front:
+def app_from_environment() -> ASGIApp:
     """The app of the settings `sessim serve --workers N` handed its workers (uvicorn imports
     this factory by name in each worker process)."""
     return create_app(Settings.from_json(os.environ[SETTINGS_ENV]))
 
 
-def create_app(settings: Settings) -> Front:
-    runtime = build_runtime(settings)
+def create_app(settings: Settings) -> ASGIApp:
+    mounts = [(ADMIN.base_path, ADMIN)]
+    mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
+    if settings.root:
+        mounts.append(("", VENDORS[settings.root]))  # connexion mounts "" at /, not "/"
+    specs = [(base_path, api, load_spec(api, settings)) for base_path, api in mounts]
+    routes = RouteTable()
+    for base_path, api, spec in specs:
+        routes.add_spec(base_path, spec, api)
+    runtime = build_runtime(settings, routes)
     store = runtime.store
     seed = fixtures.read(settings.seed) if settings.seed else None
 
@@ -189,6 +205,7 @@ def create_app(settings: Settings) -> Front:
             await fixtures.load(runtime, seed)
         async with purging(store, settings.purge_interval):
             yield
+        await runtime.journal.flush()
         await store.close()
 
     app = AsyncApp(
@@ -204,15 +221,8 @@ def create_app(settings: Settings) -> Front:
     )
     # Inside response validation, so that it sees the headers the outer layers decided.
     app.add_middleware(ResponseHeaders, position=MiddlewarePosition.BEFORE_CONTEXT)
-    mounts = [(ADMIN.base_path, ADMIN)]
-    mounts += [(VENDORS[name].base_path, VENDORS[name]) for name in settings.apis]
-    if settings.root:
-        mounts.append(("", VENDORS[settings.root]))  # connexion mounts "" at /, not "/"
-    routes = RouteTable()
-    for base_path, api in mounts:
-        spec = load_spec(api, settings)
+    for base_path, api, spec in specs:
         app.add_api(spec, base_path=base_path, name=base_path, resolver=SnakeCaseResolver(api))
-        routes.add_spec(base_path, spec)
     owners = sorted(mounts, key=lambda mount: len(mount[0]), reverse=True)
 
     def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -226,7 +236,24 @@ def create_app(settings: Settings) -> Front:
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
     edges = [(base, api, api.edge(app, base) if api.edge else app) for base, api in owners]
-    return Front(app, runtime, edges, routes)
+    front = Front(app, runtime, edges, routes)
+    if not runtime.journal.enabled:
+        return front
+    return Recorder(front, runtime.journal, functools.partial(_describe, front, routes))
+
+
+def _describe(
+    front: Front, routes: RouteTable, scope: Scope, path: str
+) -> tuple[Api | None, str | None]:
+    """For the journal, the API a request went to (None where none owns its path, which the
+    admin API answers) and its operation: the one the router matched, else the one its path
+    names (a request refused before routing, by a rate limit or the body limit)."""
+    base, api, _app = front._owner(path)
+    owner = None if base == "" and api is ADMIN else api
+    handler = _routed_handler(scope)
+    if handler is not None:
+        return owner, routes.operation_id(handler)
+    return owner, routes.operation_at(scope["method"], path)
 
 
 def _routed_handler(scope: Scope) -> str | None:

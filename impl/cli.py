@@ -24,7 +24,7 @@ def _env(flag: str, default: object = None) -> object:
 
 
 def parser() -> argparse.ArgumentParser:
-    from .settings import VENDOR_APIS, Settings
+    from .settings import LOG_FORMATS, VENDOR_APIS, Settings
 
     top = argparse.ArgumentParser(
         prog="sessim",
@@ -62,7 +62,19 @@ def parser() -> argparse.ArgumentParser:
         "--access-log",
         action=argparse.BooleanOptionalAction,
         default=_env("access_log", "1") not in ("0", "false", "no", ""),
-        help="log every request (uvicorn's access log)",
+        help="log every request (uvicorn's access log; with --log-format json, as JSON)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default=_env("log_format", defaults.log_format),
+        help="requests logged as uvicorn's text lines, or as one JSON line each on stdout",
+    )
+    serve.add_argument(
+        "--journal-size",
+        type=int,
+        default=_env("journal_size", defaults.journal_size),
+        help="requests the journal (GET /_admin/journal) keeps, shared by workers (0: none)",
     )
     serve.add_argument(
         "--validate-responses",
@@ -125,6 +137,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         max_body_bytes=args.max_body_bytes,
         purge_interval=args.purge_interval,
         workers=args.workers,
+        journal_size=args.journal_size,
+        log_format=args.log_format,
     )
 
 
@@ -161,7 +175,8 @@ def main(argv: list[str] | None = None) -> None:
         host=settings.host,
         port=settings.port,
         log_level="info",
-        access_log=settings.access_log,
+        # The JSON lines replace uvicorn's access log (create_app writes them).
+        access_log=settings.access_log and settings.log_format == "text",
         date_header=False,
     )
 

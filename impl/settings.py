@@ -11,6 +11,7 @@ from .registry import VENDORS
 VENDOR_APIS = tuple(VENDORS)
 # How `sessim serve --workers N` hands its settings to the worker processes it starts.
 SETTINGS_ENV = "SESSIM_WORKER_SETTINGS"
+LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Settings:
     purge_interval: float = 5.0
     # Worker processes serving one port; more than one needs a store they can share.
     workers: int = 1
+    # Entries the request journal keeps (a ring shared through the store; 0: none).
+    journal_size: int = 1000
+    # "text": uvicorn's access log; "json": one JSON line per request (journal fields).
+    log_format: str = "text"
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.apis if name not in VENDOR_APIS]
@@ -41,6 +46,10 @@ class Settings:
             raise ValueError(f"unknown API {unknown[0]!r}; choose from {', '.join(VENDOR_APIS)}")
         if self.root is not None and self.root not in self.apis:
             raise ValueError(f"--root {self.root!r} must be one of the served APIs")
+        if self.journal_size < 0:
+            raise ValueError(f"--journal-size {self.journal_size}: 0 (no journal) or more")
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"--log-format {self.log_format!r}: choose from text, json")
         if self.workers < 1:
             raise ValueError(f"--workers {self.workers}: at least one worker is needed")
         if self.workers > 1 and urlsplit(self.store).scheme == "memory":

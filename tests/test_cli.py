@@ -33,6 +33,7 @@ def serve_and_exit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 
 def test_defaults() -> None:
     settings = settings_for([])
+    assert (settings.journal_size, settings.log_format) == (1000, "text")
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
     assert settings.store == "sqlite:///var/sessim.db"
     assert settings.apis == ("vestiaire", "okta", "sfcc", "optimizely")
@@ -52,6 +53,8 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
         "ADMIN_TOKEN": "t0k3n",
         "MAX_BODY_BYTES": "2048",
         "PURGE_INTERVAL": "0.5",
+        "JOURNAL_SIZE": "20",
+        "LOG_FORMAT": "json",
     }.items():
         monkeypatch.setenv(f"SESSIM_{name}", value)
     settings = settings_for([])
@@ -65,6 +68,7 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
     assert settings.admin_token == "t0k3n"
     assert settings.max_body_bytes == 2048
     assert settings.purge_interval == 0.5
+    assert (settings.journal_size, settings.log_format) == (20, "json")
 
 
 def test_max_body_bytes_flag() -> None:
@@ -92,6 +96,7 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
         (["--workers", "2", "--store", "memory://"], "--workers 2 needs a store the workers share"),
         (["--workers", "0"], "--workers 0: at least one worker is needed"),
         (["--workers", "2", "--store", "postgres://x"], "unsupported store URL"),
+        (["--journal-size", "-1"], "--journal-size -1: 0 (no journal) or more"),
     ],
 )
 def test_bad_configuration_exits_with_a_message(
@@ -156,3 +161,12 @@ def test_a_bad_seed_file_stops_start_up_with_a_message(
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_log_format_from_the_environment_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SESSIM_LOG_FORMAT", "xml")
+    result = serve_and_exit(tmp_path)
+    assert result.returncode == 1
+    assert "--log-format 'xml': choose from text, json" in result.stderr

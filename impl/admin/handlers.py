@@ -1,6 +1,9 @@
-"""Health, reset, fixtures, views, actions, the outbox and the clock."""
+"""Health, reset, fixtures, views, actions, the outbox, the journal and the clock."""
 
 from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
 
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
@@ -9,6 +12,7 @@ from ..core import outbox
 from ..core.bodies import dump, json_response, parse
 from ..core.clock import to_datetime
 from ..core.errors import InvalidParameter, NotFound
+from ..core.journal import Filter
 from ..core.runtime import Runtime, runtime_of
 from ..generated.admin import (
     ClockAdvance,
@@ -16,6 +20,7 @@ from ..generated.admin import (
     ClockView,
     FixtureLoaded,
     Health,
+    JournalCount,
     Outbox,
     OutboxMessage,
     Status,
@@ -32,7 +37,9 @@ async def get_health() -> ConnexionResponse:
 
 
 async def reset_state() -> ConnexionResponse:
-    await runtime_of(request).store.reset()
+    runtime = runtime_of(request)
+    await runtime.journal.clear()  # entries not yet written, which the wipe cannot reach
+    await runtime.store.reset()
     return ConnexionResponse(status_code=204)
 
 
@@ -70,12 +77,17 @@ async def get_outbox(vendor: str, to: str | None = None) -> ConnexionResponse:
     return await _outbox(vendor, to, {"vendor", "to"})
 
 
-async def _outbox(vendor: str, to: str | None, known: set[str]) -> ConnexionResponse:
-    """The messages a vendor "sent", oldest first; an unknown vendor simply sent none.
-    A parameter it does not know is refused, lest a misspelt `to` list everyone's mail."""
+def _refuse_unknown_parameters(known: set[str]) -> None:
+    """A query parameter an operation does not know is refused, lest a misspelt filter
+    list (or count) everything."""
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         raise InvalidParameter(unknown[0], "Unknown query parameter")
+
+
+async def _outbox(vendor: str, to: str | None, known: set[str]) -> ConnexionResponse:
+    """The messages a vendor "sent", oldest first; an unknown vendor simply sent none."""
+    _refuse_unknown_parameters(known)
     found = await outbox.messages(runtime_of(request).store, vendor, to)
     listed = [
         OutboxMessage.model_validate(
@@ -112,3 +124,64 @@ async def advance_clock(body: dict) -> ConnexionResponse:
     runtime = runtime_of(request)
     await runtime.clock.advance(advance.seconds)
     return await _clock_view(runtime)
+
+
+FILTERS = {"vendor", "operationId", "status", "method", "since"}
+RFC3339 = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.(?P<fraction>[0-9]+))?(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _journal_filter() -> Filter:
+    _refuse_unknown_parameters(FILTERS | {"limit", "cursor"})
+    query = request.query_params
+    status = query.get("status")
+    return Filter(
+        vendor=query.get("vendor"),
+        operation_id=query.get("operationId"),
+        status=None if status is None else int(status),
+        method=query.get("method"),
+        since=_instant("since", query.get("since")),
+    )
+
+
+def _instant(name: str, text: str | None) -> float | None:
+    """An RFC 3339 date-time as epoch seconds. A leap second counts as the second before
+    it; digits past the microsecond are dropped."""
+    if text is None:
+        return None
+    match = RFC3339.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+        micro = int((match["fraction"] or "0")[:6].ljust(6, "0"))
+        moment = datetime(year, month, day, hour, minute, min(second, 59), micro, UTC)
+        return moment.timestamp() - _offset(match["zone"])
+    except (ValueError, OverflowError):
+        raise InvalidParameter(name, f"{text!r} is not an RFC 3339 date-time") from None
+
+
+def _offset(zone: str) -> float:
+    if zone in "Zz":
+        return 0.0
+    sign = -1 if zone[0] == "-" else 1
+    return sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+
+
+async def list_journal(limit: int = 50, cursor: str | None = None) -> ConnexionResponse:
+    journal = runtime_of(request).journal
+    before = None if cursor is None else int(cursor)
+    entries, last = await journal.entries(_journal_filter(), limit, before)
+    return json_response({"entries": entries, "next": None if last is None else str(last)}, 200)
+
+
+async def count_journal() -> ConnexionResponse:
+    count = await runtime_of(request).journal.count(_journal_filter())
+    return json_response(dump(JournalCount(count=count)), 200)
+
+
+async def clear_journal() -> ConnexionResponse:
+    await runtime_of(request).journal.clear()
+    return ConnexionResponse(status_code=204)

@@ -4,7 +4,7 @@ errors (per operation where formats differ under one mount), its fixture loader 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from connexion.lifecycle import ConnexionResponse
@@ -18,6 +18,13 @@ Renderer = Callable[[Problem], ConnexionResponse]
 # Wraps the app for the requests under one mount (base path): what a vendor does before
 # and after connexion, such as rate limits and headers on every response, errors included.
 Edge = Callable[[ASGIApp, str], ASGIApp]
+# A path under the API's base path (without it) -> the paths a request there may have meant,
+# each with what was wrong, for the journal's near misses (SFCC: another version segment).
+NearPaths = Callable[[str], Iterable[tuple[str, str]]]
+
+
+def no_near_paths(path: str) -> Iterable[tuple[str, str]]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,12 @@ class Api:
     views: Mapping[str, StateView] = field(default_factory=dict)
     # name -> action the admin API runs for the vendor (Optimizely's PunchOut start).
     actions: Mapping[str, Action] = field(default_factory=dict)
+    # Where the vendor's error body holds its error code (Okta's errorCode, SFCC's
+    # fault.type), as keys and indexes; () when its errors carry none.
+    error_code: tuple[str | int, ...] = ()
+    near_paths: NearPaths = no_near_paths
+    # operationIds the journal leaves out (the journal's own reads, health probes).
+    unjournaled: frozenset[str] = frozenset()
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

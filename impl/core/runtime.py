@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .clock import Clock
 from .identities import Passwords
 from .store import Store
+
+if TYPE_CHECKING:
+    from .journal import Journal
 
 SCOPE_KEY = "sessim.runtime"
 T = TypeVar("T")
@@ -32,6 +35,7 @@ class Runtime:
     clock: Clock
     passwords: Passwords
     loaders: Mapping[str, FixtureLoader]
+    journal: Journal
     admin_token: str | None = None
     # vendor -> view name -> view: what GET /_admin/views/{vendor}/{view}?key= reads.
     views: Mapping[str, Mapping[str, StateView]] = field(default_factory=dict)

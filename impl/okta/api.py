@@ -17,4 +17,5 @@ API = Api(
     # Recorded: GET /api/v1/sessions/ is a 405 E0000022, answered before Okta's API layer
     # (no request id, rate limit headers or cookies).
     trailing_slash=TrailingSlash.METHOD_NOT_ALLOWED,
+    error_code=("errorCode",),
 )

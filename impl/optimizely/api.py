@@ -18,4 +18,6 @@ API = Api(
     renderers={"createToken": render_oauth},
     views={"user": user_view},
     actions={"punchout": start_punch_out, "rotate-keys": rotate_keys},
+    # OAuth's code on the token endpoint; the Storefront API's {"message"} has none.
+    error_code=("error",),
 )

@@ -5,6 +5,7 @@ from ..core.api import Api
 from .errors import render, render_address_call, render_client_id_call
 from .fixtures import load_fixture
 from .storefront import storefront_view
+from .urls import version_near_paths
 
 API = Api(
     "sfcc",
@@ -18,4 +19,6 @@ API = Api(
         "putBasketsByIDBillingAddress": render_address_call,
     },
     views={"storefront": storefront_view},
+    error_code=("fault", "type"),
+    near_paths=version_near_paths,
 )

@@ -5,5 +5,11 @@ from .errors import render
 from .fixtures import load_fixture
 
 API = Api(
-    "vestiaire", "vestiaire.yaml", "/vestiaire", f"{__package__}.handlers", render, load_fixture
+    "vestiaire",
+    "vestiaire.yaml",
+    "/vestiaire",
+    f"{__package__}.handlers",
+    render,
+    load_fixture,
+    error_code=("errors", 0, "code"),
 )

@@ -136,8 +136,9 @@ class Store(ABC):
         """Live records carrying tag, as key -> value."""
 
     @abstractmethod
-    async def incr(self, key: str, ttl: float) -> Counter:
-        """Add one to a counter whose window of ttl seconds starts at its first increment."""
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
+        """Add `amount` (one, or a batch's count) to a counter whose window of ttl seconds
+        starts at its first increment."""
 
     async def purge(self, limit: int) -> int:
         """Delete up to limit records expired by the shared clock (a fresh read outside a

@@ -120,14 +120,14 @@ class MemoryStore(Store):
             texts = {key: self._live(key, now) for key in keys}
         return {key: json.loads(text) for key, text in texts.items() if text is not None}
 
-    async def incr(self, key: str, ttl: float) -> Counter:
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
         now = await self.now()
         with self._lock:
             text = self._live(key, now)
             if text is None:
-                counter = Counter(1, now + ttl)
+                counter = Counter(amount, now + ttl)
             else:
-                counter = Counter(json.loads(text) + 1, self._records[key][1] or now + ttl)
+                counter = Counter(json.loads(text) + amount, self._records[key][1] or now + ttl)
             self._set(key, json.dumps(counter.value), counter.expires_at)
         return counter
 

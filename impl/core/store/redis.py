@@ -9,11 +9,13 @@ Layout, and why no atomic operation spans two slots:
   Each atomic operation on a record (add if absent, replace if live, consume, a counter's
   increment) is one Lua script on that one key, so it holds in any slot.
 - A tag is a sorted set, `sessim:t:{<tag>}`, of the keys that carry it, each scored by the
-  version of the write that added it. It is an index, not the truth: a writer updates it
-  after the record, and tagged() keeps only the members whose record still carries the
-  tag. It drops the others only if their score is unchanged (one script on the tag's key),
-  so a write that re-tagged the record meanwhile is never undone. Keeping a record and its
-  tag sets in one slot instead would pull every record sharing a tag (all of a user's
+  version of the write that added it. It is an index, not the truth: on one server a put
+  writes the record and its index entries in one script (a crash cannot leave a record
+  that its tags miss); on a cluster the sets live in other slots and are written after
+  the record. tagged() keeps only the members whose record still carries the tag. It
+  drops the others only if their score is unchanged (one script on the tag's key), so a
+  write that re-tagged the record meanwhile is never undone. Keeping a record and its tag
+  sets in one slot instead would pull every record sharing a tag (all of a user's
   sessions, all API tokens) and, through records with several tags, most of the store
   into one slot on one node.
 - The clock and the generation share the hash tag `{sessim}`: a request reads both in one
@@ -99,10 +101,10 @@ class Script:
             return await client.evalsha(self.sha, len(keys), *keys, *args)
 
 
-# Writes a record over whatever was there, returning the old tags and version so that
-# the caller can drop the old index entries. ARGV: value, expiry or "", tags, version,
+# Writes a record over whatever was there, keeping its old tags and version in `old` so
+# that the caller can drop the old index entries. ARGV: value, expiry or "", tags, version,
 # Redis expiry in ms or "".
-PUT = Script("""
+WRITE = """
 local old = redis.call('HMGET', KEYS[1], 't', 'n')
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 't', ARGV[3], 'n', ARGV[4])
@@ -110,8 +112,36 @@ if ARGV[2] ~= '' then
   redis.call('HSET', KEYS[1], 'e', ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[5])
 end
+"""
+
+# Local helper: indexes `key` in the tag's set at a version; the set lives as long as its
+# longest-lived member (ms: Redis expiry in ms, or "" for none).
+INDEX = """
+local function index(set, key, version, ms)
+  local existed = redis.call('EXISTS', set) == 1
+  redis.call('ZADD', set, version, key)
+  local ttl = redis.call('PTTL', set)
+  if ms == '' then
+    redis.call('PERSIST', set)
+  elseif not existed or (ttl >= 0 and ttl < tonumber(ms)) then
+    redis.call('PEXPIRE', set, ms)
+  end
+end
+"""
+
+# The record alone (a cluster: its tags' sets live in other slots, indexed after).
+PUT = Script(WRITE + "return old")
+
+# The record and its new index entries in one step, on one server: no crash between them
+# leaves a record that its tags' indexes miss. KEYS[2..]: the tags' sets; ARGV[6]: the key.
+PUT_INDEXED = Script(
+    INDEX
+    + WRITE
+    + """
+for i = 2, #KEYS do index(KEYS[i], ARGV[6], ARGV[4], ARGV[5]) end
 return old
-""")
+"""
+)
 
 # Local helper of the scripts below: is the record alive at ARGV[1] (now)?
 LIVE = """
@@ -165,33 +195,23 @@ redis.call('DEL', KEYS[1])
 return found
 """)
 
-# Adds one to a live counter, else starts one at 1 whose window ends at ARGV[2]; returns
-# the value and the window's end. ARGV: now, window end, Redis expiry in ms.
+# Adds ARGV[4] to a live counter, else starts one at ARGV[4] whose window ends at ARGV[2];
+# returns the value and the window's end. ARGV: now, window end, Redis expiry in ms, amount.
 INCR = Script(
     LIVE
     + """
 if live(KEYS[1], ARGV[1]) then
-  return {redis.call('HINCRBY', KEYS[1], 'v', 1), redis.call('HGET', KEYS[1], 'e')}
+  return {redis.call('HINCRBY', KEYS[1], 'v', ARGV[4]), redis.call('HGET', KEYS[1], 'e')}
 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'v', 1, 'e', ARGV[2], 't', '[]', 'n', 0)
+redis.call('HSET', KEYS[1], 'v', ARGV[4], 'e', ARGV[2], 't', '[]', 'n', 0)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, ARGV[2]}
+return {tonumber(ARGV[4]), ARGV[2]}
 """
 )
 
-# Indexes a key under a tag at a version; the set lives as long as its longest-lived
-# member. ARGV: key, version, Redis expiry in ms or "" for none.
-TAG = Script("""
-local existed = redis.call('EXISTS', KEYS[1]) == 1
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ARGV[3] == '' then
-  redis.call('PERSIST', KEYS[1])
-elseif not existed or (ttl >= 0 and ttl < tonumber(ARGV[3])) then
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-end
-""")
+# Indexes a key under a tag at a version. ARGV: key, version, Redis expiry in ms or "".
+TAG = Script(INDEX + "index(KEYS[1], ARGV[1], ARGV[2], ARGV[3])")
 
 # Drops a key from a tag's index only if the entry is still the one seen (its version).
 UNTAG = Script("""
@@ -308,23 +328,19 @@ class RedisStore(Store):
         expires_at, redis_ttl = _expiry(await self.now(), ttl)
         version = _version()
         client = self._client()
-        old_tags, old_version = await PUT(
-            client,
-            [_record(key)],
-            json.dumps(value),
-            expires_at,
-            json.dumps(list(tags)),
-            version,
-            redis_ttl,
-        )
-        await asyncio.gather(
-            *(TAG(client, [_tag(tag)], key, version, redis_ttl) for tag in tags),
-            self._untag(client, key, old_tags, old_version, keep=tags),
-        )
+        args = (json.dumps(value), expires_at, json.dumps(list(tags)), version, redis_ttl)
+        indexing: list[Coroutine[Any, Any, Any]] = []
+        if self._cluster:  # the tags' sets live in other slots: indexed after the record
+            old_tags, old_version = await PUT(client, [_record(key)], *args)
+            indexing = [TAG(client, [_tag(tag)], key, version, redis_ttl) for tag in tags]
+        else:
+            keys = [_record(key), *map(_tag, tags)]
+            old_tags, old_version = await PUT_INDEXED(client, keys, *args, key)
+        await asyncio.gather(*indexing, self._untag(client, key, old_tags, old_version, tags))
 
     @reachable
     async def put_many(self, records: Sequence[Record]) -> None:
-        """put() of every record in one pipeline: a round trip for the lot, not three per
+        """put() of every record in one pipeline: a round trip for the lot, not one per
         record (bulk loads); each record's own write stays one script. A cluster's client
         refuses scripts in pipelines: there, CLUSTER_BATCH puts at a time."""
         if self._cluster:  # its pipelines refuse scripts: the puts run side by side instead
@@ -336,27 +352,19 @@ class RedisStore(Store):
             return
         now = await self.now()
         client = self._client()
-        for script in (PUT, TAG):  # a pipeline cannot load a missing script on the way
-            await client.script_load(script.lua)
+        # A pipeline cannot load a missing script on the way.
+        await client.script_load(PUT_INDEXED.lua)
         pipe = client.pipeline(transaction=False)
-        puts: list[tuple[int, Record]] = []  # each PUT's place among the answers
-        position = 0
-        for record in records:
-            expires_at, redis_ttl = _expiry(now, record.ttl)
-            version = _version()
-            value, tags = json.dumps(record.value), json.dumps(list(record.tags))
-            pipe.evalsha(
-                PUT.sha, 1, _record(record.key), value, expires_at, tags, version, redis_ttl
-            )
-            puts.append((position, record))
-            for tag in record.tags:
-                pipe.evalsha(TAG.sha, 1, _tag(tag), record.key, version, redis_ttl)
-            position += 1 + len(record.tags)
+        for key, value, ttl, tags in records:
+            expires_at, redis_ttl = _expiry(now, ttl)
+            keys = [_record(key), *map(_tag, tags)]
+            args = (json.dumps(value), expires_at, json.dumps(list(tags)), _version(), redis_ttl)
+            pipe.evalsha(PUT_INDEXED.sha, len(keys), *keys, *args, key)
         answers = await pipe.execute()
         await asyncio.gather(
             *(
-                self._untag(client, record.key, answers[index][0], answers[index][1], record.tags)
-                for index, record in puts
+                self._untag(client, record.key, old_tags, old_version, record.tags)
+                for record, (old_tags, old_version) in zip(records, answers, strict=True)
             )
         )
 
@@ -439,10 +447,12 @@ class RedisStore(Store):
         return found
 
     @reachable
-    async def incr(self, key: str, ttl: float) -> Counter:
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
         now = await self.now()
         expires_at, redis_ttl = _expiry(now, ttl)
-        value, end = await INCR(self._client(), [_record(key)], repr(now), expires_at, redis_ttl)
+        value, end = await INCR(
+            self._client(), [_record(key)], repr(now), expires_at, redis_ttl, amount
+        )
         return Counter(int(value), float(end))
 
     @reachable

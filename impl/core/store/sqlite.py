@@ -238,17 +238,18 @@ class SqliteStore(Store):
         rows = db.execute(sql, (tag, now)).fetchall()
         return {key: json.loads(value) for key, value in rows}
 
-    async def incr(self, key: str, ttl: float) -> Counter:
-        return await self._run(self._incr, key, ttl, await self.now())
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
+        return await self._run(self._incr, key, ttl, amount, await self.now())
 
-    def _incr(self, key: str, ttl: float, now: float) -> Counter:
+    def _incr(self, key: str, ttl: float, amount: int, now: float) -> Counter:
         value, expires_at = self._db.execute(
-            "INSERT INTO records (key, value, expires_at) VALUES (?, '1', ?) "
+            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET "
-            "value = CASE WHEN expires_at <= ? THEN '1' ELSE CAST(value AS INTEGER) + 1 END, "
+            "value = CASE WHEN expires_at <= ? THEN excluded.value "
+            "ELSE CAST(value AS INTEGER) + excluded.value END, "
             "expires_at = CASE WHEN expires_at <= ? THEN excluded.expires_at ELSE expires_at END "
             "RETURNING value, expires_at",
-            (key, now + ttl, now, now),
+            (key, str(amount), now + ttl, now, now),
         ).fetchone()
         return Counter(int(value), float(expires_at))
 

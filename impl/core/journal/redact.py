@@ -1,0 +1,127 @@
+"""Secrets out of what the journal keeps: headers, query strings, JSON and form bodies.
+
+A name is secret when, lower-cased and without `_` and `-`, it ends with one of SECRET_WORDS
+or its plural (password, newPassword, sessionToken, refresh_token, client_secret,
+api_tokens, but not lastPasswordVerification nor token_type); a header also when it ends
+with `session` or `apikey` (Vestiaire's `__session`). Values go, names stay: a cookie keeps
+its name and attributes and an Authorization header its scheme, so that the journal still
+shows what was sent. Text that does not parse (a body cut short, or malformed) is redacted
+by pattern: its JSON members and its form pairs. A body without a secret name is kept as
+it is, unparsed: the common case, and the cheap one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import unquote_plus
+
+from ..validation import MAX_DEPTH
+
+REDACTED = "[redacted]"
+SECRET_WORDS = ("password", "passwd", "secret", "token", "cookie", "authorization", "answer")
+SECRET_HEADER_WORDS = (*SECRET_WORDS, "session", "apikey")
+# `"name": value` members and `name=value` pairs, in text that does not parse.
+JSON_NAME = re.compile(r'"([^"\\]{1,64})"\s*:')
+JSON_MEMBER = re.compile(r'("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s{\[]+)')
+FORM_PAIR = re.compile(r"(^|[&?;\s])([^=&?;\s]{1,64})=([^&;\s]*)")
+
+
+class _TooDeep(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=4096)  # the same few names, request after request
+def is_secret(name: str, words: tuple[str, ...] = SECRET_WORDS) -> bool:
+    normal = name.lower().replace("_", "").replace("-", "")
+    return any(normal.endswith(word) or normal.endswith(word + "s") for word in words)
+
+
+def headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers by lower-case name, secret values redacted; a repeated header's values are
+    joined by ", " (Set-Cookie's, which may hold commas, by newlines)."""
+    found: dict[str, str] = {}
+    for name, value in pairs:
+        lower = name.lower()
+        shown = _header_value(lower, value)
+        if lower in found:
+            shown = found[lower] + ("\n" if lower == "set-cookie" else ", ") + shown
+        found[lower] = shown
+    return found
+
+
+def _header_value(name: str, value: str) -> str:
+    if name == "cookie":
+        return "; ".join(_cookie(part.strip()) for part in value.split(";"))
+    if name == "set-cookie":
+        cookie, semicolon, attributes = value.partition(";")
+        return _cookie(cookie.strip()) + semicolon + attributes
+    if name in ("authorization", "proxy-authorization"):
+        scheme, _, credentials = value.strip().partition(" ")
+        return f"{scheme} {REDACTED}" if credentials else REDACTED
+    return REDACTED if is_secret(name, SECRET_HEADER_WORDS) else value
+
+
+def _cookie(pair: str) -> str:
+    name, equals, _value = pair.partition("=")
+    return f"{name}={REDACTED}" if equals else pair
+
+
+def form(text: str) -> str:
+    """A query string or form body, the values of secret names redacted and the rest as
+    sent (still percent-encoded)."""
+    return FORM_PAIR.sub(_form_pair, text)
+
+
+def _form_pair(match: re.Match[str]) -> str:
+    lead, name = match[1], match[2]
+    return f"{lead}{name}={REDACTED}" if is_secret(unquote_plus(name)) else match[0]
+
+
+def body(text: str, content_type: str) -> str:
+    """A body's text redacted: JSON and form bodies by their structure, anything else (or
+    what fails to parse) by pattern."""
+    if not _may_hold_secrets(text, content_type):
+        return text
+    if "json" in content_type:
+        try:
+            return json.dumps(_scrub(json.loads(text), 0), ensure_ascii=False)
+        except (ValueError, RecursionError, _TooDeep):
+            pass
+    elif "x-www-form-urlencoded" in content_type:
+        return form(text)
+    return form(JSON_MEMBER.sub(_json_member, text))
+
+
+def _may_hold_secrets(text: str, content_type: str) -> bool:
+    """Whether a body may name a secret: a secret word in it, then a secret name among its
+    JSON names (a JSON body) or form names (a form), or either (anything else)."""
+    lowered = text.lower()
+    if not any(word in lowered for word in SECRET_WORDS):
+        return False
+    names: list[str] = []
+    if "x-www-form-urlencoded" not in content_type:
+        names += JSON_NAME.findall(text)
+    if "json" not in content_type:
+        names += [unquote_plus(match[2]) for match in FORM_PAIR.finditer(text)]
+    return any(is_secret(name) for name in names)
+
+
+def _json_member(match: re.Match[str]) -> str:
+    return f'{match[1]}"{REDACTED}"' if is_secret(match[2]) else match[0]
+
+
+def _scrub(value: Any, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise _TooDeep
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if is_secret(key) else _scrub(item, depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_scrub(item, depth + 1) for item in value]
+    return value

@@ -1,0 +1,182 @@
+"""The journal: the last `size` entries, kept in the store as a ring that every worker shares.
+
+An atomic counter numbers the entries; entry n lives in slot n % size, so the ring never
+holds more than `size` and the newest overwrite the oldest. Clearing writes a floor (the
+counter's value): entries at or below it are gone to readers, and their slots are reused.
+
+Entries are written off the request's path: a request hands over what it saw (record), and
+one task per process builds the entries and writes them in batches (a counter step for the
+batch and one put_many), so a burst costs a few store writes, not two per request. A read
+of the journal first waits for this process's pending entries: a client that had its answer
+finds its request there. Another worker's entries show once that worker has written them,
+as soon as its loop is free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..clock import LATEST
+from ..store import Store
+from ..store.base import Record
+
+if TYPE_CHECKING:
+    from .capture import Exchange
+
+NAMESPACE = "sessim:journal"
+SEQUENCE_KEY = f"{NAMESPACE}:sequence"
+FLOOR_KEY = f"{NAMESPACE}:floor"
+# Entries written in one step; a larger backlog goes in several.
+BATCH = 200
+# The counter's window: past the year 3000 from any instant the clock can show, so never.
+FOREVER = LATEST
+log = logging.getLogger("sessim.journal")
+
+# Builds an entry from what a request saw, given the instant to take when it pinned none:
+# the entry's instant (epoch seconds on the shared clock) and the entry.
+Build = Callable[["Exchange", float], tuple[float, dict]]
+
+
+def _slot(index: int) -> str:
+    return f"{NAMESPACE}:slot:{index}"
+
+
+@dataclass(frozen=True)
+class Filter:
+    vendor: str | None = None
+    operation_id: str | None = None
+    status: int | None = None
+    method: str | None = None
+    since: float | None = None  # epoch seconds on the shared clock
+
+    def keeps(self, record: dict) -> bool:
+        entry = record["entry"]
+        return (
+            (self.vendor is None or entry["vendor"] == self.vendor)
+            and (self.operation_id is None or entry["operationId"] == self.operation_id)
+            and (self.status is None or entry["status"] == self.status)
+            and (self.method is None or entry["method"] == self.method.upper())
+            and (self.since is None or record["at"] >= self.since)
+        )
+
+
+class Journal:
+    def __init__(self, store: Store, size: int, build: Build, log_to: TextIO | None) -> None:
+        self.size = size
+        self._store = store
+        self._build = build
+        self._log_to = log_to
+        self._pending: list[Exchange] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = asyncio.Lock()  # remade for each loop: see _guard
+
+    @property
+    def enabled(self) -> bool:
+        """Whether requests are watched at all: kept in the ring, or logged."""
+        return self.size > 0 or self._log_to is not None
+
+    def record(self, exchange: Exchange) -> None:
+        """Take a finished request; its entry is written soon, by this process's writer."""
+        self._pending.append(exchange)
+        loop = asyncio.get_running_loop()
+        writer = self._writer
+        # A writer of another loop is gone with it (test clients run one loop after another).
+        if writer is None or writer.done() or writer.get_loop() is not loop:
+            self._writer = loop.create_task(self._write_pending())
+
+    async def _write_pending(self) -> None:
+        try:
+            await self.flush()
+        finally:
+            if self._writer is asyncio.current_task():
+                self._writer = None
+
+    def _guard(self) -> asyncio.Lock:
+        """The lock that keeps writes and clears apart, one per event loop (a lock serves
+        one loop only; test clients run one after another)."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._lock = loop, asyncio.Lock()
+        return self._lock
+
+    async def flush(self) -> None:
+        """Write every entry recorded so far (what a read does first)."""
+        async with self._guard():
+            while self._pending:
+                batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
+                try:
+                    await self._write(batch)
+                except Exception:  # a store that is down loses these entries, not requests
+                    log.exception("writing %d journal entries failed", len(batch))
+
+    async def _write(self, batch: list[Exchange]) -> None:
+        now = await self._store.now()
+        built = []
+        for exchange in batch:
+            try:
+                built.append(self._build(exchange, now))
+            except Exception:  # a bug in the journal must not lose the batch's other entries
+                log.exception("journaling %s %s failed", exchange.method, exchange.path)
+        if not built:
+            return
+        if self._log_to is not None:
+            self._log_to.write("".join(_log_line(entry) for _at, entry in built))
+            self._log_to.flush()
+        if self.size <= 0:
+            return
+        top = (await self._store.incr(SEQUENCE_KEY, FOREVER, len(built))).value
+        records = [
+            Record(
+                _slot(seq % self.size),
+                {"seq": seq, "at": at, "entry": {"id": str(seq), **entry}},
+                tags=[NAMESPACE],
+            )
+            for seq, (at, entry) in enumerate(built, top - len(built) + 1)
+        ]
+        await self._store.put_many(records)
+
+    async def entries(
+        self, query: Filter, limit: int, before: int | None
+    ) -> tuple[list[dict], int | None]:
+        """Up to `limit` entries that `query` keeps, newest first, older than entry `before`
+        when given; and the id to page on from, when more are left."""
+        records = [r for r in await self._records() if query.keeps(r)]
+        if before is not None:
+            records = [r for r in records if r["seq"] < before]
+        page = records[:limit]
+        more = len(records) > limit
+        return [r["entry"] for r in page], page[-1]["seq"] if more and page else None
+
+    async def count(self, query: Filter) -> int:
+        return sum(1 for record in await self._records() if query.keeps(record))
+
+    async def clear(self) -> None:
+        """Forget every entry so far, this process's pending ones too."""
+        async with self._guard():
+            self._pending.clear()
+            await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
+
+    async def _records(self) -> list[dict]:
+        """The ring's live records, newest first."""
+        await self.flush()
+        if self.size <= 0:
+            return []
+        floor = await self._store.get(FLOOR_KEY) or 0
+        found = sorted((await self._store.tagged(NAMESPACE)).values(), key=lambda r: -r["seq"])
+        # Slots past the size (left by a run with a larger ring) hold older entries still.
+        newest = found[0]["seq"] if found else 0
+        return [record for record in found if record["seq"] > max(floor, newest - self.size)]
+
+
+def _log_line(entry: dict) -> str:
+    """The entry as one JSON line, without its bodies."""
+    shown: dict[str, Any] = dict(entry)
+    for side in ("request", "response"):
+        shown[side] = {k: v for k, v in entry[side].items() if k != "body"}
+    return json.dumps(shown) + "\n"

@@ -1,0 +1,21 @@
+"""What SFCC knows of its own URLs for the journal's near misses: a Shop API path with a
+version segment that the spec's Version parameter does not list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# The spec's Version enum: the documented form and the generated clients' form.
+VERSIONS = ("v20_8", "20.8")
+SHOP_PATH = re.compile(r"(/s/[^/]+/dw/shop/)([^/]+)(/.*)?")
+
+
+def version_near_paths(path: str) -> Iterator[tuple[str, str]]:
+    """/s/RefArch/dw/shop/v20_2/sessions -> /s/RefArch/dw/shop/v20_8/sessions, and why."""
+    match = SHOP_PATH.fullmatch(path)
+    if match is None or match[2] in VERSIONS:
+        return
+    served = " or ".join(VERSIONS)
+    reason = f"the version segment is {match[2]}; Sessim serves OCAPI 20.8 as {served}"
+    yield f"{match[1]}{VERSIONS[0]}{match[3] or ''}", reason

@@ -1,0 +1,501 @@
+"""The request journal: GET/DELETE /_admin/journal and /_admin/journal/count, entries for
+every vendor and the admin API, redaction, the ring's bound, filters and paging, near misses,
+sharing through SQLite and Redis, and `--log-format json`."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from sessim.app import create_app
+from starlette.testclient import TestClient
+
+from tests.conftest import make_settings, sessim_processes, start_sessim, wait_until_listening
+from tests.contract.fixture import contract_fixture
+
+FIXTURE = contract_fixture()  # the demo accounts, Okta's rate limits out of the way
+OKTA_USER = FIXTURE["okta"]["users"][0]
+OKTA_TOKEN = FIXTURE["okta"]["api_tokens"][0]
+SSWS = {"Authorization": f"SSWS {OKTA_TOKEN}"}
+SFCC_CLIENT = FIXTURE["sfcc"]["clients"][0]["client_id"]
+SFCC_CUSTOMER = FIXTURE["sfcc"]["customers"][0]
+SFCC_AUTH = "/sfcc/s/RefArch/dw/shop/v20_8/customers/auth"
+VESTIAIRE_USER = FIXTURE["vestiaire"]["users"][0]
+OPTI_CLIENT = FIXTURE["optimizely"]["clients"][0]
+OPTI_USER = FIXTURE["optimizely"]["users"][0]
+TOKEN = "/optimizely/identity/connect/token"
+JOURNAL = "/_admin/journal"
+
+
+@pytest.fixture(scope="module")
+def seed_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("journal") / "fixture.yaml"
+    path.write_text(yaml.safe_dump(FIXTURE))
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def app(seed_file: str) -> Iterator[TestClient]:
+    with TestClient(create_app(make_settings(seed=seed_file))) as client:
+        yield client
+
+
+@pytest.fixture
+def client(app: TestClient) -> TestClient:
+    """The module's app with an empty journal and no cookies."""
+    app.cookies.clear()
+    assert app.delete(JOURNAL).status_code == 204
+    return app
+
+
+def entries(client: Any, **filters: object) -> list[dict]:
+    response = client.get(JOURNAL, params={"limit": 500, **filters})
+    assert response.status_code == 200, response.text
+    return response.json()["entries"]
+
+
+def count(client: Any, **filters: object) -> int:
+    response = client.get(f"{JOURNAL}/count", params=filters)
+    assert response.status_code == 200, response.text
+    return response.json()["count"]
+
+
+def only(client: Any, **filters: object) -> dict:
+    (entry,) = entries(client, **filters)
+    return entry
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def okta_login(client: Any) -> str:
+    login = {"username": OKTA_USER["login"], "password": OKTA_USER["password"]}
+    authn = client.post("/okta/api/v1/authn", json=login)
+    assert authn.status_code == 200, authn.text
+    session_token = authn.json()["sessionToken"]
+    created = client.post(
+        "/okta/api/v1/sessions", json={"sessionToken": session_token}, headers=SSWS
+    )
+    assert created.status_code == 200, created.text
+    return created.json()["id"]
+
+
+def opti_tokens(client: Any) -> dict:
+    form = {
+        "grant_type": "password",
+        "username": OPTI_USER["userName"],
+        "password": OPTI_USER["password"],
+        "scope": "iscapi offline_access",
+    }
+    headers = basic(OPTI_CLIENT["client_id"], OPTI_CLIENT["client_secret"])
+    response = client.post(TOKEN, data=form, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_okta_calls_are_journaled_with_their_operation_status_and_times(
+    client: TestClient,
+) -> None:
+    clock = client.put("/_admin/clock", json={"now": "2030-05-01T12:00:00Z", "frozen": True})
+    assert clock.status_code == 200
+    session_id = okta_login(client)
+    missing = client.get("/okta/api/v1/sessions/102nosuchsession", headers=SSWS)
+    assert missing.status_code == 404
+
+    found = entries(client, vendor="okta")
+    assert [e["operationId"] for e in found] == [
+        "getSession",
+        "createSession",
+        "primaryAuthentication",
+    ]
+    gone, created, authn = found
+    assert created["method"] == "POST"
+    assert created["path"] == "/okta/api/v1/sessions"
+    assert created["status"] == 200
+    assert created["at"] == "2030-05-01T12:00:00.000Z"  # Sessim's clock
+    assert abs(time.time() - _epoch(created["wallTime"])) < 60  # the machine's
+    assert created["latencyMs"] > 0
+    assert created["errorCode"] is None
+    assert created["nearMisses"] == []
+    assert json.loads(created["response"]["body"])["id"] == session_id
+    assert created["response"]["headers"]["content-type"] == "application/json"
+    assert created["request"]["headers"]["authorization"] == "SSWS [redacted]"
+    assert json.loads(authn["request"]["body"]) == {
+        "username": OKTA_USER["login"],
+        "password": "[redacted]",
+    }
+    assert json.loads(authn["response"]["body"])["sessionToken"] == "[redacted]"
+    assert gone["status"] == 404
+    assert gone["errorCode"] == "E0000007"
+    assert gone["path"] == "/okta/api/v1/sessions/102nosuchsession"
+    assert int(gone["id"]) > int(created["id"]) > int(authn["id"])
+
+
+def _epoch(text: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text).timestamp()
+
+
+def test_sfcc_calls_carry_the_fault_type_and_hide_the_jwt(client: TestClient) -> None:
+    headers = {"x-dw-client-id": SFCC_CLIENT}
+    credentials = basic(SFCC_CUSTOMER["login"], SFCC_CUSTOMER["password"])
+    body = {"type": "credentials"}
+    assert client.post(SFCC_AUTH, json=body, headers={**headers, **credentials}).status_code == 200
+    wrong = basic(SFCC_CUSTOMER["login"], "not-the-password")
+    assert client.post(SFCC_AUTH, json=body, headers={**headers, **wrong}).status_code == 401
+
+    failed, ok = entries(client, vendor="sfcc")
+    assert ok["operationId"] == failed["operationId"] == "postCustomersAuth"
+    assert ok["errorCode"] is None
+    assert ok["response"]["headers"]["authorization"] == "Bearer [redacted]"
+    assert ok["request"]["headers"]["authorization"] == "Basic [redacted]"
+    assert ok["request"]["headers"]["x-dw-client-id"] == SFCC_CLIENT  # an id, not a secret
+    assert failed["status"] == 401
+    assert failed["errorCode"] == "AuthenticationFailedException"
+
+
+def test_vestiaire_calls_carry_the_error_code_and_hide_the_session_cookie(
+    client: TestClient,
+) -> None:
+    login = {"email": VESTIAIRE_USER["email"], "password": VESTIAIRE_USER["password"]}
+    created = client.post("/vestiaire/sessions", json=login)
+    assert created.status_code == 201
+    wrong = client.post("/vestiaire/sessions", json={**login, "password": "nope"})
+    assert wrong.status_code == 401
+
+    failed, ok = entries(client, vendor="vestiaire")
+    assert ok["operationId"] == "createSession"
+    assert ok["status"] == 201
+    assert ok["response"]["headers"]["set-cookie"].startswith("__session=[redacted]; HttpOnly")
+    assert failed["errorCode"] == "invalid_credentials"
+    assert json.loads(failed["request"]["body"])["password"] == "[redacted]"
+
+
+def test_optimizely_oauth_errors_have_a_code_and_its_messages_none(client: TestClient) -> None:
+    tokens = opti_tokens(client)
+    headers = basic(OPTI_CLIENT["client_id"], OPTI_CLIENT["client_secret"])
+    refused = client.post(
+        TOKEN, data={"grant_type": "password", "username": "x", "password": "y"}, headers=headers
+    )
+    assert refused.status_code == 400
+    denied = client.delete("/optimizely/api/v1/sessions/current")  # sign-out needs a bearer
+    assert denied.status_code == 401
+    assert set(denied.json()) == {"message"}
+
+    message, oauth, granted = entries(client, vendor="optimizely")
+    assert granted["operationId"] == "createToken"
+    assert json.loads(granted["response"]["body"])["access_token"] == "[redacted]"
+    assert tokens["access_token"] not in json.dumps(granted)
+    assert oauth["errorCode"] == "invalid_grant"
+    assert message["operationId"] == "deleteSession"
+    assert message["status"] == 401
+    assert message["errorCode"] is None  # `{"message"}` carries no code
+
+
+def test_admin_calls_are_journaled_but_not_the_journals_own(client: TestClient) -> None:
+    advanced = client.post("/_admin/clock/advance", json={"seconds": 60})
+    assert advanced.status_code == 200
+    assert client.get("/_admin/views/sfcc/nothing", params={"key": "x"}).status_code == 404
+    client.get("/_admin/health")
+    client.get(f"{JOURNAL}/count")
+
+    missing, advance = entries(client)
+    assert advance["vendor"] == "admin"
+    assert advance["operationId"] == "advanceClock"
+    assert json.loads(advance["request"]["body"]) == {"seconds": 60}
+    assert missing["operationId"] == "getView"
+    assert missing["status"] == 404
+    assert missing["errorCode"] is None  # problem details name no code
+    assert missing["query"] == "key=x"
+
+
+SECRETS = {
+    "password": "hunter2-password-secret",
+    "bearer": "bearer-secret-0123456789",
+    "cookie": "cookie-secret-0123456789",
+}
+
+
+def test_secrets_appear_nowhere_in_the_journal(client: TestClient) -> None:
+    login = {"username": OKTA_USER["login"], "password": SECRETS["password"]}
+    client.post("/okta/api/v1/authn", json=login)
+    client.get(
+        "/okta/api/v1/sessions/me",
+        headers={
+            "Cookie": f"sid={SECRETS['cookie']}",
+            "Authorization": f"Bearer {SECRETS['bearer']}",
+        },
+    )
+    tokens = opti_tokens(client)
+    refresh = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    headers = basic(OPTI_CLIENT["client_id"], OPTI_CLIENT["client_secret"])
+    refreshed = client.post(TOKEN, data=refresh, headers=headers)
+    assert refreshed.status_code == 200, refreshed.text
+    client.get(
+        "/okta/login/sessionCookieRedirect",
+        params={"token": SECRETS["bearer"], "redirectUrl": "https://x.test/"},
+    )
+
+    text = client.get(JOURNAL, params={"limit": 500}).text
+    secrets = [
+        *SECRETS.values(),
+        OPTI_USER["password"],
+        OPTI_CLIENT["client_secret"],
+        tokens["refresh_token"],
+        tokens["access_token"],
+        refreshed.json()["refresh_token"],
+        base64.b64encode(
+            f"{OPTI_CLIENT['client_id']}:{OPTI_CLIENT['client_secret']}".encode()
+        ).decode(),
+    ]
+    assert [secret for secret in secrets if secret in text] == []
+    form = next(
+        e
+        for e in entries(client, operationId="createToken")
+        if "refresh_token" in (e["request"]["body"] or "")
+    )
+    assert form["request"]["body"] == "grant_type=refresh_token&refresh_token=[redacted]"
+    me = only(client, operationId="getCurrentSession")
+    assert me["request"]["headers"]["cookie"] == "sid=[redacted]"
+    redirect = only(client, operationId="sessionCookieRedirect")
+    assert redirect["query"].startswith("token=[redacted]&redirectUrl=")
+
+
+def test_large_bodies_are_cut_and_say_so(client: TestClient) -> None:
+    login = {"username": OKTA_USER["login"], "password": "p" * 10_000, "note": "x" * 10_000}
+    client.post("/okta/api/v1/authn", json=login)
+    request = only(client, operationId="primaryAuthentication")["request"]
+    assert request["truncated"] is True
+    assert request["size"] > 20_000
+    assert len(request["body"]) == 4096
+    assert "ppp" not in request["body"]
+
+
+def test_the_journal_keeps_the_newest_of_a_ring_of_its_size() -> None:
+    with TestClient(create_app(make_settings(journal_size=5))) as small:
+        for index in range(8):
+            small.get(f"/vestiaire/nothing-{index}")
+        found = entries(small)
+        assert [e["path"] for e in found] == [f"/vestiaire/nothing-{i}" for i in range(7, 2, -1)]
+        assert count(small) == 5
+
+
+def test_a_journal_of_size_zero_keeps_nothing() -> None:
+    with TestClient(create_app(make_settings(journal_size=0))) as none:
+        none.get("/vestiaire/nothing")
+        assert entries(none) == []
+        assert count(none) == 0
+
+
+def test_filters_and_count(client: TestClient) -> None:
+    okta_login(client)
+    okta_login(client)
+    client.get("/okta/api/v1/sessions/102nosuchsession", headers=SSWS)
+    client.get("/_admin/clock")
+
+    assert count(client, vendor="okta", operationId="createSession") == 2
+    assert count(client, operationId="createSession") == 2
+    assert count(client, vendor="vestiaire", operationId="createSession") == 0
+    assert count(client, vendor="okta", status=200) == 4
+    assert count(client, status=404) == 1
+    assert count(client, method="get") == 2
+    assert count(client, vendor="admin") == 1
+    assert count(client) == 6
+    newest = entries(client)[0]
+    assert count(client, since=newest["at"]) >= 1
+    assert count(client, since="2999-01-01T00:00:00Z") == 0
+    assert count(client, since="1970-01-01T00:00:00+01:00") == 6
+
+
+def test_paging_walks_every_entry_once_newest_first(client: TestClient) -> None:
+    for index in range(7):
+        client.get(f"/vestiaire/page-{index}")
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = client.get(JOURNAL, params=params).json()
+        seen += [e["path"] for e in page["entries"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert seen == [f"/vestiaire/page-{i}" for i in range(6, -1, -1)]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/count", {"operationid": "createSession"}),  # a misspelt filter would count all
+        ("", {"vendor": "okta", "limits": "5"}),
+        ("/count", {"since": "yesterday"}),
+        ("", {"cursor": "x"}),
+        ("", {"limit": "501"}),
+    ],
+)
+def test_an_unknown_or_bad_parameter_is_a_400(client: TestClient, path: str, params: dict) -> None:
+    response = client.get(JOURNAL + path, params=params)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_delete_empties_the_journal(client: TestClient) -> None:
+    okta_login(client)
+    assert count(client) == 2
+    assert client.delete(JOURNAL).status_code == 204
+    assert entries(client) == []
+    okta_login(client)
+    assert count(client) == 2
+
+
+def test_reset_wipes_the_journal(client: TestClient, seed_file: str) -> None:
+    okta_login(client)
+    assert client.post("/_admin/reset").status_code == 204
+    assert entries(client) == []
+    client.post("/_admin/seed", json=FIXTURE)
+
+
+def test_a_wrong_method_is_a_near_miss(client: TestClient) -> None:
+    assert client.get("/okta/api/v1/authn").status_code == 405
+    entry = only(client)
+    assert entry["operationId"] is None
+    assert entry["errorCode"] == "E0000022"
+    assert entry["nearMisses"] == [
+        {
+            "vendor": "okta",
+            "operationId": "primaryAuthentication",
+            "method": "POST",
+            "path": "/okta/api/v1/authn",
+            "reason": "/okta/api/v1/authn takes POST, not GET",
+        }
+    ]
+
+
+def test_a_missing_base_path_is_a_near_miss(client: TestClient) -> None:
+    assert client.post("/api/v1/authn", json={}).status_code == 404
+    entry = only(client)
+    assert entry["vendor"] is None  # no API owns the path
+    (miss,) = [m for m in entry["nearMisses"] if m["vendor"] == "okta"]
+    assert miss["operationId"] == "primaryAuthentication"
+    assert miss["reason"] == "the path lacks okta's base path /okta"
+
+
+def test_another_apis_base_path_is_a_near_miss(client: TestClient) -> None:
+    assert client.delete("/vestiaire/api/v1/sessions/current").status_code == 404
+    misses = only(client)["nearMisses"]
+    assert misses[0]["vendor"] == "optimizely"
+    assert misses[0]["operationId"] == "deleteSession"
+    assert (
+        misses[0]["reason"]
+        == "the path is under /vestiaire, optimizely's operations under /optimizely"
+    )
+
+
+def test_a_trailing_slash_or_case_is_a_near_miss(client: TestClient) -> None:
+    assert client.post("/okta/api/v1/sessions/", json={}).status_code == 405  # Okta's way
+    assert client.post("/okta/api/v1/Sessions", json={}).status_code == 404
+    case, slash = entries(client)
+    assert slash["nearMisses"][0]["operationId"] == "createSession"
+    assert (
+        slash["nearMisses"][0]["reason"]
+        == "the path ends with a slash; /okta/api/v1/sessions has none"
+    )
+    assert case["nearMisses"][0]["operationId"] == "createSession"
+    assert case["nearMisses"][0]["reason"] == "the path differs in case from /okta/api/v1/sessions"
+
+
+def test_a_wrong_sfcc_version_is_a_near_miss(client: TestClient) -> None:
+    url = "/sfcc/s/RefArch/dw/shop/v20_2/customers/auth"
+    response = client.post(url, json={"type": "guest"}, headers={"x-dw-client-id": SFCC_CLIENT})
+    assert response.status_code == 404
+    entry = only(client)
+    assert entry["errorCode"] == "VersionNotFoundException"
+    assert entry["nearMisses"] == [
+        {
+            "vendor": "sfcc",
+            "operationId": "postCustomersAuth",
+            "method": "POST",
+            "path": "/sfcc/s/{site_id}/dw/shop/{version}/customers/auth",
+            "reason": "the version segment is v20_2; Sessim serves OCAPI 20.8 as v20_8 or 20.8",
+        }
+    ]
+
+
+def test_a_request_an_operation_answered_has_no_near_misses(client: TestClient) -> None:
+    client.get("/okta/api/v1/sessions/102nosuchsession", headers=SSWS)
+    assert only(client)["nearMisses"] == []
+
+
+def eventually(check: Callable[[], bool]) -> None:
+    """Until another process has written its entries (it does so right after answering)."""
+    deadline = time.monotonic() + 10
+    while not check():
+        assert time.monotonic() < deadline, "the other worker's entries never showed"
+        time.sleep(0.05)  # waiting for another process's write, not measuring behaviour
+
+
+def shared_journal(store: str) -> None:
+    """Requests through two processes on one store, read and cleared through either."""
+    with (
+        sessim_processes(store, 2) as (first, second),
+        httpx.Client(base_url=first) as one,
+        httpx.Client(base_url=second) as two,
+    ):
+        assert one.post("/_admin/reset").status_code == 204  # a shared Redis: from scratch
+        assert one.post("/_admin/seed", json=FIXTURE).status_code == 200
+        okta_login(one)
+        okta_login(two)
+        eventually(lambda: count(two, operationId="createSession") == 2)
+        assert count(two, vendor="okta") == 4
+        assert count(one, vendor="okta") == 4
+        assert two.delete(JOURNAL).status_code == 204
+        assert count(one) == 0
+
+
+def test_workers_on_one_sqlite_file_share_the_journal(tmp_path: Path) -> None:
+    shared_journal(f"sqlite:///{tmp_path}/journal.db")
+
+
+def test_workers_on_one_redis_share_the_journal(redis_url: str) -> None:
+    shared_journal(redis_url)
+
+
+def test_log_format_json_writes_one_line_per_request(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/log.db"
+    server, base = start_sessim(store, "--demo", "--log-format", "json", stdout=subprocess.PIPE)
+    try:
+        wait_until_listening(base, server)
+        login = {"username": "dana.demo@sessim.dev", "password": SECRETS["password"]}
+        httpx.post(f"{base}/okta/api/v1/authn", json=login)
+        httpx.get(f"{base}/okta/api/v1/authn")
+        headers = {
+            "Cookie": f"sid={SECRETS['cookie']}",
+            "Authorization": f"Bearer {SECRETS['bearer']}",
+        }
+        httpx.get(f"{base}/okta/api/v1/sessions/me", headers=headers)
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=10)
+    text = out.decode()
+    assert [secret for secret in SECRETS.values() if secret in text] == []
+    lines = [json.loads(line) for line in text.splitlines()]  # every line is JSON
+    by_operation = {line["operationId"]: line for line in lines if line["vendor"] == "okta"}
+    authn = by_operation["primaryAuthentication"]
+    assert authn["status"] == 401
+    assert authn["errorCode"] == "E0000004"
+    assert authn["method"] == "POST"
+    assert "body" not in authn["request"]
+    assert authn["request"]["headers"]["content-type"] == "application/json"
+    assert by_operation[None]["nearMisses"][0]["operationId"] == "primaryAuthentication"
+    me = by_operation["getCurrentSession"]
+    assert me["request"]["headers"]["cookie"] == "sid=[redacted]"
+    assert me["request"]["headers"]["authorization"] == "Bearer [redacted]"
