@@ -161,3 +161,27 @@ def test_what_sessim_refuses_is_one_line_with_its_reason(url: str, tmp_path: Pat
     assert "password" in line
     line = fails(1, "clock", "advance", "1000000d", url=url)
     assert line.startswith("sessim clock: POST /_admin/clock/advance: 400 ")
+
+
+def test_journal_lists_counts_filters_and_clears(url: str, server: Sessim) -> None:
+    server.seed(FIXTURE)
+    server.journal.clear()
+    assert log_in(url) == 201
+    assert httpx.post(f"{url}/vestiaire/sessions", json={**LOGIN, "password": "no"}).is_error
+    assert httpx.get(f"{url}/vestiaire/sessions").status_code == 405
+    listed = succeeds("journal", "--vendor", "vestiaire", url=url).splitlines()
+    assert [line.split("  ")[1:3] for line in listed if not line.startswith(" ")] == [
+        ["405", "GET /vestiaire/sessions"],
+        ["401", "POST /vestiaire/sessions"],
+        ["201", "POST /vestiaire/sessions"],
+    ]
+    assert "invalid_credentials" in listed[-2]
+    assert "near miss: vestiaire createSession (POST /vestiaire/sessions)" in listed[1]
+    assert succeeds("journal", "count", "--operation", "createSession", url=url) == "2\n"
+    assert succeeds("journal", "count", "--status", "401", url=url) == "1\n"
+    newest = json.loads(succeeds("journal", "--limit", "1", "--json", url=url))
+    assert [(entry["method"], entry["status"]) for entry in newest] == [("GET", 405)]
+    assert succeeds("journal", "clear", url=url) == ""
+    assert succeeds("journal", "count", "--vendor", "vestiaire", url=url) == "0\n"
+    line = fails(2, "journal", "--since", "last week", url=url)
+    assert line.startswith("sessim journal: 'last week' is not an instant")

@@ -112,6 +112,13 @@ def test_a_wrong_password_is_an_error_of_the_users_client(sessim) -> None:
     assert raised.value.response.status_code == 401
 
 
+def test_signing_in_takes_one_call_of_each_okta_operation(sessim) -> None:
+    sessim.seed(USERS)
+    OktaSessions(sessim.okta, API_TOKEN).sign_in("ana@example.com", "correct horse")
+    assert sessim.journal.count(vendor="okta", operation_id="primaryAuthentication") == 1
+    assert sessim.journal.count(vendor="okta", operation_id="createSession") == 1
+
+
 def test_one_server_for_the_run_reset_for_each_test(sessim_shared) -> None:
     sessim_shared.seed(USERS)
     vestiaire = VestiaireAccount(sessim_shared.vestiaire)

@@ -149,3 +149,28 @@ def test_importing_sessim_or_its_plugin_loads_no_server() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_journal_through_the_object() -> None:
+    with sessim.running(seed=SEED) as server:
+        server.journal.clear()
+        assert httpx.post(f"{server.vestiaire}/sessions", json={**SHOPPER, "password": "no"})
+        assert httpx.post(f"{server.vestiaire}/sessions", json=SHOPPER).status_code == 201
+        assert server.journal.count(vendor="vestiaire", status=401) == 1
+        assert server.journal.count(operation_id="createSession", method="post") == 2
+        entries = server.journal.list(vendor="vestiaire")
+        assert [entry["status"] for entry in entries] == [201, 401]
+        assert server.journal.list(vendor="vestiaire", limit=1) == entries[:1]
+        assert server.journal.list(since=datetime(2999, 1, 1, tzinfo=UTC)) == []
+        server.journal.clear()
+        assert server.journal.count(vendor="vestiaire") == 0
+
+
+def test_journal_pages_are_followed_to_the_end() -> None:
+    with sessim.running() as server:
+        server.journal.clear()
+        for _ in range(3):
+            httpx.get(f"{server.vestiaire}/nothing")
+        server.journal.PAGE = 2  # this object's pages: two entries each
+        assert len(server.journal.list(vendor="vestiaire")) == 3
+        assert len(server.journal.list(vendor="vestiaire", limit=3)) == 3
