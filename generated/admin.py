@@ -45,6 +45,48 @@ class ClockView(BaseModel):
     frozen: bool
 
 
+class FaultAction(StrEnum):
+    """
+    `status`: answer `status` in the vendor's error format; `delay`: wait, then serve the call; `drop`: close the connection without an answer.
+    """
+
+    status = "status"
+    delay = "delay"
+    drop = "drop"
+
+
+class FaultRule(BaseModel):
+    """
+    A rule as Sessim keeps it. Every field is there: null for a match field that matches anything, and for `delayMaxMs`, `times` and `remaining` when not given.
+    """
+
+    id: str
+    vendor: str | None = None
+    operationId: str | None = None
+    path: str | None = None
+    method: str | None = None
+    action: FaultAction
+    status: int
+    delayMs: int
+    delayMaxMs: int | None = None
+    times: int | None = None
+    probability: float
+    remaining: Annotated[
+        int | None,
+        Field(description="The calls left of `times` (null when the rule has no `times`)."),
+    ] = None
+    matched: Annotated[
+        int,
+        Field(
+            description="The calls that matched the rule (and that no earlier rule answered), whether or not it acted on them."
+        ),
+    ]
+
+
+class FaultRules(BaseModel):
+    rules: list[FaultRule]
+
+
 class Fixture(BaseModel):
     """
     One section per vendor; each is optional.
@@ -138,12 +180,88 @@ class JournalMessage(BaseModel):
     truncated: Annotated[bool, Field(description="The body shown is not all of it.")]
 
 
+class Method(StrEnum):
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+    HEAD = "HEAD"
+    OPTIONS = "OPTIONS"
+
+
 class NearMiss(BaseModel):
     vendor: str
     operationId: str
     method: str
     path: Annotated[str, Field(description="The operation's path template, with its base path.")]
     reason: Annotated[str, Field(examples=["/okta/api/v1/sessions takes POST, not GET"])]
+
+
+class NewFaultRule(BaseModel):
+    """
+    A rule to add; a match field left out matches anything.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    vendor: Vendor | None = None
+    operationId: Annotated[
+        str | None,
+        Field(
+            description="The vendor spec's operationId (createSession, postCustomersAuth, ...).",
+            examples=["createSession"],
+            max_length=100,
+            min_length=1,
+        ),
+    ] = None
+    path: Annotated[
+        str | None,
+        Field(
+            description="A glob over the request path, base path included: `*` matches any run of characters (`/` too), `?` one character, `[abc]` one of a set.",
+            examples=["/okta/api/v1/sessions/*"],
+            max_length=1000,
+            min_length=1,
+        ),
+    ] = None
+    method: Method | None = None
+    action: FaultAction
+    status: Annotated[
+        int | None, Field(description="The status a `status` rule answers.", ge=400, le=599)
+    ] = 500
+    delayMs: Annotated[
+        int | None,
+        Field(
+            description="How long a `delay` rule waits, in milliseconds of real time.",
+            ge=0,
+            le=60000,
+        ),
+    ] = 0
+    delayMaxMs: Annotated[
+        int | None,
+        Field(
+            description="When given, a `delay` rule waits a random time between delayMs and this.",
+            ge=0,
+            le=60000,
+        ),
+    ] = None
+    times: Annotated[
+        int | None,
+        Field(
+            description="The rule acts on the next this many calls it matches; left out, until removed.",
+            ge=1,
+            le=1000000,
+        ),
+    ] = None
+    probability: Annotated[
+        float | None,
+        Field(
+            description="The share of matching calls the rule acts on, drawn at random per call.",
+            ge=0.0,
+            le=1.0,
+        ),
+    ] = 1
 
 
 class OktaFixture(BaseModel):
@@ -639,6 +757,13 @@ class Status1(StrEnum):
     PROVISIONED = "PROVISIONED"
     SUSPENDED = "SUSPENDED"
     DEPROVISIONED = "DEPROVISIONED"
+
+
+class Vendor(StrEnum):
+    vestiaire = "vestiaire"
+    okta = "okta"
+    sfcc = "sfcc"
+    optimizely = "optimizely"
 
 
 class VestiaireFixture(BaseModel):

@@ -10,7 +10,7 @@ import yaml
 from sessim.app import create_app
 from sessim.core.api import Api
 from sessim.core.errors import AuthenticationFailed, NotFound, SessimError
-from sessim.core.problems import Kind, Problem, to_problem
+from sessim.core.problems import Kind, Problem, kind_of_status, to_problem
 from sessim.registry import ADMIN, VENDORS
 from sessim.settings import VENDOR_APIS, Settings
 from starlette.testclient import TestClient
@@ -30,6 +30,22 @@ def test_settings_and_the_fixture_schema_list_the_registrys_vendors() -> None:
     admin = yaml.safe_load((ROOT / "openapi" / "admin.yaml").read_text())
     assert list(admin["components"]["schemas"]["Fixture"]["properties"]) == list(VENDORS)
     assert all(api.loader is not None for api in VENDORS.values())
+    fault_vendor = admin["components"]["schemas"]["NewFaultRule"]["properties"]["vendor"]
+    assert fault_vendor["enum"] == list(VENDORS)
+
+
+@pytest.mark.parametrize(
+    ("api", "index", "render"),
+    [renderer for renderer in RENDERERS if renderer[0] != ADMIN.name],  # never faulted
+    ids=lambda v: str(v),
+)
+@pytest.mark.parametrize("status", [400, 401, 418, 429, 500, 502, 503, 599])
+def test_every_vendor_renderer_answers_an_injected_status_as_is(
+    api: str, index: int, render, status: int
+) -> None:
+    response = render(Problem(kind_of_status(status), "", status, until=0.0, injected=True))
+    assert response.status_code == status
+    assert json.loads(response.body)
 
 
 @pytest.mark.parametrize(("api", "index", "render"), RENDERERS, ids=lambda v: str(v))

@@ -1,4 +1,5 @@
-"""Health, reset, fixtures, views, actions, the outbox, the journal and the clock."""
+"""Health, reset, fixtures, views, actions, the outbox, the journal, the clock and fault
+rules."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from ..core import outbox
+from ..core import faults, outbox
 from ..core.bodies import dump, json_response, parse
 from ..core.clock import to_datetime
 from ..core.errors import InvalidParameter, NotFound
@@ -18,15 +19,21 @@ from ..generated.admin import (
     ClockAdvance,
     ClockUpdate,
     ClockView,
+    FaultAction,
+    FaultRule,
+    FaultRules,
     FixtureLoaded,
     Health,
     JournalCount,
+    NewFaultRule,
     Outbox,
     OutboxMessage,
     Status,
 )
 from . import fixtures
 
+# A fault rule's fields that core names otherwise.
+RULE_FIELDS = {"operationId": "operation_id", "delayMs": "delay_ms", "delayMaxMs": "delay_max_ms"}
 # Every operation may also answer application/problem+json, so connexion needs each
 # success response to name its content type: json_response does.
 
@@ -185,3 +192,48 @@ async def count_journal() -> ConnexionResponse:
 async def clear_journal() -> ConnexionResponse:
     await runtime_of(request).journal.clear()
     return ConnexionResponse(status_code=204)
+
+
+async def add_fault(body: dict) -> ConnexionResponse:
+    given = parse(NewFaultRule, body).model_dump(mode="json", exclude_none=True)
+    fields = {RULE_FIELDS.get(name, name): value for name, value in given.items()}
+    draft = faults.Rule(**{**fields, "action": faults.Action(fields["action"])})
+    rule = await faults.add(runtime_of(request).store, draft)
+    return json_response(dump(_fault_view(faults.Counted(rule, 0, 0)), nulls=True), 201)
+
+
+async def list_faults() -> ConnexionResponse:
+    found = await faults.counted(runtime_of(request).store)
+    listed = FaultRules(rules=[_fault_view(counted) for counted in found])
+    return json_response(dump(listed, nulls=True), 200)
+
+
+async def clear_faults() -> ConnexionResponse:
+    await faults.clear(runtime_of(request).store)
+    return ConnexionResponse(status_code=204)
+
+
+async def remove_fault(ruleId: str) -> ConnexionResponse:
+    if not await faults.remove(runtime_of(request).store, ruleId):
+        raise NotFound(f"no fault rule {ruleId!r}")
+    return ConnexionResponse(status_code=204)
+
+
+def _fault_view(counted: faults.Counted) -> FaultRule:
+    """The rule as the admin API shows it, null for a match field left out."""
+    rule = counted.rule
+    return FaultRule(
+        id=rule.id,
+        vendor=rule.vendor,
+        operationId=rule.operation_id,
+        path=rule.path,
+        method=rule.method,
+        action=FaultAction(rule.action.value),
+        status=rule.status,
+        delayMs=rule.delay_ms,
+        delayMaxMs=rule.delay_max_ms,
+        times=rule.times,
+        probability=rule.probability,
+        remaining=counted.remaining,
+        matched=counted.matched,
+    )

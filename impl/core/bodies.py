@@ -25,9 +25,10 @@ def parse(model: type[M], data: Any) -> M:
         raise InvalidInput(f"{where}: {first['msg']}") from error
 
 
-def dump(model: BaseModel) -> dict:
-    """A dict connexion can serialise (it fails on pydantic objects), without unset optionals."""
-    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+def dump(model: BaseModel, nulls: bool = False) -> dict:
+    """A dict connexion can serialise (it fails on pydantic objects), without unset optionals
+    unless `nulls` (a shape whose fields are all there, null when unset)."""
+    return model.model_dump(mode="json", by_alias=True, exclude_none=not nulls)
 
 
 def json_response(

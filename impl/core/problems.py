@@ -49,6 +49,13 @@ class Problem:
     # The core error behind it, when there is one: a vendor's own subclass may say more
     # (SFCC names a fault type per failure) than its Kind does.
     error: errors.SessimError | None = None
+    # Made up by a fault rule (impl/core/faults.py): `status` is the rule's, whatever status
+    # the vendor would give the Kind.
+    injected: bool = False
+
+    def status_or(self, default: int) -> int:
+        """The status to answer: an injected problem's own, else the vendor's `default`."""
+        return self.status if self.injected and self.status is not None else default
 
 
 KIND_BY_STATUS = {
@@ -57,9 +64,11 @@ KIND_BY_STATUS = {
     403: Kind.FORBIDDEN,
     404: Kind.NOT_FOUND,
     405: Kind.METHOD_NOT_ALLOWED,
+    409: Kind.CONFLICT,
     413: Kind.PAYLOAD_TOO_LARGE,
     415: Kind.UNSUPPORTED_MEDIA_TYPE,
     429: Kind.RATE_LIMITED,
+    503: Kind.UNAVAILABLE,
 }
 
 # A subclass (a vendor's own, or core's InvalidParameter) takes its nearest listed base's Kind.
@@ -109,6 +118,10 @@ def _kind_of(exc: errors.SessimError) -> Kind | None:
     return next((KIND_BY_ERROR[cls] for cls in type(exc).__mro__ if cls in KIND_BY_ERROR), None)
 
 
+def kind_of_status(status: int) -> Kind:
+    """The Kind an HTTP error status stands for: its own, else a client's or a server's error."""
+    return KIND_BY_STATUS.get(status, Kind.SERVER_ERROR if status >= 500 else Kind.INVALID_INPUT)
+
+
 def _http(status: int, detail: str, headers: Mapping[str, str] | None) -> Problem:
-    kind = KIND_BY_STATUS.get(status, Kind.SERVER_ERROR if status >= 500 else Kind.INVALID_INPUT)
-    return Problem(kind, detail, status, dict(headers or {}))
+    return Problem(kind_of_status(status), detail, status, dict(headers or {}))

@@ -1,6 +1,7 @@
 """Every spec path of every mount, with its methods and operationIds: the Allow header of a
 405 (connexion's own lists only the first matching route's methods), the operation a request
-was meant for when connexion never routed it, and what the journal's near misses compare.
+was meant for when connexion never routed it or has not routed it yet (fault rules run
+before it), and what the journal's near misses compare.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ errorCauses, with the codes and summaries real Okta returns."""
 
 from __future__ import annotations
 
+import math
+
 from connexion.lifecycle import ConnexionResponse
 
 from ..core.bodies import dump, json_response
@@ -49,7 +51,15 @@ def render(problem: Problem) -> ConnexionResponse:
         errorId=opaque_id(22, "oae", alphabet=ALPHANUMERIC),
         errorCauses=_causes(problem, code),
     )
-    return json_response(dump(body), status, problem.headers)
+    headers = {**_spent_window(problem), **problem.headers}
+    return json_response(dump(body), problem.status_or(status), headers)
+
+
+def _spent_window(problem: Problem) -> dict[str, str]:
+    """A 429's bucket is spent until its window resets (the edge adds the bucket's limit)."""
+    if problem.kind is not Kind.RATE_LIMITED or problem.until is None:
+        return {}
+    return {"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(math.ceil(problem.until))}
 
 
 def _entry(problem: Problem) -> tuple[int, str, str]:

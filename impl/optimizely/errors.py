@@ -122,6 +122,6 @@ def render_oauth(problem: Problem) -> ConnexionResponse:
         code = "temporarily_unavailable"
     else:
         code = "invalid_request"
-    status = STATUS[problem.kind] if problem.kind in OWN_STATUS else 400
+    status = problem.status_or(STATUS[problem.kind] if problem.kind in OWN_STATUS else 400)
     body = {"error": code, "error_description": problem.detail or code}
     return json_response(body, status, problem.headers)

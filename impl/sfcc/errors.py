@@ -120,13 +120,14 @@ AT_PATH = re.compile(r" - '([^']*)'$")
 def render(problem: Problem, document: str = DOCUMENT) -> ConnexionResponse:
     status, type_name, message, arguments = _fault(problem, document)
     body = {"_v": VERSION, "fault": {"type": type_name, "message": message, "arguments": arguments}}
-    return json_response(body, status, problem.headers)
+    return json_response(body, problem.status_or(status), problem.headers)
 
 
 def render_client_id_call(problem: Problem) -> ConnexionResponse:
     """postCustomersAuth's security is the client id alone: connexion's "no credentials"
-    there means that neither the header nor the query parameter was sent."""
-    if problem.kind is Kind.UNAUTHENTICATED and problem.error is None:
+    there means that neither the header nor the query parameter was sent (a fault rule's
+    401 is a 401)."""
+    if problem.kind is Kind.UNAUTHENTICATED and problem.error is None and not problem.injected:
         problem = Problem(Kind.INVALID_INPUT, "", error=_missing_client_id())
     return render(problem)
 

@@ -349,3 +349,94 @@ def test_no_retries_hands_back_the_429(live_server: str) -> None:
 
 def http_seconds(date: str) -> float:
     return parsedate_to_datetime(date).timestamp()
+
+
+def add_fault(base: str, **rule: object) -> dict:
+    response = httpx.post(f"{base}/_admin/faults", json=rule)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def fault_rule(base: str, rule_id: str) -> dict:
+    rules = httpx.get(f"{base}/_admin/faults").json()["rules"]
+    return next(rule for rule in rules if rule["id"] == rule_id)
+
+
+async def new_session(client: OktaClient, base: str) -> Session:
+    session_token, _ = authn(base)
+    session = ok(await client.create_session(CreateSessionRequest(session_token=session_token)))
+    assert isinstance(session, Session)
+    return session
+
+
+def test_an_injected_429_is_retried_through(org: str) -> None:
+    """The SDK's backoff is X-Rate-Limit-Reset - Date + 1: an injected 429's window ends at
+    the end of its second, so on a clock frozen at a whole second it waits one second."""
+    now = freeze_clock(org)
+
+    async def scenario() -> None:
+        client, exchanges, backoffs = okta_client(org)
+        async with client:
+            session = await new_session(client, org)
+            rule = add_fault(
+                org, vendor="okta", operationId="getSession", action="status", status=429, times=1
+            )
+            read = ok(await client.get_session(session.id))
+        assert isinstance(read, Session) and read.id == session.id
+
+        refused, retried = exchanges[1:]
+        assert refused.status == 429
+        assert '"errorCode": "E0000047"' in refused.body and TOO_MANY in refused.body
+        assert refused.headers["X-Rate-Limit-Limit"] == "375"  # the sessions bucket's
+        assert refused.headers["X-Rate-Limit-Remaining"] == "0"
+        assert refused.headers["X-Rate-Limit-Reset"] == str(int(now))
+        assert backoffs == [1.0]
+        assert retried.sent["X-Okta-Retry-For"] == refused.headers["X-Okta-Request-Id"]
+        assert retried.sent["X-Okta-Retry-Count"] == "1"
+        assert retried.status == 200
+        after = fault_rule(org, rule["id"])
+        assert (after["matched"], after["remaining"]) == (2, 0)
+
+    run(scenario())
+
+
+def test_an_injected_500_is_not_retried(org: str) -> None:
+    """The SDK retries 429, 503 and 504 only: a 500 comes back from the first attempt."""
+
+    async def scenario() -> None:
+        client, exchanges, backoffs = okta_client(org)
+        async with client:
+            session = await new_session(client, org)
+            rule = add_fault(org, operationId="getSession", action="status", status=500)
+            failed = await client.get_session(session.id)
+        okta_error(failed, 500, "E0000009", "Internal Server Error")
+        assert [exchange.status for exchange in exchanges] == [200, 500]
+        assert backoffs == []
+        assert fault_rule(org, rule["id"])["matched"] == 1
+
+    run(scenario())
+
+
+def test_a_run_of_503s_outlasts_the_retries(org: str) -> None:
+    """A 503 is retried at once (the backoff is for 429s), maxRetries times (2 by default):
+    a run of three 503s is the SDK's error, and the next call finds Okta back."""
+
+    async def scenario() -> None:
+        client, exchanges, backoffs = okta_client(org)
+        async with client:
+            session = await new_session(client, org)
+            rule = add_fault(org, operationId="getSession", action="status", status=503, times=3)
+            failed = await client.get_session(session.id)
+            okta_error(failed, 503, "E0000010", "Service is in read only mode")
+            assert [exchange.status for exchange in exchanges] == [200, 503, 503, 503]
+            assert [exchange.sent.get("X-Okta-Retry-Count") for exchange in exchanges[1:]] == [
+                None,
+                "1",
+                "2",
+            ]
+            assert backoffs == []
+            assert fault_rule(org, rule["id"])["remaining"] == 0
+            read = ok(await client.get_session(session.id))
+        assert isinstance(read, Session) and read.id == session.id
+
+    run(scenario())

@@ -1,0 +1,119 @@
+"""Fault rules on real servers: a dropped connection as clients see it, and rules shared by
+processes on one store, their `times` counted atomically across them."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_USER, race_requests, sessim_processes
+
+LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
+RACERS = 20
+
+
+def add(base: str, **rule: object) -> dict:
+    response = httpx.post(f"{base}/_admin/faults", json=rule)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def seed(base: str) -> None:
+    response = httpx.post(f"{base}/_admin/seed", json={"vestiaire": {"users": [DEMO_USER]}})
+    assert response.status_code == 200, response.text
+
+
+def raw_request(base: str, request: bytes) -> bytes:
+    """Everything the server sends back on a fresh connection, until it closes it."""
+    parts = urlsplit(base)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+        return received
+
+
+def test_a_dropped_connection_gets_no_answer(
+    live_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    seed(live_server)
+    rule = add(live_server, vendor="vestiaire", action="drop", times=2)
+    uvicorn_log = logging.getLogger("uvicorn.error")  # which does not reach caplog's root
+    uvicorn_log.addHandler(caplog.handler)
+    with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+        httpx.post(f"{live_server}/vestiaire/sessions", json=LOGIN)
+    body = b'{"email": "x@example.com", "password": "y"}'
+    request = (
+        b"POST /vestiaire/sessions HTTP/1.1\r\nHost: sessim\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+    assert raw_request(live_server, request) == b""  # not a byte, then the end of the stream
+    served = httpx.post(f"{live_server}/vestiaire/sessions", json=LOGIN)
+    assert served.status_code == 201, served.text
+    (after,) = httpx.get(f"{live_server}/_admin/faults").json()["rules"]
+    assert (after["id"], after["matched"], after["remaining"]) == (rule["id"], 3, 0)
+    # The server logs no traceback for a drop: it is no failure.
+    uvicorn_log.removeHandler(caplog.handler)
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+@contextlib.contextmanager
+def racers_on(store: str) -> Iterator[tuple[list[str], list[httpx.Client]]]:
+    """Two `sessim serve` processes on one store, and RACERS clients spread over them, each
+    already connected."""
+    with sessim_processes(store, 2) as bases, contextlib.ExitStack() as stack:
+        clients = [
+            stack.enter_context(httpx.Client(base_url=bases[index % 2])) for index in range(RACERS)
+        ]
+        for client in clients:
+            client.get("/_admin/health")
+        yield bases, clients
+
+
+def race_a_rule_of_five(bases: list[str], clients: list[httpx.Client]) -> None:
+    """A rule added through one process faults exactly five of twenty logins racing over
+    both, and the other process reports its counters."""
+    first, second = bases
+    assert httpx.post(f"{first}/_admin/reset").status_code == 204
+    seed(first)
+    add(
+        first, vendor="vestiaire", operationId="createSession", action="status", status=503, times=5
+    )
+    responses = race_requests(
+        clients, lambda client: client.post("/vestiaire/sessions", json=LOGIN)
+    )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] * 15 + [503] * 5
+    (rule,) = httpx.get(f"{second}/_admin/faults").json()["rules"]
+    assert (rule["matched"], rule["remaining"]) == (RACERS, 0)
+    assert httpx.delete(f"{second}/_admin/faults/{rule['id']}").status_code == 204
+    assert httpx.post(f"{first}/vestiaire/sessions", json=LOGIN).status_code == 201
+
+
+def test_processes_on_one_sqlite_file_share_rules_and_their_count(tmp_path) -> None:
+    with racers_on(f"sqlite:///{tmp_path}/shared.db") as (bases, clients):
+        race_a_rule_of_five(bases, clients)
+
+
+def test_processes_on_one_redis_share_rules_and_their_count(redis_url: str) -> None:
+    with racers_on(redis_url) as (bases, clients):
+        race_a_rule_of_five(bases, clients)
+
+
+def test_a_rule_reaches_a_process_that_cached_none(tmp_path) -> None:
+    """The other process served calls with no rule (and cached that), then sees the rule
+    on its next call, and sees it go."""
+    with sessim_processes(f"sqlite:///{tmp_path}/shared.db", 2) as (first, second):
+        seed(first)
+        assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201
+        rule = add(first, vendor="vestiaire", action="status", status=500)
+        assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 500
+        assert httpx.delete(f"{first}/_admin/faults/{rule['id']}").status_code == 204
+        assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201
