@@ -124,6 +124,10 @@ def run(args: argparse.Namespace) -> None:
     except ValueError as error:
         print(f"sessim {args.command}: {error}", file=sys.stderr)
         sys.exit(2)
+    except BrokenPipeError:
+        # The reader left (`sessim journal | head`): stop quietly, with nothing left to flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     finally:
         admin.close()
 

@@ -185,3 +185,54 @@ def test_journal_lists_counts_filters_and_clears(url: str, server: Sessim) -> No
     assert succeeds("journal", "count", "--vendor", "vestiaire", url=url) == "0\n"
     line = fails(2, "journal", "--since", "last week", url=url)
     assert line.startswith("sessim journal: 'last week' is not an instant")
+
+
+def test_faults_add_list_remove_and_clear(url: str, server: Sessim) -> None:
+    server.seed(FIXTURE)
+    added = succeeds(
+        "faults", "add", "status", "503", "--vendor", "vestiaire", "--operation",
+        "createSession", "--times", "1", url=url,
+    )  # fmt: skip
+    rule_id = added.split()[0]
+    assert added == (
+        f"{rule_id}  status 503  vendor=vestiaire operation=createSession  (1 left, matched 0)\n"
+    )
+    assert log_in(url) == 503
+    assert log_in(url) == 201
+    assert succeeds("faults", "list", url=url) == (
+        f"{rule_id}  status 503  vendor=vestiaire operation=createSession  (0 left, matched 2)\n"
+    )
+    delay = json.loads(
+        succeeds("faults", "add", "delay", "250ms", "--max", "1s", "--method", "post", "--json",
+                 url=url)
+    )  # fmt: skip
+    assert (delay[0]["delayMs"], delay[0]["delayMaxMs"], delay[0]["method"]) == (250, 1000, "POST")
+    assert succeeds("faults", "remove", rule_id, url=url) == ""
+    rules = json.loads(succeeds("faults", "list", "--json", url=url))
+    assert [rule["id"] for rule in rules] == [delay[0]["id"]]
+    assert succeeds("faults", "add", "drop", "--path", "/okta/*", url=url).split()[1] == "drop"
+    assert succeeds("faults", "clear", url=url) == ""
+    assert succeeds("faults", "list", url=url) == ""
+    assert fails(1, "faults", "remove", rule_id, url=url).startswith(
+        f"sessim faults: DELETE /_admin/faults/{rule_id}: 404 "
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status"], "a status rule needs a status: `status 429`"),
+        (["status", "soon"], "a status rule needs a status"),
+        (["delay"], "a delay rule needs a duration"),
+        (["delay", "2x"], "'2x' is not a duration"),
+        (["drop", "5"], "a drop rule takes no value"),
+    ],
+)
+def test_a_wrong_fault_is_one_line_and_status_2(url: str, args: list[str], message: str) -> None:
+    line = fails(2, "faults", "add", *args, url=url)
+    assert line.startswith("sessim faults: ") and message in line
+
+
+def test_what_sessim_refuses_of_a_fault_is_one_line_with_its_reason(url: str) -> None:
+    line = fails(1, "faults", "add", "status", "200", url=url)
+    assert line.startswith("sessim faults: POST /_admin/faults: 400 ")

@@ -119,6 +119,16 @@ def test_signing_in_takes_one_call_of_each_okta_operation(sessim) -> None:
     assert sessim.journal.count(vendor="okta", operation_id="createSession") == 1
 
 
+def test_an_okta_outage_reaches_the_caller_once(sessim) -> None:
+    sessim.seed(USERS)
+    sessim.faults.add("status", status=503, vendor="okta", operation_id="createSession", times=1)
+    okta = OktaSessions(sessim.okta, API_TOKEN)
+    with pytest.raises(httpx.HTTPStatusError) as raised:
+        okta.sign_in("ana@example.com", "correct horse")
+    assert raised.value.response.status_code == 503
+    assert okta.sign_in("ana@example.com", "correct horse")  # the next call gets through
+
+
 def test_one_server_for_the_run_reset_for_each_test(sessim_shared) -> None:
     sessim_shared.seed(USERS)
     vestiaire = VestiaireAccount(sessim_shared.vestiaire)

@@ -166,6 +166,23 @@ def test_journal_through_the_object() -> None:
         assert server.journal.count(vendor="vestiaire") == 0
 
 
+def test_faults_through_the_object() -> None:
+    with sessim.running(seed=SEED) as server:
+        rule = server.faults.add("status", status=500, vendor="vestiaire", times=2)
+        assert rule["remaining"] == 2 and server.faults.list() == [rule]
+        statuses = [
+            httpx.post(f"{server.vestiaire}/sessions", json=SHOPPER).status_code for _ in range(3)
+        ]
+        assert statuses == [500, 500, 201]
+        assert server.faults.list() == [{**rule, "remaining": 0, "matched": 3}]
+        server.faults.remove(rule["id"])
+        assert server.faults.list() == []
+        delay = server.faults.add("delay", delay="10ms", delay_max="20ms", path="/vestiaire/*")
+        assert (delay["delayMs"], delay["delayMaxMs"], delay["path"]) == (10, 20, "/vestiaire/*")
+        server.faults.clear()
+        assert server.faults.list() == []
+
+
 def test_journal_pages_are_followed_to_the_end() -> None:
     with sessim.running() as server:
         server.journal.clear()
