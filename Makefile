@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test generate check lint contract bench clean redis-server
+.PHONY: run test generate check lint contract bench clean redis-server chromium
 
 # Create .venv and install the pinned tree when missing or when the pins change.
 $(INSTALLED): pyproject.toml requirements.lock
@@ -30,7 +30,7 @@ check: lint
 	$(BIN)/datamodel-codegen --check
 
 # The CLI contract run goes first, so that pytest's summary is the last line CI reads.
-test: check contract redis-server
+test: check contract redis-server chromium
 	$(BIN)/pytest
 
 # The Redis store's tests start their own redis-server processes: install it where missing
@@ -38,6 +38,13 @@ test: check contract redis-server
 redis-server:
 	@command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server) \
 		|| echo "could not install redis-server: the Redis store tests will fail" >&2
+
+# The inspector's browser test drives Debian's chromium through chromium-driver: installed
+# where missing (Debian, as root). Where that fails, that test fails saying so.
+chromium:
+	@(command -v chromium >/dev/null && command -v chromedriver >/dev/null) \
+		|| (apt-get update && apt-get install -y chromium chromium-driver) \
+		|| echo "could not install chromium and chromium-driver: the browser test will fail" >&2
 
 # schemathesis CLI, every check and the stateful phase, against a real uvicorn.
 contract: $(INSTALLED)

@@ -743,6 +743,37 @@ class Site(RootModel[str]):
     root: Annotated[str, Field(pattern="^[A-Za-z0-9_]{1,64}$")]
 
 
+class StateSession(BaseModel):
+    id: str
+    owner: Annotated[
+        str, Field(description="The id of the user (or customer) the session belongs to.")
+    ]
+    expiresAt: Annotated[
+        AwareDatetime, Field(description="When it expires unless used again, in emulated time.")
+    ]
+
+
+class StateToken(BaseModel):
+    id: str
+    kind: Annotated[
+        str, Field(description="The vendor's name for it (sessionToken, refresh_token, ...).")
+    ]
+    owner: Annotated[
+        str | None,
+        Field(description="The id of the user it speaks for (absent when it names none)."),
+    ] = None
+    expiresAt: AwareDatetime
+
+
+class StateUser(BaseModel):
+    id: str
+    login: str
+    status: Annotated[
+        str,
+        Field(description="The vendor's stored status (ACTIVE unless the fixture said otherwise)."),
+    ]
+
+
 class Status(StrEnum):
     ok = "ok"
 
@@ -764,6 +795,13 @@ class Vendor(StrEnum):
     okta = "okta"
     sfcc = "sfcc"
     optimizely = "optimizely"
+
+
+class VendorState(BaseModel):
+    vendor: str
+    users: list[StateUser]
+    sessions: list[StateSession]
+    tokens: list[StateToken]
 
 
 class VestiaireFixture(BaseModel):

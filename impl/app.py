@@ -178,6 +178,7 @@ def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Runti
         admin_token=settings.admin_token,
         views={name: api.views for name, api in VENDORS.items() if api.views},
         actions={name: api.actions for name, api in VENDORS.items() if api.actions},
+        inventories={name: api.inventory for name, api in VENDORS.items() if api.inventory},
     )
 
 

@@ -60,6 +60,8 @@ def test_the_wheel_holds_one_package_with_its_specs_and_fixture(wheel: Path) -> 
         assert f"sessim/openapi/{spec}.yaml" in names
         assert f"sessim/generated/{spec}.py" in names
     assert "sessim/fixtures/demo.yaml" in names
+    for page in ("inspector.html", "assets/inspector.js", "assets/inspector.css"):
+        assert f"sessim/admin/{page}" in names
     assert "sessim/core/store/sqlite.py" in names
 
 
@@ -75,6 +77,8 @@ def test_the_installed_package_serves_from_a_fresh_venv(venv: Path) -> None:
             assert response.status_code == 201, response.text
             assert response.json()["data"]["userId"] == "28731456"
             assert httpx.get(f"{base}/_admin/health").json() == {"status": "ok"}
+            assert httpx.get(f"{base}/_admin/").status_code == 200  # the inspector
+            assert httpx.get(f"{base}/_admin/assets/inspector.js").status_code == 200
 
 
 @contextlib.contextmanager

@@ -1,5 +1,5 @@
-"""Health, reset, fixtures, views, actions, the outbox, the journal, the clock and fault
-rules."""
+"""Health, reset, fixtures, views, actions, the outbox, the journal, the clock, fault rules
+and the inspector."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from ..generated.admin import (
     OutboxMessage,
     Status,
 )
-from . import fixtures
+from . import fixtures, inspector
 
 # A fault rule's fields that core names otherwise.
 RULE_FIELDS = {"operationId": "operation_id", "delayMs": "delay_ms", "delayMaxMs": "delay_max_ms"}
@@ -237,3 +237,29 @@ def _fault_view(counted: faults.Counted) -> FaultRule:
         remaining=counted.remaining,
         matched=counted.matched,
     )
+
+
+async def get_inspector() -> ConnexionResponse:
+    vendors = list(runtime_of(request).inventories)  # the registry's order
+    headers = {"Content-Security-Policy": inspector.POLICY}
+    return ConnexionResponse(
+        status_code=200, body=inspector.page(vendors), content_type=inspector.HTML, headers=headers
+    )
+
+
+async def get_inspector_asset(asset: str) -> ConnexionResponse:
+    found = inspector.asset(asset)
+    if found is None:
+        raise NotFound(f"the inspector has no file {asset!r}")
+    body, media_type = found
+    return ConnexionResponse(status_code=200, body=body, content_type=media_type)
+
+
+async def get_vendor_state(vendor: str, limit: int = 200) -> ConnexionResponse:
+    """A vendor's users, live sessions and tokens (what its Api.inventory lists)."""
+    runtime = runtime_of(request)
+    take = runtime.inventories.get(vendor)
+    if take is None:
+        raise NotFound(f"Sessim emulates no vendor {vendor!r}")
+    held = await take(runtime, limit)
+    return json_response(dump(inspector.state_body(vendor, held)), 200)

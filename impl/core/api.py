@@ -11,7 +11,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
 from .problems import Problem
-from .runtime import Action, FixtureLoader, StateView
+from .runtime import Action, FixtureLoader, StateView, TakeInventory
 from .slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]
@@ -50,6 +50,8 @@ class Api:
     near_paths: NearPaths = no_near_paths
     # operationIds the journal leaves out (the journal's own reads, health probes).
     unjournaled: frozenset[str] = frozenset()
+    # Its users, live sessions and tokens, for the inspector (GET /_admin/state/{vendor}).
+    inventory: TakeInventory | None = None
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

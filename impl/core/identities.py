@@ -89,6 +89,10 @@ class Identities:
         found = await self._store.tagged(self._login_tag(login))
         return User(**next(iter(found.values()))) if found else None
 
+    async def listed(self, limit: int) -> list[User]:
+        """Up to limit users, by id."""
+        return [User(**found.value) for found in await self._store.scan(self._user_key(""), limit)]
+
     async def id_for(self, login: str, new_id: Callable[[], str]) -> str:
         """The id of the user holding this login, or a new one for a user still to create."""
         existing = await self.by_login(login)

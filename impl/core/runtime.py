@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .clock import Clock
 from .identities import Passwords
+from .inventory import Inventory
 from .store import Store
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ StateView = Callable[["Runtime", str], Awaitable[dict | None]]
 # What a vendor does for the admin API on what reaches it from outside its own API (a
 # PunchOut setup); takes the request body, returns the answer's body.
 Action = Callable[["Runtime", dict], Awaitable[dict]]
+# A vendor's users, live sessions and tokens for the inspector, at most `limit` of each.
+TakeInventory = Callable[["Runtime", int], Awaitable[Inventory]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Runtime:
     views: Mapping[str, Mapping[str, StateView]] = field(default_factory=dict)
     # vendor -> action name -> action: what POST /_admin/actions/{vendor}/{action} runs.
     actions: Mapping[str, Mapping[str, Action]] = field(default_factory=dict)
+    # vendor -> what GET /_admin/state/{vendor} lists.
+    inventories: Mapping[str, TakeInventory] = field(default_factory=dict)
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 

@@ -80,6 +80,10 @@ class Sessions:
         data = await self._store.get(self._key(session_id))
         return Session(**data) if data else None
 
+    async def newest(self, limit: int) -> list[Session]:
+        """Up to limit live sessions, the latest to expire (the newest or last used) first."""
+        return [Session(**found.value) for found in await self._store.scan(self._key(""), limit)]
+
     async def refresh(self, session_id: str) -> Session | None:
         """Slide the idle expiry forward from now, never past the absolute cap."""
         session = await self.get(session_id)

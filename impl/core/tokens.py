@@ -18,7 +18,7 @@ import jwt
 
 from .errors import AuthenticationFailed, TokenExpired, TokenRevoked
 from .keys import KeyRing, SigningKey
-from .store import Store
+from .store import Listed, Store
 
 URL_SAFE = string.ascii_letters + string.digits + "-_"
 ALPHANUMERIC = string.ascii_letters + string.digits
@@ -56,6 +56,14 @@ class SingleUseTokens:
         expires_at = await self._store.now() + lifetime
         await self._store.put(self._key(token), data, ttl=lifetime)
         return token, expires_at
+
+    async def newest(self, limit: int) -> list[Listed]:
+        """Up to limit live tokens (as `key`), their data and expiry, the latest to expire first."""
+        prefix = self._key("")
+        return [
+            found._replace(key=found.key.removeprefix(prefix))
+            for found in await self._store.scan(prefix, limit)
+        ]
 
     async def redeem(self, token: str) -> dict | None:
         """The token's data, once; None when unknown, expired or already redeemed."""

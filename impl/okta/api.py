@@ -5,6 +5,7 @@ from ..core.slashes import TrailingSlash
 from .edge import OktaEdge
 from .errors import render
 from .fixtures import load_fixture
+from .inventory import inventory
 
 API = Api(
     "okta",
@@ -18,4 +19,5 @@ API = Api(
     # (no request id, rate limit headers or cookies).
     trailing_slash=TrailingSlash.METHOD_NOT_ALLOWED,
     error_code=("errorCode",),
+    inventory=inventory,
 )

@@ -5,6 +5,7 @@ from ..core.api import Api
 from .errors import render, render_oauth
 from .fixtures import load_fixture
 from .identity import rotate_keys
+from .inventory import inventory
 from .signin import start_punch_out
 from .views import user_view
 
@@ -20,4 +21,5 @@ API = Api(
     actions={"punchout": start_punch_out, "rotate-keys": rotate_keys},
     # OAuth's code on the token endpoint; the Storefront API's {"message"} has none.
     error_code=("error",),
+    inventory=inventory,
 )

@@ -4,6 +4,7 @@ its own fault) and fixture section."""
 from ..core.api import Api
 from .errors import render, render_address_call, render_client_id_call
 from .fixtures import load_fixture
+from .inventory import inventory
 from .storefront import storefront_view
 from .urls import version_near_paths
 
@@ -21,4 +22,5 @@ API = Api(
     views={"storefront": storefront_view},
     error_code=("fault", "type"),
     near_paths=version_near_paths,
+    inventory=inventory,
 )

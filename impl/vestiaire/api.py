@@ -3,6 +3,7 @@
 from ..core.api import Api
 from .errors import render
 from .fixtures import load_fixture
+from .inventory import inventory
 
 API = Api(
     "vestiaire",
@@ -12,4 +13,5 @@ API = Api(
     render,
     load_fixture,
     error_code=("errors", 0, "code"),
+    inventory=inventory,
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sessim.core.clock import ClockState
 from sessim.core.purge import purge_expired
-from sessim.core.store import Counter, Record, Store, open_store
+from sessim.core.store import Counter, Listed, Record, Store, open_store
 from sessim.core.store.memory import MemoryStore
 from sessim.core.store.redis import RedisStore
 from sessim.core.store.sqlite import SqliteStore
@@ -458,3 +458,54 @@ def test_a_put_cut_short_leaves_no_record_its_tags_miss(connect: Callable[[], St
         return [key for key in keys if await store.get(key) is not None and key not in indexed]
 
     assert run(scenario()) == []
+
+
+def test_scan_lists_live_records_under_a_prefix_latest_expiry_first(store: Store) -> None:
+    freeze(store)
+    run(store.put("v:session:old", "o", ttl=10))
+    run(store.put("v:session:new", "n", ttl=30))
+    run(store.put("v:session:mid", {"m": 1}, ttl=20))
+    run(store.put("v:session:gone", "g", ttl=5))
+    run(store.put("v:session:*[?]\\", "glob characters are literal", ttl=1))
+    run(store.put("v:sessions", "another prefix"))
+    run(store.put("w:session:x", "another namespace", ttl=100))
+    run(store.incr("v:session:counter", 15))
+    run(store.consume("v:session:gone"))
+    listed = run(store.scan("v:session:", 10))
+    assert listed == [
+        Listed("v:session:new", "n", T0 + 30),
+        Listed("v:session:mid", {"m": 1}, T0 + 20),
+        Listed("v:session:counter", 1, T0 + 15),
+        Listed("v:session:old", "o", T0 + 10),
+        Listed("v:session:*[?]\\", "glob characters are literal", T0 + 1),
+    ]
+    assert run(store.scan("v:session:", 2)) == listed[:2]
+    assert [found.key for found in run(store.scan("v:session:*", 5))] == ["v:session:*[?]\\"]
+    advance(store, 15)
+    assert [found.key for found in run(store.scan("v:session:", 10))] == [
+        "v:session:new",
+        "v:session:mid",
+    ]
+    assert run(store.scan("nothing:", 10)) == []
+
+
+def test_scan_lists_records_that_never_expire_last_by_key(store: Store) -> None:
+    freeze(store)
+    for key in ("u:b", "u:a", "u:c"):
+        run(store.put(key, key))
+    run(store.put("u:expiring", "e", ttl=1))
+    listed = run(store.scan("u:", 3))
+    assert [(found.key, found.expires_at) for found in listed] == [
+        ("u:expiring", T0 + 1),
+        ("u:a", None),
+        ("u:b", None),
+    ]
+
+
+def test_scan_reads_past_one_batch(store: Store) -> None:
+    """More keys than the Redis store reads a batch at a time (SCAN_BATCH)."""
+    freeze(store)
+    run(store.put_many([Record(f"many:{n:05}", n, 100 + n) for n in range(2500)]))
+    run(store.put("many:forever", "f"))
+    listed = run(store.scan("many:", 3))
+    assert [found.value for found in listed] == [2499, 2498, 2497]

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from .base import Counter, Record, Store
+from .base import Counter, Listed, Record, Store
 from .memory import MemoryStore
 from .redis import RedisStore
 from .sqlite import SYNCHRONOUS, SqliteStore
 
-__all__ = ["Counter", "Record", "Store", "open_store"]
+__all__ = ["Counter", "Listed", "Record", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:

@@ -27,6 +27,19 @@ class Counter(NamedTuple):
     expires_at: float
 
 
+class Listed(NamedTuple):
+    """A live record as scan() lists it: its key, value and expiry instant (None: never)."""
+
+    key: str
+    value: Any
+    expires_at: float | None
+
+
+def scan_order(key: str, expires_at: float | None) -> tuple[bool, float, str]:
+    """scan()'s order: the latest expiry first, records that never expire last, by key."""
+    return expires_at is None, -(expires_at or 0.0), key
+
+
 class Record(NamedTuple):
     """One record of a bulk put: key, value, time to live (None: forever), tags."""
 
@@ -134,6 +147,12 @@ class Store(ABC):
     @abstractmethod
     async def tagged(self, tag: str) -> dict[str, Any]:
         """Live records carrying tag, as key -> value."""
+
+    @abstractmethod
+    async def scan(self, prefix: str, limit: int) -> list[Listed]:
+        """Up to limit live records whose key starts with prefix, in scan_order: the newest
+        (or most recently used) sessions of a vendor first, for the inspector. It reads every
+        key under prefix, a million sessions' worth at worst: an admin's read, off the hot path."""
 
     @abstractmethod
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import json
 import threading
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..clock import ClockState
-from .base import CLOCK_KEY, Counter, Store
+from .base import CLOCK_KEY, Counter, Listed, Store, scan_order
 
 
 class MemoryStore(Store):
@@ -120,6 +121,13 @@ class MemoryStore(Store):
             texts = {key: self._live(key, now) for key in keys}
         return {key: json.loads(text) for key, text in texts.items() if text is not None}
 
+    async def scan(self, prefix: str, limit: int) -> list[Listed]:
+        now = await self.now()
+        with self._lock:  # a copy of the references only: the loop waits for no more
+            records = list(self._records.items())
+        # A million records take seconds to sift: a thread's work, not the loop's.
+        return await asyncio.to_thread(_first, records, prefix, limit, now)
+
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
         now = await self.now()
         with self._lock:
@@ -149,3 +157,16 @@ class MemoryStore(Store):
             self._records.clear()
             self._tags.clear()
             self._key_tags.clear()
+
+
+def _first(
+    records: list[tuple[str, tuple[str, float | None]]], prefix: str, limit: int, now: float
+) -> list[Listed]:
+    """scan()'s answer from a copy of the records."""
+    live = (
+        (key, text, expires_at)
+        for key, (text, expires_at) in records
+        if key.startswith(prefix) and (expires_at is None or expires_at > now)
+    )
+    first = heapq.nsmallest(limit, live, key=lambda record: scan_order(record[0], record[2]))
+    return [Listed(key, json.loads(text), expires_at) for key, text, expires_at in first]

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..clock import ClockState
-from .base import CLOCK_KEY, Counter, Record, Store
+from .base import CLOCK_KEY, Counter, Listed, Record, Store
 
 T = TypeVar("T")
 
@@ -60,6 +60,8 @@ SYNCHRONOUS = ("NORMAL", "FULL")
 # The WAL is cut back to this size after a checkpoint, so it does not keep its peak size.
 WAL_LIMIT_BYTES = 16 * 1024 * 1024
 READERS = 2
+# Above every character a key may hold after a prefix: the end of scan()'s key range.
+LAST_CHARACTER = "\U0010ffff"
 
 
 class SqliteStore(Store):
@@ -106,6 +108,12 @@ class SqliteStore(Store):
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 raise
+        return await self._read_aside(work, *args)
+
+    async def _read_aside(self, work: Callable[..., T], *args: Any) -> T:
+        """work(connection, *args) on a reader thread (an in-memory database: the writer's)."""
+        if self._inline is None:
+            return await self._run(work, self._db, *args)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._readers, lambda: work(self._reader(), *args))
 
@@ -237,6 +245,19 @@ class SqliteStore(Store):
         )
         rows = db.execute(sql, (tag, now)).fetchall()
         return {key: json.loads(value) for key, value in rows}
+
+    async def scan(self, prefix: str, limit: int) -> list[Listed]:
+        # On a reader thread, never the loop: it may read a million rows.
+        return await self._read_aside(self._scan, prefix, limit, await self.now())
+
+    @staticmethod
+    def _scan(db: sqlite3.Connection, prefix: str, limit: int, now: float) -> list[Listed]:
+        sql = (
+            f"SELECT key, value, expires_at FROM records WHERE key >= ? AND key < ? AND {LIVE} "
+            "ORDER BY expires_at IS NULL, expires_at DESC, key LIMIT ?"
+        )
+        rows = db.execute(sql, (prefix, prefix + LAST_CHARACTER, now, limit)).fetchall()
+        return [Listed(key, json.loads(value), expires_at) for key, value, expires_at in rows]
 
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
         return await self._run(self._incr, key, ttl, amount, await self.now())

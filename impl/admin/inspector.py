@@ -1,0 +1,84 @@
+"""The inspector: its page, the files the page loads, and the state body it shows.
+
+Everything the page needs is a file beside this module (inspector.html and assets/), read
+once per process; the page loads nothing from elsewhere, which its Content-Security-Policy
+holds the browser to.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+from string import Template
+
+from ..core.clock import to_datetime
+from ..core.inventory import Inventory
+from ..generated.admin import StateSession, StateToken, StateUser, VendorState
+
+HERE = Path(__file__).resolve().parent
+# The files GET /_admin/assets/{asset} serves, and their media types: nothing else is.
+ASSETS = {
+    "inspector.js": "text/javascript; charset=utf-8",
+    "inspector.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+HTML = "text/html; charset=utf-8"
+# One vendor's section of the page, its tables empty: the script fills them.
+VENDOR_SECTION = Template("""\
+<section class="vendor" data-vendor="$vendor" id="vendor-$vendor">
+  <h2>$vendor</h2>
+  <p class="status" data-role="status"></p>
+  <h3>Live sessions</h3>
+  <table class="sessions"><thead><tr><th>id</th><th>owner</th><th>expires</th></tr></thead>
+  <tbody></tbody></table>
+  <h3>Unspent tokens</h3>
+  <table class="tokens"><thead><tr><th>kind</th><th>id</th><th>owner</th><th>expires</th></tr>
+  </thead><tbody></tbody></table>
+  <h3>Users</h3>
+  <table class="users"><thead><tr><th>id</th><th>login</th><th>status</th></tr></thead>
+  <tbody></tbody></table>
+</section>""")
+
+
+@functools.cache
+def _template() -> Template:
+    return Template((HERE / "inspector.html").read_text())
+
+
+def asset(name: str) -> tuple[bytes, str] | None:
+    """The file's bytes and media type; None for a name the inspector does not serve."""
+    media_type = ASSETS.get(name)
+    return None if media_type is None else (_read(name), media_type)
+
+
+@functools.cache  # of ASSETS' names only
+def _read(name: str) -> bytes:
+    return (HERE / "assets" / name).read_bytes()
+
+
+def page(vendors: list[str]) -> str:
+    """The page, with a section for each vendor."""
+    names = [html.escape(vendor) for vendor in vendors]
+    sections = "\n".join(VENDOR_SECTION.substitute(vendor=name) for name in names)
+    options = "".join(f'<option value="{name}">{name}</option>' for name in names)
+    return _template().substitute(vendor_sections=sections, vendor_options=options)
+
+
+def state_body(vendor: str, held: Inventory) -> VendorState:
+    return VendorState(
+        vendor=vendor,
+        users=[StateUser(id=user.id, login=user.login, status=user.status) for user in held.users],
+        sessions=[
+            StateSession(id=s.id, owner=s.subject, expiresAt=to_datetime(s.expires_at))
+            for s in held.sessions
+        ],
+        tokens=[
+            StateToken(id=t.id, kind=t.kind, owner=t.owner, expiresAt=to_datetime(t.expires_at))
+            for t in held.tokens
+        ],
+    )

@@ -1,0 +1,12 @@
+"""Vestiaire's users and live sessions, for the inspector (it issues no other token)."""
+
+from __future__ import annotations
+
+from ..core.inventory import Inventory, inventory_of
+from ..core.runtime import Runtime
+from .state import vestiaire
+
+
+async def inventory(runtime: Runtime, limit: int) -> Inventory:
+    state = await vestiaire(runtime)
+    return await inventory_of(state.identities, state.sessions, limit)
