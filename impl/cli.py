@@ -1,4 +1,8 @@
-"""`sessim serve`: every flag also read from the environment as SESSIM_<FLAG>."""
+"""`sessim serve`: every flag also read from the environment as SESSIM_<FLAG>; and the admin
+commands against a running Sessim (`sessim reset|seed|clock|journal|faults`, admin_cli).
+
+The server's modules are imported where `serve` needs them, not here: an admin command
+loads none of them, and starts in a fifth of the time."""
 
 from __future__ import annotations
 
@@ -11,13 +15,12 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import uvicorn
+from . import admin_cli
 
-from .admin import fixtures
-from .app import build_runtime, create_app
-from .core.metrics import MULTIPROC_ENV
-from .settings import LOG_FORMATS, SETTINGS_ENV, VENDOR_APIS, Settings
+if TYPE_CHECKING:
+    from .settings import Settings
 
 
 def _env(flag: str, default: object = None) -> object:
@@ -25,7 +28,13 @@ def _env(flag: str, default: object = None) -> object:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="sessim", description=__doc__)
+    from .settings import LOG_FORMATS, VENDOR_APIS, Settings
+
+    top = argparse.ArgumentParser(
+        prog="sessim",
+        description="Serve the emulated APIs (`sessim serve`), or drive a running Sessim "
+        "through its admin API (reset, seed, clock, journal, faults).",
+    )
     commands = top.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve",
@@ -107,10 +116,14 @@ def parser() -> argparse.ArgumentParser:
         default=_env("workers", defaults.workers),
         help="worker processes serving the port, sharing the store (not memory://)",
     )
+    admin_cli.add_commands(commands)
     return top
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from .admin import fixtures
+    from .settings import VENDOR_APIS, Settings
+
     listed = [name for name in str(_env("api", "")).split(",") if name]
     apis = args.apis or listed or VENDOR_APIS
     return Settings(
@@ -134,7 +147,16 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] and argv[0] in admin_cli.COMMANDS:
+        admin_cli.run(admin_cli.parser().parse_args(argv))
+        return
     args = parser().parse_args(argv)
+    import uvicorn
+
+    from .app import create_app
+    from .settings import SETTINGS_ENV
+
     try:
         settings = settings_from(args)
         app = create_app(settings) if settings.workers == 1 else None
@@ -170,6 +192,8 @@ def metrics_directory(workers: int) -> Iterator[None]:
     PROMETHEUS_MULTIPROC_DIR, emptied of an earlier run's files (they would count twice),
     else with several workers a private directory made for this run and removed after it.
     It is set here, before uvicorn spawns the workers, which import prometheus_client anew."""
+    from .core.metrics import MULTIPROC_ENV
+
     given = os.environ.get(MULTIPROC_ENV)
     if given and not Path(given).is_dir():
         sys.exit(f"sessim: {MULTIPROC_ENV}={given!r} is not a directory")
@@ -190,6 +214,9 @@ def metrics_directory(workers: int) -> Iterator[None]:
 async def prepare_store(settings: Settings) -> None:
     """Before the workers start: open the shared store (a bad URL stops here, with its
     message, not in every worker) and load --seed into it once."""
+    from .admin import fixtures
+    from .app import build_runtime
+
     document = fixtures.read(settings.seed) if settings.seed else None
     runtime = build_runtime(settings)
     try:

@@ -1,0 +1,112 @@
+"""`with sessim.running() as s:`: a real Sessim server inside the test process, for unittest,
+scripts and the pytest fixtures (sessim.pytest_plugin).
+
+uvicorn serves the app of create_app in a thread of its own, on a loopback port the
+operating system picks, with a fresh memory store; leaving the block stops it and frees
+the port. The object it yields knows each API's URL and drives the admin API over HTTP
+(AdminClient): seed, reset, clock, journal, faults.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+
+from .admin_client import AdminClient, Fixture
+from .app import create_app
+from .registry import ADMIN, VENDORS
+from .settings import Settings
+
+# A server for tests: in memory, quiet, with argon2id at its cheapest (a test of a client
+# measures its behaviour, not the cost of hashing passwords).
+DEFAULTS: dict[str, Any] = {
+    "store": "memory://",
+    "port": 0,
+    "access_log": False,
+    "argon2_time_cost": 1,
+    "argon2_memory_kib": 8,
+}
+
+
+class Sessim(AdminClient):
+    """A running Sessim: `url` (its root), each served API's base URL by name (`s.okta`,
+    `s.vestiaire`, `s.sfcc`, `s.optimizely`, `s.admin`), and the admin calls: `seed()`,
+    `reset()`, `clock`, `journal`, `faults`."""
+
+    def __init__(self, url: str, settings: Settings) -> None:
+        super().__init__(url, settings.admin_token)
+        self.settings = settings
+        served = [ADMIN, *(VENDORS[name] for name in settings.apis)]
+        self.urls = {api.name: f"{self.url}{api.base_path}" for api in served}
+
+    def __getattr__(self, name: str) -> str:
+        urls = self.__dict__.get("urls", {})
+        if name in urls:
+            return urls[name]
+        raise AttributeError(f"Sessim serves no API {name!r}; it serves {', '.join(urls)}")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling the thread that started it when its start-up is over, or
+    when it ended before (a failed start-up ends in SystemExit)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            super().run(sockets)
+        finally:
+            self.ready.set()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            self.ready.set()
+
+
+@contextlib.contextmanager
+def running(seed: Fixture | None = None, **options: Any) -> Iterator[Sessim]:
+    """A Sessim serving until the block ends. `seed`: a fixture to load (a document or the
+    path of a YAML or JSON file). Other options are `sessim serve`'s settings (Settings):
+    `apis=["okta"]`, `admin_token=...`, `store="sqlite:///..."`, `root=...`, `port=...`;
+    by default a memory store on a free loopback port."""
+    if "apis" in options:
+        options["apis"] = tuple(options["apis"])
+    settings = Settings(**{**DEFAULTS, **options})
+    app = create_app(settings)
+    listener = socket.create_server((settings.host, settings.port))
+    host, port = listener.getsockname()[:2]
+    # Sessim dates responses by its own clock; the process's logging stays the test's.
+    config = uvicorn.Config(
+        app,
+        lifespan="on",
+        log_config=None,
+        access_log=settings.access_log,
+        date_header=False,
+    )
+    server = _Server(config)
+    thread = threading.Thread(target=server.run, args=([listener],), daemon=True, name="sessim")
+    thread.start()
+    try:
+        server.ready.wait()
+        if not server.started:
+            raise RuntimeError("Sessim did not start: see the log of the logger 'uvicorn.error'")
+        sessim = Sessim(f"http://{host}:{port}", settings)
+        try:
+            if seed is not None:
+                sessim.seed(seed)
+            yield sessim
+        finally:
+            sessim.close()
+    finally:
+        server.should_exit = True
+        thread.join()
+        listener.close()

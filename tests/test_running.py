@@ -1,0 +1,193 @@
+"""`sessim.running()`: a real server in the test's process. First README's unittest example,
+then what the context manager promises: URLs, options, the admin calls, a clean stop."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import unittest
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import sessim
+from sessim.admin_client import AdminClient, ClockTime
+
+SHOPPER = {"email": "ana@example.com", "password": "correct horse"}
+SEED = {"vestiaire": {"users": [SHOPPER]}}
+SEED_YAML = "vestiaire:\n  users:\n    - {email: ana@example.com, password: correct horse}\n"
+
+
+class VestiaireLogInTest(unittest.TestCase):
+    """One server for the class; each test starts from the seed alone."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.sessim = cls.enterClassContext(sessim.running(seed=SEED))
+
+    def setUp(self) -> None:
+        self.sessim.reset()
+        self.sessim.seed(SEED)
+
+    def test_log_in_then_out(self) -> None:
+        response = httpx.post(f"{self.sessim.vestiaire}/sessions", json=SHOPPER)
+        self.assertEqual(response.status_code, 201)
+        session = response.json()["data"]["id"]
+        out = httpx.delete(
+            f"{self.sessim.vestiaire}/sessions/{session}", headers={"__session": session}
+        )
+        self.assertEqual(out.status_code, 204)
+
+    def test_the_session_expires_after_thirty_days(self) -> None:
+        session = httpx.post(f"{self.sessim.vestiaire}/sessions", json=SHOPPER).json()["data"]
+        self.sessim.clock.advance("30d")
+        out = httpx.delete(
+            f"{self.sessim.vestiaire}/sessions/{session['id']}",
+            headers={"__session": session["id"]},
+        )
+        self.assertEqual(out.status_code, 401)
+
+
+def test_urls_of_every_served_api() -> None:
+    with sessim.running() as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        assert server.okta == f"{server.url}/okta"
+        assert server.urls == {
+            "admin": f"{server.url}/_admin",
+            "vestiaire": f"{server.url}/vestiaire",
+            "okta": f"{server.url}/okta",
+            "sfcc": f"{server.url}/sfcc",
+            "optimizely": f"{server.url}/optimizely",
+        }
+        assert httpx.get(f"{server.admin}/health").json() == {"status": "ok"}
+
+
+def test_apis_option_serves_only_those() -> None:
+    with sessim.running(apis=["okta"]) as server:
+        assert set(server.urls) == {"admin", "okta"}
+        with pytest.raises(
+            AttributeError, match="serves no API 'vestiaire'; it serves admin, okta"
+        ):
+            _ = server.vestiaire
+        assert httpx.post(f"{server.url}/vestiaire/sessions", json=SHOPPER).status_code == 404
+
+
+def test_leaving_the_block_stops_the_server_and_frees_its_port() -> None:
+    with sessim.running() as server:
+        port = int(server.url.rsplit(":", 1)[1])
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{server.admin}/health")
+    with socket.create_server(("127.0.0.1", port)):  # the port can be bound again
+        pass
+
+
+def test_each_server_has_its_own_memory_store() -> None:
+    with sessim.running(seed=SEED) as first, sessim.running() as second:
+        assert httpx.post(f"{first.vestiaire}/sessions", json=SHOPPER).status_code == 201
+        assert httpx.post(f"{second.vestiaire}/sessions", json=SHOPPER).status_code == 401
+
+
+def test_seed_from_a_yaml_file(tmp_path: Path) -> None:
+    fixture = tmp_path / "seed.yaml"
+    fixture.write_text(SEED_YAML)
+    with sessim.running(seed=fixture) as server:
+        assert httpx.post(f"{server.vestiaire}/sessions", json=SHOPPER).status_code == 201
+        assert server.seed(str(fixture)) == {"vestiaire": {"users": 1, "settings": 0}}
+
+
+def test_clock_set_now_and_advance() -> None:
+    with sessim.running() as server:
+        at = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+        assert server.clock.set(at, frozen=True) == ClockTime(at, True)
+        assert server.clock.advance(90).now == datetime(2026, 3, 1, 10, 1, 30, tzinfo=UTC)
+        assert server.clock.advance("2h").now == datetime(2026, 3, 1, 12, 1, 30, tzinfo=UTC)
+        assert server.clock.now() == datetime(2026, 3, 1, 12, 1, 30, tzinfo=UTC)
+        assert server.clock.set("2027-01-01T00:00:00Z").now == datetime(2027, 1, 1, tzinfo=UTC)
+        unfrozen = server.clock.set(frozen=False)
+        assert not unfrozen.frozen and unfrozen.now >= datetime(2027, 1, 1, tzinfo=UTC)
+        server.reset()
+        assert abs((server.clock.now() - datetime.now(UTC)).total_seconds()) < 60
+        with pytest.raises(ValueError, match="no time zone"):
+            server.clock.set(datetime(2026, 3, 1))
+        with pytest.raises(ValueError, match="is not a duration"):
+            server.clock.advance("soon")
+
+
+def test_a_refusal_is_an_admin_error_with_its_status_and_reason() -> None:
+    with sessim.running() as server:
+        with pytest.raises(sessim.AdminError, match=r"POST /_admin/seed: 400 .*password") as raised:
+            server.seed({"vestiaire": {"users": [{"email": "ana@example.com"}]}})
+        assert raised.value.status == 400
+
+
+def test_the_admin_token_option_guards_the_admin_api_and_the_object_presents_it() -> None:
+    with sessim.running(admin_token="s3cret-admin", seed=SEED) as server:
+        assert server.clock.set(frozen=True).frozen
+        assert httpx.post(f"{server.admin}/reset").status_code == 401
+        unauthorized = AdminClient(server.url, "wrong")
+        with pytest.raises(sessim.AdminError, match="refused the admin token") as raised:
+            unauthorized.reset()
+        assert raised.value.status == 401
+
+
+def test_a_server_that_cannot_start_says_why() -> None:
+    with (
+        pytest.raises(ValueError, match="unknown API 'nope'"),
+        sessim.running(apis=["nope"]),
+    ):
+        pass
+    with pytest.raises(ValueError, match="store"), sessim.running(store="bogus://x"):
+        pass
+
+
+def test_importing_sessim_or_its_plugin_loads_no_server() -> None:
+    code = (
+        "import sys, sessim, sessim.pytest_plugin;"
+        "heavy = {'sessim.app', 'sessim.testing', 'connexion', 'uvicorn'} & set(sys.modules);"
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_journal_through_the_object() -> None:
+    with sessim.running(seed=SEED) as server:
+        server.journal.clear()
+        assert httpx.post(f"{server.vestiaire}/sessions", json={**SHOPPER, "password": "no"})
+        assert httpx.post(f"{server.vestiaire}/sessions", json=SHOPPER).status_code == 201
+        assert server.journal.count(vendor="vestiaire", status=401) == 1
+        assert server.journal.count(operation_id="createSession", method="post") == 2
+        entries = server.journal.list(vendor="vestiaire")
+        assert [entry["status"] for entry in entries] == [201, 401]
+        assert server.journal.list(vendor="vestiaire", limit=1) == entries[:1]
+        assert server.journal.list(since=datetime(2999, 1, 1, tzinfo=UTC)) == []
+        server.journal.clear()
+        assert server.journal.count(vendor="vestiaire") == 0
+
+
+def test_faults_through_the_object() -> None:
+    with sessim.running(seed=SEED) as server:
+        rule = server.faults.add("status", status=500, vendor="vestiaire", times=2)
+        assert rule["remaining"] == 2 and server.faults.list() == [rule]
+        statuses = [
+            httpx.post(f"{server.vestiaire}/sessions", json=SHOPPER).status_code for _ in range(3)
+        ]
+        assert statuses == [500, 500, 201]
+        assert server.faults.list() == [{**rule, "remaining": 0, "matched": 3}]
+        server.faults.remove(rule["id"])
+        assert server.faults.list() == []
+        delay = server.faults.add("delay", delay="10ms", delay_max="20ms", path="/vestiaire/*")
+        assert (delay["delayMs"], delay["delayMaxMs"], delay["path"]) == (10, 20, "/vestiaire/*")
+        server.faults.clear()
+        assert server.faults.list() == []
+
+
+def test_journal_pages_are_followed_to_the_end() -> None:
+    with sessim.running() as server:
+        server.journal.clear()
+        for _ in range(3):
+            httpx.get(f"{server.vestiaire}/nothing")
+        server.journal.PAGE = 2  # this object's pages: two entries each
+        assert len(server.journal.list(vendor="vestiaire")) == 3
+        assert len(server.journal.list(vendor="vestiaire", limit=3)) == 3
