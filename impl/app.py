@@ -162,11 +162,14 @@ class Front:
             await owner(scope, receive, send)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
-        # The API owning the path, or none ("") for a path the admin API answers as unknown.
-        path = scope["path"]
-        vendor = next((api.name for base, api, _app in self.owners if _owns(base, path)), "")
+        api = self.owning_api(scope["path"])
         operation = self.routes.operation_id(_routed_handler(scope) or "") or ""
-        metrics.observe(vendor, operation, status, seconds)
+        metrics.observe(api.name if api else "", operation, status, seconds)
+
+    def owning_api(self, path: str) -> Api | None:
+        """The API owning path; None for a path no API owns (the admin API answers it)."""
+        base, api, _app = self._owner(path)
+        return None if base == "" and api is ADMIN else api
 
     def _owner(self, path: str) -> tuple[str, Api, ASGIApp]:
         """The mount that owns path: its base, its API and the app (or edge) serving it."""
@@ -271,8 +274,7 @@ def _describe(
     """For the journal, the API a request went to (None where none owns its path, which the
     admin API answers) and its operation: the one the router matched, else the one its path
     names (a request refused before routing, by a rate limit or the body limit)."""
-    base, api, _app = front._owner(path)
-    owner = None if base == "" and api is ADMIN else api
+    owner = front.owning_api(path)
     handler = _routed_handler(scope)
     if handler is not None:
         return owner, routes.operation_id(handler)

@@ -27,6 +27,11 @@ def _env(flag: str, default: object = None) -> object:
     return os.environ.get("SESSIM_" + flag.upper().replace("-", "_"), default)
 
 
+def _env_switch(flag: str, default: bool) -> bool:
+    """An on/off flag's variable: off when 0, false, no or empty."""
+    return _env(flag, "1" if default else "0") not in ("0", "false", "no", "")
+
+
 def parser() -> argparse.ArgumentParser:
     from .settings import LOG_FORMATS, VENDOR_APIS, Settings
 
@@ -51,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--demo",
         action="store_true",
-        default=_env("demo", "0") not in ("0", "false", "no", ""),
+        default=_env_switch("demo", False),
         help="load the demo fixture shipped with Sessim (when --seed is not given)",
     )
     serve.add_argument(
@@ -65,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--access-log",
         action=argparse.BooleanOptionalAction,
-        default=_env("access_log", "1") not in ("0", "false", "no", ""),
+        default=_env_switch("access_log", True),
         help="log every request (uvicorn's access log; with --log-format json, as JSON)",
     )
     serve.add_argument(
@@ -83,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--validate-responses",
         action=argparse.BooleanOptionalAction,
-        default=_env("validate_responses", "0") not in ("0", "false", "no", ""),
+        default=_env_switch("validate_responses", False),
         help="check every answer against the spec too (development; slower)",
     )
     serve.add_argument(
