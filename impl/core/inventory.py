@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .identities import Identities, User
 from .sessions import Session, Sessions
@@ -20,6 +21,9 @@ class Token:
     expires_at: float
 
 
+Expiring = TypeVar("Expiring", Token, Session)
+
+
 @dataclass(frozen=True)
 class Inventory:
     users: list[User]
@@ -32,7 +36,7 @@ async def inventory_of(
 ) -> Inventory:
     """One namespace's users and sessions, and the tokens found, `limit` of each."""
     users = await identities.listed(limit)
-    return Inventory(users, await sessions.newest(limit), latest_tokens(found, limit))
+    return Inventory(users, await sessions.newest(limit), latest(found, limit))
 
 
 def tokens(kind: str, listed: Iterable[Listed], owner_field: str = "user_id") -> list[Token]:
@@ -44,14 +48,10 @@ def tokens(kind: str, listed: Iterable[Listed], owner_field: str = "user_id") ->
     ]
 
 
-def latest_tokens(found: Iterable[Token], limit: int) -> list[Token]:
-    """The `limit` tokens that expire last, of several kinds' lists."""
-    return heapq.nlargest(limit, found, key=lambda token: token.expires_at)
-
-
-def latest_sessions(found: Iterable[Session], limit: int) -> list[Session]:
-    """The `limit` sessions that expire last, of several lists (SFCC's sites)."""
-    return heapq.nlargest(limit, found, key=lambda session: session.expires_at)
+def latest(found: Iterable[Expiring], limit: int) -> list[Expiring]:
+    """The `limit` tokens or sessions that expire last, of several lists (several kinds of
+    token, SFCC's sites)."""
+    return heapq.nlargest(limit, found, key=lambda each: each.expires_at)
 
 
 def _owner(data: object, field: str) -> str | None:

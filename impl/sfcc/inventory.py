@@ -3,7 +3,7 @@ tokens are JWTs that Sessim does not keep, so none is listed."""
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory, latest_sessions
+from ..core.inventory import Inventory, latest
 from ..core.runtime import Runtime
 from .state import sfcc
 
@@ -12,4 +12,4 @@ async def inventory(runtime: Runtime, limit: int) -> Inventory:
     sites = (await sfcc(runtime)).sites.values()
     customers = [user for site in sites for user in await site.customers.listed(limit)]
     sessions = [session for site in sites for session in await site.sessions.newest(limit)]
-    return Inventory(customers[:limit], latest_sessions(sessions, limit), [])
+    return Inventory(customers[:limit], latest(sessions, limit), [])
