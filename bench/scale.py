@@ -65,8 +65,8 @@ from get_session import (
 )
 from sessim.admin import fixtures
 from sessim.app import build_runtime, create_app
-from sessim.core.runtime import Runtime
-from sessim.core.tokens import opaque_id
+from sessim.core.kit.runtime import Runtime
+from sessim.core.kit.tokens import opaque_id
 from sessim.okta.state import okta
 from sessim.settings import Settings
 

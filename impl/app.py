@@ -28,37 +28,38 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .admin import fixtures
-from .core import metrics
-from .core.api import Api
-from .core.asgi import (
+from .core.features import metrics
+from .core.features.faults import Faults
+from .core.features.journal import Journal, Recorder
+from .core.features.journal.entries import build
+from .core.features.purge import purging
+from .core.kit.clock import Clock
+from .core.kit.context import Pinned, pin
+from .core.kit.errors import Unavailable
+from .core.kit.identities import Passwords
+from .core.kit.runtime import SCOPE_KEY
+from .core.kit.store import open_store
+from .core.web.api import Api
+from .core.web.asgi import (
     ResponseHeaders,
     set_response_cookies,
     set_response_headers,
     to_asgi,
     with_response_headers,
 )
-from .core.clock import Clock
-from .core.context import Pinned, pin
-from .core.errors import Unavailable
-from .core.faults import Faults
-from .core.identities import Passwords
-from .core.journal import Journal, Recorder
-from .core.journal.entries import build
-from .core.limits import BodyLimit
-from .core.problems import to_problem
-from .core.purge import purging
-from .core.routes import RouteTable
-from .core.runtime import SCOPE_KEY, Runtime
-from .core.security import SECURITY_MAP
-from .core.slashes import (
+from .core.web.limits import BodyLimit
+from .core.web.problems import to_problem
+from .core.web.routes import RouteTable
+from .core.web.security import SECURITY_MAP
+from .core.web.slashes import (
     TrailingSlash,
     has_trailing_slash,
     method_not_allowed,
     strip_trailing_slash,
 )
-from .core.store import open_store
-from .core.validation import VALIDATOR_MAP
+from .core.web.validation import VALIDATOR_MAP
 from .registry import ADMIN, VENDORS
+from .server import Served
 from .settings import SETTINGS_ENV, Settings
 
 # The specs beside the package: a link to the repository's openapi/ in a clone, a copy in
@@ -86,7 +87,7 @@ class SnakeCaseResolver(Resolver):
 
 class Front:
     """Outermost ASGI layer: reads the clock and the state generation once and pins them for
-    the whole request, hands it the Runtime through its scope, dates the response by Sessim's
+    the whole request, hands it the Served runtime through its scope, dates the response by Sessim's
     clock (so that clients reckoning from Date agree with emulated expiry times), answers a
     trailing slash as the owning API says, passes the request to that API's edge, and
     counts the answer in the metrics."""
@@ -94,7 +95,7 @@ class Front:
     def __init__(
         self,
         app: ASGIApp,
-        runtime: Runtime,
+        runtime: Served,
         owners: list[tuple[str, Api, ASGIApp]],
         routes: RouteTable,
     ) -> None:
@@ -186,22 +187,19 @@ def load_spec(api: Api, settings: Settings) -> dict:
     return spec
 
 
-def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Runtime:
+def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Served:
     """The store these settings name, and what every handler needs around it; the journal
     reads the routes (of the app being built) for its near misses."""
     store = open_store(settings.store)
     json_log = settings.access_log and settings.log_format == "json"
     entry = functools.partial(build, routes or RouteTable())
-    return Runtime(
+    return Served(
         store=store,
         clock=Clock(store),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
-        loaders={name: api.loader for name, api in VENDORS.items() if api.loader},
         journal=Journal(store, settings.journal_size, entry, sys.stdout if json_log else None),
         admin_token=settings.admin_token,
-        views={name: api.views for name, api in VENDORS.items() if api.views},
-        actions={name: api.actions for name, api in VENDORS.items() if api.actions},
-        inventories={name: api.inventory for name, api in VENDORS.items() if api.inventory},
+        apis=VENDORS,
         vendors=settings.apis,
     )
 

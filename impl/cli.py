@@ -197,7 +197,7 @@ def metrics_directory(workers: int) -> Iterator[None]:
     PROMETHEUS_MULTIPROC_DIR, emptied of an earlier run's files (they would count twice),
     else with several workers a private directory made for this run and removed after it.
     It is set here, before uvicorn spawns the workers, which import prometheus_client anew."""
-    from .core.metrics import MULTIPROC_ENV
+    from .core.features.metrics import MULTIPROC_ENV
 
     given = os.environ.get(MULTIPROC_ENV)
     if given and not Path(given).is_dir():

@@ -7,7 +7,7 @@ holds admin.yaml's Fixture sections to it.
 from __future__ import annotations
 
 from .admin.api import API as ADMIN
-from .core.api import Api
+from .core.web.api import Api
 from .okta.api import API as OKTA
 from .optimizely.api import API as OPTIMIZELY
 from .sfcc.api import API as SFCC

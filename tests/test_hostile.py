@@ -16,10 +16,10 @@ import yaml
 from connexion import AsyncApp
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from sessim.app import create_app, load_spec
-from sessim.core.api import Api
-from sessim.core.bodies import json_response
-from sessim.core.errors import InvalidInput
-from sessim.core.validation import VALIDATOR_MAP
+from sessim.core.kit.errors import InvalidInput
+from sessim.core.web.api import Api
+from sessim.core.web.bodies import json_response
+from sessim.core.web.validation import VALIDATOR_MAP
 from sessim.registry import ADMIN, VENDORS
 from sessim.settings import Settings
 from starlette.testclient import TestClient

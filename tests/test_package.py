@@ -62,7 +62,7 @@ def test_the_wheel_holds_one_package_with_its_specs_and_fixture(wheel: Path) -> 
     assert "sessim/fixtures/demo.yaml" in names
     for page in ("inspector.html", "assets/inspector.js", "assets/inspector.css"):
         assert f"sessim/admin/{page}" in names
-    assert "sessim/core/store/sqlite.py" in names
+    assert "sessim/core/kit/store/sqlite.py" in names
 
 
 def test_the_installed_package_serves_from_a_fresh_venv(venv: Path) -> None:

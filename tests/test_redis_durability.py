@@ -21,7 +21,7 @@ import httpx
 import pytest
 import redis
 from sessim.app import create_app
-from sessim.core.api import Api
+from sessim.core.web.api import Api
 from sessim.registry import ADMIN, VENDORS
 from starlette.testclient import TestClient
 

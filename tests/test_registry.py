@@ -8,9 +8,9 @@ import json
 import pytest
 import yaml
 from sessim.app import create_app
-from sessim.core.api import Api
-from sessim.core.errors import AuthenticationFailed, NotFound, SessimError
-from sessim.core.problems import Kind, Problem, kind_of_status, to_problem
+from sessim.core.kit.errors import AuthenticationFailed, NotFound, SessimError
+from sessim.core.web.api import Api
+from sessim.core.web.problems import Kind, Problem, kind_of_status, to_problem
 from sessim.registry import ADMIN, VENDORS
 from sessim.settings import VENDOR_APIS, Settings
 from starlette.testclient import TestClient
@@ -73,7 +73,7 @@ def test_errors_render_in_the_format_of_the_operation_that_failed(monkeypatch) -
     """One mount, two formats: an operation listed in `renderers` answers in its own."""
 
     def oauth(problem: Problem):
-        from sessim.core.bodies import json_response
+        from sessim.core.web.bodies import json_response
 
         return json_response({"error": "invalid_grant", "error_description": problem.detail}, 400)
 

@@ -1,6 +1,6 @@
 """The admin API's mount."""
 
-from ..core.api import Api
+from ..core.web.api import Api
 from .errors import render
 
 # Not journaled: reading or clearing the journal (which would change what it reads), the

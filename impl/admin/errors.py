@@ -6,8 +6,8 @@ from http import HTTPStatus
 
 from connexion.lifecycle import ConnexionResponse
 
-from ..core.bodies import dump, json_response
-from ..core.problems import Kind, Problem
+from ..core.web.bodies import dump, json_response
+from ..core.web.problems import Kind, Problem
 from ..generated.admin import Problem as ProblemBody
 
 STATUS = {

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import yaml
 
-from ..core.bodies import parse
-from ..core.errors import InvalidInput
-from ..core.runtime import Runtime
+from ..core.kit.errors import InvalidInput
+from ..core.kit.runtime import FixtureLoader
+from ..core.web.bodies import parse
 from ..generated.admin import Fixture
+from ..server import Served
 
 # The demo fixture shipped in the package (`sessim serve --demo`, `make run`).
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
@@ -27,10 +28,16 @@ def read(path: str) -> object:
     return document
 
 
-async def load(runtime: Runtime, document: object) -> dict[str, dict[str, int]]:
+async def load(runtime: Served, document: object) -> dict[str, dict[str, int]]:
     """Validate the whole document first, so a bad section loads nothing; then load each."""
     fixture = parse(Fixture, document)
     sections = fixture.model_dump(mode="json", exclude_none=True)
-    loaded = {name: await runtime.loaders[name](runtime, body) for name, body in sections.items()}
+    loaded = {name: await _loader(runtime, name)(runtime, body) for name, body in sections.items()}
     await runtime.store.bump_generation()  # every worker drops what it cached from the seed
     return loaded
+
+
+def _loader(runtime: Served, vendor: str) -> FixtureLoader:
+    loader = runtime.apis[vendor].loader
+    assert loader is not None, f"{vendor} has a fixture section but no loader"
+    return loader

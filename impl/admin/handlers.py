@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from ..core import faults, metrics, outbox
-from ..core.bodies import dump, json_response, parse
-from ..core.clock import to_datetime
-from ..core.errors import InvalidParameter, NotFound
-from ..core.journal import Filter
-from ..core.runtime import Runtime, runtime_of
+from ..core.features import faults, metrics, outbox
+from ..core.features.journal import Filter
+from ..core.kit.errors import InvalidParameter, NotFound
+from ..core.kit.instants import to_datetime
+from ..core.kit.runtime import Runtime, runtime_of
+from ..core.web.api import Api
+from ..core.web.bodies import dump, json_response, parse
 from ..generated.admin import (
     ClockAdvance,
     ClockUpdate,
@@ -30,6 +31,7 @@ from ..generated.admin import (
     OutboxMessage,
     Status,
 )
+from ..server import Served, served_of
 from . import fixtures, inspector
 
 # A fault rule's fields that core names otherwise.
@@ -44,21 +46,21 @@ async def get_health() -> ConnexionResponse:
 
 
 async def reset_state() -> ConnexionResponse:
-    runtime = runtime_of(request)
+    runtime = served_of(request)
     await runtime.journal.clear()  # entries not yet written, which the wipe cannot reach
     await runtime.store.reset()
     return ConnexionResponse(status_code=204)
 
 
 async def load_fixture(body: dict) -> ConnexionResponse:
-    loaded = await fixtures.load(runtime_of(request), body)
+    loaded = await fixtures.load(served_of(request), body)
     return json_response(dump(FixtureLoaded(loaded=loaded)), 200)
 
 
 async def get_view(vendor: str, view: str, key: str) -> ConnexionResponse:
     """A vendor's view of its state (what it registered in its Api.views)."""
-    runtime = runtime_of(request)
-    read = runtime.views.get(vendor, {}).get(view)
+    runtime = served_of(request)
+    read = _api(runtime, vendor).views.get(view)
     if read is None:
         raise NotFound(f"{vendor} has no view {view!r}")
     found = await read(runtime, key)
@@ -69,11 +71,19 @@ async def get_view(vendor: str, view: str, key: str) -> ConnexionResponse:
 
 async def run_action(vendor: str, action: str, body: dict) -> ConnexionResponse:
     """A vendor's action (what its Api.actions registered)."""
-    runtime = runtime_of(request)
-    act = runtime.actions.get(vendor, {}).get(action)
+    runtime = served_of(request)
+    act = _api(runtime, vendor).actions.get(action)
     if act is None:
         raise NotFound(f"{vendor} has no action {action!r}")
     return json_response(await act(runtime, body), 200)
+
+
+def _api(served: Served, vendor: str) -> Api:
+    """A vendor's declaration, or a 404 naming the vendor Sessim does not emulate."""
+    api = served.apis.get(vendor)
+    if api is None:
+        raise NotFound(f"Sessim emulates no vendor {vendor!r}")
+    return api
 
 
 async def get_vendor_outbox(vendor: str, to: str | None = None) -> ConnexionResponse:
@@ -178,19 +188,19 @@ def _offset(zone: str) -> float:
 
 
 async def list_journal(limit: int = 50, cursor: str | None = None) -> ConnexionResponse:
-    journal = runtime_of(request).journal
+    journal = served_of(request).journal
     before = None if cursor is None else int(cursor)
     entries, last = await journal.entries(_journal_filter(), limit, before)
     return json_response({"entries": entries, "next": None if last is None else str(last)}, 200)
 
 
 async def count_journal() -> ConnexionResponse:
-    count = await runtime_of(request).journal.count(_journal_filter())
+    count = await served_of(request).journal.count(_journal_filter())
     return json_response(dump(JournalCount(count=count)), 200)
 
 
 async def clear_journal() -> ConnexionResponse:
-    await runtime_of(request).journal.clear()
+    await served_of(request).journal.clear()
     return ConnexionResponse(status_code=204)
 
 
@@ -240,7 +250,7 @@ def _fault_view(counted: faults.Counted) -> FaultRule:
 
 
 async def get_inspector() -> ConnexionResponse:
-    vendors = list(runtime_of(request).inventories)  # the registry's order
+    vendors = list(served_of(request).apis)  # the registry's order
     headers = {"Content-Security-Policy": inspector.POLICY}
     return ConnexionResponse(
         status_code=200, body=inspector.page(vendors), content_type=inspector.HTML, headers=headers
@@ -257,8 +267,8 @@ async def get_inspector_asset(asset: str) -> ConnexionResponse:
 
 async def get_vendor_state(vendor: str, limit: int = 200) -> ConnexionResponse:
     """A vendor's users, live sessions and tokens (what its Api.inventory lists)."""
-    runtime = runtime_of(request)
-    take = runtime.inventories.get(vendor)
+    runtime = served_of(request)
+    take = _api(runtime, vendor).inventory
     if take is None:
         raise NotFound(f"Sessim emulates no vendor {vendor!r}")
     held = await take(runtime, limit)
@@ -266,6 +276,6 @@ async def get_vendor_state(vendor: str, limit: int = 200) -> ConnexionResponse:
 
 
 async def get_metrics() -> ConnexionResponse:
-    runtime = runtime_of(request)
+    runtime = served_of(request)
     text = await metrics.exposition(runtime.store, runtime.vendors)
     return ConnexionResponse(status_code=200, body=text, content_type=metrics.CONTENT_TYPE)

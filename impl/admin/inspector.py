@@ -12,8 +12,8 @@ import html
 from pathlib import Path
 from string import Template
 
-from ..core.clock import to_datetime
-from ..core.inventory import Inventory
+from ..core.kit.instants import to_datetime
+from ..core.kit.inventory import Inventory
 from ..generated.admin import StateSession, StateToken, StateUser, VendorState
 
 HERE = Path(__file__).resolve().parent

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from ..core.runtime import runtime_of
+from ..server import served_of
 
 
 def check_admin_token(token: str, request: Any) -> dict | None:
-    expected = runtime_of(request).admin_token
+    expected = served_of(request).admin_token
     if expected and secrets.compare_digest(token.encode(), expected.encode()):
         return {"sub": "admin"}
     return None

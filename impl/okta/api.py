@@ -1,7 +1,7 @@
 """Okta's mount: spec, handlers, errors, fixture section and the rate-limit edge."""
 
-from ..core.api import Api
-from ..core.slashes import TrailingSlash
+from ..core.web.api import Api
+from ..core.web.slashes import TrailingSlash
 from .edge import OktaEdge
 from .errors import render
 from .fixtures import load_fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from ..core.sessions import Session
+from ..core.kit.sessions import Session
 
 UI_CLEARED = "Expires=Thu, 01 Jan 1970 00:00:10 GMT; Path=/"
 SESSION_CLEARED = {

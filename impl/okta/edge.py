@@ -10,11 +10,11 @@ import secrets
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..core.asgi import set_response_cookies, set_response_headers, to_asgi
-from ..core.errors import RateLimited
-from ..core.problems import to_problem
-from ..core.ratelimit import Usage
-from ..core.runtime import SCOPE_KEY, Runtime
+from ..core.kit.errors import RateLimited
+from ..core.kit.ratelimit import Usage
+from ..core.kit.runtime import SCOPE_KEY, Runtime
+from ..core.web.asgi import set_response_cookies, set_response_headers, to_asgi
+from ..core.web.problems import to_problem
 from .cookies import api_cookies
 from .errors import render
 from .state import okta

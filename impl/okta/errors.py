@@ -7,9 +7,9 @@ import math
 
 from connexion.lifecycle import ConnexionResponse
 
-from ..core.bodies import dump, json_response
-from ..core.problems import Kind, Problem
-from ..core.tokens import ALPHANUMERIC, opaque_id
+from ..core.kit.tokens import ALPHANUMERIC, opaque_id
+from ..core.web.bodies import dump, json_response
+from ..core.web.problems import Kind, Problem
 from ..generated.okta import Error, ErrorCause
 
 AUTHENTICATION_FAILED = (401, "E0000004", "Authentication failed")

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..core.identities import ACTIVE
-from ..core.runtime import Runtime
-from .state import (
-    add_access_token,
-    add_api_token,
-    new_id,
-    okta,
-    save_okta_settings,
-    set_org_id,
-)
+from ..core.kit.identities import ACTIVE
+from ..core.kit.runtime import Runtime
+from .state import add_access_token, add_api_token, new_id, okta, save_okta_settings, set_org_id
 
 DEFAULT_PROFILE = {"locale": "en_US", "timeZone": "America/Los_Angeles"}
 

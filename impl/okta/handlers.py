@@ -6,13 +6,13 @@ from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from ..core.asgi import set_response_cookies
-from ..core.bodies import parse, respond
-from ..core.errors import AccountLocked, AuthenticationFailed, NotFound
-from ..core.identities import ACTIVE, User
-from ..core.runtime import runtime_of
-from ..core.sessions import Session
-from ..core.tokens import opaque_id
+from ..core.kit.errors import AccountLocked, AuthenticationFailed, NotFound
+from ..core.kit.identities import ACTIVE, User
+from ..core.kit.runtime import runtime_of
+from ..core.kit.sessions import Session
+from ..core.kit.tokens import opaque_id
+from ..core.web.asgi import set_response_cookies
+from ..core.web.bodies import parse, respond
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from .cookies import SESSION_CLEARED, session_cookies
 from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory, inventory_of, tokens
-from ..core.runtime import Runtime
+from ..core.kit.inventory import Inventory, inventory_of, tokens
+from ..core.kit.runtime import Runtime
 from .state import okta
 
 

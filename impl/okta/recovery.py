@@ -7,32 +7,19 @@ from __future__ import annotations
 from connexion import request
 from starlette.responses import Response
 
-from ..core import outbox
-from ..core.bodies import parse, respond
-from ..core.errors import Unauthenticated
-from ..core.identities import ACTIVE, User
-from ..core.runtime import runtime_of
+from ..core.features import outbox
+from ..core.kit.errors import Unauthenticated
+from ..core.kit.identities import ACTIVE, User
+from ..core.kit.runtime import runtime_of
+from ..core.web.bodies import parse, respond
 from ..generated.okta import (
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
     StateTokenRequest,
     UnlockAccountRequest,
 )
-from .state import (
-    NAMESPACE,
-    RECOVERY_TOKEN_SECONDS,
-    STATE_TOKEN_SECONDS,
-    Okta,
-    okta,
-    okta_for,
-)
-from .views import (
-    cancelled_body,
-    org_url,
-    recovery_body,
-    recovery_challenge_body,
-    unlocked_body,
-)
+from .state import NAMESPACE, RECOVERY_TOKEN_SECONDS, STATE_TOKEN_SECONDS, Okta, okta, okta_for
+from .views import cancelled_body, org_url, recovery_body, recovery_challenge_body, unlocked_body
 
 UNLOCK_SUBJECT = "Account unlock"
 

@@ -10,12 +10,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.identities import Identities, LockoutPolicy
-from ..core.ratelimit import Quota, RateLimiter
-from ..core.runtime import Runtime, runtime_of
-from ..core.sessions import SessionPolicy, Sessions
-from ..core.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
-from ..core.vendor_settings import load_settings, save_settings
+from ..core.kit.identities import Identities, LockoutPolicy
+from ..core.kit.ratelimit import Quota, RateLimiter
+from ..core.kit.runtime import Runtime, runtime_of
+from ..core.kit.sessions import SessionPolicy, Sessions
+from ..core.kit.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
+from ..core.kit.vendor_settings import load_settings, save_settings
 
 NAMESPACE = "okta"
 ORG_KEY = f"{NAMESPACE}:org"

@@ -7,9 +7,9 @@ import time
 from connexion.middleware.routing import ROUTING_CONTEXT
 from starlette.types import Scope
 
-from ..core.bodies import dump
-from ..core.identities import ACTIVE, User
-from ..core.sessions import Session
+from ..core.kit.identities import ACTIVE, User
+from ..core.kit.sessions import Session
+from ..core.web.bodies import dump
 from ..generated.okta import (
     AllowEnum,
     AuthnTransaction,

@@ -1,7 +1,7 @@
 """Optimizely's mount: spec, handlers, `{"message"}` errors with OAuth's on the token call,
 the admin view of a user and the PunchOut start."""
 
-from ..core.api import Api
+from ..core.web.api import Api
 from .errors import render, render_oauth
 from .fixtures import load_fixture
 from .identity import rotate_keys

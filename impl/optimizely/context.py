@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.identities import User
-from ..core.runtime import runtime_of
-from ..core.sessions import Session
+from ..core.kit.identities import User
+from ..core.kit.runtime import runtime_of
+from ..core.kit.sessions import Session
 from .catalog import Website
 from .cookies import context_cookies, remember_until, signed_in_values
 from .state import Optimizely, optimizely

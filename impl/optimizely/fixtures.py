@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from ..core.identities import ACTIVE
-from ..core.runtime import Runtime
+from ..core.kit.identities import ACTIVE
+from ..core.kit.runtime import Runtime
 from .state import (
     CUSTOMERS,
     WAREHOUSES,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from connexion import request
 from starlette.responses import Response
 
-from ..core.bodies import respond
-from ..core.runtime import runtime_of
+from ..core.kit.runtime import runtime_of
+from ..core.web.bodies import respond
 from .context import current, save, signed_in_cookies
 from .cookies import signed_out
 from .identity import create_token, get_jwks

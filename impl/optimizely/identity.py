@@ -9,11 +9,11 @@ from __future__ import annotations
 from connexion import request
 from starlette.responses import Response
 
-from ..core.bodies import json_response
-from ..core.credentials import basic_credentials
-from ..core.runtime import Runtime, runtime_of
-from ..core.store import Store
-from ..core.tokens import opaque_id
+from ..core.kit.credentials import basic_credentials
+from ..core.kit.runtime import Runtime, runtime_of
+from ..core.kit.store import Store
+from ..core.kit.tokens import opaque_id
+from ..core.web.bodies import json_response
 from .errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
 from .state import NAMESPACE, Optimizely, optimizely
 

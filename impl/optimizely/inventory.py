@@ -3,8 +3,8 @@ Access tokens are JWTs that Sessim does not keep, so none is listed."""
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory, inventory_of, tokens
-from ..core.runtime import Runtime
+from ..core.kit.inventory import Inventory, inventory_of, tokens
+from ..core.kit.runtime import Runtime
 from .state import optimizely
 
 

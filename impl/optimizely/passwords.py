@@ -4,9 +4,9 @@ ChangePasswordWithToken (single use; it also unlocks and activates the account).
 
 from __future__ import annotations
 
-from ..core import outbox
-from ..core.identities import ACTIVE, User
-from ..core.store import Store
+from ..core.features import outbox
+from ..core.kit.identities import ACTIVE, User
+from ..core.kit.store import Store
 from .context import Caller
 from .errors import BadRequest, Denied
 from .signin import bound

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.store import Store
+from ..core.kit.store import Store
 from .context import Caller
 from .errors import BadRequest, Denied, Missing, Refused
 from .passwords import change_password, reset_with_token, send_activation, send_reset

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.errors import AuthenticationFailed
-from ..core.runtime import runtime_of
+from ..core.kit.errors import AuthenticationFailed
+from ..core.kit.runtime import runtime_of
 from .errors import Denied
 from .state import optimizely
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from ..core.clock import to_datetime
-from ..core.errors import AccountInactive, NotFound
-from ..core.identities import User
-from ..core.runtime import Runtime
-from ..core.tokens import opaque_id
+from ..core.kit.errors import AccountInactive, NotFound
+from ..core.kit.identities import User
+from ..core.kit.instants import to_datetime
+from ..core.kit.runtime import Runtime
+from ..core.kit.tokens import opaque_id
 from .catalog import Catalog
 from .context import Caller, caller_for
 from .errors import BadRequest, Denied, PasswordChangeRequired, Refused

@@ -11,11 +11,11 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from ..core.identities import Identities, LockoutPolicy
-from ..core.runtime import Runtime
-from ..core.sessions import SessionPolicy, Sessions
-from ..core.tokens import Jwt, SingleUseTokens
-from ..core.vendor_settings import load_settings, save_settings
+from ..core.kit.identities import Identities, LockoutPolicy
+from ..core.kit.runtime import Runtime
+from ..core.kit.sessions import SessionPolicy, Sessions
+from ..core.kit.tokens import Jwt, SingleUseTokens
+from ..core.kit.vendor_settings import load_settings, save_settings
 from .catalog import Catalog, website_of
 
 NAMESPACE = "optimizely"

@@ -3,9 +3,9 @@ profile fields a session shows."""
 
 from __future__ import annotations
 
-from ..core.errors import InvalidInput
-from ..core.identities import User
-from ..core.store import Store
+from ..core.kit.errors import InvalidInput
+from ..core.kit.identities import User
+from ..core.kit.store import Store
 from .state import NAMESPACE, Optimizely, Settings
 
 DEACTIVATED = "DEACTIVATED"  # UserProfile.IsDeactivated

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.runtime import Runtime
+from ..core.kit.runtime import Runtime
 from .state import optimizely
 
 

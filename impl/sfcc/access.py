@@ -10,7 +10,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from ..core.errors import AuthenticationFailed, TokenExpired
+from ..core.kit.errors import AuthenticationFailed, TokenExpired
 from .errors import ExpiredToken, InvalidAccessToken
 from .state import TOKEN_SECONDS, Sfcc, Site
 

@@ -1,7 +1,7 @@
 """SFCC's mount: spec, handlers, faults (the client-id call renders a missing client id as
 its own fault) and fixture section."""
 
-from ..core.api import Api
+from ..core.web.api import Api
 from .errors import render, render_address_call, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory

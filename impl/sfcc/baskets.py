@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 
-from ..core.errors import Conflict, NotFound
-from ..core.store import Store
+from ..core.kit.errors import Conflict, NotFound
+from ..core.kit.store import Store
 from .errors import Fault
 from .views import timestamp
 

@@ -10,8 +10,7 @@ from typing import ClassVar
 
 from connexion.lifecycle import ConnexionResponse
 
-from ..core.bodies import json_response
-from ..core.errors import (
+from ..core.kit.errors import (
     AuthenticationFailed,
     InvalidInput,
     InvalidParameter,
@@ -19,7 +18,8 @@ from ..core.errors import (
     SessimError,
     Unauthenticated,
 )
-from ..core.problems import Kind, Problem
+from ..core.web.bodies import json_response
+from ..core.web.problems import Kind, Problem
 
 VERSION = "20.8"
 DOCUMENT = "auth_request"  # the request document, unless an operation says otherwise

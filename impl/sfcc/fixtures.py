@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..core.identities import ACTIVE
-from ..core.runtime import Runtime
+from ..core.kit.identities import ACTIVE
+from ..core.kit.runtime import Runtime
 from .state import CLIENTS_KEY, SITES_KEY, add_to_list, build, save_sfcc_settings
 from .views import new_customer_id, timestamp
 

@@ -12,11 +12,11 @@ from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from ..core.bodies import dump, parse, respond
-from ..core.credentials import basic_credentials
-from ..core.errors import AccountInactive, AccountLocked, AuthenticationFailed
-from ..core.identities import User
-from ..core.runtime import runtime_of
+from ..core.kit.credentials import basic_credentials
+from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFailed
+from ..core.kit.identities import User
+from ..core.kit.runtime import runtime_of
+from ..core.web.bodies import dump, parse, respond
 from ..generated.sfcc import AuthRequest, OrderAddress
 from ..generated.sfcc import Type as AuthType
 from . import access

@@ -3,8 +3,8 @@ tokens are JWTs that Sessim does not keep, so none is listed."""
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory, latest
-from ..core.runtime import Runtime
+from ..core.kit.inventory import Inventory, latest
+from ..core.kit.runtime import Runtime
 from .state import sfcc
 
 

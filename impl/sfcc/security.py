@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.runtime import runtime_of
+from ..core.kit.runtime import runtime_of
 from . import access
 from .errors import UnknownClientId
 from .state import sfcc

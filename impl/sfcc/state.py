@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ..core.identities import Identities, LockoutPolicy
-from ..core.runtime import Runtime
-from ..core.sessions import SessionPolicy, Sessions
-from ..core.tokens import Jwt
-from ..core.vendor_settings import load_settings, save_settings
+from ..core.kit.identities import Identities, LockoutPolicy
+from ..core.kit.runtime import Runtime
+from ..core.kit.sessions import SessionPolicy, Sessions
+from ..core.kit.tokens import Jwt
+from ..core.kit.vendor_settings import load_settings, save_settings
 from .baskets import Baskets
 from .errors import UnknownSite
 

@@ -3,7 +3,7 @@ that dwsid would see."""
 
 from __future__ import annotations
 
-from ..core.runtime import Runtime
+from ..core.kit.runtime import Runtime
 from .baskets import document as basket_document
 from .state import Sfcc, sfcc
 

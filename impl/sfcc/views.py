@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from ..core.identities import ACTIVE, User
-from ..core.tokens import ALPHANUMERIC, opaque_id
+from ..core.kit.identities import ACTIVE, User
+from ..core.kit.tokens import ALPHANUMERIC, opaque_id
 from .errors import VERSION
 
 LOCALE = "en_US"  # inferred: what a real guest response shows

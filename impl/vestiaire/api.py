@@ -1,6 +1,6 @@
 """Vestiaire's mount: spec, handlers, errors and fixture section."""
 
-from ..core.api import Api
+from ..core.web.api import Api
 from .errors import render
 from .fixtures import load_fixture
 from .inventory import inventory

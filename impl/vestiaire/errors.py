@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from connexion.lifecycle import ConnexionResponse
 
-from ..core.bodies import dump, json_response
-from ..core.problems import Kind, Problem
+from ..core.web.bodies import dump, json_response
+from ..core.web.problems import Kind, Problem
 from ..generated.vestiaire import Code, ErrorDetail, ErrorResponse
 
 # kind -> status, code, title, and the detail to show (None: the problem's own detail).

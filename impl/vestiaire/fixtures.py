@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from ..core.runtime import Runtime
+from ..core.kit.runtime import Runtime
 from .state import save_vestiaire_settings, vestiaire
 
 

@@ -6,11 +6,11 @@ from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from ..core.bodies import dump, parse, respond
-from ..core.clock import to_datetime
-from ..core.errors import Forbidden, Unauthenticated
-from ..core.runtime import runtime_of
-from ..core.tokens import ALPHANUMERIC, opaque_id
+from ..core.kit.errors import Forbidden, Unauthenticated
+from ..core.kit.instants import to_datetime
+from ..core.kit.runtime import runtime_of
+from ..core.kit.tokens import ALPHANUMERIC, opaque_id
+from ..core.web.bodies import dump, parse, respond
 from ..generated.vestiaire import Credentials, Session, SessionResponse
 from .state import vestiaire
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..core.inventory import Inventory, inventory_of
-from ..core.runtime import Runtime
+from ..core.kit.inventory import Inventory, inventory_of
+from ..core.kit.runtime import Runtime
 from .state import vestiaire
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.runtime import runtime_of
+from ..core.kit.runtime import runtime_of
 from .state import vestiaire
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.identities import Identities, LockoutPolicy
-from ..core.runtime import Runtime
-from ..core.sessions import SessionPolicy, Sessions
-from ..core.vendor_settings import load_settings, save_settings
+from ..core.kit.identities import Identities, LockoutPolicy
+from ..core.kit.runtime import Runtime
+from ..core.kit.sessions import SessionPolicy, Sessions
+from ..core.kit.vendor_settings import load_settings, save_settings
 
 NAMESPACE = "vestiaire"
 

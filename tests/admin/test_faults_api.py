@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 import yaml
 from sessim.app import create_app
-from sessim.core.faults import ConnectionDropped
+from sessim.core.features.faults import ConnectionDropped
 from starlette.testclient import TestClient
 
 from tests.conftest import make_settings

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sessim.core.store import Store, open_store
+from sessim.core.kit.store import Store, open_store
 
 from tests.core.support import run
 

@@ -9,8 +9,8 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sessim.core.clock import Clock
-from sessim.core.store import Store
+from sessim.core.kit.clock import Clock
+from sessim.core.kit.store import Store
 
 from tests.conftest import race_threads
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sessim.core.asgi import set_response_cookies, set_response_headers, with_response_headers
+from sessim.core.web.asgi import set_response_cookies, set_response_headers, with_response_headers
 from starlette.types import Message
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sessim.core.bodies import respond
+from sessim.core.web.bodies import respond
 
 
 def test_respond_sets_one_set_cookie_header_per_cookie() -> None:

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sessim.core.clock import Clock, ClockState
-from sessim.core.errors import Conflict, InvalidInput
-from sessim.core.store import Store
-from sessim.core.store.sqlite import SqliteStore
+from sessim.core.kit.clock import Clock
+from sessim.core.kit.errors import Conflict, InvalidInput
+from sessim.core.kit.instants import ClockState
+from sessim.core.kit.store import Store
+from sessim.core.kit.store.sqlite import SqliteStore
 
 from tests.core.support import START, T0, race, run
 

@@ -7,8 +7,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from sessim.core.store import Record, Store, open_store
-from sessim.core.store.sqlite import COUNT_TAGGED
+from sessim.core.kit.store import Record, Store, open_store
+from sessim.core.kit.store.sqlite import COUNT_TAGGED
 
 from tests.core.support import advance, freeze, run
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sessim.core import faults
-from sessim.core.faults import Action, Rule
-from sessim.core.store import Store
+from sessim.core.features import faults
+from sessim.core.features.faults import Action, Rule
+from sessim.core.kit.store import Store
 
 from tests.core.support import advance, freeze, race, run
 

@@ -8,9 +8,9 @@ from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
-from sessim.core.errors import AccountInactive, AccountLocked, AuthenticationFailed
-from sessim.core.identities import Identities, LockoutPolicy, Passwords
-from sessim.core.store import Store
+from sessim.core.kit.errors import AccountInactive, AccountLocked, AuthenticationFailed
+from sessim.core.kit.identities import Identities, LockoutPolicy, Passwords
+from sessim.core.kit.store import Store
 
 from tests.core.support import T0, advance, freeze, run
 

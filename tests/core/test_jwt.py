@@ -12,15 +12,15 @@ from pathlib import Path
 
 import jwt
 import pytest
-import sessim.core.keys
+import sessim.core.kit.keys
 from cryptography.hazmat.primitives import serialization
 from jwt.utils import base64url_encode
-from sessim.core.clock import Clock
-from sessim.core.errors import AuthenticationFailed, TokenExpired, TokenRevoked
-from sessim.core.keys import GRACE
-from sessim.core.store import Store
-from sessim.core.store.sqlite import SqliteStore
-from sessim.core.tokens import Jwt
+from sessim.core.kit.clock import Clock
+from sessim.core.kit.errors import AuthenticationFailed, TokenExpired, TokenRevoked
+from sessim.core.kit.keys import GRACE
+from sessim.core.kit.store import Store
+from sessim.core.kit.store.sqlite import SqliteStore
+from sessim.core.kit.tokens import Jwt
 
 from tests.core.support import START, T0, advance, freeze, race, run
 
@@ -338,13 +338,13 @@ def test_rsa_keys_are_parsed_once_per_process(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    load = sessim.core.keys._load_rsa_pem
+    load = sessim.core.kit.keys._load_rsa_pem
 
     def counting(pem: str) -> object:
         parsed.append(pem)
         return load(pem)
 
-    monkeypatch.setattr(sessim.core.keys, "_load_rsa_pem", counting)
+    monkeypatch.setattr(sessim.core.kit.keys, "_load_rsa_pem", counting)
     jwt_ = issuer(store, "RS256")
     for _ in range(3):
         verify(jwt_, signed(jwt_))

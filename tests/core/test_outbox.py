@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sessim.core import outbox
-from sessim.core.store import Store
+from sessim.core.features import outbox
+from sessim.core.kit.store import Store
 
 from tests.core.support import T0, advance, freeze, run
 

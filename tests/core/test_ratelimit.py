@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sessim.core.ratelimit import Quota, RateLimiter, Usage
-from sessim.core.store import Store
+from sessim.core.kit.ratelimit import Quota, RateLimiter, Usage
+from sessim.core.kit.store import Store
 
 from tests.core.support import T0, advance, freeze, race, run
 

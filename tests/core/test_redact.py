@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sessim.core.journal import redact
+from sessim.core.features.journal import redact
 
 
 def test_headers_keep_names_and_schemes() -> None:

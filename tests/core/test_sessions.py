@@ -7,9 +7,9 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from sessim.core.clock import Clock
-from sessim.core.sessions import Session, SessionPolicy, Sessions
-from sessim.core.store import Store
+from sessim.core.kit.clock import Clock
+from sessim.core.kit.sessions import Session, SessionPolicy, Sessions
+from sessim.core.kit.store import Store
 
 from tests.core.support import START, T0, advance, freeze, race, run
 

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sessim.core.clock import ClockState
-from sessim.core.purge import purge_expired
-from sessim.core.store import Counter, Listed, Record, Store, open_store
-from sessim.core.store.memory import MemoryStore
-from sessim.core.store.redis import RedisStore
-from sessim.core.store.sqlite import SqliteStore
+from sessim.core.features.purge import purge_expired
+from sessim.core.kit.instants import ClockState
+from sessim.core.kit.store import Counter, Listed, Record, Store, open_store
+from sessim.core.kit.store.memory import MemoryStore
+from sessim.core.kit.store.redis import RedisStore
+from sessim.core.kit.store.sqlite import SqliteStore
 
 from tests.core.support import T0, advance, freeze, race, run
 

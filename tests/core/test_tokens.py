@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sessim.core.store import Store
-from sessim.core.tokens import ALPHANUMERIC, URL_SAFE, SingleUseTokens, opaque_id
+from sessim.core.kit.store import Store
+from sessim.core.kit.tokens import ALPHANUMERIC, URL_SAFE, SingleUseTokens, opaque_id
 
 from tests.core.support import T0, advance, freeze, race, run
 

@@ -9,52 +9,20 @@ client that has its answer and then reads the journal of this process finds it t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..api import Api
-from ..clock import real_time
-from ..context import pinned
+from ...kit.context import pinned
+from ...kit.instants import real_time
+from ...web.api import Api
+from .exchange import Captured, Exchange
 from .ring import Journal
 
-# Bytes of each body kept for redaction; a larger body is redacted by pattern and cut.
-KEEP = 65_536
 # What owns a request, as the app knows once it has answered: its API (None when none owns
 # the path) and operationId (None when no operation was meant); given the scope and the path
 # as it arrived (the layers inside may rewrite the scope's).
 Describe = Callable[[Scope, str], tuple[Api | None, str | None]]
-
-
-@dataclass
-class Captured:
-    """One side of an exchange: its headers and the start of its body."""
-
-    headers: Sequence[tuple[bytes, bytes]] = ()
-    kept: bytearray = field(default_factory=bytearray)
-    size: int = 0
-
-    def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        room = KEEP - len(self.kept)
-        if room > 0 and chunk:
-            self.kept += chunk[:room]
-
-
-@dataclass
-class Exchange:
-    api: Api | None
-    operation_id: str | None
-    method: str
-    path: str
-    query: bytes
-    wall: float  # real epoch seconds when the request arrived
-    at: float | None  # the request's pinned instant on the shared clock (None: none pinned)
-    status: int
-    latency: float  # seconds from the request's arrival to its answer's last byte
-    request: Captured
-    response: Captured
 
 
 class Recorder:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..clock import to_datetime
-from ..routes import RouteTable
+from ...kit.instants import to_datetime
+from ...web.routes import RouteTable
 from . import redact
-from .capture import Captured, Exchange
+from .exchange import Captured, Exchange
 from .nearmiss import STATUSES, near_misses
 
 BODY_CAP = 4096

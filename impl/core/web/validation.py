@@ -28,7 +28,7 @@ from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 from starlette.types import Scope
 
-from .errors import InvalidInput, InvalidParameter
+from ..kit.errors import InvalidInput, InvalidParameter
 
 # Far beyond any request the emulated APIs document, far below Python's recursion limit.
 MAX_DEPTH = 32

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import metrics
+from . import events
 from .store import Store
 
 
@@ -37,5 +37,5 @@ class RateLimiter:
         remaining = max(0, quota.limit - counter.value)
         allowed = counter.value <= quota.limit
         if not allowed:
-            metrics.count_rate_limited(self._ns, bucket)
+            events.rate_limited.send(self._ns, bucket)
         return Usage(quota.limit, remaining, counter.expires_at, allowed)

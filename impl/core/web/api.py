@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
+from ..kit.runtime import Action, FixtureLoader, StateView, TakeInventory
 from .problems import Problem
-from .runtime import Action, FixtureLoader, StateView, TakeInventory
 from .slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]

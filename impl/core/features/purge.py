@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from .store import Store
+from ..kit.store import Store
 
 BATCH = 500
 log = logging.getLogger("sessim.purge")

@@ -53,8 +53,8 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis, RedisCluster
 from redis.exceptions import NoScriptError
 
-from ..clock import LATEST, ClockState, real_time
 from ..errors import Unavailable
+from ..instants import LATEST, ClockState, real_time
 from .base import CLOCK_KEY, Counter, Listed, Record, Store, scan_order
 
 # Real seconds a record outlives its lifetime in Redis (see the module's docstring).

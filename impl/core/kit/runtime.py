@@ -1,22 +1,20 @@
-"""What a handler needs from the running server, carried in each request's ASGI scope.
+"""What a handler needs of the state kit, carried in each request's ASGI scope.
 
-The app factory builds one Runtime and puts it in every request's scope, so handlers
-and security functions stay plain functions and several apps can share a process.
+The app factory builds one Runtime (sessim.server.Served: this, with what the admin API
+reads besides) and puts it in every request's scope, so handlers and security functions
+stay plain functions and several apps can share a process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .clock import Clock
 from .identities import Passwords
 from .inventory import Inventory
 from .store import Store
-
-if TYPE_CHECKING:
-    from .journal import Journal
 
 SCOPE_KEY = "sessim.runtime"
 T = TypeVar("T")
@@ -37,17 +35,6 @@ class Runtime:
     store: Store
     clock: Clock
     passwords: Passwords
-    loaders: Mapping[str, FixtureLoader]
-    journal: Journal
-    admin_token: str | None = None
-    # vendor -> view name -> view: what GET /_admin/views/{vendor}/{view}?key= reads.
-    views: Mapping[str, Mapping[str, StateView]] = field(default_factory=dict)
-    # vendor -> action name -> action: what POST /_admin/actions/{vendor}/{action} runs.
-    actions: Mapping[str, Mapping[str, Action]] = field(default_factory=dict)
-    # vendor -> what GET /_admin/state/{vendor} lists.
-    inventories: Mapping[str, TakeInventory] = field(default_factory=dict)
-    # The vendor APIs served: those whose live sessions the metrics count.
-    vendors: tuple[str, ...] = ()
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 

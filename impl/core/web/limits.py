@@ -11,7 +11,7 @@ import re
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import InvalidInput, PayloadTooLarge
+from ..kit.errors import InvalidInput, PayloadTooLarge
 
 DIGITS = re.compile(r"[0-9]{1,20}")
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
-from ..validation import MAX_DEPTH
+from ...web.validation import MAX_DEPTH
 
 REDACTED = "[redacted]"
 SECRET_WORDS = ("password", "passwd", "secret", "token", "cookie", "authorization", "answer")

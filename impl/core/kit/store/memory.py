@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..clock import ClockState
+from ..instants import ClockState
 from .base import CLOCK_KEY, Counter, Listed, Store, scan_order
 
 

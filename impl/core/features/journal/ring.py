@@ -19,14 +19,12 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-from ..clock import LATEST
-from ..store import Store
-from ..store.base import Record
-
-if TYPE_CHECKING:
-    from .capture import Exchange
+from ...kit.instants import LATEST
+from ...kit.store import Store
+from ...kit.store.base import Record
+from .exchange import Exchange
 
 NAMESPACE = "sessim:journal"
 SEQUENCE_KEY = f"{NAMESPACE}:sequence"
@@ -39,7 +37,7 @@ log = logging.getLogger("sessim.journal")
 
 # Builds an entry from what a request saw, given the instant to take when it pinned none:
 # the entry's instant (epoch seconds on the shared clock) and the entry.
-Build = Callable[["Exchange", float], tuple[float, dict]]
+Build = Callable[[Exchange, float], tuple[float, dict]]
 
 
 def _slot(index: int) -> str:

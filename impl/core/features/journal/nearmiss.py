@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..routes import Route, RouteTable
+from ...web.routes import Route, RouteTable
 
 STATUSES = (404, 405)
 LIMIT = 5

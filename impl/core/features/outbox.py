@@ -3,8 +3,8 @@ content expires so that a test reads them through the admin API as a user reads 
 
 from __future__ import annotations
 
-from .store import Store
-from .tokens import opaque_id
+from ..kit.store import Store
+from ..kit.tokens import opaque_id
 
 NAMESPACE = "outbox"
 

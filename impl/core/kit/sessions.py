@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .metrics import live_sessions_tag
+from .events import vendor_of
 from .store import Record, Store
+
+
+def live_sessions_tag(namespace: str) -> str:
+    """The tag every session of a vendor carries, by which the store counts the live ones
+    (the metrics' live-sessions gauge)."""
+    return f"{vendor_of(namespace)}:live-sessions"
 
 
 @dataclass

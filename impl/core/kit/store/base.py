@@ -11,8 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from ..clock import ClockState
 from ..context import pinned
+from ..instants import ClockState
 
 CLOCK_KEY = "sessim:clock"
 # A random token rewritten by every seed and reset: workers compare it once per request to

@@ -13,7 +13,7 @@ from functools import cached_property
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from . import metrics
+from . import events
 from .errors import AccountInactive, AccountLocked, AuthenticationFailed
 from .store import Store
 
@@ -206,7 +206,7 @@ class Identities:
         seconds = self._lockout.lockout_seconds
         until = await self._store.now() + seconds
         if await self._store.add(self._lock_key(user_id), {"until": until}, ttl=seconds):
-            metrics.count_lockout(self._ns)
+            events.lockout.send(self._ns)
         await self._store.delete(self._failures_key(user_id))
 
 

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..clock import ClockState
+from ..instants import ClockState
 from .base import CLOCK_KEY, Counter, Listed, Record, Store
 
 T = TypeVar("T")

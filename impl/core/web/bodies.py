@@ -10,7 +10,7 @@ from connexion.lifecycle import ConnexionResponse
 from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
-from .errors import InvalidInput
+from ..kit.errors import InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
 

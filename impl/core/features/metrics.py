@@ -21,7 +21,10 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from .store import Store
+from ..kit import events
+from ..kit.events import vendor_of
+from ..kit.sessions import live_sessions_tag
+from ..kit.store import Store
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # The test prometheus_client made when imported (just above) to choose its mode.
@@ -61,16 +64,6 @@ RATE_LIMITED = Counter(
 )
 
 
-def vendor_of(namespace: str) -> str:
-    """The vendor a core namespace belongs to: its first segment (okta, sfcc:RefArch)."""
-    return namespace.partition(":")[0]
-
-
-def live_sessions_tag(namespace: str) -> str:
-    """The tag every session of a vendor carries, by which the store counts the live ones."""
-    return f"{vendor_of(namespace)}:live-sessions"
-
-
 def observe(vendor: str, operation: str, status: int, seconds: float) -> None:
     """One answered request."""
     requests, duration = _instruments(vendor, operation, status)
@@ -91,6 +84,10 @@ def count_lockout(namespace: str) -> None:
 
 def count_rate_limited(namespace: str, bucket: str) -> None:
     RATE_LIMITED.labels(vendor_of(namespace), bucket).inc()
+
+
+events.lockout.connect(count_lockout)
+events.rate_limited.connect(count_rate_limited)
 
 
 async def exposition(store: Store, vendors: Iterable[str]) -> bytes:

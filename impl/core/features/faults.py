@@ -24,13 +24,13 @@ from typing import NoReturn
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .api import Api
-from .asgi import set_response_headers, to_asgi
-from .clock import LATEST
-from .problems import Problem, kind_of_status
-from .routes import RouteTable
-from .runtime import SCOPE_KEY, Runtime
-from .store import Store
+from ..kit.instants import LATEST
+from ..kit.runtime import SCOPE_KEY, Runtime
+from ..kit.store import Store
+from ..web.api import Api
+from ..web.asgi import set_response_headers, to_asgi
+from ..web.problems import Problem, kind_of_status
+from ..web.routes import RouteTable
 
 log = logging.getLogger("sessim")
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from connexion.exceptions import ProblemException
 from starlette.exceptions import HTTPException
 
-from . import errors
+from ..kit import errors
 
 log = logging.getLogger("sessim")
 
