@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test generate check lint contract bench clean redis-server chromium
+.PHONY: run test generate check lint contract docs bench clean redis-server chromium jq
 
 # Create .venv and install the pinned tree when missing or when the pins change.
 $(INSTALLED): pyproject.toml requirements.lock
@@ -29,9 +29,14 @@ check: lint
 	$(BIN)/mypy
 	$(BIN)/datamodel-codegen --check
 
-# The CLI contract run goes first, so that pytest's summary is the last line CI reads.
-test: check contract redis-server chromium
+# The CLI contract run and the docs go first, so that pytest's summary is the last line CI
+# reads. tests/test_docs.py runs the docs' shell examples, which read answers with jq.
+test: check contract docs redis-server chromium jq
 	$(BIN)/pytest
+
+# The documentation site (mkdocs.yml, docs/) into site/, every warning an error.
+docs: $(INSTALLED)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 # The Redis store's tests start their own redis-server processes: install it where missing
 # (Debian, as root). Where that fails, those tests fail saying so; the rest still run.
@@ -46,6 +51,12 @@ chromium:
 		|| (apt-get update && apt-get install -y chromium chromium-driver) \
 		|| echo "could not install chromium and chromium-driver: the browser test will fail" >&2
 
+# The docs' examples (tests/test_docs.py) read answers with jq: installed where missing
+# (Debian, as root). Where that fails, that test fails saying so.
+jq:
+	@command -v jq >/dev/null || (apt-get update && apt-get install -y jq) \
+		|| echo "could not install jq: the docs' examples will fail" >&2
+
 # schemathesis CLI, every check and the stateful phase, against a real uvicorn.
 contract: $(INSTALLED)
 	tests/contract/cli.sh
@@ -57,4 +68,4 @@ bench: $(INSTALLED)
 	for name in $(BENCH); do PYTHONPATH=$(CURDIR) $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var site

@@ -1,6 +1,7 @@
-"""README's example: a user's own Okta and Vestiaire client code, tested with the `sessim`
-fixtures of the installed pytest plugin (the pytest11 entry point; nothing of it comes from
-conftest.py). The first part is "their" code, the second their tests."""
+"""The example docs/testing.md includes (between the snippet markers): a user's own Okta
+and Vestiaire client code, tested with the `sessim` fixtures of the installed pytest plugin
+(the pytest11 entry point; nothing of it comes from conftest.py). The first part is "their"
+code, the second their tests."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 # --- the code under test: a storefront's own clients ------------------------------------
 
 
+# --8<-- [start:code]
 class OktaSessions:
     """Signs users in through Okta's Authentication and Sessions APIs."""
 
@@ -56,9 +58,12 @@ class VestiaireAccount:
         response.raise_for_status()
         return True
 
+    # --8<-- [end:code]
+
 
 # --- the tests ----------------------------------------------------------------------------
 
+# --8<-- [start:tests]
 API_TOKEN = "00-test-api-token"
 ANA = {
     "login": "ana@example.com",
@@ -133,6 +138,7 @@ def test_one_server_for_the_run_reset_for_each_test(sessim_shared) -> None:
     sessim_shared.seed(USERS)
     vestiaire = VestiaireAccount(sessim_shared.vestiaire)
     assert vestiaire.log_out(vestiaire.log_in("ana@example.com", "correct horse"))
+    # --8<-- [end:tests]
 
 
 def test_the_fixtures_come_from_the_installed_plugin(request: pytest.FixtureRequest) -> None:

@@ -1,5 +1,6 @@
-"""`sessim.running()`: a real server in the test's process. First README's unittest example,
-then what the context manager promises: URLs, options, the admin calls, a clean stop."""
+"""`sessim.running()`: a real server in the test's process. First the unittest example that
+docs/testing.md includes (between the snippet markers), then what the context manager
+promises: URLs, options, the admin calls, a clean stop."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ SEED = {"vestiaire": {"users": [SHOPPER]}}
 SEED_YAML = "vestiaire:\n  users:\n    - {email: ana@example.com, password: correct horse}\n"
 
 
+# --8<-- [start:example]
 class VestiaireLogInTest(unittest.TestCase):
     """One server for the class; each test starts from the seed alone."""
 
@@ -48,6 +50,8 @@ class VestiaireLogInTest(unittest.TestCase):
             headers={"__session": session["id"]},
         )
         self.assertEqual(out.status_code, 401)
+
+    # --8<-- [end:example]
 
 
 def test_urls_of_every_served_api() -> None:
