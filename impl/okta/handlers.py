@@ -12,7 +12,7 @@ from ..core.kit.runtime import runtime_of
 from ..core.kit.sessions import Session
 from ..core.kit.tokens import opaque_id
 from ..core.web.asgi import set_response_cookies
-from ..core.web.bodies import parse, respond
+from ..core.web.bodies import respond
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from .cookies import SESSION_CLEARED, session_cookies
 from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here
@@ -29,14 +29,11 @@ CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
 CURRENT_USER = "me (User)"
 
 
-async def primary_authentication(body: dict) -> tuple[dict, int]:
-    credentials = parse(AuthnRequest, body)
+async def primary_authentication(body: AuthnRequest) -> tuple[dict, int]:
     runtime = runtime_of(request)
     state = await okta(runtime)
     try:
-        user = await state.identities.authenticate(
-            credentials.username, credentials.password.get_secret_value()
-        )
+        user = await state.identities.authenticate(body.username, body.password.get_secret_value())
     except AccountLocked:
         if not state.settings.show_lockout_failures:
             raise
@@ -47,10 +44,9 @@ async def primary_authentication(body: dict) -> tuple[dict, int]:
     return success_body(org_url(request.scope), user, token, expires_at), 200
 
 
-async def create_session(body: dict) -> Response:
-    session_token = parse(CreateSessionRequest, body).sessionToken
+async def create_session(body: CreateSessionRequest) -> Response:
     state = await okta_for(request)
-    session = await _open_session(state, session_token)
+    session = await _open_session(state, body.sessionToken)
     return respond(_shape(state, session, current=True), 200)
 
 

@@ -16,7 +16,7 @@ from ..core.kit.credentials import basic_credentials
 from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFailed
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
-from ..core.web.bodies import dump, parse, respond
+from ..core.web.bodies import dump, respond
 from ..generated.sfcc import AuthRequest, OrderAddress
 from ..generated.sfcc import Type as AuthType
 from . import access
@@ -39,8 +39,10 @@ CUSTOMER_COOKIE = "{}={}; Max-Age=15552000; Path=/; Secure; SameSite=None"
 REFUSED = (AuthenticationFailed, AccountLocked, AccountInactive)
 
 
-async def post_customers_auth(body: dict, site_id: str, version: str, token_info: dict) -> Response:
-    kind = parse(AuthRequest, body).type
+async def post_customers_auth(
+    body: AuthRequest, site_id: str, version: str, token_info: dict
+) -> Response:
+    kind = body.type
     state = await sfcc(runtime_of(request))
     site = state.site(site_id)
     client_id = token_info["client_id"]
@@ -53,8 +55,8 @@ async def post_customers_auth(body: dict, site_id: str, version: str, token_info
     else:
         customer, document = await _refresh(state, site, client_id)
     token = await access.issue(site, client_id, customer)
-    body = document or guest_document(customer.customer_id)
-    return respond(body, 200, headers={"Authorization": f"Bearer {token}"})
+    answer = document or guest_document(customer.customer_id)
+    return respond(answer, 200, headers={"Authorization": f"Bearer {token}"})
 
 
 async def delete_customers_auth(site_id: str, version: str, token_info: dict) -> ConnexionResponse:
@@ -91,9 +93,9 @@ async def post_baskets(site_id: str, version: str, token_info: dict) -> Response
 
 
 async def put_baskets_by_i_d_billing_address(
-    site_id: str, version: str, basket_id: str, body: dict, token_info: dict
+    site_id: str, version: str, basket_id: str, body: OrderAddress, token_info: dict
 ) -> Response:
-    address = dump(parse(OrderAddress, body))
+    address = dump(body)
     site = (await sfcc(runtime_of(request))).site(site_id)
     basket = await site.baskets.owned(basket_id, token_info["customer"].customer_id)
     basket = await site.baskets.update(basket, {"billing_address": address})
