@@ -14,6 +14,7 @@ from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.store import Store
 from ..core.kit.tokens import opaque_id
 from ..core.web.bodies import json_response
+from ..generated.dicts import optimizely as shapes
 from ..generated.optimizely import TokenRequest
 from .errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
 from .state import NAMESPACE, Optimizely, optimizely
@@ -42,7 +43,7 @@ async def create_token(body: TokenRequest) -> Response:
 
 async def issue_tokens(
     state: Optimizely, user_id: str, client_id: str, scope: str, sid: str
-) -> dict:
+) -> shapes.TokenResponse:
     """An access token and a refresh token of the sign-in `sid`, as the endpoint answers."""
     lifetime = state.settings.access_token_seconds
     claims = {"sub": user_id, "client_id": client_id, "scope": scope.split(), "sid": sid}

@@ -17,6 +17,7 @@ from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFail
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import dump, respond
+from ..generated.dicts import sfcc as shapes
 from ..generated.sfcc import AuthRequest, OrderAddress
 from ..generated.sfcc import Type as AuthType
 from . import access
@@ -102,7 +103,7 @@ async def put_baskets_by_i_d_billing_address(
     return respond(basket_document(basket), 200)
 
 
-async def _credentials(site: Site) -> tuple[Customer, dict]:
+async def _credentials(site: Site) -> tuple[Customer, shapes.Customer]:
     """Basic login:password; a success moves the last login and visit into previous."""
     login, password = _basic(request.headers.get("authorization"))
     try:
@@ -124,7 +125,7 @@ async def _credentials(site: Site) -> tuple[Customer, dict]:
     return Customer(user.id, guest=False), registered_document(updated)
 
 
-async def _session(site: Site) -> tuple[Customer, dict | None]:
+async def _session(site: Site) -> tuple[Customer, shapes.Customer | None]:
     """The customer of a live storefront session whose secure token matches; profile
     timestamps stay as they are (not a real login)."""
     session_id = request.cookies.get("dwsid")
@@ -140,7 +141,9 @@ async def _session(site: Site) -> tuple[Customer, dict | None]:
     return Customer(user.id, guest=False), registered_document(user)
 
 
-async def _refresh(state: Sfcc, site: Site, client_id: str) -> tuple[Customer, dict | None]:
+async def _refresh(
+    state: Sfcc, site: Site, client_id: str
+) -> tuple[Customer, shapes.Customer | None]:
     token = _bearer(request.headers.get("authorization"))
     customer, claims = await access.verify(state, site, token)
     if claims["iss"] != client_id:

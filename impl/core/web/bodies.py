@@ -57,7 +57,7 @@ def dump(model: BaseModel, nulls: bool = False) -> dict:
 
 
 def json_response(
-    body: dict,
+    body: Mapping[str, Any],
     status: int,
     headers: dict[str, str] | None = None,
     media_type: str = "application/json",
@@ -69,7 +69,7 @@ def json_response(
 
 
 def respond(
-    body: dict | None,
+    body: Mapping[str, Any] | None,
     status: int,
     headers: Mapping[str, str] | None = None,
     cookies: Sequence[str] = (),
