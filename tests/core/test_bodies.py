@@ -77,3 +77,10 @@ def test_an_api_may_parse_its_own_way() -> None:
 
     body, _ = asyncio.run(parsing(login, upper)(body={"USER": "ana"}, token_info={}))
     assert body == Login(user="ana")
+
+
+def test_a_body_named_by_x_body_name_is_parsed_too() -> None:
+    async def named(credentials: Login) -> Login:
+        return credentials
+
+    assert asyncio.run(parsing(named)(credentials={"user": "ana"})) == Login(user="ana")

@@ -31,23 +31,30 @@ def parse(model: type[M], data: Any) -> M:
 
 
 def parsing(handler: Handler, parser: Parser = parse) -> Handler:
-    """The handler, given its body as the generated model its `body` parameter names
-    (connexion passes a dict); one whose body is no model is returned as it is. A body
-    sent without a content type is not parsed by connexion, which passes its bytes (or the
-    spec's default, serialised): it counts as no body, `{}` (an optional body's case, such as
-    Angular's empty PATCH; a required one then lacks its fields)."""
-    model = typing.get_type_hints(handler).get("body")
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+    """The handler, given its body as the generated model its body parameter is annotated
+    with (`body`, or the spec's x-body-name: parameters are scalars, so the one model is the
+    body); connexion passes a dict. A handler that takes no model is returned as it is. A
+    body sent without a content type is not parsed by connexion, which passes its bytes (or
+    the spec's default, serialised): it counts as no body, `{}` (an optional body's case,
+    such as Angular's empty PATCH; a required one then lacks its fields)."""
+    hints = typing.get_type_hints(handler)
+    models = [(name, hint) for name, hint in hints.items() if _is_model(hint) and name != "return"]
+    if not models:
         return handler
+    ((name, model),) = models
 
     @functools.wraps(handler)  # connexion reads the handler's parameters through __wrapped__
     async def parsed(**arguments: Any) -> Any:
-        if "body" in arguments:
-            given = arguments["body"]
-            arguments["body"] = parser(model, given if isinstance(given, dict) else {})
+        if name in arguments:
+            given = arguments[name]
+            arguments[name] = parser(model, given if isinstance(given, dict) else {})
         return await handler(**arguments)
 
     return parsed
+
+
+def _is_model(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, BaseModel)
 
 
 def dump(model: BaseModel, nulls: bool = False) -> dict:
