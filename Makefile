@@ -17,17 +17,19 @@ $(INSTALLED): pyproject.toml requirements.lock
 run: $(INSTALLED)
 	$(BIN)/sessim serve --port $(PORT) --demo
 
+# Models (datamodel-codegen) and each spec's Protocol of operations: tools/operations.py.
 generate: $(INSTALLED)
-	$(BIN)/datamodel-codegen
+	$(BIN)/python tools/operations.py write
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# generated/ must be exactly what `make generate` writes from openapi/.
+# generated/ must be exactly what `make generate` writes from openapi/, and every handler
+# take what connexion passes it, as its spec's Protocol says.
 check: lint
 	$(BIN)/mypy
-	$(BIN)/datamodel-codegen --check
+	$(BIN)/python tools/operations.py check
 
 # The CLI contract run and the docs go first, so that pytest's summary is the last line CI
 # reads. tests/test_docs.py runs the docs' shell examples, which read answers with jq.

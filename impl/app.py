@@ -47,6 +47,7 @@ from .core.web.asgi import (
     to_asgi,
     with_response_headers,
 )
+from .core.web.bodies import parsing
 from .core.web.limits import BodyLimit
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
@@ -83,6 +84,10 @@ class SnakeCaseResolver(Resolver):
 
     def resolve_operation_id(self, operation: Any) -> str:
         return self._api.handler(operation.operation_id)
+
+    def resolve_function_from_operation_id(self, operation_id: str) -> Any:
+        """The handler, given its body as its generated model (core/web/bodies.py)."""
+        return parsing(super().resolve_function_from_operation_id(operation_id), self._api.parse)
 
 
 class Front:

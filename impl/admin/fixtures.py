@@ -16,21 +16,18 @@ from ..server import Served
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
 
 
-def read(path: str) -> object:
+def read(path: str) -> Fixture:
     """A fixture file (YAML or JSON), checked before the server starts; ValueError says why not."""
     try:
-        document = yaml.safe_load(Path(path).read_text())
-        parse(Fixture, document)
+        return parse(Fixture, yaml.safe_load(Path(path).read_text()))
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read the fixture {path}: {error}") from error
     except InvalidInput as error:
         raise ValueError(f"the fixture {path} is invalid: {error.detail}") from error
-    return document
 
 
-async def load(runtime: Served, document: object) -> dict[str, dict[str, int]]:
-    """Validate the whole document first, so a bad section loads nothing; then load each."""
-    fixture = parse(Fixture, document)
+async def load(runtime: Served, fixture: Fixture) -> dict[str, dict[str, int]]:
+    """The whole document was validated as it was parsed, so a bad section loads nothing."""
     sections = fixture.model_dump(mode="json", exclude_none=True)
     loaded = {name: await _loader(runtime, name)(runtime, body) for name, body in sections.items()}
     await runtime.store.bump_generation()  # every worker drops what it cached from the seed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
@@ -15,7 +16,7 @@ from ..core.kit.errors import InvalidParameter, NotFound
 from ..core.kit.instants import to_datetime
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.web.api import Api
-from ..core.web.bodies import dump, json_response, parse
+from ..core.web.bodies import dump, json_response
 from ..generated.admin import (
     ClockAdvance,
     ClockUpdate,
@@ -23,6 +24,7 @@ from ..generated.admin import (
     FaultAction,
     FaultRule,
     FaultRules,
+    Fixture,
     FixtureLoaded,
     Health,
     JournalCount,
@@ -52,7 +54,7 @@ async def reset_state() -> ConnexionResponse:
     return ConnexionResponse(status_code=204)
 
 
-async def load_fixture(body: dict) -> ConnexionResponse:
+async def load_fixture(body: Fixture) -> ConnexionResponse:
     loaded = await fixtures.load(served_of(request), body)
     return json_response(dump(FixtureLoaded(loaded=loaded)), 200)
 
@@ -69,7 +71,7 @@ async def get_view(vendor: str, view: str, key: str) -> ConnexionResponse:
     return json_response(found, 200)
 
 
-async def run_action(vendor: str, action: str, body: dict) -> ConnexionResponse:
+async def run_action(vendor: str, action: str, body: dict[str, Any]) -> ConnexionResponse:
     """A vendor's action (what its Api.actions registered)."""
     runtime = served_of(request)
     act = _api(runtime, vendor).actions.get(action)
@@ -129,17 +131,15 @@ async def get_clock() -> ConnexionResponse:
     return await _clock_view(runtime_of(request))
 
 
-async def set_clock(body: dict) -> ConnexionResponse:
-    update = parse(ClockUpdate, body)
+async def set_clock(body: ClockUpdate) -> ConnexionResponse:
     runtime = runtime_of(request)
-    await runtime.clock.set(now=update.now, frozen=update.frozen)
+    await runtime.clock.set(now=body.now, frozen=body.frozen)
     return await _clock_view(runtime)
 
 
-async def advance_clock(body: dict) -> ConnexionResponse:
-    advance = parse(ClockAdvance, body)
+async def advance_clock(body: ClockAdvance) -> ConnexionResponse:
     runtime = runtime_of(request)
-    await runtime.clock.advance(advance.seconds)
+    await runtime.clock.advance(body.seconds)
     return await _clock_view(runtime)
 
 
@@ -204,8 +204,8 @@ async def clear_journal() -> ConnexionResponse:
     return ConnexionResponse(status_code=204)
 
 
-async def add_fault(body: dict) -> ConnexionResponse:
-    given = parse(NewFaultRule, body).model_dump(mode="json", exclude_none=True)
+async def add_fault(body: NewFaultRule) -> ConnexionResponse:
+    given = body.model_dump(mode="json", exclude_none=True)
     fields = {RULE_FIELDS.get(name, name): value for name, value in given.items()}
     draft = faults.Rule(**{**fields, "action": faults.Action(fields["action"])})
     rule = await faults.add(runtime_of(request).store, draft)

@@ -12,7 +12,8 @@ from ..core.kit.runtime import runtime_of
 from ..core.kit.sessions import Session
 from ..core.kit.tokens import opaque_id
 from ..core.web.asgi import set_response_cookies
-from ..core.web.bodies import parse, respond
+from ..core.web.bodies import respond
+from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from .cookies import SESSION_CLEARED, session_cookies
 from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here
@@ -29,14 +30,11 @@ CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
 CURRENT_USER = "me (User)"
 
 
-async def primary_authentication(body: dict) -> tuple[dict, int]:
-    credentials = parse(AuthnRequest, body)
+async def primary_authentication(body: AuthnRequest) -> tuple[shapes.AuthnTransaction, int]:
     runtime = runtime_of(request)
     state = await okta(runtime)
     try:
-        user = await state.identities.authenticate(
-            credentials.username, credentials.password.get_secret_value()
-        )
+        user = await state.identities.authenticate(body.username, body.password.get_secret_value())
     except AccountLocked:
         if not state.settings.show_lockout_failures:
             raise
@@ -47,10 +45,9 @@ async def primary_authentication(body: dict) -> tuple[dict, int]:
     return success_body(org_url(request.scope), user, token, expires_at), 200
 
 
-async def create_session(body: dict) -> Response:
-    session_token = parse(CreateSessionRequest, body).sessionToken
+async def create_session(body: CreateSessionRequest) -> Response:
     state = await okta_for(request)
-    session = await _open_session(state, session_token)
+    session = await _open_session(state, body.sessionToken)
     return respond(_shape(state, session, current=True), 200)
 
 
@@ -151,7 +148,7 @@ async def get_current_user() -> Response:
     return respond(await _user(user), 200)
 
 
-async def _user(user: User) -> dict:
+async def _user(user: User) -> shapes.User:
     last_login = await runtime_of(request).store.get(last_login_key(user.id))
     locked = await (await okta_for(request)).identities.locked_until(user.id) is not None
     return user_body(org_url(request.scope), user, last_login, locked=locked)
@@ -177,5 +174,5 @@ def _by_id(session_id: str) -> str:
     return f"{session_id} (AppSession)"
 
 
-def _shape(state: Okta, session: Session, *, current: bool) -> dict:
+def _shape(state: Okta, session: Session, *, current: bool) -> shapes.Session:
     return session_body(org_url(request.scope), state.org_id, session, current=current)

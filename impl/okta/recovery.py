@@ -11,7 +11,7 @@ from ..core.features import outbox
 from ..core.kit.errors import Unauthenticated
 from ..core.kit.identities import ACTIVE, User
 from ..core.kit.runtime import runtime_of
-from ..core.web.bodies import parse, respond
+from ..core.web.bodies import respond
 from ..generated.okta import (
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
@@ -24,9 +24,9 @@ from .views import cancelled_body, org_url, recovery_body, recovery_challenge_bo
 UNLOCK_SUBJECT = "Account unlock"
 
 
-async def unlock_account(body: dict) -> Response:
+async def unlock_account(body: UnlockAccountRequest) -> Response:
     """Mail a recovery token to an ACTIVE user; every username gets the same answer."""
-    login = parse(UnlockAccountRequest, body).username
+    login = body.username
     runtime = runtime_of(request)
     state = await okta(runtime)
     user = await state.identities.by_login(login)
@@ -40,9 +40,9 @@ async def unlock_account(body: dict) -> Response:
     return respond(recovery_challenge_body(), 200)
 
 
-async def verify_recovery_token(body: dict) -> Response:
+async def verify_recovery_token(body: RecoveryTokenRequest) -> Response:
     """Spend the recovery token for a RECOVERY transaction with a stateToken."""
-    recovery_token = parse(RecoveryTokenRequest, body).recoveryToken
+    recovery_token = body.recoveryToken
     state = await okta_for(request)
     grant = await state.recovery_tokens.redeem(recovery_token)
     user, _ = await _granted(state, grant, "the recovery token is unknown, expired or already used")
@@ -52,9 +52,9 @@ async def verify_recovery_token(body: dict) -> Response:
     return respond(recovery_body(org_url(request.scope), user, token, expires_at), 200)
 
 
-async def answer_recovery_question(body: dict) -> Response:
+async def answer_recovery_question(body: RecoveryAnswerRequest) -> Response:
     """End the RECOVERY transaction by unlocking its user (any answer: no question is set)."""
-    state_token = parse(RecoveryAnswerRequest, body).stateToken
+    state_token = body.stateToken
     state = await okta_for(request)
     grant = await state.state_tokens.redeem(state_token)
     user, transaction = await _granted(
@@ -64,9 +64,9 @@ async def answer_recovery_question(body: dict) -> Response:
     return respond(unlocked_body(user, transaction["expires_at"]), 200)
 
 
-async def cancel_transaction(body: dict) -> Response:
+async def cancel_transaction(body: StateTokenRequest) -> Response:
     """End a RECOVERY transaction unanswered: the user stays as they were."""
-    state_token = parse(StateTokenRequest, body).stateToken
+    state_token = body.stateToken
     state = await okta_for(request)
     if await state.state_tokens.redeem(state_token) is None:
         raise Unauthenticated("the stateToken is unknown, expired or already used")

@@ -2,6 +2,7 @@
 the admin view of a user and the PunchOut start."""
 
 from ..core.web.api import Api
+from .binding import bind
 from .errors import render, render_oauth
 from .fixtures import load_fixture
 from .identity import rotate_keys
@@ -22,4 +23,5 @@ API = Api(
     # OAuth's code on the token endpoint; the Storefront API's {"message"} has none.
     error_code=("error",),
     inventory=inventory,
+    parse=bind,
 )

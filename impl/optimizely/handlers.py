@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import respond
+from ..generated.optimizely import SessionRequest, SignIn
 from .context import current, save, signed_in_cookies
 from .cookies import signed_out
 from .identity import create_token, get_jwks
@@ -35,17 +36,16 @@ async def get_session(
     return respond(session_model(caller), 200, cookies=cookies)
 
 
-async def create_session(body: dict, token_info: dict) -> Response:
+async def create_session(body: SignIn, token_info: dict) -> Response:
     caller = await current(request, token_info)
     await sign_in(caller, body)
     return respond(session_model(caller), 200, cookies=signed_in_cookies(caller))
 
 
-async def update_session(body: object = None, token_info: dict | None = None) -> Response:
-    """No body at all (Angular's invalidateEtagsOnServer) comes as the spec's default, `{}`,
-    or as connexion's raw empty bytes when no content type was sent."""
+async def update_session(body: SessionRequest, token_info: dict | None = None) -> Response:
+    """No body at all (Angular's invalidateEtagsOnServer) binds as `{}`, the spec's default."""
     caller = await current(request, token_info)
-    await update(caller, runtime_of(request).store, body if isinstance(body, dict) else {})
+    await update(caller, runtime_of(request).store, body)
     cookies = await save(caller)
     return respond(session_model(caller), 200, cookies=cookies)
 

@@ -14,6 +14,8 @@ from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.store import Store
 from ..core.kit.tokens import opaque_id
 from ..core.web.bodies import json_response
+from ..generated.dicts import optimizely as shapes
+from ..generated.optimizely import TokenRequest
 from .errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
 from .state import NAMESPACE, Optimizely, optimizely
 
@@ -21,11 +23,11 @@ SCOPES = {"iscapi", "offline_access"}
 DEFAULT_SCOPE = "iscapi offline_access"
 
 
-async def create_token(body: dict) -> Response:
+async def create_token(body: TokenRequest) -> Response:
     runtime = runtime_of(request)
     state = await optimizely(runtime)
     client_id = _client(state, body)
-    grant_type = body.get("grant_type")
+    grant_type = body.grant_type
     if grant_type == "password":
         user_id, scope = await _password(state, body)
         sid = opaque_id(32)
@@ -41,7 +43,7 @@ async def create_token(body: dict) -> Response:
 
 async def issue_tokens(
     state: Optimizely, user_id: str, client_id: str, scope: str, sid: str
-) -> dict:
+) -> shapes.TokenResponse:
     """An access token and a refresh token of the sign-in `sid`, as the endpoint answers."""
     lifetime = state.settings.access_token_seconds
     claims = {"sub": user_id, "client_id": client_id, "scope": scope.split(), "sid": sid}
@@ -77,25 +79,26 @@ async def get_jwks() -> Response:
     return json_response(await state.jwt.jwks(), 200)
 
 
-def _client(state: Optimizely, body: dict) -> str:
+def _client(state: Optimizely, body: TokenRequest) -> str:
     """The authenticated client's id: Basic auth, else client_id/client_secret form fields."""
     try:
         credentials = basic_credentials(request.headers.get("authorization"))
     except ValueError as error:
         raise InvalidClient(str(error)) from None
     if credentials is None:
-        credentials = body.get("client_id") or "", body.get("client_secret") or ""
+        credentials = body.client_id or "", body.client_secret or ""
     client_id, secret = credentials
     if not state.client_ok(client_id, secret):
         raise InvalidClient("unknown client or wrong secret")
     return client_id
 
 
-async def _password(state: Optimizely, body: dict) -> tuple[str, str]:
-    username, password = body.get("username"), body.get("password")
+async def _password(state: Optimizely, body: TokenRequest) -> tuple[str, str]:
+    username = body.username
+    password = body.password.get_secret_value() if body.password else ""
     if not username or not password:
         raise OAuthError("username and password are required")
-    scope = body.get("scope") or DEFAULT_SCOPE
+    scope = body.scope or DEFAULT_SCOPE
     if not set(scope.split()) <= SCOPES:
         raise OAuthError("invalid scope")
     user = await state.identities.authenticate(username.lower(), password)
@@ -103,9 +106,9 @@ async def _password(state: Optimizely, body: dict) -> tuple[str, str]:
 
 
 async def _refresh(
-    state: Optimizely, store: Store, body: dict, client_id: str
+    state: Optimizely, store: Store, body: TokenRequest, client_id: str
 ) -> tuple[str, str, str]:
-    token = body.get("refresh_token")
+    token = body.refresh_token
     if not token:
         raise OAuthError("refresh_token is missing")
     grant = await state.refresh_tokens.redeem(token)

@@ -10,6 +10,7 @@ from ..core.kit.identities import User
 from ..core.kit.instants import to_datetime
 from ..core.kit.runtime import Runtime
 from ..core.kit.tokens import opaque_id
+from ..generated.optimizely import SignIn
 from .catalog import Catalog
 from .context import Caller, caller_for
 from .errors import BadRequest, Denied, PasswordChangeRequired, Refused
@@ -21,25 +22,18 @@ from .users import DEACTIVATED
 PUNCHOUT_CLIENT = "isc"
 
 
-def bound(body: dict, name: str) -> str | None:
-    """A property as ASP.NET's binding finds it: the key's case does not matter."""
-    folded = name.casefold()
-    value = next((v for k, v in body.items() if k.casefold() == folded), None)
-    return value if isinstance(value, str) else None
-
-
-async def sign_in(caller: Caller, body: dict) -> None:
+async def sign_in(caller: Caller, body: SignIn) -> None:
     """ValidateContext's checks in order, then the session of the bearer's sign-in."""
     assert caller.token is not None  # POST's security requires the bearer
-    user_name, password = bound(body, "userName"), bound(body, "password")
+    user_name = body.userName if body.userName is not None else body.username
     if not user_name:
         raise BadRequest("User name is required.")
-    if not password:
+    if not body.password or not body.password.get_secret_value():
         raise BadRequest("Password is required.")
-    user = await _validate(caller, user_name, password)
+    user = await _validate(caller, user_name, body.password.get_secret_value())
     if user.id != caller.token["sub"]:
         raise Denied("The access token was issued to another user.")
-    await start_session(caller, user, bool(body.get("rememberMe")), None)
+    await start_session(caller, user, bool(body.rememberMe), None)
 
 
 async def _validate(caller: Caller, user_name: str, password: str) -> User:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..core.kit.errors import InvalidInput
 from ..core.kit.identities import User
 from ..core.kit.store import Store
+from ..generated.optimizely import SessionRequest
 from .state import NAMESPACE, Optimizely, Settings
 
 DEACTIVATED = "DEACTIVATED"  # UserProfile.IsDeactivated
@@ -20,13 +21,13 @@ async def save_email(store: Store, email: str, user_id: str) -> None:
     await store.put(_email_key(email), user_id)
 
 
-async def find_user(state: Optimizely, store: Store, body: dict) -> User | None:
+async def find_user(state: Optimizely, store: Store, body: SessionRequest) -> User | None:
     """The user a reset or activation names, by userName or else by email (the handlers
     find the user "using either the Email or UserName property")."""
-    if body.get("userName"):
-        return await state.identities.by_login(body["userName"])
-    if body.get("email"):
-        user_id = await store.get(_email_key(body["email"]))
+    if body.userName:
+        return await state.identities.by_login(body.userName)
+    if body.email:
+        user_id = await store.get(_email_key(body.email))
         return await state.identities.by_id(user_id) if user_id else None
     return None
 

@@ -11,7 +11,8 @@ import secrets
 
 from ..core.kit.errors import Conflict, NotFound
 from ..core.kit.store import Store
-from .errors import Fault
+from ..generated.dicts import sfcc as shapes
+from .errors import VERSION, Fault
 from .views import timestamp
 
 
@@ -77,10 +78,10 @@ class Baskets:
         return updated
 
 
-def document(basket: dict, sensitive: bool = True) -> dict:
+def document(basket: dict, sensitive: bool = True) -> shapes.Basket:
     """The basket document; without sensitive data, the billing address is left out."""
-    body = {
-        "_v": "20.8",
+    body: shapes.Basket = {
+        "_v": VERSION,
         "_type": "basket",
         "basket_id": basket["basket_id"],
         "creation_date": basket["creation_date"],

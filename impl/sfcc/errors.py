@@ -6,7 +6,7 @@ Messages are Sessim's wording: the real ones are unpublished."""
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from connexion.lifecycle import ConnexionResponse
 
@@ -21,7 +21,7 @@ from ..core.kit.errors import (
 from ..core.web.bodies import json_response
 from ..core.web.problems import Kind, Problem
 
-VERSION = "20.8"
+VERSION: Final = "20.8"
 DOCUMENT = "auth_request"  # the request document, unless an operation says otherwise
 
 

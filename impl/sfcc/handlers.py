@@ -16,7 +16,8 @@ from ..core.kit.credentials import basic_credentials
 from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFailed
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
-from ..core.web.bodies import dump, parse, respond
+from ..core.web.bodies import dump, respond
+from ..generated.dicts import sfcc as shapes
 from ..generated.sfcc import AuthRequest, OrderAddress
 from ..generated.sfcc import Type as AuthType
 from . import access
@@ -39,8 +40,10 @@ CUSTOMER_COOKIE = "{}={}; Max-Age=15552000; Path=/; Secure; SameSite=None"
 REFUSED = (AuthenticationFailed, AccountLocked, AccountInactive)
 
 
-async def post_customers_auth(body: dict, site_id: str, version: str, token_info: dict) -> Response:
-    kind = parse(AuthRequest, body).type
+async def post_customers_auth(
+    body: AuthRequest, site_id: str, version: str, token_info: dict
+) -> Response:
+    kind = body.type
     state = await sfcc(runtime_of(request))
     site = state.site(site_id)
     client_id = token_info["client_id"]
@@ -53,8 +56,8 @@ async def post_customers_auth(body: dict, site_id: str, version: str, token_info
     else:
         customer, document = await _refresh(state, site, client_id)
     token = await access.issue(site, client_id, customer)
-    body = document or guest_document(customer.customer_id)
-    return respond(body, 200, headers={"Authorization": f"Bearer {token}"})
+    answer = document or guest_document(customer.customer_id)
+    return respond(answer, 200, headers={"Authorization": f"Bearer {token}"})
 
 
 async def delete_customers_auth(site_id: str, version: str, token_info: dict) -> ConnexionResponse:
@@ -91,16 +94,16 @@ async def post_baskets(site_id: str, version: str, token_info: dict) -> Response
 
 
 async def put_baskets_by_i_d_billing_address(
-    site_id: str, version: str, basket_id: str, body: dict, token_info: dict
+    site_id: str, version: str, basket_id: str, body: OrderAddress, token_info: dict
 ) -> Response:
-    address = dump(parse(OrderAddress, body))
+    address = dump(body)
     site = (await sfcc(runtime_of(request))).site(site_id)
     basket = await site.baskets.owned(basket_id, token_info["customer"].customer_id)
     basket = await site.baskets.update(basket, {"billing_address": address})
     return respond(basket_document(basket), 200)
 
 
-async def _credentials(site: Site) -> tuple[Customer, dict]:
+async def _credentials(site: Site) -> tuple[Customer, shapes.Customer]:
     """Basic login:password; a success moves the last login and visit into previous."""
     login, password = _basic(request.headers.get("authorization"))
     try:
@@ -122,7 +125,7 @@ async def _credentials(site: Site) -> tuple[Customer, dict]:
     return Customer(user.id, guest=False), registered_document(updated)
 
 
-async def _session(site: Site) -> tuple[Customer, dict | None]:
+async def _session(site: Site) -> tuple[Customer, shapes.Customer | None]:
     """The customer of a live storefront session whose secure token matches; profile
     timestamps stay as they are (not a real login)."""
     session_id = request.cookies.get("dwsid")
@@ -138,7 +141,9 @@ async def _session(site: Site) -> tuple[Customer, dict | None]:
     return Customer(user.id, guest=False), registered_document(user)
 
 
-async def _refresh(state: Sfcc, site: Site, client_id: str) -> tuple[Customer, dict | None]:
+async def _refresh(
+    state: Sfcc, site: Site, client_id: str
+) -> tuple[Customer, shapes.Customer | None]:
     token = _bearer(request.headers.get("authorization"))
     customer, claims = await access.verify(state, site, token)
     if claims["iss"] != client_id:

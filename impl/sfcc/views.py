@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from ..core.kit.identities import ACTIVE, User
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
+from ..generated.dicts import sfcc as shapes
 from .errors import VERSION
 
 LOCALE = "en_US"  # inferred: what a real guest response shows
@@ -36,7 +38,7 @@ def new_customer_id() -> str:
     return opaque_id(26, alphabet=ALPHANUMERIC)
 
 
-def guest_document(customer_id: str) -> dict:
+def guest_document(customer_id: str) -> shapes.Customer:
     return {
         "_v": VERSION,
         "_type": "customer",
@@ -46,8 +48,9 @@ def guest_document(customer_id: str) -> dict:
     }
 
 
-def registered_document(user: User) -> dict:
-    """The full customer document: _v and _type, then the rest alphabetical as in a real one."""
+def registered_document(user: User) -> shapes.Customer:
+    """The full customer document: _v and _type, then the rest alphabetical as in a real one
+    (so built by its keys' order, which a TypedDict literal cannot follow: cast)."""
     profile = {name: user.profile[name] for name in PROFILE_FIELDS if name in user.profile}
     body = {
         "auth_type": "registered",
@@ -57,4 +60,4 @@ def registered_document(user: User) -> dict:
         "login": user.login,
         "preferred_locale": LOCALE,
     }
-    return {"_v": VERSION, "_type": "customer", **dict(sorted(body.items()))}
+    return cast(shapes.Customer, {"_v": VERSION, "_type": "customer", **dict(sorted(body.items()))})

@@ -10,19 +10,16 @@ from ..core.kit.errors import Forbidden, Unauthenticated
 from ..core.kit.instants import to_datetime
 from ..core.kit.runtime import runtime_of
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
-from ..core.web.bodies import dump, parse, respond
+from ..core.web.bodies import dump, respond
 from ..generated.vestiaire import Credentials, Session, SessionResponse
 from .state import vestiaire
 
 COOKIE = "__session={}; HttpOnly; Secure; SameSite=Lax; Path=/"
 
 
-async def create_session(body: dict) -> Response:
-    credentials = parse(Credentials, body)
+async def create_session(body: Credentials) -> Response:
     state = await vestiaire(runtime_of(request))
-    user = await state.identities.authenticate(
-        credentials.email, credentials.password.get_secret_value()
-    )
+    user = await state.identities.authenticate(body.email, body.password.get_secret_value())
     session = await state.sessions.create(opaque_id(40, alphabet=ALPHANUMERIC), user.id)
     data = Session(id=session.id, userId=user.id, expiresAt=to_datetime(int(session.expires_at)))
     return respond(dump(SessionResponse(data=data)), 201, cookies=[COOKIE.format(session.id)])

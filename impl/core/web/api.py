@@ -11,6 +11,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
 from ..kit.runtime import Action, FixtureLoader, StateView, TakeInventory
+from .bodies import Parser, parse
 from .problems import Problem
 from .slashes import TrailingSlash
 
@@ -21,6 +22,12 @@ Edge = Callable[[ASGIApp, str], ASGIApp]
 # A path under the API's base path (without it) -> the paths a request there may have meant,
 # each with what was wrong, for the journal's near misses (SFCC: another version segment).
 NearPaths = Callable[[str], Iterable[tuple[str, str]]]
+
+
+def handler_name(operation_id: str) -> str:
+    """The function an operationId resolves to in its handlers module: createSession ->
+    create_session (tools/operations.py names the generated Protocol's methods so too)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
 
 
 def no_near_paths(path: str) -> Iterable[tuple[str, str]]:
@@ -52,10 +59,12 @@ class Api:
     unjournaled: frozenset[str] = frozenset()
     # Its users, live sessions and tokens, for the inspector (GET /_admin/state/{vendor}).
     inventory: TakeInventory | None = None
+    # How its handlers' bodies become their generated models (connexion passes dicts).
+    parse: Parser = parse
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""
-        return f"{self.handlers}.{re.sub(r'(?<!^)(?=[A-Z])', '_', operation_id).lower()}"
+        return f"{self.handlers}.{handler_name(operation_id)}"
 
     def renderer(self, handler: str | None) -> Renderer:
         """The renderer of the operation whose handler the router picked (None: no route)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping, Sequence
+import typing
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from connexion.lifecycle import ConnexionResponse
@@ -13,6 +15,9 @@ from starlette.responses import Response
 from ..kit.errors import InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
+Handler = Callable[..., Awaitable[Any]]
+# How an API turns a body into its model (Optimizely's binding ignores the keys' case).
+Parser = Callable[[type[BaseModel], Any], BaseModel]
 
 
 def parse(model: type[M], data: Any) -> M:
@@ -25,6 +30,33 @@ def parse(model: type[M], data: Any) -> M:
         raise InvalidInput(f"{where}: {first['msg']}") from error
 
 
+def parsing(handler: Handler, parser: Parser = parse) -> Handler:
+    """The handler, given its body as the generated model its body parameter is annotated
+    with (`body`, or the spec's x-body-name: parameters are scalars, so the one model is the
+    body); connexion passes a dict. A handler that takes no model is returned as it is. A
+    body sent without a content type is not parsed by connexion, which passes its bytes (or
+    the spec's default, serialised): it counts as no body, `{}` (an optional body's case,
+    such as Angular's empty PATCH; a required one then lacks its fields)."""
+    hints = typing.get_type_hints(handler)
+    models = [(name, hint) for name, hint in hints.items() if _is_model(hint) and name != "return"]
+    if not models:
+        return handler
+    ((name, model),) = models
+
+    @functools.wraps(handler)  # connexion reads the handler's parameters through __wrapped__
+    async def parsed(**arguments: Any) -> Any:
+        if name in arguments:
+            given = arguments[name]
+            arguments[name] = parser(model, given if isinstance(given, dict) else {})
+        return await handler(**arguments)
+
+    return parsed
+
+
+def _is_model(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, BaseModel)
+
+
 def dump(model: BaseModel, nulls: bool = False) -> dict:
     """A dict connexion can serialise (it fails on pydantic objects), without unset optionals
     unless `nulls` (a shape whose fields are all there, null when unset)."""
@@ -32,7 +64,7 @@ def dump(model: BaseModel, nulls: bool = False) -> dict:
 
 
 def json_response(
-    body: dict,
+    body: Mapping[str, Any],
     status: int,
     headers: dict[str, str] | None = None,
     media_type: str = "application/json",
@@ -44,7 +76,7 @@ def json_response(
 
 
 def respond(
-    body: dict | None,
+    body: Mapping[str, Any] | None,
     status: int,
     headers: Mapping[str, str] | None = None,
     cookies: Sequence[str] = (),
