@@ -27,6 +27,7 @@ from connexion.spec import OpenAPISpecification
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import fixture_files
 from .admin import fixtures
 from .core import metrics
 from .core.api import Api
@@ -223,7 +224,7 @@ def create_app(settings: Settings) -> ASGIApp:
         routes.add_spec(base_path, spec, api)
     runtime = build_runtime(settings, routes)
     store = runtime.store
-    seed = fixtures.read(settings.seed) if settings.seed else None
+    seed = fixture_files.read(settings.seed) if settings.seed else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:

@@ -9,18 +9,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import copy
+import logging
+import logging.config
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import admin_cli
 
 if TYPE_CHECKING:
     from .settings import Settings
+
+# Sessim's own lines at start-up (the store it uses, one that does not answer), written by
+# uvicorn's handler in uvicorn's format, among its lines.
+LOG = logging.getLogger("sessim")
 
 
 def _env(flag: str, default: object = None) -> object:
@@ -162,11 +169,12 @@ def main(argv: list[str] | None = None) -> None:
     from .app import create_app
     from .settings import SETTINGS_ENV
 
+    log_config = logging_config()
+    logging.config.dictConfig(log_config)
     try:
         settings = settings_from(args)
         app = create_app(settings) if settings.workers == 1 else None
-        if app is None:
-            asyncio.run(prepare_store(settings))
+        asyncio.run(prepare_store(settings, load_seed=app is None))
     except ValueError as error:
         sys.exit(f"sessim: {error}")
     if app is None:
@@ -185,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
             host=settings.host,
             port=settings.port,
             log_level="info",
+            log_config=log_config,
             # The JSON lines replace uvicorn's access log (create_app writes them).
             access_log=settings.access_log and settings.log_format == "text",
             date_header=False,
@@ -216,16 +225,48 @@ def metrics_directory(workers: int) -> Iterator[None]:
             del os.environ[MULTIPROC_ENV]
 
 
-async def prepare_store(settings: Settings) -> None:
-    """Before the workers start: open the shared store (a bad URL stops here, with its
-    message, not in every worker) and load --seed into it once."""
+def logging_config() -> dict[str, Any]:
+    """uvicorn's logging, with the `sessim` logger on its handler."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["sessim"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+async def prepare_store(settings: Settings, load_seed: bool) -> None:
+    """Before the server starts: open the store (a bad URL stops here, with its message,
+    not in every worker), say which it is, and check that it answers; and load --seed into
+    it when the workers will not (one worker's app loads it as it starts).
+
+    A store that does not answer stops the start only when a fixture is to be loaded into
+    it; else the server starts, answers 503 while the store stays away, and serves again
+    when it is back (a Redis starting beside Sessim, or restarting)."""
+    from . import fixture_files
     from .admin import fixtures
     from .app import build_runtime
+    from .core.errors import Unavailable
+    from .core.store import describe
 
-    document = fixtures.read(settings.seed) if settings.seed else None
+    document = fixture_files.read(settings.seed) if load_seed and settings.seed else None
     runtime = build_runtime(settings)
+    store = describe(settings.store)
+    LOG.info("Sessim's store: %s", store)
     try:
+        await runtime.store.snapshot()  # what every request reads first
         if document is not None:
             await fixtures.load(runtime, document)
+    except Unavailable as error:
+        reason = error.__cause__ or error
+        if settings.seed:
+            raise ValueError(
+                f"cannot load the fixture {settings.seed}: the store {store} cannot be "
+                f"reached: {reason}"
+            ) from None
+        LOG.warning(
+            "the store %s cannot be reached, so every API answers 503 until it can: %s",
+            store,
+            reason,
+        )
     finally:
         await runtime.store.close()

@@ -17,8 +17,9 @@ from typing import Any
 
 import uvicorn
 
-from .admin_client import AdminClient, Fixture
+from .admin_client import AdminClient
 from .app import create_app
+from .fixture_files import Fixture
 from .registry import ADMIN, VENDORS
 from .settings import Settings
 

@@ -4,27 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from ..core.bodies import parse
-from ..core.errors import InvalidInput
 from ..core.runtime import Runtime
 from ..generated.admin import Fixture
 
 # The demo fixture shipped in the package (`sessim serve --demo`, `make run`).
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
-
-
-def read(path: str) -> object:
-    """A fixture file (YAML or JSON), checked before the server starts; ValueError says why not."""
-    try:
-        document = yaml.safe_load(Path(path).read_text())
-        parse(Fixture, document)
-    except (OSError, yaml.YAMLError) as error:
-        raise ValueError(f"cannot read the fixture {path}: {error}") from error
-    except InvalidInput as error:
-        raise ValueError(f"the fixture {path} is invalid: {error.detail}") from error
-    return document
 
 
 async def load(runtime: Runtime, document: object) -> dict[str, dict[str, int]]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..clock import LATEST
+from ..errors import Unavailable
 from ..store import Store
 from ..store.base import Record
 
@@ -112,7 +113,10 @@ class Journal:
                 batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
                 try:
                     await self._write(batch)
-                except Exception:  # a store that is down loses these entries, not requests
+                except Unavailable as error:  # a store that is down loses these, not requests
+                    reason = error.__cause__ or error
+                    log.warning("%d journal entries lost: %s", len(batch), reason)
+                except Exception:
                     log.exception("writing %d journal entries failed", len(batch))
 
     async def _write(self, batch: list[Exchange]) -> None:
