@@ -247,7 +247,7 @@ def _refusal(method: str, path: str, response: httpx.Response) -> str:
     detail = " ".join(str(detail or response.text[:200] or response.reason_phrase).split())
     if response.status_code == 401:
         return (
-            f"Sessim refused the admin token ({detail}): set SESSIM_ADMIN_TOKEN to the token "
-            "the server was started with"
+            f"Sessim refused the admin token ({detail}): give the token the server was started "
+            "with (--admin-token or SESSIM_ADMIN_TOKEN)"
         )
     return f"{method} /_admin{path}: {response.status_code} {detail}"

@@ -40,6 +40,7 @@ def _env_switch(flag: str, default: bool) -> bool:
 
 
 def parser() -> argparse.ArgumentParser:
+    from .core.store import URL_FORMS
     from .settings import LOG_FORMATS, VENDOR_APIS, Settings
 
     top = argparse.ArgumentParser(
@@ -47,19 +48,42 @@ def parser() -> argparse.ArgumentParser:
         description="Serve the emulated APIs (`sessim serve`), or drive a running Sessim "
         "through its admin API (reset, seed, clock, journal, faults).",
     )
-    commands = top.add_subparsers(dest="command", required=True)
+    commands = top.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="`sessim COMMAND --help` tells more"
+    )
     serve = commands.add_parser(
         "serve",
         help="serve the emulated APIs over HTTP",
-        description="Serve the emulated APIs. Each --flag-name is also read from "
-        "SESSIM_FLAG_NAME; SESSIM_ADMIN_TOKEN, when set, guards the admin API.",
+        description="Serve the emulated APIs. Each --flag-name is also read from SESSIM_FLAG_NAME.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     defaults = Settings()
-    serve.add_argument("--host", default=_env("host", defaults.host), help="interface")
-    serve.add_argument("--port", type=int, default=_env("port", defaults.port), help="port")
-    serve.add_argument("--store", default=_env("store", defaults.store), help="store URL")
-    serve.add_argument("--seed", default=_env("seed"), help="fixture file (YAML or JSON)")
+    serve.add_argument(
+        "--host", default=_env("host", defaults.host), help="the interface to listen on"
+    )
+    serve.add_argument(
+        "--port", type=int, default=_env("port", defaults.port), help="the port to listen on"
+    )
+    serve.add_argument(
+        "--store",
+        metavar="URL",
+        default=_env("store", defaults.store),
+        help=f"where the state lives: {URL_FORMS}",
+    )
+    serve.add_argument(
+        "--seed",
+        metavar="FILE",
+        default=_env("seed"),
+        help="a fixture (YAML or JSON) to load at start-up",
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        default=argparse.SUPPRESS,  # not shown in this help: it is a secret
+        help="a bearer token that the admin API then requires (default: SESSIM_ADMIN_TOKEN; "
+        "unset, the admin API is open). An option is seen by other users of this machine "
+        "in the process list; the variable is not",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -73,7 +97,12 @@ def parser() -> argparse.ArgumentParser:
         choices=VENDOR_APIS,
         help="serve only these vendor APIs (repeatable; SESSIM_API takes a comma list)",
     )
-    serve.add_argument("--root", default=_env("root"), help="also serve this vendor API at /")
+    serve.add_argument(
+        "--root",
+        choices=VENDOR_APIS,
+        default=_env("root"),
+        help="also serve this vendor API at /",
+    )
     serve.add_argument(
         "--access-log",
         action=argparse.BooleanOptionalAction,
@@ -145,7 +174,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         seed=args.seed or (str(fixtures.DEMO) if args.demo else None),
         apis=tuple(apis),
         root=args.root,
-        admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
+        admin_token=admin_cli.admin_token(args),
         access_log=args.access_log,
         validate_responses=args.validate_responses,
         argon2_time_cost=args.argon2_time_cost,

@@ -128,14 +128,31 @@ def test_the_url_comes_from_the_flag_then_sessim_url_then_the_local_default(
     assert admin_url(flagged) == "http://elsewhere:1"
 
 
+REFUSED = (
+    "sessim reset: Sessim refused the admin token ({}): give the token the server was started "
+    "with (--admin-token or SESSIM_ADMIN_TOKEN)\n"
+)
+
+
 def test_a_refused_or_missing_token_is_one_line_and_status_1() -> None:
     with sessim.running(admin_token="s3cret-admin") as guarded:
-        for token in (None, "wrong"):
-            line = fails(1, "reset", url=guarded.url, token=token)
-            assert line.startswith("sessim reset: Sessim refused the admin token (")
-            assert "SESSIM_ADMIN_TOKEN" in line
+        missing = fails(1, "reset", url=guarded.url)
+        assert missing == REFUSED.format("No authorization token provided")
+        for args, token in ((["reset"], "wrong"), (["reset", "--admin-token", "wrong"], None)):
+            assert fails(1, *args, url=guarded.url, token=token) == REFUSED.format(
+                "Provided token is not valid"
+            )
         assert succeeds("clock", "set", "--frozen", url=guarded.url, token="s3cret-admin")
         assert guarded.clock.get().frozen
+
+
+def test_the_admin_token_option_wins_over_the_variable() -> None:
+    with sessim.running(admin_token="s3cret-admin") as guarded:
+        given = ("--admin-token", "s3cret-admin")
+        assert succeeds("clock", "set", "--frozen", *given, url=guarded.url, token="wrong")
+        assert succeeds("faults", "list", *given, url=guarded.url) == ""
+        refused = fails(1, "reset", "--admin-token", "wrong", url=guarded.url, token="s3cret-admin")
+        assert refused == REFUSED.format("Provided token is not valid")
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from sessim.admin.fixtures import DEMO
 from sessim.app import create_app
 from sessim.cli import parser, settings_from
+from sessim.core.store import URL_FORMS
 from sessim.settings import VENDOR_APIS
 from starlette.testclient import TestClient
 
@@ -286,3 +288,52 @@ def test_a_redis_nobody_listens_on_is_said_at_start_then_answered_503_until_it_i
         finally:
             redis_server.terminate()
             redis_server.wait(timeout=10)
+
+
+def test_the_admin_token_is_an_option_or_a_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SESSIM_ADMIN_TOKEN", raising=False)
+    assert settings_for([]).admin_token is None
+    assert settings_for(["--admin-token", "0pt10n"]).admin_token == "0pt10n"
+    monkeypatch.setenv("SESSIM_ADMIN_TOKEN", "v4r1able")
+    assert settings_for([]).admin_token == "v4r1able"
+    assert settings_for(["--admin-token", "0pt10n"]).admin_token == "0pt10n"
+    assert "v4r1able" not in parser().format_help() + serve_help()
+
+
+def serve_help() -> str:
+    return " ".join(subcommands(parser())["serve"].format_help().split())
+
+
+def subcommands(command: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommands of a command, by name."""
+    return {
+        name: sub
+        for action in command._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name, sub in action.choices.items()
+    }
+
+
+def test_every_option_argument_and_command_has_help() -> None:
+    unhelped: list[str] = []
+    pending = [("sessim", parser())]
+    while pending:
+        name, command = pending.pop()
+        for action in command._actions:
+            if not action.help or action.help == argparse.SUPPRESS:
+                unhelped.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+            if isinstance(action, argparse._SubParsersAction):
+                helped = {choice.dest for choice in action._choices_actions if choice.help}
+                unhelped += [f"{name} {sub}" for sub in action.choices if sub not in helped]
+        pending += [(f"{name} {sub}", inner) for sub, inner in subcommands(command).items()]
+    assert unhelped == []
+
+
+def test_the_store_option_lists_its_url_forms() -> None:
+    assert f"--store URL where the state lives: {URL_FORMS} (default: sqlite:///var/sessim.db)" in (
+        serve_help()
+    )
+    for form in ("memory://", "sqlite:///relative/file.db", "sqlite:////absolute/file.db"):
+        assert form in URL_FORMS
+    for form in ("?synchronous=full", "redis://host:port/db", "redis+cluster://host:port"):
+        assert form in URL_FORMS
