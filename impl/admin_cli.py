@@ -1,6 +1,6 @@
 """The CLI's admin commands (`sessim reset|seed|clock|journal|faults`) against a running
-Sessim: `--url` (default SESSIM_URL, else http://127.0.0.1:8080), the admin token from
-SESSIM_ADMIN_TOKEN. Each is one AdminClient call (the HTTP lives there), then a short
+Sessim: `--url` (default SESSIM_URL, else http://127.0.0.1:8080), `--admin-token` (default
+SESSIM_ADMIN_TOKEN). Each is one AdminClient call (the HTTP lives there), then a short
 print. A failure is one line on stderr: exit 1 when the server is not there or refuses,
 2 when the input is wrong."""
 
@@ -24,54 +24,86 @@ FILTERS = ("vendor", "operation_id", "status", "method", "since")
 def parser() -> argparse.ArgumentParser:
     """The admin commands alone: what `sessim <command>` parses, the server not loaded."""
     top = argparse.ArgumentParser(prog="sessim")
-    add_commands(top.add_subparsers(dest="command", required=True))
+    add_commands(top.add_subparsers(dest="command", required=True, help="the admin command"))
     return top
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """The admin commands, beside `serve`, on the CLI's subcommand list."""
-    # --url is on every leaf, suppressed when absent, so that none overwrites another's.
-    url = argparse.ArgumentParser(add_help=False)
-    url.add_argument(
+    # --url and --admin-token are on every leaf, suppressed when absent, so that none
+    # overwrites another's.
+    server = argparse.ArgumentParser(add_help=False)
+    server.add_argument(
         "--url",
         default=argparse.SUPPRESS,
         help=f"the Sessim to talk to (default: SESSIM_URL, else {LOCAL})",
     )
+    server.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        default=argparse.SUPPRESS,
+        help="the token the server was started with (default: SESSIM_ADMIN_TOKEN). An option "
+        "is seen by other users of this machine in the process list; the variable is not",
+    )
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print the admin API's JSON")
 
-    reset = commands.add_parser("reset", parents=[url], help="wipe all state of a running Sessim")
+    reset = commands.add_parser(
+        "reset", parents=[server], help="wipe all state of a running Sessim"
+    )
     reset.set_defaults(run=lambda admin, _args: admin.reset())
 
-    seed = commands.add_parser("seed", parents=[url], help="load a fixture (YAML or JSON)")
+    seed = commands.add_parser(
+        "seed",
+        parents=[server],
+        help="load a fixture (YAML or JSON) into a running Sessim",
+        description="Load a fixture file into a running Sessim; it is checked first, as "
+        "`sessim serve --seed` checks it.",
+    )
     seed.add_argument("file", help="the fixture file")
     seed.set_defaults(run=_seed)
 
     clock = commands.add_parser(
         "clock",
-        parents=[url],
+        parents=[server],
         help="show, advance or set the emulated clock",
         description="Without a subcommand: show the emulated clock.",
     )
     clock.set_defaults(run=lambda admin, _args: _print_clock(admin.clock.get()))
-    moves = clock.add_subparsers(dest="move", metavar="{advance,set}")
-    advance = moves.add_parser("advance", parents=[url], help="move time forward")
+    moves = clock.add_subparsers(
+        dest="move", metavar="{advance,set}", help="how to move it (none: show it)"
+    )
+    advance = moves.add_parser("advance", parents=[server], help="move time forward")
     advance.add_argument("duration", help="seconds, or 90s, 15m, 2h, 1d, 1h30m")
     advance.set_defaults(run=lambda admin, args: _print_clock(admin.clock.advance(args.duration)))
-    set_clock = moves.add_parser("set", parents=[url], help="jump to an instant, freeze, unfreeze")
+    set_clock = moves.add_parser(
+        "set", parents=[server], help="jump to an instant, freeze, unfreeze"
+    )
     set_clock.add_argument("instant", nargs="?", help="RFC 3339, e.g. 2026-03-01T10:00:00Z")
     frozen = set_clock.add_mutually_exclusive_group()
-    frozen.add_argument("--frozen", dest="frozen", action="store_true", default=None)
+    frozen.add_argument(
+        "--frozen",
+        dest="frozen",
+        action="store_true",
+        default=None,
+        help="stop the clock (at the instant, when one is given)",
+    )
     frozen.add_argument("--running", dest="frozen", action="store_false", help="unfreeze")
     set_clock.set_defaults(run=_set_clock)
 
     journal = commands.add_parser(
         "journal",
-        parents=[url, as_json],
+        parents=[server, as_json],
         help="list, count or clear the request journal",
         description="The requests Sessim answered, newest first.",
     )
-    journal.add_argument("action", nargs="?", choices=("list", "count", "clear"), default="list")
+    journal.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "count", "clear"),
+        default="list",
+        help="list the entries that match (the default), count them, or clear the journal",
+    )
     journal.add_argument("--vendor", help="admin, okta, sfcc, ...")
     journal.add_argument("--operation", dest="operation_id", help="an operationId")
     journal.add_argument("--status", type=int, help="an HTTP status")
@@ -81,30 +113,34 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     journal.set_defaults(run=_journal)
 
     faults = commands.add_parser("faults", help="add, list, remove or clear fault rules")
-    rules = faults.add_subparsers(dest="rules", required=True)
+    rules = faults.add_subparsers(dest="rules", required=True, help="what to do with the rules")
     add = rules.add_parser(
         "add",
-        parents=[url, as_json],
+        parents=[server, as_json],
         help="add a rule",
         description="status 429: answer 429 in the vendor's format; delay 2s (--max 5s: a "
         "random delay up to 5s); drop: close the connection.",
     )
-    add.add_argument("action", choices=("status", "delay", "drop"))
+    add.add_argument(
+        "action",
+        choices=("status", "delay", "drop"),
+        help="answer an error status, wait before answering, or close the connection",
+    )
     add.add_argument("value", nargs="?", help="the status (status), the duration (delay)")
     add.add_argument("--max", dest="delay_max", help="the longest random delay (delay)")
-    add.add_argument("--vendor")
+    add.add_argument("--vendor", help="only the calls to this vendor's API: okta, sfcc, ...")
     add.add_argument("--operation", dest="operation_id", help="an operationId")
     add.add_argument("--path", help="a glob over the request path: /okta/api/v1/sessions/*")
-    add.add_argument("--method")
+    add.add_argument("--method", help="only the calls of this HTTP method")
     add.add_argument("--times", type=int, help="for the next N matching calls (default: all)")
     add.add_argument("--probability", type=float, help="0 to 1 (default 1)")
     add.set_defaults(run=_add_fault)
-    listing = rules.add_parser("list", parents=[url, as_json], help="list the rules")
+    listing = rules.add_parser("list", parents=[server, as_json], help="list the rules")
     listing.set_defaults(run=lambda admin, args: _print_rules(admin.faults.list(), args.json))
-    remove = rules.add_parser("remove", parents=[url], help="remove one rule")
-    remove.add_argument("rule_id")
+    remove = rules.add_parser("remove", parents=[server], help="remove one rule")
+    remove.add_argument("rule_id", help="the rule's id, as `sessim faults list` shows it")
     remove.set_defaults(run=lambda admin, args: admin.faults.remove(args.rule_id))
-    clear = rules.add_parser("clear", parents=[url], help="remove every rule")
+    clear = rules.add_parser("clear", parents=[server], help="remove every rule")
     clear.set_defaults(run=lambda admin, _args: admin.faults.clear())
 
 
@@ -113,9 +149,14 @@ def admin_url(args: argparse.Namespace) -> str:
     return getattr(args, "url", None) or os.environ.get("SESSIM_URL") or LOCAL
 
 
+def admin_token(args: argparse.Namespace) -> str | None:
+    """The admin token: --admin-token, else SESSIM_ADMIN_TOKEN, else none."""
+    return getattr(args, "admin_token", None) or os.environ.get("SESSIM_ADMIN_TOKEN") or None
+
+
 def run(args: argparse.Namespace) -> None:
     """Run the admin command args name; its failure ends the process with one line."""
-    admin = AdminClient(admin_url(args), os.environ.get("SESSIM_ADMIN_TOKEN") or None)
+    admin = AdminClient(admin_url(args), admin_token(args))
     command: Callable[[AdminClient, argparse.Namespace], object] = args.run
     try:
         command(admin, args)

@@ -1,24 +1,19 @@
 """A client of the admin API over HTTP: what `sessim reset|seed|clock|journal|faults` and the
 object of `sessim.running()` (and the pytest fixtures) call. Light on purpose: httpx and
-PyYAML, nothing of the server, so that the CLI's admin commands start fast."""
+PyYAML (fixture_files), nothing of the server, so that the CLI's admin commands start fast."""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal, TypedDict, Unpack
 
 import httpx
-import yaml
 
-from . import durations
+from . import durations, fixture_files
 
-# A fixture: the document itself, or the path of its YAML or JSON file.
-Fixture = Mapping[str, Any] | str | os.PathLike[str]
 # A journal entry or a fault rule, as the admin API shapes it; and a list of them (named
 # here, as the classes' own `list` methods would shadow the built-in in their annotations).
 Record = dict[str, Any]
@@ -101,10 +96,11 @@ class AdminClient:
         """Wipe all state: users, sessions, counters, keys, the clock, journal and faults."""
         self.call("POST", "/reset")
 
-    def seed(self, fixture: Fixture) -> dict[str, dict[str, int]]:
+    def seed(self, fixture: fixture_files.Fixture) -> dict[str, dict[str, int]]:
         """Load a fixture (a document, or the path of its YAML or JSON file); what was loaded,
-        counted per vendor section."""
-        return self.call("POST", "/seed", read_fixture(fixture))["loaded"]
+        counted per vendor section. A file is checked first (ValueError says what is wrong
+        with it, as `sessim serve --seed` does)."""
+        return self.call("POST", "/seed", fixture_files.read(fixture))["loaded"]
 
 
 class ClockControl:
@@ -220,21 +216,6 @@ class Faults:
         self._admin.call("DELETE", "/faults")
 
 
-def read_fixture(fixture: Fixture) -> Mapping[str, Any]:
-    """The fixture document; a path is read as YAML (which JSON is too). ValueError says why
-    a file cannot be read."""
-    if isinstance(fixture, Mapping):
-        return fixture
-    try:
-        document = yaml.safe_load(Path(fixture).read_text())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        reason = str(error).replace("\n", " ")
-        raise ValueError(f"cannot read the fixture {fixture}: {reason}") from error
-    if not isinstance(document, Mapping):
-        raise ValueError(f"the fixture {fixture} is not a mapping of vendor sections")
-    return document
-
-
 def _journal_query(filters: JournalFilters) -> dict[str, str | int | None]:
     method, since = filters.get("method"), filters.get("since")
     return {
@@ -266,7 +247,7 @@ def _refusal(method: str, path: str, response: httpx.Response) -> str:
     detail = " ".join(str(detail or response.text[:200] or response.reason_phrase).split())
     if response.status_code == 401:
         return (
-            f"Sessim refused the admin token ({detail}): set SESSIM_ADMIN_TOKEN to the token "
-            "the server was started with"
+            f"Sessim refused the admin token ({detail}): give the token the server was started "
+            "with (--admin-token or SESSIM_ADMIN_TOKEN)"
         )
     return f"{method} /_admin{path}: {response.status_code} {detail}"

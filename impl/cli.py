@@ -9,18 +9,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import copy
+import logging
+import logging.config
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import admin_cli
 
 if TYPE_CHECKING:
     from .settings import Settings
+
+# Sessim's own lines at start-up (the store it uses, one that does not answer), written by
+# uvicorn's handler in uvicorn's format, among its lines.
+LOG = logging.getLogger("sessim")
 
 
 def _env(flag: str, default: object = None) -> object:
@@ -33,6 +40,7 @@ def _env_switch(flag: str, default: bool) -> bool:
 
 
 def parser() -> argparse.ArgumentParser:
+    from .core.kit.store import URL_FORMS
     from .settings import LOG_FORMATS, VENDOR_APIS, Settings
 
     top = argparse.ArgumentParser(
@@ -40,19 +48,42 @@ def parser() -> argparse.ArgumentParser:
         description="Serve the emulated APIs (`sessim serve`), or drive a running Sessim "
         "through its admin API (reset, seed, clock, journal, faults).",
     )
-    commands = top.add_subparsers(dest="command", required=True)
+    commands = top.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="`sessim COMMAND --help` tells more"
+    )
     serve = commands.add_parser(
         "serve",
         help="serve the emulated APIs over HTTP",
-        description="Serve the emulated APIs. Each --flag-name is also read from "
-        "SESSIM_FLAG_NAME; SESSIM_ADMIN_TOKEN, when set, guards the admin API.",
+        description="Serve the emulated APIs. Each --flag-name is also read from SESSIM_FLAG_NAME.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     defaults = Settings()
-    serve.add_argument("--host", default=_env("host", defaults.host), help="interface")
-    serve.add_argument("--port", type=int, default=_env("port", defaults.port), help="port")
-    serve.add_argument("--store", default=_env("store", defaults.store), help="store URL")
-    serve.add_argument("--seed", default=_env("seed"), help="fixture file (YAML or JSON)")
+    serve.add_argument(
+        "--host", default=_env("host", defaults.host), help="the interface to listen on"
+    )
+    serve.add_argument(
+        "--port", type=int, default=_env("port", defaults.port), help="the port to listen on"
+    )
+    serve.add_argument(
+        "--store",
+        metavar="URL",
+        default=_env("store", defaults.store),
+        help=f"where the state lives: {URL_FORMS}",
+    )
+    serve.add_argument(
+        "--seed",
+        metavar="FILE",
+        default=_env("seed"),
+        help="a fixture (YAML or JSON) to load at start-up",
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        default=argparse.SUPPRESS,  # not shown in this help: it is a secret
+        help="a bearer token that the admin API then requires (default: SESSIM_ADMIN_TOKEN; "
+        "unset, the admin API is open). An option is seen by other users of this machine "
+        "in the process list; the variable is not",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -66,7 +97,12 @@ def parser() -> argparse.ArgumentParser:
         choices=VENDOR_APIS,
         help="serve only these vendor APIs (repeatable; SESSIM_API takes a comma list)",
     )
-    serve.add_argument("--root", default=_env("root"), help="also serve this vendor API at /")
+    serve.add_argument(
+        "--root",
+        choices=VENDOR_APIS,
+        default=_env("root"),
+        help="also serve this vendor API at /",
+    )
     serve.add_argument(
         "--access-log",
         action=argparse.BooleanOptionalAction,
@@ -138,7 +174,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         seed=args.seed or (str(fixtures.DEMO) if args.demo else None),
         apis=tuple(apis),
         root=args.root,
-        admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
+        admin_token=admin_cli.admin_token(args),
         access_log=args.access_log,
         validate_responses=args.validate_responses,
         argon2_time_cost=args.argon2_time_cost,
@@ -162,11 +198,12 @@ def main(argv: list[str] | None = None) -> None:
     from .app import create_app
     from .settings import SETTINGS_ENV
 
+    log_config = logging_config()
+    logging.config.dictConfig(log_config)
     try:
         settings = settings_from(args)
         app = create_app(settings) if settings.workers == 1 else None
-        if app is None:
-            asyncio.run(prepare_store(settings))
+        asyncio.run(prepare_store(settings, load_seed=app is None))
     except ValueError as error:
         sys.exit(f"sessim: {error}")
     if app is None:
@@ -185,6 +222,7 @@ def main(argv: list[str] | None = None) -> None:
             host=settings.host,
             port=settings.port,
             log_level="info",
+            log_config=log_config,
             # The JSON lines replace uvicorn's access log (create_app writes them).
             access_log=settings.access_log and settings.log_format == "text",
             date_header=False,
@@ -216,16 +254,47 @@ def metrics_directory(workers: int) -> Iterator[None]:
             del os.environ[MULTIPROC_ENV]
 
 
-async def prepare_store(settings: Settings) -> None:
-    """Before the workers start: open the shared store (a bad URL stops here, with its
-    message, not in every worker) and load --seed into it once."""
+def logging_config() -> dict[str, Any]:
+    """uvicorn's logging, with the `sessim` logger on its handler."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["sessim"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+async def prepare_store(settings: Settings, load_seed: bool) -> None:
+    """Before the server starts: open the store (a bad URL stops here, with its message,
+    not in every worker), say which it is, and check that it answers; and load --seed into
+    it when the workers will not (one worker's app loads it as it starts).
+
+    A store that does not answer stops the start only when a fixture is to be loaded into
+    it; else the server starts, answers 503 while the store stays away, and serves again
+    when it is back (a Redis starting beside Sessim, or restarting)."""
     from .admin import fixtures
     from .app import build_runtime
+    from .core.kit.errors import Unavailable
+    from .core.kit.store import describe
 
-    document = fixtures.read(settings.seed) if settings.seed else None
+    document = fixtures.read(settings.seed) if load_seed and settings.seed else None
     runtime = build_runtime(settings)
+    store = describe(settings.store)
+    LOG.info("Sessim's store: %s", store)
     try:
+        await runtime.store.snapshot()  # what every request reads first
         if document is not None:
             await fixtures.load(runtime, document)
+    except Unavailable as error:
+        reason = error.__cause__ or error
+        if settings.seed:
+            raise ValueError(
+                f"cannot load the fixture {settings.seed}: the store {store} cannot be "
+                f"reached: {reason}"
+            ) from None
+        LOG.warning(
+            "the store %s cannot be reached, so every API answers 503 until it can: %s",
+            store,
+            reason,
+        )
     finally:
         await runtime.store.close()

@@ -10,6 +10,15 @@ unless a test asks for a fixture.
 Each is the object of `sessim.running()`. `--sessim-seed FILE` (or the ini option
 `sessim_seed`, relative to the rootdir) names a fixture loaded into every one of them, after
 each reset too.
+
+In a test that takes the `sessim` fixture, the name `sessim` is the fixture, not the module:
+to call `running()` there too, import it by another name, `from sessim import running` or
+`import sessim as sessim_pkg`.
+
+Warnings raised inside Sessim's own stack (connexion's use of jsonschema's RefResolver and
+of starlette's test client, say) are kept out of the run's summary: they are not the user's
+to act on. They are told apart by the module the warning is raised from, so a warning from
+the user's own code still shows; `-W default` shows them all again.
 """
 
 from __future__ import annotations
@@ -24,6 +33,15 @@ if TYPE_CHECKING:
     from .testing import Sessim
 
 SEED_HELP = "a Sessim fixture file (YAML or JSON) loaded into the sessim fixtures' servers"
+# The modules of Sessim's stack whose warnings stay out of the user's summary.
+QUIET = ("sessim", "connexion")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # After the user's own ini filters, so that `filterwarnings = error` does not fail a
+    # test on them either; before -W, which the user can still bring them back with.
+    for module in QUIET:
+        config.addinivalue_line("filterwarnings", rf"ignore::Warning:{module}(\.|$)")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,7 +59,8 @@ def _seed(config: pytest.Config) -> Path | None:
 
 @pytest.fixture
 def sessim(request: pytest.FixtureRequest) -> Iterator[Sessim]:
-    """A Sessim of its own for this test: a fresh server and memory store."""
+    """A Sessim of its own for this test: a fresh server and memory store. Named `sessim`,
+    it hides the module in the test: `from sessim import running` to call running() too."""
     from .testing import running
 
     with running(seed=_seed(request.config)) as server:

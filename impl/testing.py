@@ -17,8 +17,10 @@ from typing import Any
 
 import uvicorn
 
-from .admin_client import AdminClient, Fixture
+from . import __all__ as PACKAGE_NAMES
+from .admin_client import AdminClient
 from .app import create_app
+from .fixture_files import Fixture
 from .registry import ADMIN, VENDORS
 from .settings import Settings
 
@@ -48,6 +50,12 @@ class Sessim(AdminClient):
         urls = self.__dict__.get("urls", {})
         if name in urls:
             return urls[name]
+        if name in PACKAGE_NAMES:  # the `sessim` fixture taken for the module it hides
+            raise AttributeError(
+                f"{name!r} is the sessim module's, not the running Sessim's (in a test that "
+                f"takes the `sessim` fixture, that name is the fixture): `from sessim import "
+                f"{name}`, or `import sessim as sessim_pkg`"
+            )
         raise AttributeError(f"Sessim serves no API {name!r}; it serves {', '.join(urls)}")
 
 

@@ -2,33 +2,69 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sessim.admin.fixtures import DEMO
 from sessim.app import create_app
 from sessim.cli import parser, settings_from
+from sessim.core.kit.store import URL_FORMS
 from sessim.settings import VENDOR_APIS
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings, sessim_process
+from tests.conftest import (
+    free_port,
+    make_settings,
+    sessim_command,
+    sessim_process,
+    wait_until_listening,
+)
+from tests.redis_servers import DURABLE_PORTS, free_ports, start_redis, wait_for_redis
 
 
 def settings_for(argv: list[str]):
     return settings_from(parser().parse_args(["serve", *argv]))
 
 
-def serve_and_exit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """`sessim serve` expected to stop at start-up, run in cwd: a store it opens from the
-    default URL (sqlite:///var/sessim.db) is made there, not in the checkout."""
+def run_sessim(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`sessim ARGV` run to its end in cwd."""
     return subprocess.run(
-        [sys.executable, "-c", "from sessim.cli import main; main()", "serve", *argv],
+        [sys.executable, "-c", "from sessim.cli import main; main()", *argv],
         capture_output=True,
         text=True,
         cwd=cwd,
+        timeout=60,
     )
+
+
+def serve_and_exit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`sessim serve` expected to stop at start-up, run in cwd: a store it opens from the
+    default URL (sqlite:///var/sessim.db) is made there, not in the checkout."""
+    return run_sessim(cwd, "serve", *argv)
+
+
+@contextlib.contextmanager
+def serving(cwd: Path, store: str) -> Iterator[tuple[str, list[str]]]:
+    """`sessim serve --store STORE` run in cwd until the block ends: its base URL, and the
+    lines it wrote to stderr before it answered (the start-up lines)."""
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(sessim_command(port, store), cwd=cwd, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_listening(base, server, log)
+            log.seek(0)
+            yield base, log.read().decode().splitlines()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def test_defaults() -> None:
@@ -143,24 +179,34 @@ def test_an_empty_api_list_serves_every_vendor(monkeypatch: pytest.MonkeyPatch) 
     assert settings_for([]).apis == VENDOR_APIS
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "cannot read the fixture"),
-        ("vestiaire: [unclosed", "cannot read the fixture"),
-        ("vestiaire:\n  users:\n    - email: a@b.c\n", "is invalid: vestiaire.users.0.password"),
-    ],
-)
-def test_a_bad_seed_file_stops_start_up_with_a_message(
-    tmp_path: Path, content: str | None, message: str
+# A fixture's mistakes, and the one line that says each (after the command's name).
+BAD_FIXTURES = [
+    (
+        "vestiaire:\n  users:\n    - email: a@b.c\n",
+        "the fixture {} is invalid: vestiaire.users.0.password: Field required",
+    ),
+    ("- vestiaire\n", "the fixture {} is not a mapping of vendor sections"),
+    (
+        "vestiaire: [unclosed",
+        "cannot read the fixture {}: expected ',' or ']', but got '<stream end>' "
+        "(line 1, column 21)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "line"), BAD_FIXTURES)
+def test_serve_seed_and_the_seed_command_word_a_bad_fixture_the_same(
+    tmp_path: Path, content: str, line: str
 ) -> None:
-    seed = tmp_path / "seed.yaml"
-    if content is not None:
-        seed.write_text(content)
-    result = serve_and_exit(tmp_path, "--seed", str(seed))
-    assert result.returncode == 1
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    """`sessim serve --seed` stops before it starts; `sessim seed` before it calls the
+    server (none answers at its URL): the same line after each command's name."""
+    fixture = tmp_path / "fixture.yaml"
+    fixture.write_text(content)
+    said = line.format(fixture)
+    served = serve_and_exit(tmp_path, "--seed", str(fixture))
+    assert (served.returncode, served.stderr) == (1, f"sessim: {said}\n")
+    seeded = run_sessim(tmp_path, "seed", "--url", "http://127.0.0.1:1", str(fixture))
+    assert (seeded.returncode, seeded.stderr) == (2, f"sessim seed: {said}\n")
 
 
 def test_a_log_format_from_the_environment_is_checked(
@@ -170,3 +216,124 @@ def test_a_log_format_from_the_environment_is_checked(
     result = serve_and_exit(tmp_path)
     assert result.returncode == 1
     assert "--log-format 'xml': choose from text, json" in result.stderr
+
+
+def test_serve_names_the_sqlite_file_it_uses(tmp_path: Path) -> None:
+    """Three slashes are relative to the working directory, whose missing folders are made;
+    the start-up line says which file that is."""
+    with serving(tmp_path, "sqlite:///nonexistent/dir/x.db") as (_base, said):
+        file = tmp_path.resolve() / "nonexistent" / "dir" / "x.db"
+        assert (
+            said[0] == f"INFO:     Sessim's store: sqlite:///nonexistent/dir/x.db (the file {file})"
+        )
+        assert file.is_file()
+
+
+def test_a_sqlite_file_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a database")
+    result = serve_and_exit(tmp_path, "--store", "sqlite:///notes.txt")
+    opened = tmp_path.resolve() / "notes.txt"
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"sessim: store URL 'sqlite:///notes.txt': cannot open {opened}: file is not a database\n",
+    )
+
+
+def unreachable(port: int) -> str:
+    """What redis-py says of a port nobody listens on, up to the event loop's own words."""
+    return f"Error 111 connecting to 127.0.0.1:{port}."
+
+
+@pytest.mark.parametrize(
+    ("argv", "fixture"), [(["--demo"], DEMO), (["--workers", "2", "--seed", "seed.yaml"], None)]
+)
+def test_a_seed_into_a_redis_nobody_listens_on_is_one_line_and_exit_1(
+    tmp_path: Path, argv: list[str], fixture: Path | None
+) -> None:
+    (port,) = free_ports(1, DURABLE_PORTS)
+    (tmp_path / "seed.yaml").write_text("vestiaire:\n  users: []\n")
+    store = f"redis://127.0.0.1:{port}/0"
+    result = serve_and_exit(tmp_path, "--store", store, *argv)
+    assert result.returncode == 1
+    started, failed = result.stderr.splitlines()
+    assert started == f"INFO:     Sessim's store: {store}"
+    said = (
+        f"sessim: cannot load the fixture {fixture or 'seed.yaml'}: the store {store} cannot "
+        f"be reached: {unreachable(port)}"
+    )
+    assert failed.startswith(said)
+
+
+def test_a_redis_nobody_listens_on_is_said_at_start_then_answered_503_until_it_is_back(
+    tmp_path: Path,
+) -> None:
+    (port,) = free_ports(1, DURABLE_PORTS)
+    store = f"redis://127.0.0.1:{port}/0"
+    with serving(tmp_path, store) as (base, said):
+        assert said[0] == f"INFO:     Sessim's store: {store}"
+        warned = (
+            f"WARNING:  the store {store} cannot be reached, so every API answers 503 until "
+            f"it can: {unreachable(port)}"
+        )
+        assert said[1].startswith(warned)
+        away = httpx.get(f"{base}/okta/api/v1/sessions/me")
+        assert (away.status_code, away.headers["Retry-After"]) == (503, "1")
+        assert away.json()["errorCode"] == "E0000010"
+        redis_server = start_redis(port, tmp_path / "redis")
+        try:
+            wait_for_redis(port)
+            back = httpx.get(f"{base}/okta/api/v1/sessions/me")
+            assert back.status_code == 404, back.text
+            assert back.json()["errorCode"] == "E0000007"
+        finally:
+            redis_server.terminate()
+            redis_server.wait(timeout=10)
+
+
+def test_the_admin_token_is_an_option_or_a_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SESSIM_ADMIN_TOKEN", raising=False)
+    assert settings_for([]).admin_token is None
+    assert settings_for(["--admin-token", "0pt10n"]).admin_token == "0pt10n"
+    monkeypatch.setenv("SESSIM_ADMIN_TOKEN", "v4r1able")
+    assert settings_for([]).admin_token == "v4r1able"
+    assert settings_for(["--admin-token", "0pt10n"]).admin_token == "0pt10n"
+    assert "v4r1able" not in parser().format_help() + serve_help()
+
+
+def serve_help() -> str:
+    return " ".join(subcommands(parser())["serve"].format_help().split())
+
+
+def subcommands(command: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommands of a command, by name."""
+    return {
+        name: sub
+        for action in command._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name, sub in action.choices.items()
+    }
+
+
+def test_every_option_argument_and_command_has_help() -> None:
+    unhelped: list[str] = []
+    pending = [("sessim", parser())]
+    while pending:
+        name, command = pending.pop()
+        for action in command._actions:
+            if not action.help or action.help == argparse.SUPPRESS:
+                unhelped.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+            if isinstance(action, argparse._SubParsersAction):
+                helped = {choice.dest for choice in action._choices_actions if choice.help}
+                unhelped += [f"{name} {sub}" for sub in action.choices if sub not in helped]
+        pending += [(f"{name} {sub}", inner) for sub, inner in subcommands(command).items()]
+    assert unhelped == []
+
+
+def test_the_store_option_lists_its_url_forms() -> None:
+    assert f"--store URL where the state lives: {URL_FORMS} (default: sqlite:///var/sessim.db)" in (
+        serve_help()
+    )
+    for form in ("memory://", "sqlite:///relative/file.db", "sqlite:////absolute/file.db"):
+        assert form in URL_FORMS
+    for form in ("?synchronous=full", "redis://host:port/db", "redis+cluster://host:port"):
+        assert form in URL_FORMS

@@ -90,3 +90,64 @@ def test_the_options_and_fixtures_are_listed(tmp_path: Path) -> None:
     listed = run_pytest(project, "--fixtures").stdout
     for name in ("sessim ", "sessim_shared", "sessim_session"):
         assert name in listed
+
+
+# A user's tests beside the `sessim` fixture: one warns of its own deprecation, two meet
+# the fixture where the module was meant.
+WARNING_TESTS = """
+import warnings
+
+import httpx
+import pytest
+
+
+def test_uses_the_fixture(sessim):
+    assert httpx.get(f"{sessim.admin}/health").json() == {"status": "ok"}
+
+
+def test_the_users_own_deprecation():
+    warnings.warn("old_helper() is deprecated: use new_helper()", DeprecationWarning)
+
+
+def test_the_fixture_says_what_to_import(sessim):
+    with pytest.raises(AttributeError) as raised:
+        sessim.running()
+    assert str(raised.value) == (
+        "'running' is the sessim module's, not the running Sessim's (in a test that takes the "
+        "`sessim` fixture, that name is the fixture): `from sessim import running`, or "
+        "`import sessim as sessim_pkg`"
+    )
+
+
+def test_running_beside_the_fixture(sessim):
+    from sessim import running
+
+    with running() as other:
+        assert other.url != sessim.url
+"""
+# Without httpx2, starlette's test client (which connexion imports) warns that httpx is
+# deprecated with it: as for a user who has not installed it.
+WITHOUT_HTTPX2 = "import sys\n\nsys.modules['httpx2'] = None\n"
+
+
+def test_warnings_of_sessims_stack_stay_out_of_the_summary_and_the_users_show(
+    tmp_path: Path,
+) -> None:
+    """The project has no filterwarnings of its own (as the repository's would hide them);
+    `-W default` shows what the plugin keeps out."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "conftest.py").write_text(WITHOUT_HTTPX2)
+    (tmp_path / "test_warnings.py").write_text(WARNING_TESTS)
+    result = run_pytest(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = result.stdout.split("warnings summary")[1]
+    assert summary.splitlines()[1:4] == [
+        "test_warnings.py::test_the_users_own_deprecation",
+        f"  {tmp_path / 'test_warnings.py'}:13: DeprecationWarning: old_helper() is deprecated: "
+        "use new_helper()",
+        '    warnings.warn("old_helper() is deprecated: use new_helper()", DeprecationWarning)',
+    ]
+    assert result.stdout.splitlines()[-1].startswith("4 passed, 1 warning in ")
+    shown = run_pytest(tmp_path, "-W", "default")
+    assert "connexion" in shown.stdout and "RefResolver" in shown.stdout
+    assert "StarletteDeprecationWarning" in shown.stdout

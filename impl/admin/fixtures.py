@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from ..core.kit.errors import InvalidInput
+from .. import fixture_files
 from ..core.kit.runtime import FixtureLoader
 from ..core.web.bodies import parse
 from ..generated.admin import Fixture
@@ -17,13 +15,9 @@ DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
 
 
 def read(path: str) -> Fixture:
-    """A fixture file (YAML or JSON), checked before the server starts; ValueError says why not."""
-    try:
-        return parse(Fixture, yaml.safe_load(Path(path).read_text()))
-    except (OSError, yaml.YAMLError) as error:
-        raise ValueError(f"cannot read the fixture {path}: {error}") from error
-    except InvalidInput as error:
-        raise ValueError(f"the fixture {path} is invalid: {error.detail}") from error
+    """A fixture file (YAML or JSON) as the model load takes, checked before the server
+    starts; ValueError says in one line why not (sessim.fixture_files words it)."""
+    return parse(Fixture, fixture_files.read(path))
 
 
 async def load(runtime: Served, fixture: Fixture) -> dict[str, dict[str, int]]:

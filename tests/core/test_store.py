@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import socketserver
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -12,13 +13,15 @@ from pathlib import Path
 
 import pytest
 from sessim.core.features.purge import purge_expired
+from sessim.core.kit.errors import Unavailable
 from sessim.core.kit.instants import ClockState
-from sessim.core.kit.store import Counter, Listed, Record, Store, open_store
+from sessim.core.kit.store import URL_FORMS, Counter, Listed, Record, Store, describe, open_store
 from sessim.core.kit.store.memory import MemoryStore
 from sessim.core.kit.store.redis import RedisStore
 from sessim.core.kit.store.sqlite import SqliteStore
 
 from tests.core.support import T0, advance, freeze, race, run
+from tests.redis_servers import DURABLE_PORTS, free_ports
 
 
 def test_get_put_and_replace(store: Store) -> None:
@@ -303,10 +306,18 @@ def test_the_sqlite_url_refuses_other_options(tmp_path: Path, query: str) -> Non
         open_store(f"sqlite:///{tmp_path}/s.db{query}")
 
 
-@pytest.mark.parametrize("url", ["postgres:///x", "s.db", "sqlite://"])
-def test_open_store_rejects_bad_urls(url: str) -> None:
-    with pytest.raises(ValueError, match=r"use sqlite:///path/file\.db"):
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgres:///x", "unsupported store URL 'postgres:///x'"),
+        ("s.db", "unsupported store URL 's.db'"),
+        ("sqlite://", "store URL 'sqlite://' names no file"),
+    ],
+)
+def test_open_store_rejects_bad_urls(url: str, says: str) -> None:
+    with pytest.raises(ValueError) as raised:
         open_store(url)
+    assert str(raised.value) == f"{says}: use {URL_FORMS}"
 
 
 @pytest.mark.parametrize(
@@ -321,6 +332,65 @@ def test_open_store_rejects_bad_urls(url: str) -> None:
 def test_open_store_rejects_bad_redis_urls(url: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         open_store(url)
+
+
+def test_describe_names_the_sqlite_file_and_hides_a_redis_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    here = tmp_path.resolve()
+    assert describe("sqlite:///var/x.db") == f"sqlite:///var/x.db (the file {here}/var/x.db)"
+    assert describe("sqlite:////srv/x.db?synchronous=full") == (
+        "sqlite:////srv/x.db?synchronous=full (the file /srv/x.db)"
+    )
+    assert describe("redis://:s3cret@cache:6379/0") == "redis://:***@cache:6379/0"
+    assert describe("redis+cluster://ana:s3cret@node:7000") == "redis+cluster://ana:***@node:7000"
+    assert describe("memory://") == "memory://"
+
+
+def test_a_sqlite_file_that_cannot_be_opened_is_a_value_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("not a database")
+    with pytest.raises(ValueError) as raised:
+        open_store("sqlite:///notes.txt/x.db")
+    assert str(raised.value) == (
+        f"store URL 'sqlite:///notes.txt/x.db': cannot open {tmp_path.resolve()}/notes.txt/x.db: "
+        "[Errno 17] File exists: 'notes.txt'"
+    )
+
+
+@pytest.mark.parametrize("scheme", ["redis", "redis+cluster"])
+def test_a_redis_nobody_listens_on_is_unavailable(scheme: str) -> None:
+    """One server or a cluster: an outage (503 and Retry-After), not a bug (500)."""
+    (port,) = free_ports(1, DURABLE_PORTS)
+    store = open_store(f"{scheme}://127.0.0.1:{port}")
+    with pytest.raises(Unavailable) as raised:
+        run(store.snapshot())
+    assert f"Error 111 connecting to 127.0.0.1:{port}." in str(raised.value.__cause__)
+    run(store.close())
+
+
+class NotRedis(socketserver.BaseRequestHandler):
+    """Another service on the port: an HTTP server's refusal, whatever it is sent."""
+
+    def handle(self) -> None:
+        self.request.recv(1024)
+        self.request.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+
+def test_a_server_that_is_not_redis_is_unavailable() -> None:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), NotRedis) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        store = open_store(f"redis://127.0.0.1:{server.server_address[1]}/0")
+        try:
+            with pytest.raises(Unavailable) as raised:
+                run(store.snapshot())
+            assert str(raised.value.__cause__) == "Protocol Error: b'HTTP/1.1 400 Bad Request'"
+        finally:
+            run(store.close())
+            server.shutdown()
 
 
 def test_a_write_lock_held_by_another_process_blocks_neither_the_loop_nor_reads(

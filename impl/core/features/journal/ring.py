@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ...kit.errors import Unavailable
 from ...kit.instants import LATEST
 from ...kit.store import Store
 from ...kit.store.base import Record
@@ -110,7 +111,10 @@ class Journal:
                 batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
                 try:
                     await self._write(batch)
-                except Exception:  # a store that is down loses these entries, not requests
+                except Unavailable as error:  # a store that is down loses these, not requests
+                    reason = error.__cause__ or error
+                    log.warning("%d journal entries lost: %s", len(batch), reason)
+                except Exception:
                     log.exception("writing %d journal entries failed", len(batch))
 
     async def _write(self, batch: list[Exchange]) -> None:

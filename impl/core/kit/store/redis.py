@@ -65,12 +65,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 # What redis-py raises when no server answers, or one is not ready (loading its AOF, a
-# cluster without a primary for a slot): an outage, answered 503, not a bug.
+# cluster without a primary for a slot), or what answers is not Redis (another service on
+# the port): an outage, answered 503, not a bug.
 UNREACHABLE = (
     redis_errors.ConnectionError,  # BusyLoadingError (LOADING) among them
     redis_errors.TimeoutError,
     redis_errors.ClusterDownError,
     redis_errors.TryAgainError,
+    redis_errors.InvalidResponse,
 )
 
 
@@ -84,6 +86,11 @@ def reachable(
         try:
             return await method(*args, **kwargs)
         except UNREACHABLE as error:
+            raise Unavailable("The store cannot be reached; retry shortly.") from error
+        except redis_errors.RedisClusterException as error:
+            # No node of the cluster answered its first call (the client asks again later).
+            if not isinstance(error.__cause__, UNREACHABLE):
+                raise
             raise Unavailable("The store cannot be reached; retry shortly.") from error
 
     return call

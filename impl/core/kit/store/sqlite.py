@@ -83,6 +83,10 @@ LAST_CHARACTER = "\U0010ffff"
 class SqliteStore(Store):
     def __init__(self, path: str, synchronous: str = "NORMAL") -> None:
         if path != ":memory:":
+            # Missing folders are made: the default file, var/sessim.db, lives in a folder
+            # that a fresh checkout or a CI workspace lacks, and refusing would make every
+            # first run a chore. A mistyped path is not silent: `sessim serve` names the
+            # file's absolute path in its start-up line.
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._synchronous = synchronous
