@@ -47,8 +47,13 @@ def _imports(name: str, path: Path) -> Iterator[str]:
             yield from (alias.name for alias in node.names)
 
 
+# A module's own ancestor packages are left out: Python imports them before it anyway.
 GRAPH = {
-    name: {target for target in _imports(name, path) if target in MODULES}
+    name: {
+        target
+        for target in _imports(name, path)
+        if target in MODULES and not name.startswith(target + ".")
+    }
     for name, path in MODULES.items()
 }
 
