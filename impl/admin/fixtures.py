@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -12,7 +13,7 @@ from ..core.runtime import Runtime
 from ..generated.admin import Fixture
 
 # The demo fixture shipped in the package (`sessim serve --demo`, `make run`).
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
+DEMO = resources.files("sessim") / "fixtures" / "demo.yaml"
 
 
 def read(path: str) -> object:
