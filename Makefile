@@ -4,14 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
 INSTALLED := $(VENV)/.installed
+PIP_INSTALL := -m pip install --quiet --disable-pip-version-check
+# The fast lane: what `make test-matrix` runs on the other supported Pythons.
+FAST := not (slow or browser or redis or contract or package)
+MATRIX ?= 3.12 3.13
 
-.PHONY: run test generate check lint contract docs bench clean redis-server chromium jq
+.PHONY: run test test-matrix generate check typecheck lint contract docs bench clean \
+	redis-server chromium jq
 
-# Create .venv and install the pinned tree when missing or when the pins change.
-$(INSTALLED): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# A venv is built for one interpreter, named by a stamp inside it (.python-<version>): when
+# PYTHON names another (`make run PYTHON=python3.12`, then `make run`), or the venv was left
+# half-built, it is built anew rather than reused.
+python_version = $(shell $(1) -c 'import platform; print(platform.python_version())' 2>/dev/null)
+%/.python-$(call python_version,$(PYTHON)):
+	$(PYTHON) -m venv --clear $*
+	touch $@
+
+# Install the locked tree, then Sessim itself editable, when the venv is new or the pins
+# change. The build backend is in the lock: no build environment is downloaded.
+$(INSTALLED): $(VENV)/.python-$(call python_version,$(PYTHON)) pyproject.toml requirements.lock
+	$(BIN)/python $(PIP_INSTALL) -r requirements.lock
+	$(BIN)/python $(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
 run: $(INSTALLED)
@@ -25,10 +38,19 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy finds a module by its folder, and a clone keeps generated/ beside impl/ rather than
+# inside it: it checks a copy laid out as the wheel is (build/typecheck/sessim/), and its
+# messages are pointed back at impl/ and generated/.
+TYPECHECK := build/typecheck
+typecheck: $(INSTALLED)
+	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)
+	cp -Rp impl $(TYPECHECK)/sessim && cp -Rp generated $(TYPECHECK)/sessim/generated
+	$(BIN)/mypy > $(TYPECHECK).log; status=$$?; sed -e 's|^$(TYPECHECK)/sessim/generated/|generated/|' \
+		-e 's|^$(TYPECHECK)/sessim/|impl/|' $(TYPECHECK).log; exit $$status
+
 # generated/ must be exactly what `make generate` writes from openapi/, and every handler
 # take what connexion passes it, as its spec's Protocol says.
-check: lint
-	$(BIN)/mypy
+check: lint typecheck
 	$(BIN)/python tools/operations.py check
 
 # The CLI contract run and the docs go first, so that pytest's summary is the last line CI
@@ -39,6 +61,16 @@ test: check contract docs redis-server chromium jq
 # The documentation site (mkdocs.yml, docs/) into site/, every warning an error.
 docs: $(INSTALLED)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# The fast lane on the other supported Pythons, each in its own venv (.venv-3.12, ...) built
+# from requirements.lock as .venv is: python3.X where it runs, else pyenv's newest 3.X.
+test-matrix:
+	for version in $(MATRIX); do \
+		python=python$$version; $$python -c '' 2>/dev/null \
+			|| python=$$(ls -d "$$(pyenv root)"/versions/$$version.*/bin/python$$version | sort -V | tail -1); \
+		$(MAKE) --no-print-directory VENV=.venv-$$version PYTHON=$$python .venv-$$version/.installed \
+			&& .venv-$$version/bin/pytest -m "$(FAST)" || exit 1; \
+	done
 
 # The Redis store's tests start their own redis-server processes: install it where missing
 # (Debian, as root). Where that fails, those tests fail saying so; the rest still run.
@@ -70,4 +102,4 @@ bench: $(INSTALLED)
 	for name in $(BENCH); do PYTHONPATH=$(CURDIR) $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) var site
+	rm -rf $(VENV) $(VENV)-3.* var build dist site

@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from email.utils import formatdate
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import yaml
@@ -63,9 +63,8 @@ from .registry import ADMIN, VENDORS
 from .server import Served
 from .settings import SETTINGS_ENV, Settings
 
-# The specs beside the package: a link to the repository's openapi/ in a clone, a copy in
-# an installed distribution.
-SPECS = Path(__file__).resolve().parent / "openapi"
+# The specs: openapi/ of the clone in an editable install, sessim/openapi/ in the wheel.
+SPECS = resources.files("sessim.openapi")
 
 # connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
 # second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import resources
 
 from .. import fixture_files
 from ..core.kit.runtime import FixtureLoader
@@ -11,7 +11,7 @@ from ..generated.admin import Fixture
 from ..server import Served
 
 # The demo fixture shipped in the package (`sessim serve --demo`, `make run`).
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
+DEMO = resources.files("sessim") / "fixtures" / "demo.yaml"
 
 
 def read(path: str) -> Fixture:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import functools
 import html
-from pathlib import Path
+from importlib import resources
 from string import Template
 
 from ..core.kit.instants import to_datetime
 from ..core.kit.inventory import Inventory
 from ..generated.admin import StateSession, StateToken, StateUser, VendorState
 
-HERE = Path(__file__).resolve().parent
+# The page and its assets, package data of sessim.admin.
+HERE = resources.files("sessim.admin")
 # The files GET /_admin/assets/{asset} serves, and their media types: nothing else is.
 ASSETS = {
     "inspector.js": "text/javascript; charset=utf-8",
