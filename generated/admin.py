@@ -95,10 +95,10 @@ class Fixture(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    vestiaire: VestiaireFixture | None = None
     okta: OktaFixture | None = None
-    sfcc: SfccFixture | None = None
     optimizely: OptimizelyFixture | None = None
+    sfcc: SfccFixture | None = None
+    vestiaire: VestiaireFixture | None = None
 
 
 class FixtureLoaded(BaseModel):
@@ -791,10 +791,10 @@ class Status1(StrEnum):
 
 
 class Vendor(StrEnum):
-    vestiaire = "vestiaire"
     okta = "okta"
-    sfcc = "sfcc"
     optimizely = "optimizely"
+    sfcc = "sfcc"
+    vestiaire = "vestiaire"
 
 
 class VendorState(BaseModel):

@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from email.utils import formatdate
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -61,10 +60,6 @@ from .core.web.validation import VALIDATOR_MAP
 from .registry import ADMIN, VENDORS
 from .server import Served
 from .settings import SETTINGS_ENV, Settings
-
-# The specs beside the package: a link to the repository's openapi/ in a clone, a copy in
-# an installed distribution.
-SPECS = Path(__file__).resolve().parent / "openapi"
 
 # connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
 # second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more
@@ -181,7 +176,7 @@ class Front:
 
 def load_spec(api: Api, settings: Settings) -> dict:
     # libyaml's loader: the pure-Python one took a sixth of a second of every start-up.
-    spec = yaml.load((SPECS / api.spec).read_text(), Loader=yaml.CSafeLoader)
+    spec = yaml.load(api.spec_file().read_text(), Loader=yaml.CSafeLoader)
     if api is ADMIN and not settings.admin_token:
         spec["security"] = []  # the admin token is enforced only when one is configured
     return spec
@@ -221,7 +216,7 @@ def create_app(settings: Settings) -> ASGIApp:
         routes.add_spec(base_path, spec, api)
     runtime = build_runtime(settings, routes)
     store = runtime.store
-    seed = fixtures.read(settings.seed) if settings.seed else None
+    seed = fixtures.seed_of(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:

@@ -126,7 +126,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from .admin import fixtures
     from .settings import VENDOR_APIS, Settings
 
     listed = [name for name in str(_env("api", "")).split(",") if name]
@@ -135,7 +134,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         host=args.host,
         port=args.port,
         store=args.store,
-        seed=args.seed or (str(fixtures.DEMO) if args.demo else None),
+        seed=args.seed,
+        demo=args.demo,
         apis=tuple(apis),
         root=args.root,
         admin_token=os.environ.get("SESSIM_ADMIN_TOKEN") or None,
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     if app is None:
         # uvicorn's supervisor starts the workers, each building the app by this factory;
         # the seed is in the store already, so no worker (nor a restarted one) loads it again.
-        os.environ[SETTINGS_ENV] = replace(settings, seed=None).to_json()
+        os.environ[SETTINGS_ENV] = replace(settings, seed=None, demo=False).to_json()
         target: object = f"{__package__}.app:app_from_environment"
     else:
         target = app
@@ -222,7 +222,7 @@ async def prepare_store(settings: Settings) -> None:
     from .admin import fixtures
     from .app import build_runtime
 
-    document = fixtures.read(settings.seed) if settings.seed else None
+    document = fixtures.seed_of(settings)
     runtime = build_runtime(settings)
     try:
         if document is not None:

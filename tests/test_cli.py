@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sessim.app import create_app
 from sessim.cli import parser, settings_from
+from sessim.registry import VENDORS
 from sessim.settings import VENDOR_APIS
 from starlette.testclient import TestClient
 
@@ -36,7 +37,7 @@ def test_defaults() -> None:
     assert (settings.journal_size, settings.log_format) == (1000, "text")
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
     assert settings.store == "sqlite:///var/sessim.db"
-    assert settings.apis == ("vestiaire", "okta", "sfcc", "optimizely")
+    assert settings.apis == tuple(VENDORS) == VENDOR_APIS
     assert settings.seed is settings.root is settings.admin_token is None
 
 
@@ -130,7 +131,7 @@ def test_root_serves_a_vendor_at_slash_too() -> None:
 
 def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/demo.db"
-    with sessim_process(store, "--seed", "impl/fixtures/demo.yaml") as base:
+    with sessim_process(store, "--demo") as base:
         login = {"email": "demo@sessim.dev", "password": "sessim-demo"}
         response = httpx.post(f"{base}/vestiaire/sessions", json=login)
         assert response.status_code == 201

@@ -10,10 +10,25 @@ from ..core.kit.errors import InvalidInput
 from ..core.kit.runtime import FixtureLoader
 from ..core.web.bodies import parse
 from ..generated.admin import Fixture
+from ..registry import VENDORS
 from ..server import Served
+from ..settings import Settings
 
-# The demo fixture shipped in the package (`sessim serve --demo`, `make run`).
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo.yaml"
+
+def demo() -> dict[str, object]:
+    """The demo fixture (`sessim serve --demo`, `make run`): each vendor's declared section."""
+    return {
+        name: yaml.safe_load(api.demo.read_text())
+        for name, api in VENDORS.items()
+        if api.demo is not None
+    }
+
+
+def seed_of(settings: Settings) -> object | None:
+    """The fixture these settings seed: --seed's file, else the demo one with --demo."""
+    if settings.seed:
+        return read(settings.seed)
+    return demo() if settings.demo else None
 
 
 def read(path: str) -> object:

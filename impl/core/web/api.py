@@ -1,16 +1,23 @@
-"""What the app factory needs to mount one API: its spec, base path, handlers, how it renders
-errors (per operation where formats differ under one mount), its fixture loader and its edge."""
+"""An API's declaration: everything the rest of Sessim needs of it, in one object that its
+package exports (a vendor's in impl/<vendor>/vendor.py, found through the registry).
+
+Its spec, base path and handlers (what the app factory mounts), how it renders errors (per
+operation where formats differ under one mount), its fixture loader, edge, inventory, state
+views and admin actions, its demo fixture section and how the contract run authenticates."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from connexion.lifecycle import ConnexionResponse
 from starlette.types import ASGIApp
 
 from ..kit.runtime import Action, FixtureLoader, StateView, TakeInventory
+from .contract import Contract
 from .problems import Problem
 from .slashes import TrailingSlash
 
@@ -30,7 +37,7 @@ def no_near_paths(path: str) -> Iterable[tuple[str, str]]:
 @dataclass(frozen=True)
 class Api:
     name: str  # the fixture section and the --api choice
-    spec: str  # file name under openapi/
+    spec: str  # file name under the `openapi` folder of the `resources` package
     base_path: str
     handlers: str  # module whose functions the operationIds resolve to
     render: Renderer  # errors of the API's operations, and of paths no operation matched
@@ -52,6 +59,17 @@ class Api:
     unjournaled: frozenset[str] = frozenset()
     # Its users, live sessions and tokens, for the inspector (GET /_admin/state/{vendor}).
     inventory: TakeInventory | None = None
+    # The package whose `openapi` folder holds the spec (a separate vendor package: its own).
+    resources: str = "sessim"
+    # The vendor's section of the demo fixture (`sessim serve --demo`): a YAML file in the
+    # declaring package; None for an API without fixture section.
+    demo: Traversable | None = None
+    # What the contract run (schemathesis) needs to authenticate and to seed.
+    contract: Contract = field(default_factory=Contract)
+
+    def spec_file(self) -> Traversable:
+        """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""
+        return files(self.resources) / "openapi" / self.spec
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

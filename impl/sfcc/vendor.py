@@ -1,14 +1,18 @@
-"""SFCC's mount: spec, handlers, faults (the client-id call renders a missing client id as
-its own fault) and fixture section."""
+"""SFCC declared: spec, handlers, faults (the client-id call renders a missing client id as
+its own fault), fixture section, the storefront view, the demo accounts and the contract run's
+client id and guest JWT."""
+
+from importlib.resources import files
 
 from ..core.web.api import Api
+from .contract import CONTRACT
 from .errors import render, render_address_call, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory
 from .storefront import storefront_view
 from .urls import version_near_paths
 
-API = Api(
+VENDOR = Api(
     "sfcc",
     "sfcc.yaml",
     "/sfcc",
@@ -23,4 +27,6 @@ API = Api(
     error_code=("fault", "type"),
     near_paths=version_near_paths,
     inventory=inventory,
+    demo=files(__package__) / "demo.yaml",
+    contract=CONTRACT,
 )

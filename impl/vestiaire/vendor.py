@@ -1,11 +1,14 @@
-"""Vestiaire's mount: spec, handlers, errors and fixture section."""
+"""Vestiaire declared: spec, handlers, errors, fixture section and the demo account (its
+contract run needs no credentials of its own: its login is a spec example)."""
+
+from importlib.resources import files
 
 from ..core.web.api import Api
 from .errors import render
 from .fixtures import load_fixture
 from .inventory import inventory
 
-API = Api(
+VENDOR = Api(
     "vestiaire",
     "vestiaire.yaml",
     "/vestiaire",
@@ -14,4 +17,5 @@ API = Api(
     load_fixture,
     error_code=("errors", 0, "code"),
     inventory=inventory,
+    demo=files(__package__) / "demo.yaml",
 )

@@ -1,7 +1,11 @@
-"""Optimizely's mount: spec, handlers, `{"message"}` errors with OAuth's on the token call,
-the admin view of a user and the PunchOut start."""
+"""Optimizely declared: spec, handlers, `{"message"}` errors with OAuth's on the token call,
+the admin view of a user, the PunchOut start, the key rotation, the demo accounts and the
+contract run's two-step sign-in."""
+
+from importlib.resources import files
 
 from ..core.web.api import Api
+from .contract import CONTRACT
 from .errors import render, render_oauth
 from .fixtures import load_fixture
 from .identity import rotate_keys
@@ -9,7 +13,7 @@ from .inventory import inventory
 from .signin import start_punch_out
 from .views import user_view
 
-API = Api(
+VENDOR = Api(
     "optimizely",
     "optimizely.yaml",
     "/optimizely",
@@ -22,4 +26,6 @@ API = Api(
     # OAuth's code on the token endpoint; the Storefront API's {"message"} has none.
     error_code=("error",),
     inventory=inventory,
+    demo=files(__package__) / "demo.yaml",
+    contract=CONTRACT,
 )

@@ -1,13 +1,17 @@
-"""Okta's mount: spec, handlers, errors, fixture section and the rate-limit edge."""
+"""Okta declared: spec, handlers, errors, fixture section, the rate-limit edge, the demo
+accounts and the contract run's API token."""
+
+from importlib.resources import files
 
 from ..core.web.api import Api
 from ..core.web.slashes import TrailingSlash
+from .contract import CONTRACT
 from .edge import OktaEdge
 from .errors import render
 from .fixtures import load_fixture
 from .inventory import inventory
 
-API = Api(
+VENDOR = Api(
     "okta",
     "okta.yaml",
     "/okta",
@@ -20,4 +24,6 @@ API = Api(
     trailing_slash=TrailingSlash.METHOD_NOT_ALLOWED,
     error_code=("errorCode",),
     inventory=inventory,
+    demo=files(__package__) / "demo.yaml",
+    contract=CONTRACT,
 )
