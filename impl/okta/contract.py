@@ -4,6 +4,8 @@ tests/okta covers the limits themselves)."""
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import httpx
 
 from ..core.web.contract import Contract, ContractRun, Headers
@@ -19,4 +21,10 @@ def unlimited(section: dict) -> dict:
     return {**section, "settings": {**section.get("settings", {}), "rate_limits": UNLIMITED}}
 
 
-CONTRACT = Contract(runs=(ContractRun(api_token),), auth=api_token, reuse_auth=300, seed=unlimited)
+CONTRACT = Contract(
+    runs=(ContractRun(api_token),),
+    auth=api_token,
+    reuse_auth=300,
+    seed=unlimited,
+    schemathesis=files(__package__) / "schemathesis.toml",
+)

@@ -5,6 +5,7 @@ out part-way: later calls then take the 401 or the anonymous session the spec do
 from __future__ import annotations
 
 import base64
+from importlib.resources import files
 
 import httpx
 
@@ -52,4 +53,5 @@ CONTRACT = Contract(
         ContractRun(signed_in, ("--include-tag", "Sessions")),
     ),
     auth=per_operation,
+    schemathesis=files(__package__) / "schemathesis.toml",
 )

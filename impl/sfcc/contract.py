@@ -4,6 +4,8 @@ then take the 401 the spec documents)."""
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import httpx
 
 from ..core.web.contract import Contract, ContractRun, Headers
@@ -37,4 +39,5 @@ CONTRACT = Contract(
     auth=per_operation,
     # The JWT of a new basket's owner, which a link carries to its billing address, stays.
     links_carry_credentials=True,
+    schemathesis=files(__package__) / "schemathesis.toml",
 )

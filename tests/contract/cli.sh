@@ -35,7 +35,7 @@ run_api() {
   $BIN/python -m tests.contract.plan args "$api" "$index" "$FIXTURE" "$BASE" "$TOKEN" >"$WORK/args"
   mapfile -t args <"$WORK/args"
   echo "--- $api, run $index ---"
-  if ! SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis run "${args[0]}" \
+  if ! SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis --config-file "$WORK/schemathesis.toml" run "${args[0]}" \
     --wait-for-schema 30 --checks all --phases examples,coverage,fuzzing,stateful \
     --max-examples "$MAX_EXAMPLES" --seed 20261121 --workers 1 "${args[@]:1}"; then
     echo "--- sessim serve log of the $api run $index ---" >&2
@@ -46,6 +46,7 @@ run_api() {
 }
 
 $BIN/python -m tests.contract.fixture "$FIXTURE"
+$BIN/python -m tests.contract.plan config >"$WORK/schemathesis.toml"
 $BIN/python -m tests.contract.plan runs >"$WORK/runs"
 mapfile -t RUNS <"$WORK/runs"
 for run in "${RUNS[@]}"; do

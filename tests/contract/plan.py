@@ -2,6 +2,8 @@
 
 python -m tests.contract.plan runs
     one line per run: the API's name and the run's index (each on a fresh server)
+python -m tests.contract.plan config
+    the schemathesis configuration: every vendor's declared settings
 python -m tests.contract.plan args NAME INDEX FIXTURE BASE_URL ADMIN_TOKEN
     that run's schemathesis arguments, one a line: the schema's URL, then the headers the
     API's declaration asks for (signing in on the live server where it must) and its
@@ -28,6 +30,12 @@ def runs() -> Iterator[tuple[str, int]]:
     yield ADMIN_NAME, 0
 
 
+def config() -> str:
+    """Every vendor's schemathesis settings (a [[project]] each), in one configuration."""
+    declared = (api.contract.schemathesis for api in VENDORS.values())
+    return "\n".join(settings.read_text() for settings in declared if settings is not None)
+
+
 def arguments(name: str, index: int, fixture: dict, base_url: str, admin_token: str) -> list[str]:
     if name == ADMIN_NAME:
         return [
@@ -46,6 +54,9 @@ def arguments(name: str, index: int, fixture: dict, base_url: str, admin_token: 
 def main(argv: list[str]) -> None:
     if argv[0] == "runs":
         print("\n".join(f"{name} {index}" for name, index in runs()))
+        return
+    if argv[0] == "config":
+        print(config())
         return
     name, index, fixture_path, base_url, token = argv[1:6]
     fixture = yaml.safe_load(Path(fixture_path).read_text())

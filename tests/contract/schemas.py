@@ -12,6 +12,7 @@ import schemathesis
 import yaml
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.config import SchemathesisConfig
 from sessim.app import create_app
 from sessim.core.web.api import Api
 from starlette.testclient import TestClient
@@ -19,6 +20,7 @@ from starlette.testclient import TestClient
 from tests.conftest import make_settings
 from tests.contract import hooks  # noqa: F401 - registers Vestiaire's deleteSession auth
 from tests.contract.fixture import contract_fixture
+from tests.contract.plan import config
 
 FIXTURE = contract_fixture()
 # The apps are made at import, before any tmp_path: the seed file lives in a temporary
@@ -26,12 +28,13 @@ FIXTURE = contract_fixture()
 SEED_DIR = tempfile.TemporaryDirectory(prefix="sessim-contract-")
 SEED = Path(SEED_DIR.name) / "contract-fixture.yaml"
 SEED.write_text(yaml.safe_dump(FIXTURE))
+CONFIG = SchemathesisConfig.from_str(config())  # every vendor's declared settings
 
 
 def schema_for(api: Api, **overrides: object) -> schemathesis.BaseSchema:
     """One app per spec, so that admin resets stay apart."""
     app = create_app(make_settings(seed=str(SEED), **overrides))
-    schema = schemathesis.openapi.from_asgi(f"{api.base_path}/openapi.json", app)
+    schema = schemathesis.openapi.from_asgi(f"{api.base_path}/openapi.json", app, config=CONFIG)
     contract = api.contract
     if contract.auth is not None:
         schema.auth(refresh_interval=contract.reuse_auth)(_credentials(api, app))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 
 import httpx
 
@@ -49,3 +50,6 @@ class Contract:
     # The API's fixture section as the contract run seeds it (Okta's rate limits raised out
     # of the fuzzer's way), from its demo section.
     seed: Callable[[dict], dict] = as_seeded
+    # The API's schemathesis settings: a TOML file of one [[project]] (matched by the spec's
+    # title) that the contract runs assemble into their configuration.
+    schemathesis: Traversable | None = None
