@@ -7,7 +7,7 @@ from ..core.web.api import Api
 from ..core.web.slashes import TrailingSlash
 from .contract import CONTRACT
 from .edge import OktaEdge
-from .errors import render
+from .errors import CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
 
@@ -16,7 +16,7 @@ VENDOR = Api(
     "okta.yaml",
     "/okta",
     f"{__package__}.handlers",
-    render,
+    CATALOG,
     load_fixture,
     OktaEdge,
     # Recorded: GET /api/v1/sessions/ is a 405 E0000022, answered before Okta's API layer

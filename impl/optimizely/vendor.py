@@ -6,7 +6,7 @@ from importlib.resources import files
 
 from ..core.web.api import Api
 from .contract import CONTRACT
-from .errors import render, render_oauth
+from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .identity import rotate_keys
 from .inventory import inventory
@@ -18,9 +18,9 @@ VENDOR = Api(
     "optimizely.yaml",
     "/optimizely",
     f"{__package__}.handlers",
-    render,
+    CATALOG,
     load_fixture,
-    renderers={"createToken": render_oauth},
+    renderers={"createToken": OAUTH_CATALOG},
     views={"user": user_view},
     actions={"punchout": start_punch_out, "rotate-keys": rotate_keys},
     # OAuth's code on the token endpoint; the Storefront API's {"message"} has none.

@@ -6,7 +6,7 @@ from importlib.resources import files
 
 from ..core.web.api import Api
 from .contract import CONTRACT
-from .errors import render, render_address_call, render_client_id_call
+from .errors import ADDRESS_CATALOG, CATALOG, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory
 from .storefront import storefront_view
@@ -17,11 +17,11 @@ VENDOR = Api(
     "sfcc.yaml",
     "/sfcc",
     f"{__package__}.handlers",
-    render,
+    CATALOG,
     load_fixture,
     renderers={
         "postCustomersAuth": render_client_id_call,
-        "putBasketsByIDBillingAddress": render_address_call,
+        "putBasketsByIDBillingAddress": ADDRESS_CATALOG,
     },
     views={"storefront": storefront_view},
     error_code=("fault", "type"),

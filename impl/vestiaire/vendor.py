@@ -4,7 +4,7 @@ contract run needs no credentials of its own: its login is a spec example)."""
 from importlib.resources import files
 
 from ..core.web.api import Api
-from .errors import render
+from .errors import CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
 
@@ -13,7 +13,7 @@ VENDOR = Api(
     "vestiaire.yaml",
     "/vestiaire",
     f"{__package__}.handlers",
-    render,
+    CATALOG,
     load_fixture,
     error_code=("errors", 0, "code"),
     inventory=inventory,

@@ -22,12 +22,15 @@ def test_stateful_sfcc_auth_then_sessions_and_logout() -> None:
     seen: list[tuple[str, int]] = []
     login = ("postCustomersAuth", {"type": "guest"})
     # Derandomized: which chains a random run walks varies, and each assertion needs one.
+    # Derandomized runs still differ (schemathesis draws link transitions from true
+    # randomness): 120 examples missed the billing address in 5 runs of 5 once the errors
+    # went through catalogs, with the same answers; 200 walked it in every run.
     site = {"site_id": "-", "version": "20.8"}  # a known site, which the links carry on
     run_stateful(
         SFCC_CHAIN,
         login,
         lambda *c: seen.append(c),
-        examples=120,
+        examples=200,
         derandomize=True,
         login_path=site,
     )

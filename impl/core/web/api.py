@@ -40,7 +40,9 @@ class Api:
     spec: str  # file name under the `openapi` folder of the `resources` package
     base_path: str
     handlers: str  # module whose functions the operationIds resolve to
-    render: Renderer  # errors of the API's operations, and of paths no operation matched
+    # Its error catalog (core.web.catalog): errors of its operations, and of paths no
+    # operation matched.
+    render: Renderer
     loader: FixtureLoader | None = None
     edge: Edge | None = None
     # operationId -> renderer, for operations whose errors take another format (OAuth's).
