@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
-from sessim.app import create_app
+from sessim.app import create_app, load_spec
 from sessim.core.kit.errors import AuthenticationFailed, NotFound, SessimError
 from sessim.core.web.api import Api
 from sessim.core.web.problems import Kind, Problem, kind_of_status, to_problem
@@ -15,7 +14,7 @@ from sessim.registry import ADMIN, VENDORS
 from sessim.settings import VENDOR_APIS, Settings
 from starlette.testclient import TestClient
 
-from tests.conftest import ROOT, make_settings
+from tests.conftest import make_settings
 
 RENDERERS = [
     (api.name, index, render)
@@ -27,7 +26,7 @@ RENDERERS = [
 def test_settings_and_the_fixture_schema_list_the_registrys_vendors() -> None:
     assert tuple(VENDORS) == VENDOR_APIS
     assert Settings().apis == tuple(VENDORS)
-    admin = yaml.safe_load((ROOT / "openapi" / "admin.yaml").read_text())
+    admin = load_spec(ADMIN, make_settings())  # as served: assembled from the registry
     assert list(admin["components"]["schemas"]["Fixture"]["properties"]) == list(VENDORS)
     assert all(api.loader is not None for api in VENDORS.values())
     fault_vendor = admin["components"]["schemas"]["NewFaultRule"]["properties"]["vendor"]

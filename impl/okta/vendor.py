@@ -5,6 +5,7 @@ from importlib.resources import files
 
 from ..core.web.api import Api
 from ..core.web.slashes import TrailingSlash
+from ..generated.okta import OktaFixture
 from .contract import CONTRACT
 from .edge import OktaEdge
 from .errors import CATALOG
@@ -24,6 +25,7 @@ VENDOR = Api(
     trailing_slash=TrailingSlash.METHOD_NOT_ALLOWED,
     error_code=("errorCode",),
     inventory=inventory,
+    fixture=OktaFixture,
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
 )

@@ -5,6 +5,7 @@ contract run's two-step sign-in."""
 from importlib.resources import files
 
 from ..core.web.api import Api
+from ..generated.optimizely import OptimizelyFixture
 from .contract import CONTRACT
 from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
@@ -26,6 +27,7 @@ VENDOR = Api(
     # OAuth's code on the token endpoint; the Storefront API's {"message"} has none.
     error_code=("error",),
     inventory=inventory,
+    fixture=OptimizelyFixture,
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
 )

@@ -5,6 +5,7 @@ client id and guest JWT."""
 from importlib.resources import files
 
 from ..core.web.api import Api
+from ..generated.sfcc import SfccFixture
 from .contract import CONTRACT
 from .errors import ADDRESS_CATALOG, CATALOG, render_client_id_call
 from .fixtures import load_fixture
@@ -27,6 +28,7 @@ VENDOR = Api(
     error_code=("fault", "type"),
     near_paths=version_near_paths,
     inventory=inventory,
+    fixture=SfccFixture,
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
 )

@@ -4,6 +4,7 @@ contract run needs no credentials of its own: its login is a spec example)."""
 from importlib.resources import files
 
 from ..core.web.api import Api
+from ..generated.vestiaire import VestiaireFixture
 from .errors import CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
@@ -17,5 +18,6 @@ VENDOR = Api(
     load_fixture,
     error_code=("errors", 0, "code"),
     inventory=inventory,
+    fixture=VestiaireFixture,
     demo=files(__package__) / "demo.yaml",
 )

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+import yaml
 from connexion.lifecycle import ConnexionResponse
+from pydantic import BaseModel
 from starlette.types import ASGIApp
 
 from ..kit.runtime import Action, FixtureLoader, StateView, TakeInventory
@@ -61,6 +63,9 @@ class Api:
     unjournaled: frozenset[str] = frozenset()
     # Its users, live sessions and tokens, for the inspector (GET /_admin/state/{vendor}).
     inventory: TakeInventory | None = None
+    # The generated model of its fixture section, whose schema its spec's components hold
+    # under the model's name (the admin API's Fixture assembles them); None: no section.
+    fixture: type[BaseModel] | None = None
     # The package whose `openapi` folder holds the spec (a separate vendor package: its own).
     resources: str = "sessim"
     # The vendor's section of the demo fixture (`sessim serve --demo`): a YAML file in the
@@ -72,6 +77,10 @@ class Api:
     def spec_file(self) -> Traversable:
         """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""
         return files(self.resources) / "openapi" / self.spec
+
+    def load_spec(self) -> dict:
+        # libyaml's loader: the pure-Python one took a sixth of a second of every start-up.
+        return yaml.load(self.spec_file().read_text(), Loader=yaml.CSafeLoader)
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""
