@@ -38,6 +38,8 @@ def discover() -> dict[str, Api]:
         if not isinstance(api, Api) or api.name != entry.name:
             raise TypeError(f"entry point {entry.name} = {entry.value} is not the Api {entry.name}")
         found[entry.name] = api
+    if not found:  # an install older than the entry points (pip install -e . renews it)
+        raise RuntimeError(f"no vendor is declared in the entry-point group {GROUP}")
     return found
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from sessim import registry
 from sessim.app import create_app, load_spec
 from sessim.core.kit.errors import AuthenticationFailed, NotFound, SessimError
 from sessim.core.web.api import Api
 from sessim.core.web.problems import Kind, Problem, kind_of_status, to_problem
-from sessim.registry import ADMIN, VENDORS
+from sessim.registry import ADMIN, GROUP, VENDORS
 from sessim.settings import VENDOR_APIS, Settings
 from starlette.testclient import TestClient
 
@@ -87,3 +88,33 @@ def test_errors_render_in_the_format_of_the_operation_that_failed(monkeypatch) -
     assert authn.json()["error"] == "invalid_grant"
     assert sessions.json()["errorCode"] == "E0000011"
     assert unrouted.json()["errorCode"] == "E0000007"
+
+
+class FakeEntryPoint:
+    def __init__(self, name: str, api: object) -> None:
+        self.name, self.value, self.api = name, f"tests:{name}", api
+
+    def load(self) -> object:
+        return self.api
+
+
+def test_the_registry_finds_vendors_by_entry_point_sorted_by_name(monkeypatch) -> None:
+    found = [
+        FakeEntryPoint("vestiaire", VENDORS["vestiaire"]),
+        FakeEntryPoint("okta", VENDORS["okta"]),
+    ]
+    monkeypatch.setattr(registry, "entry_points", lambda group: found if group == GROUP else [])
+    assert list(registry.discover()) == ["okta", "vestiaire"]
+
+
+def test_an_entry_point_must_name_its_declaration(monkeypatch) -> None:
+    wrong = [FakeEntryPoint("acme", VENDORS["okta"])]
+    monkeypatch.setattr(registry, "entry_points", lambda group: wrong)
+    with pytest.raises(TypeError, match="is not the Api acme"):
+        registry.discover()
+
+
+def test_no_declared_vendor_is_an_error_not_an_empty_server(monkeypatch) -> None:
+    monkeypatch.setattr(registry, "entry_points", lambda group: [])
+    with pytest.raises(RuntimeError, match=r"sessim\.vendors"):
+        registry.discover()
