@@ -46,7 +46,7 @@ from pathlib import Path
 
 import httpx
 import uvloop
-import yaml
+from sessim.admin.fixtures import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -183,7 +183,7 @@ def sessim_fixture(tmp: Path) -> Path:
     """The demo fixture with Okta's rate limits lifted, which would otherwise answer 429s, and
     no lockout: it counts attempts before the password check, so SEED_CLIENTS parallel correct
     log-ins of one user would lock them."""
-    fixture = yaml.safe_load((ROOT / "impl/fixtures/demo.yaml").read_text())
+    fixture = demo()
     fixture["okta"]["settings"] = {"rate_limits": OKTA_UNLIMITED, "lockout_attempts": 0}
     path = tmp / "fixture.json"
     path.write_text(json.dumps(fixture))

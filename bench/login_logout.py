@@ -41,7 +41,7 @@ def free_port() -> int:
 def start_server(port: int, store: str) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "sessim"), "serve", "--port", str(port),
-        "--store", store, "--seed", "impl/fixtures/demo.yaml",
+        "--store", store, "--demo",
     ]  # fmt: skip
     server = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

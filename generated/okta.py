@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 from typing import Annotated, Any
-from pydantic import AwareDatetime, BaseModel, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 from enum import StrEnum
 
 
@@ -114,6 +114,126 @@ class HrefObject(BaseModel):
     hints: Hints | None = None
 
 
+class OktaFixture(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    org_id: Annotated[
+        str | None,
+        Field(
+            description="The org id (`idp.id` of every session); one is made up when never set.",
+            pattern="^00o[A-Za-z0-9]{17}$",
+        ),
+    ] = None
+    settings: OktaSettings | None = None
+    api_tokens: Annotated[
+        list[OktaSecret] | None,
+        Field(description="API tokens that `Authorization: SSWS <token>` may present."),
+    ] = None
+    oauth_tokens: Annotated[
+        list[OktaOAuthToken] | None,
+        Field(description="Access tokens that `Authorization: Bearer <token>` may present."),
+    ] = None
+    users: list[OktaUser] | None = None
+
+
+class OktaOAuthToken(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    token: OktaSecret
+    scopes: list[Scope]
+
+
+class OktaSecret(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Printable ASCII without spaces.",
+            max_length=200,
+            min_length=1,
+            pattern="^[!-~]+$",
+        ),
+    ]
+
+
+class OktaSettings(BaseModel):
+    """
+    Okta's global session policy, password lockout policy and rate limits.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    session_idle_minutes: Annotated[
+        int | None, Field(description="maxSessionIdleMinutes; 120 when never set.", ge=1, le=129600)
+    ] = None
+    session_max_lifetime_minutes: Annotated[
+        int | None,
+        Field(
+            description="maxSessionLifetimeMinutes, 0 for no cap; 0 when never set.",
+            ge=0,
+            le=129600,
+        ),
+    ] = None
+    lockout_attempts: Annotated[
+        int | None,
+        Field(
+            description="maxAttempts, failed sign-ins that lock the user, 0 for never; 10 when never set.",
+            ge=0,
+            le=100,
+        ),
+    ] = None
+    lockout_minutes: Annotated[
+        int | None, Field(description="autoUnlockMinutes; 60 when never set.", ge=1, le=525600)
+    ] = None
+    show_lockout_failures: Annotated[
+        bool | None,
+        Field(
+            description="showLockoutFailures: true answers a locked user with status LOCKED_OUT; false when never set."
+        ),
+    ] = None
+    rate_limits: Annotated[
+        RateLimits | None,
+        Field(
+            description="Requests per window for each bucket; authn 500, sessions 375, users 300 when never set."
+        ),
+    ] = None
+    rate_limit_window_seconds: Annotated[
+        int | None,
+        Field(description="The length of a rate limit window; 60 when never set.", ge=1, le=86400),
+    ] = None
+
+
+class OktaUser(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str | None,
+        Field(
+            description="The user id; one is made up when absent.", pattern="^00u[A-Za-z0-9]{17}$"
+        ),
+    ] = None
+    login: Annotated[str, Field(max_length=100, min_length=1)]
+    password: Annotated[str, Field(min_length=1)]
+    firstName: Annotated[str, Field(min_length=1)]
+    lastName: Annotated[str, Field(min_length=1)]
+    locale: Annotated[str | None, Field(description="en_US when absent.", min_length=1)] = None
+    timeZone: Annotated[
+        str | None, Field(description="America/Los_Angeles when absent.", min_length=1)
+    ] = None
+    status: Annotated[
+        Status3 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
+    ] = None
+    mfaActive: Annotated[
+        bool | None,
+        Field(
+            description="The `mfaActive` of the user's sessions. It varies by org policy: the recorded org answered true for users with no factors; false when absent."
+        ),
+    ] = False
+
+
 class Profile(BaseModel):
     login: str
     firstName: str | None = None
@@ -138,6 +258,23 @@ class Provider(BaseModel):
     name: str | None = None
 
 
+class RateLimit(RootModel[int]):
+    root: Annotated[int, Field(ge=1, le=1000000)]
+
+
+class RateLimits(BaseModel):
+    """
+    Requests per window for each bucket; authn 500, sessions 375, users 300 when never set.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    authn: RateLimit | None = None
+    sessions: RateLimit | None = None
+    users: RateLimit | None = None
+
+
 class RecoveryAnswerRequest(BaseModel):
     stateToken: str
     answer: Annotated[
@@ -153,6 +290,12 @@ class RecoveryTokenRequest(BaseModel):
 
 class RecoveryType(StrEnum):
     UNLOCK = "UNLOCK"
+
+
+class Scope(StrEnum):
+    okta_sessions_read = "okta.sessions.read"
+    okta_sessions_manage = "okta.sessions.manage"
+    okta_users_manage = "okta.users.manage"
 
 
 class Session(BaseModel):
@@ -235,13 +378,25 @@ class Status(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
 
 
-class Status3(StrEnum):
+class Status2(StrEnum):
     ACTIVE = "ACTIVE"
     STAGED = "STAGED"
     PROVISIONED = "PROVISIONED"
     SUSPENDED = "SUSPENDED"
     DEPROVISIONED = "DEPROVISIONED"
     LOCKED_OUT = "LOCKED_OUT"
+
+
+class Status3(StrEnum):
+    """
+    Only ACTIVE users can authenticate; ACTIVE when absent.
+    """
+
+    ACTIVE = "ACTIVE"
+    STAGED = "STAGED"
+    PROVISIONED = "PROVISIONED"
+    SUSPENDED = "SUSPENDED"
+    DEPROVISIONED = "DEPROVISIONED"
 
 
 class Type(StrEnum):
@@ -260,7 +415,7 @@ class User(BaseModel):
     """
 
     id: Annotated[str, Field(examples=["00ub0oNGTSWTBKOLGLNR"])]
-    status: Status3
+    status: Status2
     created: AwareDatetime
     activated: AwareDatetime | None = None
     statusChanged: AwareDatetime | None = None

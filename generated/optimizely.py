@@ -108,6 +108,215 @@ class OAuthErrorCode(StrEnum):
     temporarily_unavailable = "temporarily_unavailable"
 
 
+class OptimizelyAddress(BaseModel):
+    """
+    The address block billTos and shipTos share.
+    """
+
+    customerName: str | None = None
+    companyName: str | None = None
+    firstName: str | None = None
+    lastName: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    postalCode: str | None = None
+    state: Annotated[str | None, Field(description="The state's abbreviation.")] = None
+    country: Annotated[str | None, Field(description="The country's abbreviation.")] = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class OptimizelyClient(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: Annotated[str, Field(examples=["isc"], min_length=1)]
+    client_secret: Annotated[str, Field(min_length=1)]
+
+
+class OptimizelyCurrency(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(min_length=1)]
+    currencyCode: Annotated[str, Field(examples=["USD"], min_length=1)]
+    currencySymbol: str | None = None
+    description: str | None = None
+
+
+class OptimizelyCustomer(OptimizelyAddress):
+    id: Annotated[str, Field(min_length=1)]
+    customerNumber: Annotated[str, Field(min_length=1)]
+    shipTos: list[OptimizelyShipTo] | None = None
+
+
+class OptimizelyFixture(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    settings: OptimizelySettings | None = None
+    clients: list[OptimizelyClient] | None = None
+    websites: Annotated[
+        list[OptimizelyWebsite] | None,
+        Field(
+            description="The first is the default website (a request whose Host no website's domains hold)."
+        ),
+    ] = None
+    customers: list[OptimizelyCustomer] | None = None
+    warehouses: list[OptimizelyWarehouse] | None = None
+    users: list[OptimizelyUser] | None = None
+
+
+class OptimizelyLanguage(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(min_length=1)]
+    languageCode: Annotated[str, Field(examples=["en"], min_length=1)]
+    cultureCode: Annotated[str | None, Field(examples=["en-us"])] = None
+    description: str | None = None
+
+
+class OptimizelySettings(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    access_token_seconds: Annotated[
+        int | None,
+        Field(
+            description="Access token lifetime (expires_in); 3600 when never set.", ge=1, le=86400
+        ),
+    ] = None
+    refresh_token_seconds: Annotated[
+        int | None,
+        Field(
+            description="Refresh token and signed-in session lifetime; 2592000 (30 days) when never set.",
+            ge=1,
+            le=315360000,
+        ),
+    ] = None
+    lockout_attempts: Annotated[
+        int | None,
+        Field(
+            description="Failed sign-ins that lock the account, 0 for never; 5 when never set.",
+            ge=0,
+            le=1000,
+        ),
+    ] = None
+    lockout_minutes: Annotated[
+        int | None,
+        Field(
+            description="How long a locked account stays locked; 5 when never set.", ge=1, le=525600
+        ),
+    ] = None
+    password_min_length: Annotated[
+        int | None,
+        Field(
+            description="The password validator's RequiredLength; 7 when never set.", ge=1, le=128
+        ),
+    ] = None
+    password_require_digit: Annotated[
+        bool | None,
+        Field(description="The password validator's RequireDigit; true when never set."),
+    ] = None
+    reset_token_seconds: Annotated[
+        int | None,
+        Field(
+            description="How long a reset or activation token is good for; 86400 when never set.",
+            ge=1,
+            le=31536000,
+        ),
+    ] = None
+    remember_days: Annotated[
+        int | None,
+        Field(
+            description="daysToRetainUser, the life of the remembered-user cookies; 30 when never set.",
+            ge=1,
+            le=3650,
+        ),
+    ] = None
+
+
+class OptimizelyShipTo(OptimizelyAddress):
+    id: Annotated[str, Field(min_length=1)]
+    customerSequence: str | None = None
+
+
+class OptimizelyUser(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    userName: Annotated[
+        str, Field(description="The sign-in name, matched case-insensitively.", min_length=1)
+    ]
+    password: Annotated[str, Field(min_length=1)]
+    email: str | None = None
+    firstName: str | None = None
+    lastName: str | None = None
+    roles: list[str] | None = None
+    customers: Annotated[
+        list[str] | None,
+        Field(description="The ids of the billTos assigned to the user (with all their shipTos)."),
+    ] = None
+    default_customer: Annotated[
+        str | None, Field(description="The billTo id the user signs in with (one of `customers`).")
+    ] = None
+    default_ship_to: Annotated[
+        str | None,
+        Field(description="The shipTo id the user signs in with (one of the default customer's)."),
+    ] = None
+    websites: Annotated[
+        list[str] | None,
+        Field(description="The website ids the user may sign in to; all when not given."),
+    ] = None
+    is_sales_person: bool | None = None
+    deactivated: bool | None = None
+    pending_activation: Annotated[
+        bool | None,
+        Field(description="Created without an activated account; activation sets the password."),
+    ] = None
+    password_change_required: bool | None = None
+
+
+class OptimizelyWarehouse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(min_length=1)]
+    name: str
+    description: str | None = None
+    address1: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postalCode: str | None = None
+    phone: str | None = None
+    hours: str | None = None
+    allowPickup: Annotated[
+        bool | None,
+        Field(description="Whether the warehouse can be a pick-up location; true when not given."),
+    ] = None
+
+
+class OptimizelyWebsite(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(min_length=1)]
+    name: str
+    domains: Annotated[
+        list[str] | None, Field(description="Host names (no port) that select this website.")
+    ] = None
+    languages: Annotated[list[OptimizelyLanguage], Field(min_length=1)]
+    currencies: Annotated[list[OptimizelyCurrency], Field(min_length=1)]
+    default_language: Annotated[
+        str | None, Field(description="A languageCode of `languages`; the first when not given.")
+    ] = None
+    default_currency: Annotated[
+        str | None, Field(description="A currencyCode of `currencies`; the first when not given.")
+    ] = None
+
+
 class Persona(BaseModel):
     uri: str | None = None
     id: str

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 from enum import StrEnum
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from typing import Annotated, Any
 
 
@@ -99,6 +99,105 @@ class OrderAddress(BaseModel):
     state_code: Annotated[str | None, Field(max_length=256)] = None
     country_code: Annotated[str | None, Field(max_length=2)] = None
     phone: Annotated[str | None, Field(max_length=32)] = None
+
+
+class SfccClient(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: Annotated[
+        str,
+        Field(
+            description="Printable ASCII without spaces, e.g. 30 times `a` (the sandbox demo id).",
+            pattern="^[!-~]{1,100}$",
+        ),
+    ]
+
+
+class SfccCustomer(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    login: Annotated[str, Field(max_length=256, min_length=1)]
+    password: Annotated[str, Field(min_length=1)]
+    email: Annotated[str, Field(max_length=256, min_length=1)]
+    first_name: Annotated[str, Field(max_length=256, min_length=1)]
+    last_name: Annotated[str, Field(max_length=256, min_length=1)]
+    customer_no: Annotated[str, Field(max_length=100, min_length=1)]
+    enabled: Annotated[
+        bool | None, Field(description="A disabled customer cannot log in; true when absent.")
+    ] = None
+    site: Annotated[
+        str | None,
+        Field(
+            description="The site the customer belongs to (added to the sites); the default site when absent.",
+            pattern="^[A-Za-z0-9_]{1,64}$",
+        ),
+    ] = None
+
+
+class SfccFixture(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    sites: Annotated[
+        list[Site] | None,
+        Field(
+            description="Site ids, added to those seeded before; the first ever seeded is the default site (`/s/-/`). RefArch when none is."
+        ),
+    ] = None
+    clients: Annotated[
+        list[SfccClient] | None,
+        Field(description="API client ids that `x-dw-client-id` or `client_id` may present."),
+    ] = None
+    settings: SfccSettings | None = None
+    customers: list[SfccCustomer] | None = None
+
+
+class SfccSettings(BaseModel):
+    """
+    Inferred defaults; no public source gives a real instance's values.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    lockout_attempts: Annotated[
+        int | None,
+        Field(
+            description="Failed credentials logins that lock the customer, 0 for never; 5 when never set.",
+            ge=0,
+            le=1000,
+        ),
+    ] = None
+    lockout_minutes: Annotated[
+        int | None,
+        Field(
+            description="How long a locked customer stays locked; 30 when never set.",
+            ge=1,
+            le=525600,
+        ),
+    ] = None
+    session_idle_minutes: Annotated[
+        int | None,
+        Field(
+            description="Idle lifetime of a storefront session (dwsid); 30 when never set.",
+            ge=1,
+            le=525600,
+        ),
+    ] = None
+    session_max_lifetime_minutes: Annotated[
+        int | None,
+        Field(
+            description="Absolute lifetime of a storefront session; 360 when never set.",
+            ge=1,
+            le=525600,
+        ),
+    ] = None
+
+
+class Site(RootModel[str]):
+    root: Annotated[str, Field(pattern="^[A-Za-z0-9_]{1,64}$")]
 
 
 class Type(StrEnum):

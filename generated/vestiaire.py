@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 from typing import Annotated
-from pydantic import AwareDatetime, BaseModel, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 from enum import StrEnum
 
 
@@ -69,3 +69,53 @@ class Session(BaseModel):
 
 class SessionResponse(BaseModel):
     data: Session
+
+
+class VestiaireFixture(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    settings: VestiaireSettings | None = None
+    users: list[VestiaireUser] | None = None
+
+
+class VestiaireSettings(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    session_lifetime_seconds: Annotated[
+        int | None,
+        Field(
+            description="Sliding lifetime of a session; 2592000 (30 days) when never set.",
+            ge=1,
+            le=315360000,
+        ),
+    ] = None
+    lockout_attempts: Annotated[
+        int | None,
+        Field(
+            description="Failed log-ins that lock the account, 0 for never; 5 when never set.",
+            ge=0,
+            le=1000,
+        ),
+    ] = None
+    lockout_seconds: Annotated[
+        int | None,
+        Field(
+            description="How long a locked account stays locked; 900 when never set.",
+            ge=1,
+            le=31536000,
+        ),
+    ] = None
+
+
+class VestiaireUser(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    email: Annotated[str, Field(min_length=1)]
+    password: Annotated[str, Field(min_length=1)]
+    id: Annotated[
+        str | None,
+        Field(description="The userId; a numeric one is made up when absent.", min_length=1),
+    ] = None

@@ -13,10 +13,8 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from email.utils import formatdate
-from importlib import resources
 from typing import Any
 
-import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -28,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .admin import fixtures
+from .admin.spec import with_vendors
 from .core.features import metrics
 from .core.features.faults import Faults
 from .core.features.journal import Journal, Recorder
@@ -62,9 +61,6 @@ from .core.web.validation import VALIDATOR_MAP
 from .registry import ADMIN, VENDORS
 from .server import Served
 from .settings import SETTINGS_ENV, Settings
-
-# The specs: openapi/ of the clone in an editable install, sessim/openapi/ in the wheel.
-SPECS = resources.files("sessim.openapi")
 
 # connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
 # second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more
@@ -184,11 +180,12 @@ class Front:
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
-    # libyaml's loader: the pure-Python one took a sixth of a second of every start-up.
-    spec = yaml.load((SPECS / api.spec).read_text(), Loader=yaml.CSafeLoader)
-    if api is ADMIN and not settings.admin_token:
+    spec = api.load_spec()
+    if api is not ADMIN:
+        return spec
+    if not settings.admin_token:
         spec["security"] = []  # the admin token is enforced only when one is configured
-    return spec
+    return with_vendors(spec, VENDORS)
 
 
 def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Served:
@@ -225,7 +222,7 @@ def create_app(settings: Settings) -> ASGIApp:
         routes.add_spec(base_path, spec, api)
     runtime = build_runtime(settings, routes)
     store = runtime.store
-    seed = fixtures.read(settings.seed) if settings.seed else None
+    seed = fixtures.seed_of(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:

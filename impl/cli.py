@@ -162,7 +162,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from .admin import fixtures
     from .settings import VENDOR_APIS, Settings
 
     listed = [name for name in str(_env("api", "")).split(",") if name]
@@ -171,7 +170,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         host=args.host,
         port=args.port,
         store=args.store,
-        seed=args.seed or (str(fixtures.DEMO) if args.demo else None),
+        seed=args.seed,
+        demo=args.demo,
         apis=tuple(apis),
         root=args.root,
         admin_token=admin_cli.admin_token(args),
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     if app is None:
         # uvicorn's supervisor starts the workers, each building the app by this factory;
         # the seed is in the store already, so no worker (nor a restarted one) loads it again.
-        os.environ[SETTINGS_ENV] = replace(settings, seed=None).to_json()
+        os.environ[SETTINGS_ENV] = replace(settings, seed=None, demo=False).to_json()
         target: object = f"{__package__}.app:app_from_environment"
     else:
         target = app
@@ -276,7 +276,7 @@ async def prepare_store(settings: Settings, load_seed: bool) -> None:
     from .core.kit.errors import Unavailable
     from .core.kit.store import describe
 
-    document = fixtures.read(settings.seed) if load_seed and settings.seed else None
+    document = fixtures.seed_of(settings) if load_seed else None
     runtime = build_runtime(settings)
     store = describe(settings.store)
     LOG.info("Sessim's store: %s", store)
@@ -286,10 +286,10 @@ async def prepare_store(settings: Settings, load_seed: bool) -> None:
             await fixtures.load(runtime, document)
     except Unavailable as error:
         reason = error.__cause__ or error
-        if settings.seed:
+        if document is not None:
+            what = f"the fixture {settings.seed}" if settings.seed else "the demo fixture"
             raise ValueError(
-                f"cannot load the fixture {settings.seed}: the store {store} cannot be "
-                f"reached: {reason}"
+                f"cannot load {what}: the store {store} cannot be reached: {reason}"
             ) from None
         LOG.warning(
             "the store %s cannot be reached, so every API answers 503 until it can: %s",

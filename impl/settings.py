@@ -20,6 +20,7 @@ class Settings:
     port: int = 8080
     store: str = "sqlite:///var/sessim.db"
     seed: str | None = None
+    demo: bool = False  # seed the demo fixture (when no seed file is given)
     apis: tuple[str, ...] = field(default=VENDOR_APIS)
     root: str | None = None
     admin_token: str | None = None

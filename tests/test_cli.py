@@ -12,10 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sessim.admin.fixtures import DEMO
 from sessim.app import create_app
 from sessim.cli import parser, settings_from
 from sessim.core.kit.store import URL_FORMS
+from sessim.registry import VENDORS
 from sessim.settings import VENDOR_APIS
 from starlette.testclient import TestClient
 
@@ -72,7 +72,7 @@ def test_defaults() -> None:
     assert (settings.journal_size, settings.log_format) == (1000, "text")
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
     assert settings.store == "sqlite:///var/sessim.db"
-    assert settings.apis == ("vestiaire", "okta", "sfcc", "optimizely")
+    assert settings.apis == tuple(VENDORS) == VENDOR_APIS
     assert settings.seed is settings.root is settings.admin_token is None
 
 
@@ -166,7 +166,7 @@ def test_root_serves_a_vendor_at_slash_too() -> None:
 
 def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/demo.db"
-    with sessim_process(store, "--seed", "impl/fixtures/demo.yaml") as base:
+    with sessim_process(store, "--demo") as base:
         login = {"email": "demo@sessim.dev", "password": "sessim-demo"}
         response = httpx.post(f"{base}/vestiaire/sessions", json=login)
         assert response.status_code == 201
@@ -245,10 +245,14 @@ def unreachable(port: int) -> str:
 
 
 @pytest.mark.parametrize(
-    ("argv", "fixture"), [(["--demo"], DEMO), (["--workers", "2", "--seed", "seed.yaml"], None)]
+    ("argv", "fixture"),
+    [
+        (["--demo"], "the demo fixture"),
+        (["--workers", "2", "--seed", "seed.yaml"], "the fixture seed.yaml"),
+    ],
 )
 def test_a_seed_into_a_redis_nobody_listens_on_is_one_line_and_exit_1(
-    tmp_path: Path, argv: list[str], fixture: Path | None
+    tmp_path: Path, argv: list[str], fixture: str
 ) -> None:
     (port,) = free_ports(1, DURABLE_PORTS)
     (tmp_path / "seed.yaml").write_text("vestiaire:\n  users: []\n")
@@ -258,8 +262,7 @@ def test_a_seed_into_a_redis_nobody_listens_on_is_one_line_and_exit_1(
     started, failed = result.stderr.splitlines()
     assert started == f"INFO:     Sessim's store: {store}"
     said = (
-        f"sessim: cannot load the fixture {fixture or 'seed.yaml'}: the store {store} cannot "
-        f"be reached: {unreachable(port)}"
+        f"sessim: cannot load {fixture}: the store {store} cannot be reached: {unreachable(port)}"
     )
     assert failed.startswith(said)
 

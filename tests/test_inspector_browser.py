@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-import yaml
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -24,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
-from sessim.admin.fixtures import DEMO
+from sessim.admin.fixtures import demo
 
 from tests.conftest import ROOT, sessim_process
 
@@ -68,9 +67,9 @@ def wait(browser: WebDriver) -> WebDriverWait:
 
 def okta_session(base: str) -> tuple[str, str]:
     """Dana logs in through Okta's API: the user id and the session id."""
-    demo = yaml.safe_load(DEMO.read_text())["okta"]
-    dana = demo["users"][0]
-    api_token = {"Authorization": f"SSWS {demo['api_tokens'][0]}"}
+    section = demo()["okta"]
+    dana = section["users"][0]
+    api_token = {"Authorization": f"SSWS {section['api_tokens'][0]}"}
     with httpx.Client(base_url=f"{base}/okta/api/v1", headers=api_token) as okta:
         credentials = {"username": dana["login"], "password": dana["password"]}
         authn = okta.post("/authn", json=credentials)

@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
+from sessim.registry import VENDORS
 from starlette.testclient import TestClient
 
 from tests.conftest import DEMO_USER, start_sessim, wait_until_listening
@@ -35,7 +36,6 @@ from tests.okta.support import (
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
-VENDORS = {"okta", "optimizely", "sfcc", "vestiaire"}
 
 
 def scrape(http: httpx.Client | TestClient) -> Samples:

@@ -22,6 +22,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
+from sessim.registry import ADMIN, VENDORS
 
 from tests.conftest import ROOT, free_port, wait_until_listening
 
@@ -109,11 +110,16 @@ def test_the_wheel_holds_one_package_with_its_specs_models_fixture_and_inspector
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/", 1)[0] for name in names}
     assert tops == {"sessim", wheel.name.split("-py3")[0] + ".dist-info"}
-    for spec in SPECS:
-        assert f"sessim/openapi/{spec}.yaml" in names
-        assert f"sessim/generated/{spec}.py" in names
+    for api in (ADMIN, *VENDORS.values()):
+        assert f"sessim/openapi/{api.spec}" in names
+        assert f"sessim/generated/{api.spec.removesuffix('.yaml')}.py" in names
+    for name in VENDORS:
+        assert f"sessim/{name}/demo.yaml" in names
+    entry_points = zipfile.ZipFile(wheel).read(
+        f"{wheel.name.split('-py3')[0]}.dist-info/entry_points.txt"
+    )
+    assert all(f"{name} = sessim.{name}.vendor:VENDOR" in entry_points.decode() for name in VENDORS)
     assert "sessim/generated/__init__.py" in names
-    assert "sessim/fixtures/demo.yaml" in names
     for page in ("inspector.html", "assets/inspector.js", "assets/inspector.css"):
         assert f"sessim/admin/{page}" in names
     assert "sessim/admin/assets/favicon.svg" in names

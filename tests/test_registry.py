@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
-from sessim.app import create_app
+from sessim import registry
+from sessim.app import create_app, load_spec
 from sessim.core.kit.errors import AuthenticationFailed, NotFound, SessimError
 from sessim.core.web.api import Api
 from sessim.core.web.problems import Kind, Problem, kind_of_status, to_problem
-from sessim.registry import ADMIN, VENDORS
+from sessim.registry import ADMIN, GROUP, VENDORS
 from sessim.settings import VENDOR_APIS, Settings
 from starlette.testclient import TestClient
 
-from tests.conftest import ROOT, make_settings
+from tests.conftest import make_settings
 
 RENDERERS = [
     (api.name, index, render)
@@ -27,7 +27,7 @@ RENDERERS = [
 def test_settings_and_the_fixture_schema_list_the_registrys_vendors() -> None:
     assert tuple(VENDORS) == VENDOR_APIS
     assert Settings().apis == tuple(VENDORS)
-    admin = yaml.safe_load((ROOT / "openapi" / "admin.yaml").read_text())
+    admin = load_spec(ADMIN, make_settings())  # as served: assembled from the registry
     assert list(admin["components"]["schemas"]["Fixture"]["properties"]) == list(VENDORS)
     assert all(api.loader is not None for api in VENDORS.values())
     fault_vendor = admin["components"]["schemas"]["NewFaultRule"]["properties"]["vendor"]
@@ -88,3 +88,33 @@ def test_errors_render_in_the_format_of_the_operation_that_failed(monkeypatch) -
     assert authn.json()["error"] == "invalid_grant"
     assert sessions.json()["errorCode"] == "E0000011"
     assert unrouted.json()["errorCode"] == "E0000007"
+
+
+class FakeEntryPoint:
+    def __init__(self, name: str, api: object) -> None:
+        self.name, self.value, self.api = name, f"tests:{name}", api
+
+    def load(self) -> object:
+        return self.api
+
+
+def test_the_registry_finds_vendors_by_entry_point_sorted_by_name(monkeypatch) -> None:
+    found = [
+        FakeEntryPoint("vestiaire", VENDORS["vestiaire"]),
+        FakeEntryPoint("okta", VENDORS["okta"]),
+    ]
+    monkeypatch.setattr(registry, "entry_points", lambda group: found if group == GROUP else [])
+    assert list(registry.discover()) == ["okta", "vestiaire"]
+
+
+def test_an_entry_point_must_name_its_declaration(monkeypatch) -> None:
+    wrong = [FakeEntryPoint("acme", VENDORS["okta"])]
+    monkeypatch.setattr(registry, "entry_points", lambda group: wrong)
+    with pytest.raises(TypeError, match="is not the Api acme"):
+        registry.discover()
+
+
+def test_no_declared_vendor_is_an_error_not_an_empty_server(monkeypatch) -> None:
+    monkeypatch.setattr(registry, "entry_points", lambda group: [])
+    with pytest.raises(RuntimeError, match=r"sessim\.vendors"):
+        registry.discover()

@@ -12,8 +12,10 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from sessim.app import load_spec
+from sessim.registry import ADMIN, VENDORS
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_settings
 from tools import operations
 
 SPECS = sorted((ROOT / "openapi").glob("*.yaml"))
@@ -26,6 +28,27 @@ def test_spec_is_valid_openapi_3_0_3(spec: Path) -> None:
     document = yaml.safe_load(spec.read_text())
     assert document["openapi"] == "3.0.3"
     validate(document)
+
+
+def test_the_admin_spec_as_served_is_valid_and_holds_every_vendors_fixture() -> None:
+    """The app fills the admin spec's vendor sections from the registry (impl/admin/spec.py)."""
+    document = load_spec(ADMIN, make_settings())
+    validate(document)
+    schemas = document["components"]["schemas"]
+    fixtures = {name: api.fixture for name, api in VENDORS.items() if api.fixture is not None}
+    assert schemas["Fixture"]["properties"] == {
+        name: {"$ref": f"#/components/schemas/{model.__name__}"} for name, model in fixtures.items()
+    }
+    assert schemas["NewFaultRule"]["properties"]["vendor"]["enum"] == list(VENDORS)
+    assert "x-sessim-vendor-fixtures" not in repr(document)
+
+
+def test_every_vendors_fixture_schema_is_in_its_own_spec() -> None:
+    admin = yaml.safe_load((ROOT / "openapi" / "admin.yaml").read_text())
+    for api in VENDORS.values():
+        assert api.fixture is not None, f"{api.name} declares no fixture schema"
+        assert api.fixture.__name__ in api.load_spec()["components"]["schemas"]
+        assert api.fixture.__name__ not in admin["components"]["schemas"]
 
 
 def test_the_validator_rejects_a_broken_spec() -> None:

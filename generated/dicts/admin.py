@@ -59,11 +59,6 @@ class Fixture(TypedDict):
     One section per vendor; each is optional.
     """
 
-    vestiaire: NotRequired[VestiaireFixture]
-    okta: NotRequired[OktaFixture]
-    sfcc: NotRequired[SfccFixture]
-    optimizely: NotRequired[OptimizelyFixture]
-
 
 class FixtureLoaded(TypedDict):
     loaded: dict[str, dict[str, int]]
@@ -119,7 +114,7 @@ class NewFaultRule(TypedDict):
     A rule to add; a match field left out matches anything.
     """
 
-    vendor: NotRequired[Literal["vestiaire", "okta", "sfcc", "optimizely"]]
+    vendor: NotRequired[str]
     operationId: NotRequired[str]
     path: NotRequired[str]
     method: NotRequired[Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]]
@@ -129,157 +124,6 @@ class NewFaultRule(TypedDict):
     delayMaxMs: NotRequired[int]
     times: NotRequired[int]
     probability: NotRequired[float]
-
-
-class OktaFixture(TypedDict):
-    org_id: NotRequired[str]
-    settings: NotRequired[OktaSettings]
-    api_tokens: NotRequired[list[OktaSecret]]
-    oauth_tokens: NotRequired[list[OktaOAuthToken]]
-    users: NotRequired[list[OktaUser]]
-
-
-class OktaOAuthToken(TypedDict):
-    token: OktaSecret
-    scopes: list[Literal["okta.sessions.read", "okta.sessions.manage", "okta.users.manage"]]
-
-
-OktaSecret: TypeAlias = str
-
-
-class OktaSettings(TypedDict):
-    """
-    Okta's global session policy, password lockout policy and rate limits.
-    """
-
-    session_idle_minutes: NotRequired[int]
-    session_max_lifetime_minutes: NotRequired[int]
-    lockout_attempts: NotRequired[int]
-    lockout_minutes: NotRequired[int]
-    show_lockout_failures: NotRequired[bool]
-    rate_limits: NotRequired[RateLimits]
-    rate_limit_window_seconds: NotRequired[int]
-
-
-class OktaUser(TypedDict):
-    id: NotRequired[str]
-    login: str
-    password: str
-    firstName: str
-    lastName: str
-    locale: NotRequired[str]
-    timeZone: NotRequired[str]
-    status: NotRequired[Literal["ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED"]]
-    mfaActive: NotRequired[bool]
-
-
-class OptimizelyAddress(TypedDict):
-    """
-    The address block billTos and shipTos share.
-    """
-
-    customerName: NotRequired[str]
-    companyName: NotRequired[str]
-    firstName: NotRequired[str]
-    lastName: NotRequired[str]
-    address1: NotRequired[str]
-    address2: NotRequired[str]
-    city: NotRequired[str]
-    postalCode: NotRequired[str]
-    state: NotRequired[str]
-    country: NotRequired[str]
-    phone: NotRequired[str]
-    email: NotRequired[str]
-
-
-class OptimizelyClient(TypedDict):
-    client_id: str
-    client_secret: str
-
-
-class OptimizelyCurrency(TypedDict):
-    id: str
-    currencyCode: str
-    currencySymbol: NotRequired[str]
-    description: NotRequired[str]
-
-
-class OptimizelyCustomer(OptimizelyAddress):
-    id: str
-    customerNumber: str
-    shipTos: NotRequired[list[OptimizelyShipTo]]
-
-
-class OptimizelyFixture(TypedDict):
-    settings: NotRequired[OptimizelySettings]
-    clients: NotRequired[list[OptimizelyClient]]
-    websites: NotRequired[list[OptimizelyWebsite]]
-    customers: NotRequired[list[OptimizelyCustomer]]
-    warehouses: NotRequired[list[OptimizelyWarehouse]]
-    users: NotRequired[list[OptimizelyUser]]
-
-
-class OptimizelyLanguage(TypedDict):
-    id: str
-    languageCode: str
-    cultureCode: NotRequired[str]
-    description: NotRequired[str]
-
-
-class OptimizelySettings(TypedDict):
-    access_token_seconds: NotRequired[int]
-    refresh_token_seconds: NotRequired[int]
-    lockout_attempts: NotRequired[int]
-    lockout_minutes: NotRequired[int]
-    password_min_length: NotRequired[int]
-    password_require_digit: NotRequired[bool]
-    reset_token_seconds: NotRequired[int]
-    remember_days: NotRequired[int]
-
-
-class OptimizelyShipTo(OptimizelyAddress):
-    id: str
-    customerSequence: NotRequired[str]
-
-
-class OptimizelyUser(TypedDict):
-    userName: str
-    password: str
-    email: NotRequired[str]
-    firstName: NotRequired[str]
-    lastName: NotRequired[str]
-    roles: NotRequired[list[str]]
-    customers: NotRequired[list[str]]
-    default_customer: NotRequired[str]
-    default_ship_to: NotRequired[str]
-    websites: NotRequired[list[str]]
-    is_sales_person: NotRequired[bool]
-    deactivated: NotRequired[bool]
-    pending_activation: NotRequired[bool]
-    password_change_required: NotRequired[bool]
-
-
-class OptimizelyWarehouse(TypedDict):
-    id: str
-    name: str
-    description: NotRequired[str]
-    address1: NotRequired[str]
-    city: NotRequired[str]
-    state: NotRequired[str]
-    postalCode: NotRequired[str]
-    phone: NotRequired[str]
-    hours: NotRequired[str]
-    allowPickup: NotRequired[bool]
-
-
-class OptimizelyWebsite(TypedDict):
-    id: str
-    name: str
-    domains: NotRequired[list[str]]
-    languages: list[OptimizelyLanguage]
-    currencies: list[OptimizelyCurrency]
-    default_language: NotRequired[str]
-    default_currency: NotRequired[str]
 
 
 class Outbox(TypedDict):
@@ -301,55 +145,6 @@ class Problem(TypedDict):
     title: str
     status: int
     detail: NotRequired[str]
-
-
-RateLimit: TypeAlias = int
-
-
-class RateLimits(TypedDict):
-    """
-    Requests per window for each bucket; authn 500, sessions 375, users 300 when never set.
-    """
-
-    authn: NotRequired[RateLimit]
-    sessions: NotRequired[RateLimit]
-    users: NotRequired[RateLimit]
-
-
-class SfccClient(TypedDict):
-    client_id: str
-
-
-class SfccCustomer(TypedDict):
-    login: str
-    password: str
-    email: str
-    first_name: str
-    last_name: str
-    customer_no: str
-    enabled: NotRequired[bool]
-    site: NotRequired[str]
-
-
-class SfccFixture(TypedDict):
-    sites: NotRequired[list[Site]]
-    clients: NotRequired[list[SfccClient]]
-    settings: NotRequired[SfccSettings]
-    customers: NotRequired[list[SfccCustomer]]
-
-
-class SfccSettings(TypedDict):
-    """
-    Inferred defaults; no public source gives a real instance's values.
-    """
-
-    lockout_attempts: NotRequired[int]
-    lockout_minutes: NotRequired[int]
-    session_idle_minutes: NotRequired[int]
-    session_max_lifetime_minutes: NotRequired[int]
-
-
-Site: TypeAlias = str
 
 
 class StateSession(TypedDict):
@@ -376,23 +171,6 @@ class VendorState(TypedDict):
     users: list[StateUser]
     sessions: list[StateSession]
     tokens: list[StateToken]
-
-
-class VestiaireFixture(TypedDict):
-    settings: NotRequired[VestiaireSettings]
-    users: NotRequired[list[VestiaireUser]]
-
-
-class VestiaireSettings(TypedDict):
-    session_lifetime_seconds: NotRequired[int]
-    lockout_attempts: NotRequired[int]
-    lockout_seconds: NotRequired[int]
-
-
-class VestiaireUser(TypedDict):
-    email: str
-    password: str
-    id: NotRequired[str]
 
 
 class ViewsVendorViewGetResponse(TypedDict):

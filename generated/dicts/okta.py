@@ -69,6 +69,48 @@ class HrefObject(TypedDict):
     hints: NotRequired[Hints]
 
 
+class OktaFixture(TypedDict):
+    org_id: NotRequired[str]
+    settings: NotRequired[OktaSettings]
+    api_tokens: NotRequired[list[OktaSecret]]
+    oauth_tokens: NotRequired[list[OktaOAuthToken]]
+    users: NotRequired[list[OktaUser]]
+
+
+class OktaOAuthToken(TypedDict):
+    token: OktaSecret
+    scopes: list[Literal["okta.sessions.read", "okta.sessions.manage", "okta.users.manage"]]
+
+
+OktaSecret: TypeAlias = str
+
+
+class OktaSettings(TypedDict):
+    """
+    Okta's global session policy, password lockout policy and rate limits.
+    """
+
+    session_idle_minutes: NotRequired[int]
+    session_max_lifetime_minutes: NotRequired[int]
+    lockout_attempts: NotRequired[int]
+    lockout_minutes: NotRequired[int]
+    show_lockout_failures: NotRequired[bool]
+    rate_limits: NotRequired[RateLimits]
+    rate_limit_window_seconds: NotRequired[int]
+
+
+class OktaUser(TypedDict):
+    id: NotRequired[str]
+    login: str
+    password: str
+    firstName: str
+    lastName: str
+    locale: NotRequired[str]
+    timeZone: NotRequired[str]
+    status: NotRequired[Literal["ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED"]]
+    mfaActive: NotRequired[bool]
+
+
 class Profile(TypedDict):
     login: str
     firstName: NotRequired[str]
@@ -91,6 +133,19 @@ class Profile1(TypedDict):
 class Provider(TypedDict):
     type: NotRequired[Literal["OKTA"]]
     name: NotRequired[str]
+
+
+RateLimit: TypeAlias = int
+
+
+class RateLimits(TypedDict):
+    """
+    Requests per window for each bucket; authn 500, sessions 375, users 300 when never set.
+    """
+
+    authn: NotRequired[RateLimit]
+    sessions: NotRequired[RateLimit]
+    users: NotRequired[RateLimit]
 
 
 class RecoveryAnswerRequest(TypedDict):

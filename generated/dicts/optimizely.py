@@ -96,6 +96,115 @@ OAuthErrorCode: TypeAlias = Literal[
 ]
 
 
+class OptimizelyAddress(TypedDict):
+    """
+    The address block billTos and shipTos share.
+    """
+
+    customerName: NotRequired[str]
+    companyName: NotRequired[str]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    address1: NotRequired[str]
+    address2: NotRequired[str]
+    city: NotRequired[str]
+    postalCode: NotRequired[str]
+    state: NotRequired[str]
+    country: NotRequired[str]
+    phone: NotRequired[str]
+    email: NotRequired[str]
+
+
+class OptimizelyClient(TypedDict):
+    client_id: str
+    client_secret: str
+
+
+class OptimizelyCurrency(TypedDict):
+    id: str
+    currencyCode: str
+    currencySymbol: NotRequired[str]
+    description: NotRequired[str]
+
+
+class OptimizelyCustomer(OptimizelyAddress):
+    id: str
+    customerNumber: str
+    shipTos: NotRequired[list[OptimizelyShipTo]]
+
+
+class OptimizelyFixture(TypedDict):
+    settings: NotRequired[OptimizelySettings]
+    clients: NotRequired[list[OptimizelyClient]]
+    websites: NotRequired[list[OptimizelyWebsite]]
+    customers: NotRequired[list[OptimizelyCustomer]]
+    warehouses: NotRequired[list[OptimizelyWarehouse]]
+    users: NotRequired[list[OptimizelyUser]]
+
+
+class OptimizelyLanguage(TypedDict):
+    id: str
+    languageCode: str
+    cultureCode: NotRequired[str]
+    description: NotRequired[str]
+
+
+class OptimizelySettings(TypedDict):
+    access_token_seconds: NotRequired[int]
+    refresh_token_seconds: NotRequired[int]
+    lockout_attempts: NotRequired[int]
+    lockout_minutes: NotRequired[int]
+    password_min_length: NotRequired[int]
+    password_require_digit: NotRequired[bool]
+    reset_token_seconds: NotRequired[int]
+    remember_days: NotRequired[int]
+
+
+class OptimizelyShipTo(OptimizelyAddress):
+    id: str
+    customerSequence: NotRequired[str]
+
+
+class OptimizelyUser(TypedDict):
+    userName: str
+    password: str
+    email: NotRequired[str]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    roles: NotRequired[list[str]]
+    customers: NotRequired[list[str]]
+    default_customer: NotRequired[str]
+    default_ship_to: NotRequired[str]
+    websites: NotRequired[list[str]]
+    is_sales_person: NotRequired[bool]
+    deactivated: NotRequired[bool]
+    pending_activation: NotRequired[bool]
+    password_change_required: NotRequired[bool]
+
+
+class OptimizelyWarehouse(TypedDict):
+    id: str
+    name: str
+    description: NotRequired[str]
+    address1: NotRequired[str]
+    city: NotRequired[str]
+    state: NotRequired[str]
+    postalCode: NotRequired[str]
+    phone: NotRequired[str]
+    hours: NotRequired[str]
+    allowPickup: NotRequired[bool]
+
+
+class OptimizelyWebsite(TypedDict):
+    id: str
+    name: str
+    domains: NotRequired[list[str]]
+    languages: list[OptimizelyLanguage]
+    currencies: list[OptimizelyCurrency]
+    default_language: NotRequired[str]
+    default_currency: NotRequired[str]
+
+
 class Persona(TypedDict):
     uri: NotRequired[str]
     id: str

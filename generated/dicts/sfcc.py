@@ -2,7 +2,7 @@
 #   filename:  sfcc.yaml
 
 from __future__ import annotations
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
 class AuthRequest(TypedDict):
@@ -69,3 +69,39 @@ class OrderAddress(TypedDict):
     state_code: NotRequired[str]
     country_code: NotRequired[str]
     phone: NotRequired[str]
+
+
+class SfccClient(TypedDict):
+    client_id: str
+
+
+class SfccCustomer(TypedDict):
+    login: str
+    password: str
+    email: str
+    first_name: str
+    last_name: str
+    customer_no: str
+    enabled: NotRequired[bool]
+    site: NotRequired[str]
+
+
+class SfccFixture(TypedDict):
+    sites: NotRequired[list[Site]]
+    clients: NotRequired[list[SfccClient]]
+    settings: NotRequired[SfccSettings]
+    customers: NotRequired[list[SfccCustomer]]
+
+
+class SfccSettings(TypedDict):
+    """
+    Inferred defaults; no public source gives a real instance's values.
+    """
+
+    lockout_attempts: NotRequired[int]
+    lockout_minutes: NotRequired[int]
+    session_idle_minutes: NotRequired[int]
+    session_max_lifetime_minutes: NotRequired[int]
+
+
+Site: TypeAlias = str

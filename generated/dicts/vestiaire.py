@@ -43,3 +43,20 @@ class Session(TypedDict):
 
 class SessionResponse(TypedDict):
     data: Session
+
+
+class VestiaireFixture(TypedDict):
+    settings: NotRequired[VestiaireSettings]
+    users: NotRequired[list[VestiaireUser]]
+
+
+class VestiaireSettings(TypedDict):
+    session_lifetime_seconds: NotRequired[int]
+    lockout_attempts: NotRequired[int]
+    lockout_seconds: NotRequired[int]
+
+
+class VestiaireUser(TypedDict):
+    email: str
+    password: str
+    id: NotRequired[str]

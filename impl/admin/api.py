@@ -1,7 +1,7 @@
 """The admin API's mount."""
 
 from ..core.web.api import Api
-from .errors import render
+from .errors import CATALOG
 
 # Not journaled: reading or clearing the journal (which would change what it reads), the
 # reset that wipes it, health probes, and the reads the inspector page repeats every two
@@ -26,6 +26,6 @@ API = Api(
     "admin.yaml",
     "/_admin",
     f"{__package__}.handlers",
-    render,
+    CATALOG,
     unjournaled=UNJOURNALED,
 )

@@ -1,14 +1,20 @@
-"""Admin failures, and those on paths no API owns, as RFC 7807 problem details."""
+"""The admin API's error catalog: its failures, and those on paths no API owns, as RFC 7807
+problem details."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import NamedTuple
 
-from connexion.lifecycle import ConnexionResponse
-
-from ..core.web.bodies import dump, json_response
+from ..core.web.bodies import dump
+from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
 from ..generated.admin import Problem as ProblemBody
+
+
+class AdminError(NamedTuple):
+    status: int
+
 
 STATUS = {
     Kind.INVALID_INPUT: 400,
@@ -28,9 +34,13 @@ STATUS = {
 }
 
 
-def render(problem: Problem) -> ConnexionResponse:
-    status = problem.status or STATUS[problem.kind]
-    body = ProblemBody(
-        type="about:blank", title=HTTPStatus(status).phrase, status=status, detail=problem.detail
-    )
-    return json_response(dump(body), status, problem.headers, "application/problem+json")
+def _body(problem: Problem, entry: AdminError, status: int) -> dict:
+    phrase = HTTPStatus(status).phrase
+    return dump(ProblemBody(type="about:blank", title=phrase, status=status, detail=problem.detail))
+
+
+CATALOG = Catalog(
+    {kind: AdminError(status) for kind, status in STATUS.items()},
+    _body,
+    media_type="application/problem+json",
+)

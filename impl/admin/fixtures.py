@@ -1,29 +1,41 @@
-"""A Sessim fixture: one section per vendor, each handed to that vendor's loader."""
+"""A Sessim fixture: one section per vendor, each checked against its vendor's fixture
+schema (sessim.fixture_files) and handed to that vendor's loader."""
 
 from __future__ import annotations
 
-from importlib import resources
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
 
 from .. import fixture_files
 from ..core.kit.runtime import FixtureLoader
-from ..core.web.bodies import parse
-from ..generated.admin import Fixture
+from ..registry import VENDORS
 from ..server import Served
-
-# The demo fixture shipped in the package (`sessim serve --demo`, `make run`).
-DEMO = resources.files("sessim") / "fixtures" / "demo.yaml"
+from ..settings import Settings
 
 
-def read(path: str) -> Fixture:
-    """A fixture file (YAML or JSON) as the model load takes, checked before the server
-    starts; ValueError says in one line why not (sessim.fixture_files words it)."""
-    return parse(Fixture, fixture_files.read(path))
+def demo() -> dict[str, object]:
+    """The demo fixture (`sessim serve --demo`, `make run`): each vendor's declared section."""
+    return {
+        name: yaml.safe_load(api.demo.read_text())
+        for name, api in VENDORS.items()
+        if api.demo is not None
+    }
 
 
-async def load(runtime: Served, fixture: Fixture) -> dict[str, dict[str, int]]:
-    """The whole document was validated as it was parsed, so a bad section loads nothing."""
-    sections = fixture.model_dump(mode="json", exclude_none=True)
-    loaded = {name: await _loader(runtime, name)(runtime, body) for name, body in sections.items()}
+def seed_of(settings: Settings) -> Mapping[str, Any] | None:
+    """The fixture these settings seed: --seed's file, else the demo one with --demo; checked
+    before the server starts, ValueError saying in one line what is wrong with the file."""
+    if settings.seed:
+        return fixture_files.read(settings.seed)
+    return demo() if settings.demo else None
+
+
+async def load(runtime: Served, document: object) -> dict[str, dict[str, int]]:
+    """Validate the whole document first, so a bad section loads nothing; then load each."""
+    valid = fixture_files.sections(document)
+    loaded = {name: await _loader(runtime, name)(runtime, body) for name, body in valid.items()}
     await runtime.store.bump_generation()  # every worker drops what it cached from the seed
     return loaded
 

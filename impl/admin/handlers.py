@@ -55,7 +55,7 @@ async def reset_state() -> ConnexionResponse:
 
 
 async def load_fixture(body: Fixture) -> ConnexionResponse:
-    loaded = await fixtures.load(served_of(request), body)
+    loaded = await fixtures.load(served_of(request), body.model_dump())
     return json_response(dump(FixtureLoaded(loaded=loaded)), 200)
 
 

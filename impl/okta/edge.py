@@ -16,7 +16,7 @@ from ..core.kit.runtime import SCOPE_KEY, Runtime
 from ..core.web.asgi import set_response_cookies, set_response_headers, to_asgi
 from ..core.web.problems import to_problem
 from .cookies import api_cookies
-from .errors import render
+from .errors import CATALOG
 from .state import okta
 
 # Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*.
@@ -45,7 +45,7 @@ class OktaEdge:
             await self.app(scope, receive, send)
             return
         problem = to_problem(RateLimited(usage.resets_at, f"the {bucket[1]} rate limit is spent"))
-        await to_asgi(render(problem))(scope, receive, send)
+        await to_asgi(CATALOG(problem))(scope, receive, send)
 
 
 async def _hit(runtime: Runtime, bucket: str) -> Usage:

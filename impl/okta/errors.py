@@ -1,58 +1,70 @@
-"""Core's neutral problems as Okta Error bodies: errorCode, errorSummary, errorLink, errorId,
-errorCauses, with the codes and summaries real Okta returns."""
+"""Okta's error catalog: core's neutral problems as Okta Error bodies (errorCode,
+errorSummary, errorLink, errorId, errorCauses), with the codes and summaries real Okta returns."""
 
 from __future__ import annotations
 
 import math
-
-from connexion.lifecycle import ConnexionResponse
+from typing import NamedTuple
 
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
-from ..core.web.bodies import dump, json_response
+from ..core.web.bodies import dump
+from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
 from ..generated.okta import Error, ErrorCause
 
-AUTHENTICATION_FAILED = (401, "E0000004", "Authentication failed")
-NOT_WELL_FORMED = (400, "E0000003", "The request body was not well-formed.")
-API_VALIDATION_FAILED = (400, "E0000001", "Api validation failed: {detail}")
 
-# kind -> status, errorCode, errorSummary ({detail} is the problem's detail).
-ERRORS: dict[Kind, tuple[int, str, str]] = {
+class OktaError(NamedTuple):
+    status: int
+    code: str
+    summary: str  # errorSummary; {detail} is the problem's subject
+
+
+AUTHENTICATION_FAILED = OktaError(401, "E0000004", "Authentication failed")
+NOT_WELL_FORMED = OktaError(400, "E0000003", "The request body was not well-formed.")
+API_VALIDATION_FAILED = OktaError(400, "E0000001", "Api validation failed: {detail}")
+
+ERRORS: dict[Kind, OktaError] = {
     Kind.INVALID_INPUT: NOT_WELL_FORMED,
-    Kind.UNAUTHENTICATED: (401, "E0000011", "Invalid token provided"),
+    Kind.UNAUTHENTICATED: OktaError(401, "E0000011", "Invalid token provided"),
     Kind.AUTHENTICATION_FAILED: AUTHENTICATION_FAILED,
     # Okta's default policy hides lockouts and inactive users behind a plain failure.
     Kind.ACCOUNT_LOCKED: AUTHENTICATION_FAILED,
     Kind.ACCOUNT_INACTIVE: AUTHENTICATION_FAILED,
-    Kind.FORBIDDEN: (403, "E0000006", "You do not have permission to perform the requested action"),
-    Kind.NOT_FOUND: (404, "E0000007", "Not found: Resource not found: {detail}"),
-    Kind.CONFLICT: API_VALIDATION_FAILED,
-    Kind.METHOD_NOT_ALLOWED: (
-        405,
-        "E0000022",
-        "The endpoint does not support the provided HTTP method",
+    Kind.FORBIDDEN: OktaError(
+        403, "E0000006", "You do not have permission to perform the requested action"
     ),
-    Kind.UNSUPPORTED_MEDIA_TYPE: (415, "E0000003", "The request body was not well-formed."),
+    Kind.NOT_FOUND: OktaError(404, "E0000007", "Not found: Resource not found: {detail}"),
+    Kind.CONFLICT: API_VALIDATION_FAILED,
+    Kind.METHOD_NOT_ALLOWED: OktaError(
+        405, "E0000022", "The endpoint does not support the provided HTTP method"
+    ),
+    Kind.UNSUPPORTED_MEDIA_TYPE: NOT_WELL_FORMED._replace(status=415),
     # Inferred: no public source shows Okta's answer to an oversized body.
-    Kind.PAYLOAD_TOO_LARGE: (413, "E0000003", "The request body was not well-formed."),
-    Kind.RATE_LIMITED: (429, "E0000047", "API call exceeded rate limit due to too many requests."),
+    Kind.PAYLOAD_TOO_LARGE: NOT_WELL_FORMED._replace(status=413),
+    Kind.RATE_LIMITED: OktaError(
+        429, "E0000047", "API call exceeded rate limit due to too many requests."
+    ),
     # Okta's 503 code; what Okta says while its own store is down is not public.
-    Kind.UNAVAILABLE: (503, "E0000010", "Service is in read only mode"),
-    Kind.SERVER_ERROR: (500, "E0000009", "Internal Server Error"),
+    Kind.UNAVAILABLE: OktaError(503, "E0000010", "Service is in read only mode"),
+    Kind.SERVER_ERROR: OktaError(500, "E0000009", "Internal Server Error"),
 }
 
 
-def render(problem: Problem) -> ConnexionResponse:
-    status, code, summary = _entry(problem)
-    body = Error(
-        errorCode=code,
-        errorSummary=summary.format(detail=_subject(problem)),
-        errorLink=code,
-        errorId=opaque_id(22, "oae", alphabet=ALPHANUMERIC),
-        errorCauses=_causes(problem, code),
+def _refine(problem: Problem, entry: OktaError) -> OktaError:
+    """A bad parameter is Okta's validation failure, naming the parameter."""
+    return API_VALIDATION_FAILED if problem.parameter is not None else entry
+
+
+def _body(problem: Problem, entry: OktaError, status: int) -> dict:
+    return dump(
+        Error(
+            errorCode=entry.code,
+            errorSummary=entry.summary.format(detail=_subject(problem)),
+            errorLink=entry.code,
+            errorId=opaque_id(22, "oae", alphabet=ALPHANUMERIC),
+            errorCauses=_causes(problem, entry.code),
+        )
     )
-    headers = {**_spent_window(problem), **problem.headers}
-    return json_response(dump(body), problem.status_or(status), headers)
 
 
 def _spent_window(problem: Problem) -> dict[str, str]:
@@ -60,12 +72,6 @@ def _spent_window(problem: Problem) -> dict[str, str]:
     if problem.kind is not Kind.RATE_LIMITED or problem.until is None:
         return {}
     return {"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(math.ceil(problem.until))}
-
-
-def _entry(problem: Problem) -> tuple[int, str, str]:
-    if problem.parameter is not None:
-        return API_VALIDATION_FAILED
-    return ERRORS[problem.kind]
 
 
 def _subject(problem: Problem) -> str:
@@ -79,3 +85,6 @@ def _subject(problem: Problem) -> str:
 def _causes(problem: Problem, code: str) -> list[ErrorCause]:
     """Okta lists causes only for validation failures (E0000001); elsewhere the array is empty."""
     return [ErrorCause(errorSummary=problem.detail)] if code == "E0000001" else []
+
+
+CATALOG = Catalog(ERRORS, _body, refine=_refine, headers=_spent_window)

@@ -6,46 +6,67 @@ database, none of them public."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from connexion.lifecycle import ConnexionResponse
+from typing import ClassVar, NamedTuple
 
 from ..core.kit.errors import (
-    AuthenticationFailed,
     Forbidden,
     InvalidInput,
     NotFound,
     SessimError,
     Unauthenticated,
 )
-from ..core.web.bodies import json_response
+from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
 
-STATUS: dict[Kind, int] = {
-    Kind.INVALID_INPUT: 400,
-    Kind.UNAUTHENTICATED: 401,
-    Kind.AUTHENTICATION_FAILED: 401,
-    Kind.ACCOUNT_LOCKED: 403,
-    Kind.ACCOUNT_INACTIVE: 403,
-    Kind.FORBIDDEN: 403,
-    Kind.NOT_FOUND: 404,
-    Kind.CONFLICT: 409,
-    Kind.METHOD_NOT_ALLOWED: 405,
-    Kind.UNSUPPORTED_MEDIA_TYPE: 415,
-    Kind.PAYLOAD_TOO_LARGE: 413,
-    Kind.RATE_LIMITED: 429,
-    Kind.UNAVAILABLE: 503,
-    Kind.SERVER_ERROR: 500,
-}
-# Failures that are not the grant's or client's: their own status, OAuth's body.
-OWN_STATUS = (Kind.PAYLOAD_TOO_LARGE, Kind.RATE_LIMITED, Kind.UNAVAILABLE, Kind.SERVER_ERROR)
+
+class StorefrontError(NamedTuple):
+    status: int
+    message: str | None = None  # None: the problem's own detail
+
+
 DENIED = "Authorization has been denied for this request."  # ASP.NET's own text
-# The Storefront API's words for what core and connexion raise in neutral terms.
-MESSAGES: dict[Kind, str] = {
-    Kind.UNAUTHENTICATED: DENIED,
-    Kind.AUTHENTICATION_FAILED: "Sign In unsuccessful. Please correct the errors and try again.",
-    Kind.ACCOUNT_LOCKED: "Your account has been locked. Please try again later.",
-    Kind.ACCOUNT_INACTIVE: "Your account has been deactivated.",
+# The Storefront API's status and words for what core and connexion raise in neutral terms.
+ERRORS: dict[Kind, StorefrontError] = {
+    Kind.INVALID_INPUT: StorefrontError(400),
+    Kind.UNAUTHENTICATED: StorefrontError(401, DENIED),
+    Kind.AUTHENTICATION_FAILED: StorefrontError(
+        401, "Sign In unsuccessful. Please correct the errors and try again."
+    ),
+    Kind.ACCOUNT_LOCKED: StorefrontError(
+        403, "Your account has been locked. Please try again later."
+    ),
+    Kind.ACCOUNT_INACTIVE: StorefrontError(403, "Your account has been deactivated."),
+    Kind.FORBIDDEN: StorefrontError(403),
+    Kind.NOT_FOUND: StorefrontError(404),
+    Kind.CONFLICT: StorefrontError(409),
+    Kind.METHOD_NOT_ALLOWED: StorefrontError(405),
+    Kind.UNSUPPORTED_MEDIA_TYPE: StorefrontError(415),
+    Kind.PAYLOAD_TOO_LARGE: StorefrontError(413),
+    Kind.RATE_LIMITED: StorefrontError(429),
+    Kind.UNAVAILABLE: StorefrontError(503),
+    Kind.SERVER_ERROR: StorefrontError(500),
+}
+
+
+class OAuthErrorEntry(NamedTuple):
+    status: int
+    code: str
+
+
+REFUSED = OAuthErrorEntry(400, "invalid_request")
+WRONG_GRANT = OAuthErrorEntry(400, "invalid_grant")
+# OAuth's answer on the token endpoint: every refusal of the grant or client a 400; a wrong
+# password, a lockout or an inactive user all invalid_grant. Failures that are not the
+# grant's or client's keep their own status.
+OAUTH_ERRORS: dict[Kind, OAuthErrorEntry] = {
+    **dict.fromkeys(Kind, REFUSED),
+    Kind.AUTHENTICATION_FAILED: WRONG_GRANT,
+    Kind.ACCOUNT_LOCKED: WRONG_GRANT,
+    Kind.ACCOUNT_INACTIVE: WRONG_GRANT,
+    Kind.PAYLOAD_TOO_LARGE: OAuthErrorEntry(413, "invalid_request"),
+    Kind.RATE_LIMITED: OAuthErrorEntry(429, "temporarily_unavailable"),
+    Kind.UNAVAILABLE: OAuthErrorEntry(503, "temporarily_unavailable"),
+    Kind.SERVER_ERROR: OAuthErrorEntry(500, "server_error"),
 }
 
 
@@ -96,32 +117,22 @@ class InvalidGrant(OAuthError):
     code = "invalid_grant"
 
 
-def render(problem: Problem) -> ConnexionResponse:
-    error = problem.error
-    if isinstance(error, Message):
-        status, text = error.status or STATUS[problem.kind], problem.detail
-    else:
-        status = problem.status or STATUS[problem.kind]
-        text = MESSAGES.get(problem.kind) or problem.detail
-    return json_response({"message": text or "An error has occurred."}, status, problem.headers)
+def _message(problem: Problem, entry: StorefrontError, status: int) -> dict:
+    """A handler's own wording, else the Kind's, else the problem's detail."""
+    own = isinstance(problem.error, Message)
+    text = problem.detail if own else entry.message or problem.detail
+    return {"message": text or "An error has occurred."}
 
 
-def render_oauth(problem: Problem) -> ConnexionResponse:
-    """OAuth's body; a wrong password, a lockout or an inactive user are all invalid_grant."""
+def _oauth_entry(problem: Problem, entry: OAuthErrorEntry) -> OAuthErrorEntry:
+    """A token request refused with OAuth's own code."""
     error = problem.error
-    if isinstance(error, OAuthError):
-        code = error.code
-    elif isinstance(error, AuthenticationFailed) or problem.kind in (
-        Kind.ACCOUNT_LOCKED,
-        Kind.ACCOUNT_INACTIVE,
-    ):
-        code = "invalid_grant"
-    elif problem.kind is Kind.SERVER_ERROR:
-        code = "server_error"
-    elif problem.kind in (Kind.RATE_LIMITED, Kind.UNAVAILABLE):
-        code = "temporarily_unavailable"
-    else:
-        code = "invalid_request"
-    status = problem.status_or(STATUS[problem.kind] if problem.kind in OWN_STATUS else 400)
-    body = {"error": code, "error_description": problem.detail or code}
-    return json_response(body, status, problem.headers)
+    return entry._replace(code=error.code) if isinstance(error, OAuthError) else entry
+
+
+def _oauth(problem: Problem, entry: OAuthErrorEntry, status: int) -> dict:
+    return {"error": entry.code, "error_description": problem.detail or entry.code}
+
+
+CATALOG = Catalog(ERRORS, _message)
+OAUTH_CATALOG = Catalog(OAUTH_ERRORS, _oauth, refine=_oauth_entry)

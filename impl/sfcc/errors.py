@@ -1,12 +1,16 @@
-"""OCAPI faults: `{"_v":"20.8","fault":{"type","message","arguments"}}` with the statuses of
-OCAPI's global exceptions table. Handlers raise the fault they mean; failures that reach
-here otherwise (connexion's validation and security, routing) are named from their Kind.
-Messages are Sessim's wording: the real ones are unpublished."""
+"""SFCC's error catalog: OCAPI faults, `{"_v":"20.8","fault":{"type","message","arguments"}}`,
+with the statuses of OCAPI's global exceptions table. Handlers raise the fault they mean;
+failures that reach here otherwise (connexion's validation and security, routing) are named
+from their Kind. Messages are Sessim's wording: the real ones are unpublished."""
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import ClassVar, Final
+from collections.abc import Mapping
+from dataclasses import replace
+from types import MappingProxyType
+from typing import ClassVar, Final, NamedTuple
 
 from connexion.lifecycle import ConnexionResponse
 
@@ -18,7 +22,7 @@ from ..core.kit.errors import (
     SessimError,
     Unauthenticated,
 )
-from ..core.web.bodies import json_response
+from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
 
 VERSION: Final = "20.8"
@@ -79,37 +83,54 @@ class UnknownSite(Fault, NotFound):
     type_name, status = "UnknownSiteException", 404
 
 
-AUTHENTICATION_FAILED = (401, "AuthenticationFailedException", "Customer authentication failed.")
-# Kind -> status, type, message, for failures no handler named.
-BY_KIND: dict[Kind, tuple[int, str, str]] = {
-    Kind.INVALID_INPUT: (400, "PropertyConstraintViolationException", "The request is invalid."),
-    Kind.UNAUTHENTICATED: (
-        401,
-        "AuthorizationHeaderMissingException",
-        "The Authorization header is missing.",
+class SfccFault(NamedTuple):
+    status: int
+    type: str
+    message: str
+    arguments: Mapping[str, str] = MappingProxyType({})
+
+
+AUTHENTICATION_FAILED = SfccFault(
+    401, "AuthenticationFailedException", "Customer authentication failed."
+)
+# Kind -> the fault of failures no handler named.
+BY_KIND: dict[Kind, SfccFault] = {
+    Kind.INVALID_INPUT: SfccFault(
+        400, "PropertyConstraintViolationException", "The request is invalid."
+    ),
+    Kind.UNAUTHENTICATED: SfccFault(
+        401, "AuthorizationHeaderMissingException", "The Authorization header is missing."
     ),
     # Locked and disabled customers fail as a wrong password does.
     Kind.AUTHENTICATION_FAILED: AUTHENTICATION_FAILED,
     Kind.ACCOUNT_LOCKED: AUTHENTICATION_FAILED,
     Kind.ACCOUNT_INACTIVE: AUTHENTICATION_FAILED,
-    Kind.FORBIDDEN: (403, "ClientAccessForbiddenException", "Access to the resource is denied."),
-    Kind.NOT_FOUND: (404, "ResourcePathNotFoundException", "No resource matches the path."),
-    Kind.CONFLICT: (409, "ConflictException", "The request conflicts with the resource's state."),
-    Kind.METHOD_NOT_ALLOWED: (405, "MethodNotAllowedException", "The method is not allowed."),
-    Kind.UNSUPPORTED_MEDIA_TYPE: (
-        415,
-        "UnsupportedContentTypeException",
-        "The content type is not supported.",
+    Kind.FORBIDDEN: SfccFault(
+        403, "ClientAccessForbiddenException", "Access to the resource is denied."
     ),
-    Kind.PAYLOAD_TOO_LARGE: (413, "RequestEntityTooLargeException", "The body is too large."),
-    Kind.RATE_LIMITED: (429, "QuotaExceededException", "Too many requests."),
+    Kind.NOT_FOUND: SfccFault(
+        404, "ResourcePathNotFoundException", "No resource matches the path."
+    ),
+    Kind.CONFLICT: SfccFault(
+        409, "ConflictException", "The request conflicts with the resource's state."
+    ),
+    Kind.METHOD_NOT_ALLOWED: SfccFault(
+        405, "MethodNotAllowedException", "The method is not allowed."
+    ),
+    Kind.UNSUPPORTED_MEDIA_TYPE: SfccFault(
+        415, "UnsupportedContentTypeException", "The content type is not supported."
+    ),
+    Kind.PAYLOAD_TOO_LARGE: SfccFault(
+        413, "RequestEntityTooLargeException", "The body is too large."
+    ),
+    Kind.RATE_LIMITED: SfccFault(429, "QuotaExceededException", "Too many requests."),
     # Inferred: OCAPI's table names no fault for an outage.
-    Kind.UNAVAILABLE: (
-        503,
-        "ServiceUnavailableException",
-        "The service is temporarily unavailable.",
+    Kind.UNAVAILABLE: SfccFault(
+        503, "ServiceUnavailableException", "The service is temporarily unavailable."
     ),
-    Kind.SERVER_ERROR: (500, "InternalServerErrorException", "An internal error occurred."),
+    Kind.SERVER_ERROR: SfccFault(
+        500, "InternalServerErrorException", "An internal error occurred."
+    ),
 }
 
 UNEXPECTED = re.compile(r"Additional properties are not allowed \('([^']*)'")
@@ -117,10 +138,33 @@ NOT_IN_ENUM = re.compile(r"^(.*) is not one of ")
 AT_PATH = re.compile(r" - '([^']*)'$")
 
 
-def render(problem: Problem, document: str = DOCUMENT) -> ConnexionResponse:
-    status, type_name, message, arguments = _fault(problem, document)
-    body = {"_v": VERSION, "fault": {"type": type_name, "message": message, "arguments": arguments}}
-    return json_response(body, problem.status_or(status), problem.headers)
+def _body(problem: Problem, fault: SfccFault, status: int) -> dict:
+    arguments = dict(fault.arguments)
+    return {
+        "_v": VERSION,
+        "fault": {"type": fault.type, "message": fault.message, "arguments": arguments},
+    }
+
+
+def _refine(problem: Problem, fault: SfccFault, document: str = DOCUMENT) -> SfccFault:
+    """The fault a handler raised, or the one a bad parameter, a bad body or a malformed
+    Authorization header makes; else the Kind's."""
+    error = problem.error
+    if isinstance(error, Fault):
+        return SfccFault(error.status, error.type_name, error.detail, error.arguments)
+    if isinstance(error, InvalidParameter):
+        return _bad_parameter(error)
+    if problem.kind is Kind.INVALID_INPUT:
+        return _bad_body(problem, document)
+    if problem.kind is Kind.UNAUTHENTICATED and "Invalid authorization header" in problem.detail:
+        header = InvalidAuthorizationHeader("The Authorization header must be 'Bearer <jwt>'.")
+        return SfccFault(header.status, header.type_name, header.detail)
+    return fault
+
+
+CATALOG = Catalog(BY_KIND, _body, refine=_refine)
+# putBasketsByIDBillingAddress's body is an order_address document.
+ADDRESS_CATALOG = replace(CATALOG, refine=functools.partial(_refine, document="order_address"))
 
 
 def render_client_id_call(problem: Problem) -> ConnexionResponse:
@@ -129,41 +173,25 @@ def render_client_id_call(problem: Problem) -> ConnexionResponse:
     401 is a 401)."""
     if problem.kind is Kind.UNAUTHENTICATED and problem.error is None and not problem.injected:
         problem = Problem(Kind.INVALID_INPUT, "", error=_missing_client_id())
-    return render(problem)
-
-
-def render_address_call(problem: Problem) -> ConnexionResponse:
-    """putBasketsByIDBillingAddress's body is an order_address document."""
-    return render(problem, document="order_address")
+    return CATALOG(problem)
 
 
 def _missing_client_id() -> MissingClientId:
     return MissingClientId("The client id was sent neither as query nor as header parameter.")
 
 
-def _fault(problem: Problem, document: str) -> tuple[int, str, str, dict[str, str]]:
-    error = problem.error
-    if isinstance(error, Fault):
-        return error.status, error.type_name, error.detail, error.arguments
-    if isinstance(error, InvalidParameter):
-        return _bad_parameter(error)
-    if problem.kind is Kind.INVALID_INPUT:
-        return _bad_body(problem, document)
-    status, type_name, message = BY_KIND[problem.kind]
-    if problem.kind is Kind.UNAUTHENTICATED and "Invalid authorization header" in problem.detail:
-        header = InvalidAuthorizationHeader("The Authorization header must be 'Bearer <jwt>'.")
-        return header.status, header.type_name, header.detail, {}
-    return status, type_name, message, {}
-
-
-def _bad_parameter(error: InvalidParameter) -> tuple[int, str, str, dict[str, str]]:
+def _bad_parameter(error: InvalidParameter) -> SfccFault:
     """A path outside the spec's patterns: an unknown version or site (OCAPI's 404s)."""
     value = _quoted_value(error.detail.partition(": ")[2])
     if error.parameter == "version":
-        return 404, "VersionNotFoundException", "The API version is unknown.", {"version": value}
+        return SfccFault(
+            404, "VersionNotFoundException", "The API version is unknown.", {"version": value}
+        )
     if error.parameter == "site_id":
-        return 404, "UnknownSiteException", "The site is unknown.", {"siteId": value}
-    return 400, "PropertyConstraintViolationException", error.detail, {"path": error.parameter}
+        return SfccFault(404, "UnknownSiteException", "The site is unknown.", {"siteId": value})
+    return SfccFault(
+        400, "PropertyConstraintViolationException", error.detail, {"path": error.parameter}
+    )
 
 
 def _quoted_value(message: str) -> str:
@@ -172,17 +200,22 @@ def _quoted_value(message: str) -> str:
     return match[1] if match else ""
 
 
-def _bad_body(problem: Problem, document: str) -> tuple[int, str, str, dict[str, str]]:
+def _bad_body(problem: Problem, document: str) -> SfccFault:
     detail = problem.detail
     if (match := UNEXPECTED.search(detail)) is not None:
         arguments = {"property": match[1], "document": document}
-        return 400, "UnknownPropertyException", f"Unknown property '{match[1]}'.", arguments
+        return SfccFault(
+            400, "UnknownPropertyException", f"Unknown property '{match[1]}'.", arguments
+        )
     if (match := NOT_IN_ENUM.search(detail)) is not None:
-        value = match[1].strip("'")
-        arguments = {"document": document, "enumValue": value}
-        return 400, "EnumConstraintViolationException", "Illegal enum value.", arguments
+        arguments = {"document": document, "enumValue": match[1].strip("'")}
+        return SfccFault(400, "EnumConstraintViolationException", "Illegal enum value.", arguments)
     if isinstance(problem.error, InvalidInput):  # the body parser's own refusals
-        return 400, "BodyDecodingException", "The body cannot be decoded.", {"body": detail}
+        return SfccFault(
+            400, "BodyDecodingException", "The body cannot be decoded.", {"body": detail}
+        )
     path = match[1] if (match := AT_PATH.search(detail)) is not None else ""
     arguments = {"document": document, "path": path}
-    return 400, "PropertyConstraintViolationException", detail or "The body is invalid.", arguments
+    return SfccFault(
+        400, "PropertyConstraintViolationException", detail or "The body is invalid.", arguments
+    )

@@ -1,55 +1,58 @@
-"""Core's neutral problems as Vestiaire ErrorResponse bodies: {"errors": [{code, title, ...}]}."""
+"""Vestiaire's error catalog: core's neutral problems as ErrorResponse bodies,
+{"errors": [{code, title, detail}]}."""
 
 from __future__ import annotations
 
-from connexion.lifecycle import ConnexionResponse
+from typing import NamedTuple
 
-from ..core.web.bodies import dump, json_response
+from ..core.web.bodies import dump
+from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
 from ..generated.vestiaire import Code, ErrorDetail, ErrorResponse
 
-# kind -> status, code, title, and the detail to show (None: the problem's own detail).
-ERRORS: dict[Kind, tuple[int, Code, str, str | None]] = {
-    Kind.INVALID_INPUT: (400, Code.validation_failed, "Invalid request", None),
-    Kind.UNAUTHENTICATED: (
-        401,
-        Code.unauthorized,
-        "Unauthorized",
-        "A valid __session header is required.",
+
+class VestiaireError(NamedTuple):
+    status: int
+    code: Code
+    title: str
+    detail: str | None = None  # None: the problem's own detail
+
+
+WRONG_LOGIN = VestiaireError(
+    401, Code.invalid_credentials, "Invalid credentials", "The email or password is incorrect."
+)
+ERRORS: dict[Kind, VestiaireError] = {
+    Kind.INVALID_INPUT: VestiaireError(400, Code.validation_failed, "Invalid request"),
+    Kind.UNAUTHENTICATED: VestiaireError(
+        401, Code.unauthorized, "Unauthorized", "A valid __session header is required."
     ),
-    Kind.AUTHENTICATION_FAILED: (
-        401,
-        Code.invalid_credentials,
-        "Invalid credentials",
-        "The email or password is incorrect.",
-    ),
-    Kind.ACCOUNT_INACTIVE: (
-        401,
-        Code.invalid_credentials,
-        "Invalid credentials",
-        "The email or password is incorrect.",
-    ),
-    Kind.ACCOUNT_LOCKED: (
+    Kind.AUTHENTICATION_FAILED: WRONG_LOGIN,
+    Kind.ACCOUNT_INACTIVE: WRONG_LOGIN,
+    Kind.ACCOUNT_LOCKED: VestiaireError(
         401,
         Code.account_locked,
         "Account locked",
         "Too many failed log-in attempts. Please try again later.",
     ),
-    Kind.FORBIDDEN: (403, Code.forbidden, "Forbidden", None),
-    Kind.NOT_FOUND: (404, Code.not_found, "Not found", None),
-    Kind.METHOD_NOT_ALLOWED: (405, Code.method_not_allowed, "Method not allowed", None),
-    Kind.CONFLICT: (409, Code.conflict, "Conflict", None),
-    Kind.UNSUPPORTED_MEDIA_TYPE: (415, Code.unsupported_media_type, "Unsupported media type", None),
-    Kind.PAYLOAD_TOO_LARGE: (413, Code.payload_too_large, "Payload too large", None),
-    Kind.RATE_LIMITED: (429, Code.rate_limited, "Too many requests", None),
-    Kind.UNAVAILABLE: (503, Code.service_unavailable, "Service unavailable", None),
-    Kind.SERVER_ERROR: (500, Code.internal_error, "Internal error", None),
+    Kind.FORBIDDEN: VestiaireError(403, Code.forbidden, "Forbidden"),
+    Kind.NOT_FOUND: VestiaireError(404, Code.not_found, "Not found"),
+    Kind.METHOD_NOT_ALLOWED: VestiaireError(405, Code.method_not_allowed, "Method not allowed"),
+    Kind.CONFLICT: VestiaireError(409, Code.conflict, "Conflict"),
+    Kind.UNSUPPORTED_MEDIA_TYPE: VestiaireError(
+        415, Code.unsupported_media_type, "Unsupported media type"
+    ),
+    Kind.PAYLOAD_TOO_LARGE: VestiaireError(413, Code.payload_too_large, "Payload too large"),
+    Kind.RATE_LIMITED: VestiaireError(429, Code.rate_limited, "Too many requests"),
+    Kind.UNAVAILABLE: VestiaireError(503, Code.service_unavailable, "Service unavailable"),
+    Kind.SERVER_ERROR: VestiaireError(500, Code.internal_error, "Internal error"),
 }
 
 
-def render(problem: Problem) -> ConnexionResponse:
-    status, code, title, detail = ERRORS[problem.kind]
-    body = ErrorResponse(
-        errors=[ErrorDetail(code=code, title=title, detail=detail or problem.detail or title)]
+def _body(problem: Problem, entry: VestiaireError, status: int) -> dict:
+    detail = entry.detail or problem.detail or entry.title
+    return dump(
+        ErrorResponse(errors=[ErrorDetail(code=entry.code, title=entry.title, detail=detail)])
     )
-    return json_response(dump(body), problem.status or status, problem.headers)
+
+
+CATALOG = Catalog(ERRORS, _body)

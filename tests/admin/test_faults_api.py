@@ -10,15 +10,14 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-import yaml
+from sessim.admin.fixtures import demo
 from sessim.app import create_app
 from sessim.core.features.faults import ConnectionDropped
 from starlette.testclient import TestClient
 
 from tests.conftest import make_settings
-from tests.contract.fixture import DEMO
 
-FIXTURE = yaml.safe_load(DEMO.read_text())
+FIXTURE = demo()
 FROZEN_AT = "2030-01-01T00:00:00.250Z"  # a fraction, so that a 429's reset rounds up
 VESTIAIRE_LOGIN = {k: FIXTURE["vestiaire"]["users"][0][k] for k in ("email", "password")}
 OKTA_AUTH = {"Authorization": f"SSWS {FIXTURE['okta']['api_tokens'][0]}"}

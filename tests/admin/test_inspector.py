@@ -9,16 +9,15 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
-import yaml
+from sessim.admin.fixtures import demo
 from sessim.app import create_app
 from sessim.registry import VENDORS
 from starlette.testclient import TestClient
 
 from tests.conftest import make_settings
-from tests.contract.fixture import DEMO
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
-DEMO_FIXTURE = yaml.safe_load(DEMO.read_text())
+DEMO_FIXTURE = demo()
 ASSETS = {
     "inspector.js": "text/javascript; charset=utf-8",
     "inspector.css": "text/css; charset=utf-8",

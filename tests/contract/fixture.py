@@ -1,6 +1,6 @@
-"""The contract runs' fixture: the demo accounts (the specs' examples log in with them), with
-Okta's rate limits raised out of the way. Fuzzing a bucket empty would turn every later
-check into a 429; tests/okta covers the limits themselves.
+"""The contract runs' fixture: the demo accounts (the specs' examples log in with them), each
+vendor's section as its declaration's contract seeds it (Okta's rate limits raised out of the
+fuzzer's way).
 
 `python -m tests.contract.fixture PATH` writes it for the CLI run (tests/contract/cli.sh).
 """
@@ -11,15 +11,12 @@ import sys
 from pathlib import Path
 
 import yaml
-
-DEMO = Path(__file__).resolve().parents[2] / "impl" / "fixtures" / "demo.yaml"
-UNLIMITED = {"authn": 1_000_000, "sessions": 1_000_000, "users": 1_000_000}
+from sessim.admin.fixtures import demo
+from sessim.registry import VENDORS
 
 
 def contract_fixture() -> dict:
-    fixture = yaml.safe_load(DEMO.read_text())
-    fixture["okta"]["settings"] = {"rate_limits": UNLIMITED}
-    return fixture
+    return {name: VENDORS[name].contract.seed(section) for name, section in demo().items()}
 
 
 if __name__ == "__main__":

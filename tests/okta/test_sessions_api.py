@@ -8,10 +8,10 @@ from functools import partial
 
 import httpx
 import pytest
+from sessim.okta.contract import UNLIMITED
 from starlette.testclient import TestClient
 
 from tests.conftest import RACE_ROUNDS, race_requests
-from tests.contract.fixture import UNLIMITED
 from tests.okta.conftest import okta_client
 from tests.okta.support import (
     ANNA,

@@ -8,18 +8,17 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-import yaml
+from sessim.admin.fixtures import demo
 from sessim.app import create_app
 from starlette.testclient import TestClient
 
 from tests.conftest import make_settings
-from tests.contract.fixture import DEMO
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 BASE = "/optimizely/api/v1/sessions"
 CURRENT = f"{BASE}/current"
 TOKEN = "/optimizely/identity/connect/token"
-DEMO_SECTION = yaml.safe_load(DEMO.read_text())["optimizely"]
+DEMO_SECTION = demo()["optimizely"]
 SECRET = DEMO_SECTION["clients"][0]["client_secret"]
 PASSWORDS = {user["userName"]: user["password"] for user in DEMO_SECTION["users"]}
 ACME, GLOBEX = (c["id"] for c in DEMO_SECTION["customers"])

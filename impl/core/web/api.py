@@ -1,17 +1,26 @@
-"""What the app factory needs to mount one API: its spec, base path, handlers, how it renders
-errors (per operation where formats differ under one mount), its fixture loader and its edge."""
+"""An API's declaration: everything the rest of Sessim needs of it, in one object that its
+package exports (a vendor's in impl/<vendor>/vendor.py, found through the registry).
+
+Its spec, base path and handlers (what the app factory mounts), how it renders errors (per
+operation where formats differ under one mount), its fixture loader, edge, inventory, state
+views and admin actions, its demo fixture section and how the contract run authenticates."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
+import yaml
 from connexion.lifecycle import ConnexionResponse
+from pydantic import BaseModel
 from starlette.types import ASGIApp
 
 from ..kit.runtime import Action, FixtureLoader, StateView, TakeInventory
 from .bodies import Parser, parse
+from .contract import Contract
 from .problems import Problem
 from .slashes import TrailingSlash
 
@@ -37,10 +46,12 @@ def no_near_paths(path: str) -> Iterable[tuple[str, str]]:
 @dataclass(frozen=True)
 class Api:
     name: str  # the fixture section and the --api choice
-    spec: str  # file name under openapi/
+    spec: str  # file name under the `openapi` folder of the `resources` package
     base_path: str
     handlers: str  # module whose functions the operationIds resolve to
-    render: Renderer  # errors of the API's operations, and of paths no operation matched
+    # Its error catalog (core.web.catalog): errors of its operations, and of paths no
+    # operation matched.
+    render: Renderer
     loader: FixtureLoader | None = None
     edge: Edge | None = None
     # operationId -> renderer, for operations whose errors take another format (OAuth's).
@@ -61,6 +72,24 @@ class Api:
     inventory: TakeInventory | None = None
     # How its handlers' bodies become their generated models (connexion passes dicts).
     parse: Parser = parse
+    # The generated model of its fixture section, whose schema its spec's components hold
+    # under the model's name (the admin API's Fixture assembles them); None: no section.
+    fixture: type[BaseModel] | None = None
+    # The package whose `openapi` folder holds the spec (a separate vendor package: its own).
+    resources: str = "sessim"
+    # The vendor's section of the demo fixture (`sessim serve --demo`): a YAML file in the
+    # declaring package; None for an API without fixture section.
+    demo: Traversable | None = None
+    # What the contract run (schemathesis) needs to authenticate and to seed.
+    contract: Contract = field(default_factory=Contract)
+
+    def spec_file(self) -> Traversable:
+        """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""
+        return files(self.resources) / "openapi" / self.spec
+
+    def load_spec(self) -> dict:
+        # libyaml's loader: the pure-Python one took a sixth of a second of every start-up.
+        return yaml.load(self.spec_file().read_text(), Loader=yaml.CSafeLoader)
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""

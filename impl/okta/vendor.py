@@ -1,18 +1,23 @@
-"""Okta's mount: spec, handlers, errors, fixture section and the rate-limit edge."""
+"""Okta declared: spec, handlers, errors, fixture section, the rate-limit edge, the demo
+accounts and the contract run's API token."""
+
+from importlib.resources import files
 
 from ..core.web.api import Api
 from ..core.web.slashes import TrailingSlash
+from ..generated.okta import OktaFixture
+from .contract import CONTRACT
 from .edge import OktaEdge
-from .errors import render
+from .errors import CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
 
-API = Api(
+VENDOR = Api(
     "okta",
     "okta.yaml",
     "/okta",
     f"{__package__}.handlers",
-    render,
+    CATALOG,
     load_fixture,
     OktaEdge,
     # Recorded: GET /api/v1/sessions/ is a 405 E0000022, answered before Okta's API layer
@@ -20,4 +25,7 @@ API = Api(
     trailing_slash=TrailingSlash.METHOD_NOT_ALLOWED,
     error_code=("errorCode",),
     inventory=inventory,
+    fixture=OktaFixture,
+    demo=files(__package__) / "demo.yaml",
+    contract=CONTRACT,
 )

@@ -1,0 +1,55 @@
+"""What the contract run (schemathesis, in-process and against a live server) needs of an
+API: how to seed it and how to authenticate, declared by the API beside its spec.
+
+A client handed to these functions is an httpx.Client whose base URL is the API's own mount
+(a live server's, or a test client's around the app), so paths are the spec's paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+
+import httpx
+
+Headers = dict[str, str]
+# The API's section of the seeded fixture and a client on its mount -> headers for every call.
+RunHeaders = Callable[[dict, httpx.Client], Headers]
+# The same, per operation (by operationId), for the in-process run's auth.
+OperationHeaders = Callable[[dict, httpx.Client, str], Headers]
+
+
+def no_headers(section: dict, client: httpx.Client) -> Headers:
+    return {}
+
+
+def as_seeded(section: dict) -> dict:
+    return section
+
+
+@dataclass(frozen=True)
+class ContractRun:
+    """One schemathesis CLI run, against a server of its own freshly seeded."""
+
+    headers: RunHeaders = no_headers
+    options: tuple[str, ...] = ()  # further CLI options: --include-tag, --phases
+
+
+@dataclass(frozen=True)
+class Contract:
+    runs: tuple[ContractRun, ...] = (ContractRun(),)
+    # Headers per operation for the in-process run (None: it sends none of its own).
+    auth: OperationHeaders | None = None
+    # Seconds the in-process run reuses what `auth` gave (None: asks for each call, for a
+    # credential a call may spend, as a logout does).
+    reuse_auth: int | None = None
+    # Whether a credential that a stateful link carried stays (SFCC's basket owner's JWT)
+    # rather than being replaced by the one `auth` gives.
+    links_carry_credentials: bool = False
+    # The API's fixture section as the contract run seeds it (Okta's rate limits raised out
+    # of the fuzzer's way), from its demo section.
+    seed: Callable[[dict], dict] = as_seeded
+    # The API's schemathesis settings: a TOML file of one [[project]] (matched by the spec's
+    # title) that the contract runs assemble into their configuration.
+    schemathesis: Traversable | None = None

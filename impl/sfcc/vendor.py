@@ -1,0 +1,34 @@
+"""SFCC declared: spec, handlers, faults (the client-id call renders a missing client id as
+its own fault), fixture section, the storefront view, the demo accounts and the contract run's
+client id and guest JWT."""
+
+from importlib.resources import files
+
+from ..core.web.api import Api
+from ..generated.sfcc import SfccFixture
+from .contract import CONTRACT
+from .errors import ADDRESS_CATALOG, CATALOG, render_client_id_call
+from .fixtures import load_fixture
+from .inventory import inventory
+from .storefront import storefront_view
+from .urls import version_near_paths
+
+VENDOR = Api(
+    "sfcc",
+    "sfcc.yaml",
+    "/sfcc",
+    f"{__package__}.handlers",
+    CATALOG,
+    load_fixture,
+    renderers={
+        "postCustomersAuth": render_client_id_call,
+        "putBasketsByIDBillingAddress": ADDRESS_CATALOG,
+    },
+    views={"storefront": storefront_view},
+    error_code=("fault", "type"),
+    near_paths=version_near_paths,
+    inventory=inventory,
+    fixture=SfccFixture,
+    demo=files(__package__) / "demo.yaml",
+    contract=CONTRACT,
+)

@@ -1,0 +1,99 @@
+"""Schemathesis in-process (from_asgi), per API of the registry: an app seeded with the
+contract fixture, and the credentials its declaration's contract asks for declared as auth,
+so that schemathesis also probes without them."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import schemathesis
+import yaml
+from hypothesis import settings
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.config import SchemathesisConfig
+from sessim.app import create_app
+from sessim.core.web.api import Api
+from starlette.testclient import TestClient
+
+from tests.conftest import make_settings
+from tests.contract import hooks  # noqa: F401 - registers Vestiaire's deleteSession auth
+from tests.contract.fixture import contract_fixture
+from tests.contract.plan import config
+
+FIXTURE = contract_fixture()
+# The apps are made at import, before any tmp_path: the seed file lives in a temporary
+# directory removed at exit, never in the checkout.
+SEED_DIR = tempfile.TemporaryDirectory(prefix="sessim-contract-")
+SEED = Path(SEED_DIR.name) / "contract-fixture.yaml"
+SEED.write_text(yaml.safe_dump(FIXTURE))
+CONFIG = SchemathesisConfig.from_str(config())  # every vendor's declared settings
+
+
+def schema_for(api: Api, **overrides: object) -> schemathesis.BaseSchema:
+    """One app per spec, so that admin resets stay apart."""
+    app = create_app(make_settings(seed=str(SEED), **overrides))
+    schema = schemathesis.openapi.from_asgi(f"{api.base_path}/openapi.json", app, config=CONFIG)
+    contract = api.contract
+    if contract.auth is not None:
+        schema.auth(refresh_interval=contract.reuse_auth)(_credentials(api, app))
+    return schema
+
+
+def mount_client(api: Api, app: object) -> TestClient:
+    """A client of the app whose paths are the spec's (under the API's base path)."""
+    return TestClient(app, base_url=f"http://testserver{api.base_path}")  # type: ignore[arg-type]
+
+
+def _credentials(api: Api, app: object) -> type:
+    contract = api.contract
+    authenticate = contract.auth
+    assert authenticate is not None
+    section = FIXTURE[api.name]
+
+    class Credentials:
+        def get(self, case: schemathesis.Case, _context: object) -> dict[str, str]:
+            with mount_client(api, app) as client:
+                return authenticate(section, client, operation_id(case))
+
+        def set(self, case: schemathesis.Case, data: dict[str, str], _context: object) -> None:
+            carried = case.headers or {}
+            case.headers = (
+                {**data, **carried} if contract.links_carry_credentials else {**carried, **data}
+            )
+
+    return Credentials
+
+
+def operation_id(case: schemathesis.Case) -> str:
+    return case.operation.definition.raw.get("operationId", "")
+
+
+def run_stateful(
+    schema: schemathesis.BaseSchema,
+    login: tuple[str, dict],
+    record: Callable[[str, int], None],
+    examples: int = 25,
+    derandomize: bool = False,
+    login_path: dict[str, str] | None = None,
+) -> None:
+    """Schemathesis' state machine, with the operation `login` names logging in for real so
+    that links lead somewhere."""
+
+    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: schemathesis.Case) -> None:
+            if operation_id(case) == login[0]:
+                case.body = dict(login[1])
+                case.path_parameters = {**(case.path_parameters or {}), **(login_path or {})}
+
+        def after_call(self, response, case: schemathesis.Case) -> None:
+            super().after_call(response, case)
+            record(case.operation.label, response.status_code)
+
+    run_state_machine_as_test(
+        Machine,
+        settings=settings(
+            max_examples=examples, stateful_step_count=5, deadline=None, derandomize=derandomize
+        ),
+    )

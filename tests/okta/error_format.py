@@ -1,0 +1,7 @@
+"""What an Okta error body holds beyond its spec (tests/test_hostile.py checks every one)."""
+
+from typing import Any
+
+
+def check(response: Any) -> None:
+    assert {"errorCode", "errorSummary", "errorId"} <= response.json().keys()

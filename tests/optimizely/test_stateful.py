@@ -1,0 +1,59 @@
+"""Schemathesis' state machine on Optimizely's Storefront API: random sequences of its calls,
+with a real sign-in making the later calls act on its session, until a sign-out."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import settings
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.specs.openapi.checks import ignored_auth
+from sessim.optimizely.contract import bearer, login
+from sessim.registry import VENDORS
+
+from tests.contract.schemas import FIXTURE, mount_client, operation_id, schema_for
+
+API = VENDORS["optimizely"]
+OPTIMIZELY = schema_for(API)
+SECTION = FIXTURE["optimizely"]
+
+
+def fresh_bearer() -> str:
+    with mount_client(API, OPTIMIZELY.app) as client:  # type: ignore[attr-defined]
+        return bearer(SECTION, client)["Authorization"]
+
+
+def test_stateful_optimizely_sign_in_then_session_calls_and_sign_out() -> None:
+    seen: list[tuple[str, int, bool]] = []
+    signed_in: list[str] = []  # the bearer of the live sign-in, if any
+
+    class Machine(OPTIMIZELY.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: schemathesis.Case) -> None:
+            operation = operation_id(case)
+            if operation == "createSession":
+                case.body = login(SECTION)
+                case.headers = {**(case.headers or {}), "Authorization": fresh_bearer()}
+            elif signed_in and operation != "createToken":
+                case.headers = {**(case.headers or {}), "Authorization": signed_in[-1]}
+
+        def validate_response(self, response, case: schemathesis.Case, **kwargs) -> None:
+            # The Authorization set above replaces what schemathesis generated, so its
+            # check that generated (invalid) auth is refused does not apply.
+            case.validate_response(response, excluded_checks=[ignored_auth])
+
+        def after_call(self, response, case: schemathesis.Case) -> None:
+            super().after_call(response, case)
+            operation = operation_id(case)
+            if operation == "createSession" and response.status_code == 200:
+                signed_in.append(case.headers["Authorization"])
+            elif operation == "deleteSession" and response.status_code == 204:
+                signed_in.clear()
+            authenticated = response.status_code == 200 and response.json().get("isAuthenticated")
+            seen.append((case.operation.label, response.status_code, bool(authenticated)))
+
+    run_state_machine_as_test(
+        Machine, settings=settings(max_examples=30, stateful_step_count=6, deadline=None)
+    )
+    assert ("POST /api/v1/sessions", 200, True) in seen
+    assert ("GET /api/v1/sessions/current", 200, True) in seen, sorted(set(seen))
+    assert ("PATCH /api/v1/sessions/current", 200, True) in seen, sorted(set(seen))
+    assert ("DELETE /api/v1/sessions/current", 204, False) in seen, sorted(set(seen))
