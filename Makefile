@@ -22,7 +22,10 @@ python_version = $(shell $(1) -c 'import platform; print(platform.python_version
 
 # Install the locked tree, then Sessim itself editable, when the venv is new or the pins
 # change. The build backend is in the lock: no build environment is downloaded.
+# A clone installed before hatchling keeps setuptools' sessim.egg-info at its top, which
+# Python finds before the install's metadata (and its vendors' entry points): it goes.
 $(INSTALLED): $(VENV)/.python-$(call python_version,$(PYTHON)) pyproject.toml requirements.lock
+	rm -rf sessim.egg-info
 	$(BIN)/python $(PIP_INSTALL) -r requirements.lock
 	$(BIN)/python $(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
