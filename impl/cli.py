@@ -286,7 +286,7 @@ async def prepare_store(settings: Settings, load_seed: bool) -> None:
             await fixtures.load(runtime, document)
     except Unavailable as error:
         reason = error.__cause__ or error
-        if document is not None:
+        if settings.seed or settings.demo:  # to be loaded here or by the app as it starts
             what = f"the fixture {settings.seed}" if settings.seed else "the demo fixture"
             raise ValueError(
                 f"cannot load {what}: the store {store} cannot be reached: {reason}"
