@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test generate check lint contract bench clean redis-server chromium
+.PHONY: run test test-fast generate check lint contract bench clean redis-server chromium
 
 # Create .venv and install the pinned tree when missing or when the pins change.
 $(INSTALLED): pyproject.toml requirements.lock
@@ -29,9 +29,18 @@ check: lint
 	$(BIN)/mypy
 	$(BIN)/datamodel-codegen --check
 
-# The CLI contract run goes first, so that pytest's summary is the last line CI reads.
-test: check contract redis-server chromium
-	$(BIN)/pytest
+# Everything, on every core (pytest-xdist; the tests that share a module's server or build
+# stay on one worker). The schemathesis CLI run is one of the tests (tests/contract), so that
+# it runs beside the rest and pytest's summary is still the last line CI reads.
+test: check redis-server chromium
+	$(BIN)/pytest -n auto --dist loadgroup
+
+# The lanes of pyproject's markers. `make test-fast` runs the tests that carry none of them,
+# without redis-server, Chromium or a wheel build; tests/contract is all of the contract
+# lane, left out at once (schemathesis prepares its cases while collecting).
+LANES := slow or browser or redis or contract or package
+test-fast: $(INSTALLED)
+	$(BIN)/pytest -m "not ($(LANES))" --ignore=tests/contract
 
 # The Redis store's tests start their own redis-server processes: install it where missing
 # (Debian, as root). Where that fails, those tests fail saying so; the rest still run.

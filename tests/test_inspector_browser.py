@@ -28,6 +28,8 @@ from sessim.admin.fixtures import DEMO
 
 from tests.conftest import ROOT, sessim_process
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = ROOT / "test-artifacts" / "inspector"
 WAIT_SECONDS = 15  # the page refreshes every 2 s and after each of its own actions
 OKTA_SESSIONS = 'section[data-vendor="okta"] table.sessions tbody tr'

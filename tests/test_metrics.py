@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -210,6 +211,7 @@ def served_by_each(directory: Path) -> list[float]:
     return counts
 
 
+@pytest.mark.slow
 def test_both_workers_count_into_one_scrape_and_a_restart_starts_from_zero(
     tmp_path: Path,
 ) -> None:
@@ -240,6 +242,7 @@ def test_both_workers_count_into_one_scrape_and_a_restart_starts_from_zero(
             assert value(samples, "sessim_requests_total", **NOT_FOUND) == 8
 
 
+@pytest.mark.slow
 def test_without_a_directory_several_workers_share_a_private_one_removed_at_exit(
     tmp_path: Path,
 ) -> None:

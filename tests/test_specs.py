@@ -33,11 +33,13 @@ def test_the_validator_rejects_a_broken_spec() -> None:
         validate(document)
 
 
+@pytest.mark.slow
 def test_generated_matches_openapi() -> None:
     result = subprocess.run([*CODEGEN, "--check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_generation_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
     for run in ("first", "second"):
         subprocess.run(
@@ -48,6 +50,7 @@ def test_generation_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
     assert not comparison.diff_files
 
 
+@pytest.mark.slow
 def test_drift_is_detected(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "openapi", tmp_path / "openapi")
     shutil.copytree(ROOT / "generated", tmp_path / "generated")

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
@@ -22,6 +23,8 @@ from tests.contract import (
     optimizely_login,
 )
 from tests.contract.fixture import contract_fixture
+
+pytestmark = [pytest.mark.contract, pytest.mark.xdist_group("contract")]
 
 FIXTURE = contract_fixture()
 # The apps are made at import, before any tmp_path: the seed file lives in a temporary
