@@ -8,12 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sessim.app import create_app
 from sessim.cli import parser, settings_from
 from sessim.settings import VENDOR_APIS
-from starlette.testclient import TestClient
 
-from tests.conftest import make_settings, sessim_process
+from tests.conftest import AppFor, Reset, sessim_process
 
 
 def settings_for(argv: list[str]):
@@ -88,6 +86,7 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings_for(["--port", "9100"]).port == 9100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -107,27 +106,27 @@ def test_bad_configuration_exits_with_a_message(
     assert message in result.stderr
 
 
-def test_api_limits_what_is_served() -> None:
-    with TestClient(create_app(make_settings(apis=()))) as client:
-        response = client.post("/vestiaire/sessions", json={"email": "a", "password": "b"})
-        assert response.status_code == 404
-        assert response.headers["content-type"] == "application/problem+json"
-        assert client.get("/_admin/health").status_code == 200
+def test_api_limits_what_is_served(app_for: AppFor) -> None:
+    client = app_for(apis=())
+    response = client.post("/vestiaire/sessions", json={"email": "a", "password": "b"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert client.get("/_admin/health").status_code == 200
 
 
-def test_root_serves_a_vendor_at_slash_too() -> None:
-    with TestClient(create_app(make_settings(root="vestiaire"))) as client:
-        user = {"email": "ana@example.com", "password": "pw"}
-        client.post("/_admin/seed", json={"vestiaire": {"users": [user]}})
-        assert client.post("/sessions", json=user).status_code == 201
-        assert client.post("/vestiaire/sessions", json=user).status_code == 201
-        unknown = client.get("/nothing-here")
-        assert unknown.status_code == 404
-        assert unknown.json()["errors"][0]["code"] == "not_found"  # Vestiaire owns /
-        assert client.get("/_admin/health").json() == {"status": "ok"}
-        assert client.get("/sessions").headers["allow"] == "POST"
+def test_root_serves_a_vendor_at_slash_too(app_for: AppFor, reset: Reset) -> None:
+    user = {"email": "ana@example.com", "password": "pw"}
+    client = reset(seed={"vestiaire": {"users": [user]}}, client=app_for(root="vestiaire"))
+    assert client.post("/sessions", json=user).status_code == 201
+    assert client.post("/vestiaire/sessions", json=user).status_code == 201
+    unknown = client.get("/nothing-here")
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["code"] == "not_found"  # Vestiaire owns /
+    assert client.get("/_admin/health").json() == {"status": "ok"}
+    assert client.get("/sessions").headers["allow"] == "POST"
 
 
+@pytest.mark.slow
 def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/demo.db"
     with sessim_process(store, "--seed", "impl/fixtures/demo.yaml") as base:
@@ -143,6 +142,7 @@ def test_an_empty_api_list_serves_every_vendor(monkeypatch: pytest.MonkeyPatch) 
     assert settings_for([]).apis == VENDOR_APIS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -163,6 +163,7 @@ def test_a_bad_seed_file_stops_start_up_with_a_message(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_log_format_from_the_environment_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

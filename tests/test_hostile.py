@@ -15,7 +15,7 @@ import pytest
 import yaml
 from connexion import AsyncApp
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from sessim.app import create_app, load_spec
+from sessim.app import load_spec
 from sessim.core.api import Api
 from sessim.core.bodies import json_response
 from sessim.core.errors import InvalidInput
@@ -24,7 +24,7 @@ from sessim.registry import ADMIN, VENDORS
 from sessim.settings import Settings
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import AppFor, make_settings
 from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()  # the demo accounts, with Okta's rate limits out of the way
@@ -219,12 +219,16 @@ def all_cases() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def seed_file(tmp_path_factory: pytest.TempPathFactory) -> str:
     seed = tmp_path_factory.mktemp("hostile") / "fixture.yaml"
     seed.write_text(yaml.safe_dump(FIXTURE))
-    app = create_app(make_settings(seed=str(seed)))
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
+    return str(seed)
+
+
+@pytest.fixture
+def client(app_for: AppFor, seed_file: str) -> TestClient:
+    """The run's app that loads FIXTURE at start-up, answering a 500 as a server would."""
+    return app_for(seed=seed_file, raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize(("operation", "case", "request_args"), list(all_cases()))
@@ -270,10 +274,9 @@ def login_of(size: int) -> bytes:
     return body.replace(b'"password": ""', b'"password": "' + b"p" * (size - len(body)) + b'"')
 
 
-@pytest.fixture(scope="module")
-def small() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(max_body_bytes=SMALL))) as test_client:
-        yield test_client
+@pytest.fixture
+def small(app_for: AppFor) -> TestClient:
+    return app_for(max_body_bytes=SMALL)
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
