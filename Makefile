@@ -36,11 +36,11 @@ test: check redis-server chromium
 	$(BIN)/pytest -n auto --dist loadgroup
 
 # The lanes of pyproject's markers. `make test-fast` runs the tests that carry none of them,
-# without redis-server, Chromium or a wheel build; tests/contract is all of the contract
-# lane, left out at once (schemathesis prepares its cases while collecting).
+# on every core too, without redis-server, Chromium or a wheel build; tests/contract is all
+# of the contract lane, left out at once (schemathesis prepares its cases while collecting).
 LANES := slow or browser or redis or contract or package
 test-fast: $(INSTALLED)
-	$(BIN)/pytest -m "not ($(LANES))" --ignore=tests/contract
+	$(BIN)/pytest -n auto -m "not ($(LANES))" --ignore=tests/contract
 
 # The Redis store's tests start their own redis-server processes: install it where missing
 # (Debian, as root). Where that fails, those tests fail saying so; the rest still run.
