@@ -18,6 +18,7 @@ from typing import IO, Any, TypeVar
 
 import httpx
 import pytest
+import yaml
 from sessim.app import create_app
 from sessim.settings import Settings
 from sessim.testing import running
@@ -56,11 +57,12 @@ AppFor = Callable[..., TestClient]
 
 
 @pytest.fixture(scope="session")
-def app_for() -> Iterator[AppFor]:
+def app_for(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppFor]:
     """app_for(**overrides): a client of the app of make_settings(**overrides), made on the
     first call and kept for the whole run, so that no test pays for building one; a later
     test finds it as the last one left it (see `reset`). `base_url` and
-    `raise_server_exceptions` go to the client."""
+    `raise_server_exceptions` go to the client; a `seed` given as a document is written to
+    a file for the app to load at start-up."""
     made: dict[str, TestClient] = {}
     with contextlib.ExitStack() as stack:
 
@@ -71,6 +73,10 @@ def app_for() -> Iterator[AppFor]:
         ) -> TestClient:
             key = repr((base_url, raise_server_exceptions, sorted(overrides.items())))
             if key not in made:
+                if isinstance(overrides.get("seed"), dict):
+                    seed = tmp_path_factory.mktemp("seed") / "fixture.yaml"
+                    seed.write_text(yaml.safe_dump(overrides["seed"]))
+                    overrides["seed"] = str(seed)
                 made[key] = stack.enter_context(
                     TestClient(
                         create_app(make_settings(**overrides)),

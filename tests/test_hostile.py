@@ -12,7 +12,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from connexion import AsyncApp
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from sessim.app import load_spec
@@ -218,17 +217,10 @@ def all_cases() -> Iterator[Any]:
             yield pytest.param(operation, name, request, id=f"{operation}:{name}")
 
 
-@pytest.fixture(scope="module")
-def seed_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    seed = tmp_path_factory.mktemp("hostile") / "fixture.yaml"
-    seed.write_text(yaml.safe_dump(FIXTURE))
-    return str(seed)
-
-
 @pytest.fixture
-def client(app_for: AppFor, seed_file: str) -> TestClient:
+def client(app_for: AppFor) -> TestClient:
     """The run's app that loads FIXTURE at start-up, answering a 500 as a server would."""
-    return app_for(seed=seed_file, raise_server_exceptions=False)
+    return app_for(seed=FIXTURE, raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize(("operation", "case", "request_args"), list(all_cases()))

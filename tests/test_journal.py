@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from starlette.testclient import TestClient
 
 from tests.conftest import AppFor, Reset, sessim_processes, start_sessim, wait_until_listening
@@ -34,17 +33,10 @@ TOKEN = "/optimizely/identity/connect/token"
 JOURNAL = "/_admin/journal"
 
 
-@pytest.fixture(scope="module")
-def seed_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("journal") / "fixture.yaml"
-    path.write_text(yaml.safe_dump(FIXTURE))
-    return str(path)
-
-
 @pytest.fixture
-def app(app_for: AppFor, seed_file: str) -> TestClient:
+def app(app_for: AppFor) -> TestClient:
     """The run's app that loads FIXTURE at start-up; this module's tests keep that state."""
-    return app_for(seed=seed_file)
+    return app_for(seed=FIXTURE)
 
 
 @pytest.fixture
@@ -358,7 +350,7 @@ def test_delete_empties_the_journal(client: TestClient) -> None:
     assert count(client) == 2
 
 
-def test_reset_wipes_the_journal(client: TestClient, seed_file: str) -> None:
+def test_reset_wipes_the_journal(client: TestClient) -> None:
     okta_login(client)
     assert client.post("/_admin/reset").status_code == 204
     assert entries(client) == []
