@@ -29,18 +29,20 @@ check: lint
 	$(BIN)/mypy
 	$(BIN)/datamodel-codegen --check
 
-# Everything, on every core (pytest-xdist; the tests that share a module's server or build
-# stay on one worker). The schemathesis CLI run is one of the tests (tests/contract), so that
-# it runs beside the rest and pytest's summary is still the last line CI reads.
+# Everything, on every core (pytest-xdist). worksteal hands out tests by their index: the
+# load*scope schedulers key them by node id, and schemathesis gives one node id to all the
+# operations of a test (21 of test_admin), so they would run one of each. The schemathesis CLI
+# run is one of the tests (tests/contract/test_cli.py), so that it runs beside the rest and
+# pytest's summary is still the last line CI reads.
 test: check redis-server chromium
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto --dist worksteal
 
 # The lanes of pyproject's markers. `make test-fast` runs the tests that carry none of them,
 # on every core too, without redis-server, Chromium or a wheel build; tests/contract is all
 # of the contract lane, left out at once (schemathesis prepares its cases while collecting).
 LANES := slow or browser or redis or contract or package
 test-fast: $(INSTALLED)
-	$(BIN)/pytest -n auto -m "not ($(LANES))" --ignore=tests/contract
+	$(BIN)/pytest -n auto --dist worksteal -m "not ($(LANES))" --ignore=tests/contract
 
 # The Redis store's tests start their own redis-server processes: install it where missing
 # (Debian, as root). Where that fails, those tests fail saying so; the rest still run.

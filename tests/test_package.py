@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import ROOT, free_port, wait_until_listening
 
-pytestmark = [pytest.mark.package, pytest.mark.xdist_group("package")]
+pytestmark = pytest.mark.package
 
 # What the build reads: copied elsewhere, so that building writes nothing in the clone.
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "impl", "openapi", "generated")

@@ -24,7 +24,7 @@ from tests.contract import (
 )
 from tests.contract.fixture import contract_fixture
 
-pytestmark = [pytest.mark.contract, pytest.mark.xdist_group("contract")]
+pytestmark = pytest.mark.contract
 
 FIXTURE = contract_fixture()
 # The apps are made at import, before any tmp_path: the seed file lives in a temporary
