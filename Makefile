@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 PIP_INSTALL := -m pip install --quiet --disable-pip-version-check
-# The fast lane: what `make test-matrix` runs on the other supported Pythons.
-FAST := not (slow or browser or redis or contract or package)
+# The fast lane, the tests that carry no lane mark (pyproject's markers): `make test-fast`,
+# and `make test-matrix` on the other supported Pythons.
+LANES := slow or browser or redis or contract or package
+FAST := -m "not ($(LANES))" --ignore=tests/contract
 MATRIX ?= 3.12 3.13
 
-.PHONY: run test test-matrix generate check typecheck lint contract docs bench clean \
-	redis-server chromium jq
+.PHONY: run test test-fast test-matrix generate check typecheck lint contract docs bench \
+	clean redis-server chromium jq
 
 # A venv is built for one interpreter, named by a stamp inside it (.python-<version>): when
 # PYTHON names another (`make run PYTHON=python3.12`, then `make run`), or the venv was left
@@ -56,10 +58,20 @@ typecheck: $(INSTALLED)
 check: lint typecheck
 	$(BIN)/python tools/operations.py check
 
-# The CLI contract run and the docs go first, so that pytest's summary is the last line CI
-# reads. tests/test_docs.py runs the docs' shell examples, which read answers with jq.
-test: check contract docs redis-server chromium jq
-	$(BIN)/pytest
+# Everything, on every core (pytest-xdist). worksteal hands out tests by their index: the
+# load*scope schedulers key them by node id, and schemathesis gives one node id to all the
+# operations of a test (21 of test_admin), so they would run one of each. The schemathesis CLI
+# run is one of the tests (tests/contract/test_cli.py), so that it runs beside the rest and
+# pytest's summary is the last line CI reads. tests/test_docs.py runs the docs' shell
+# examples, which read answers with jq.
+test: check docs redis-server chromium jq
+	$(BIN)/pytest -n auto --dist worksteal
+
+# The lanes of pyproject's markers. `make test-fast` runs the tests that carry none of them,
+# on every core too, without redis-server, Chromium or a wheel build; tests/contract is all
+# of the contract lane, left out at once (schemathesis prepares its cases while collecting).
+test-fast: $(INSTALLED)
+	$(BIN)/pytest -n auto --dist worksteal $(FAST)
 
 # The documentation site (mkdocs.yml, docs/) into site/, every warning an error.
 docs: $(INSTALLED)
@@ -72,7 +84,7 @@ test-matrix:
 		python=python$$version; $$python -c '' 2>/dev/null \
 			|| python=$$(ls -d "$$(pyenv root)"/versions/$$version.*/bin/python$$version | sort -V | tail -1); \
 		$(MAKE) --no-print-directory VENV=.venv-$$version PYTHON=$$python .venv-$$version/.installed \
-			&& .venv-$$version/bin/pytest -m "$(FAST)" || exit 1; \
+			&& .venv-$$version/bin/pytest -n auto --dist worksteal $(FAST) || exit 1; \
 	done
 
 # The Redis store's tests start their own redis-server processes: install it where missing

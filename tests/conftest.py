@@ -1,5 +1,6 @@
-"""Shared fixtures: an app on a memory store with cheap password hashing, and its client;
-real `sessim serve` processes; threads released at one moment to race."""
+"""Shared fixtures: the apps on a memory store with cheap password hashing, kept for the run,
+and the reset that makes one as new for a test; real `sessim serve` processes; threads
+released at one moment to race."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import httpx
 import pytest
-import uvicorn
+import yaml
 from sessim.app import create_app
 from sessim.settings import Settings
+from sessim.testing import running
 from starlette.testclient import TestClient
 
 from tests.redis_servers import redis_cluster, redis_server
@@ -50,18 +53,88 @@ def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield url
 
 
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings())) as test_client:
-        yield test_client
+AppFor = Callable[..., TestClient]
+
+
+@pytest.fixture(scope="session")
+def app_for(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppFor]:
+    """app_for(**overrides): a client of the app of make_settings(**overrides), made on the
+    first call and kept for the whole run, so that no test pays for building one; a later
+    test finds it as the last one left it (see `reset`). `base_url` and
+    `raise_server_exceptions` go to the client; a `seed` given as a document is written to
+    a file for the app to load at start-up."""
+    made: dict[str, TestClient] = {}
+    with contextlib.ExitStack() as stack:
+
+        def app(
+            base_url: str = "http://testserver",
+            raise_server_exceptions: bool = True,
+            **overrides: object,
+        ) -> TestClient:
+            key = repr((base_url, raise_server_exceptions, sorted(overrides.items())))
+            if key not in made:
+                if isinstance(overrides.get("seed"), dict):
+                    seed = tmp_path_factory.mktemp("seed") / "fixture.yaml"
+                    seed.write_text(yaml.safe_dump(overrides["seed"]))
+                    overrides["seed"] = str(seed)
+                made[key] = stack.enter_context(
+                    TestClient(
+                        create_app(make_settings(**overrides)),
+                        base_url=base_url,
+                        raise_server_exceptions=raise_server_exceptions,
+                    )
+                )
+            return made[key]
+
+        yield app
 
 
 @pytest.fixture
-def seeded(client: TestClient) -> TestClient:
-    """A client whose Vestiaire has DEMO_USER."""
-    response = client.post("/_admin/seed", json={"vestiaire": {"users": [DEMO_USER]}})
-    assert response.status_code == 200, response.text
-    return client
+def app(app_for: AppFor, request: pytest.FixtureRequest) -> TestClient:
+    """The run's app of the default settings, as the last test left it; a test or module
+    parametrizes it indirectly with overrides of app_for:
+    `@pytest.mark.parametrize("app", [{"max_body_bytes": 64}], indirect=True)`."""
+    return app_for(**getattr(request, "param", {}))
+
+
+Reset = Callable[..., TestClient]
+
+
+@pytest.fixture
+def reset(app: TestClient) -> Reset:
+    """reset(now=None, seed=None, client=app): the client's app as new (POST /_admin/reset
+    wipes the store: users, sessions, tokens, counters, clock, faults, journal), without
+    cookies; its clock then frozen at `now` (a datetime or ISO text), then `seed` loaded.
+    The clock is frozen before seeding, so that what the seed dates (Okta's passwordChanged)
+    is `now` too."""
+
+    def reset_app(
+        now: datetime | str | None = None, seed: dict | None = None, client: TestClient = app
+    ) -> TestClient:
+        client.cookies.clear()
+        assert client.post("/_admin/reset").status_code == 204
+        if now is not None:
+            when = now.isoformat() if isinstance(now, datetime) else now
+            frozen = client.put("/_admin/clock", json={"now": when, "frozen": True})
+            assert frozen.status_code == 200, frozen.text
+        if seed is not None:
+            seeded = client.post("/_admin/seed", json=seed)
+            assert seeded.status_code == 200, seeded.text
+        return client
+
+    return reset_app
+
+
+@pytest.fixture
+def client(reset: Reset) -> TestClient:
+    """The run's app as new: nothing seeded, its clock on real time."""
+    return reset()
+
+
+@pytest.fixture
+def seeded(reset: Reset) -> TestClient:
+    """The run's app as new, its Vestiaire with DEMO_USER."""
+    return reset(seed={"vestiaire": {"users": [DEMO_USER]}})
 
 
 def free_port() -> int:
@@ -206,19 +279,8 @@ def racers(tmp_path: Path) -> Iterator[list[httpx.Client]]:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
-    """A real uvicorn on a free port with a SQLite store; yields its base URL."""
-    app = create_app(make_settings(store=f"sqlite:///{tmp_path}/live.db"))
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", date_header=False
-    )  # as `sessim serve` runs it: Date comes from Sessim's clock
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.025)  # waiting for the server to listen, not measuring behaviour
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """A real Sessim in this process (sessim.running(), uvicorn as `sessim serve` runs it)
+    on a SQLite store, its answers checked against the specs; yields its base URL."""
+    store = f"sqlite:///{tmp_path}/live.db"
+    with running(store=store, validate_responses=True) as server:
+        yield server.url

@@ -1,6 +1,8 @@
 """redis-server processes for the tests: one server, or a three-node Redis Cluster, on
 loopback ports 16400-16499, started once per test session and stopped after it; and
-durable servers (AOF) on ports 16500-16599 that a test kills and restarts itself.
+durable servers (AOF) on ports 16500-16599 that a test kills and restarts itself. Under
+pytest-xdist each worker takes its own share of both ranges, so that two workers never
+pick the same port between one's probe and its server's bind.
 
 `make test` installs redis-server where it is missing; where it is still missing, every
 test that needs it fails saying so (never skipped).
@@ -9,6 +11,7 @@ test that needs it fails saying so (never skipped).
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import shutil
 import socket
@@ -19,9 +22,18 @@ from pathlib import Path
 
 import pytest
 
-PORTS = range(16400, 16500)
+
+def worker_share(ports: range) -> range:
+    """This pytest-xdist worker's ports of the range (every n-th, from its index); all of
+    them outside xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")  # set by xdist in its workers
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return ports[int(worker.removeprefix("gw")) :: count]
+
+
+PORTS = worker_share(range(16400, 16500))
 # For the servers a test owns, kills and restarts (tests/test_redis_durability.py).
-DURABLE_PORTS = range(16500, 16600)
+DURABLE_PORTS = worker_share(range(16500, 16600))
 MISSING = (
     "redis-server is not installed, so the Redis store cannot be tested: `make test` installs "
     "it with `apt-get install -y redis-server`; run that (as root) and test again"

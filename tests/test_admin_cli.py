@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,6 +17,8 @@ from sessim.cli import parser
 from sessim.testing import Sessim
 
 from tests.conftest import free_port
+
+pytestmark = pytest.mark.slow
 
 SESSIM = str(Path(sys.executable).parent / "sessim")
 LOGIN = {"email": "ana@example.com", "password": "correct horse"}
@@ -50,16 +51,10 @@ def fails(status: int, *args: str, url: str, token: str | None = None) -> str:
     return result.stderr
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Sessim]:
-    with sessim.running() as running:
-        yield running
-
-
 @pytest.fixture
-def url(server: Sessim) -> str:
-    server.reset()
-    return server.url
+def url(sessim_shared: Sessim) -> str:
+    """The URL of the run's Sessim (the plugin's fixture), reset for this test."""
+    return sessim_shared.url
 
 
 def log_in(url: str) -> int:
@@ -101,8 +96,8 @@ def test_clock_set_advance_show_and_unfreeze(url: str) -> None:
     assert running.startswith("2026-03-01T13:31:") and running.endswith(" (running)\n")
 
 
-def test_a_session_expires_when_the_cli_moves_the_clock(url: str, server: Sessim) -> None:
-    server.seed(FIXTURE)
+def test_a_session_expires_when_the_cli_moves_the_clock(url: str, sessim_shared: Sessim) -> None:
+    sessim_shared.seed(FIXTURE)
     session = httpx.post(f"{url}/vestiaire/sessions", json=LOGIN).json()["data"]["id"]
     succeeds("clock", "advance", "31d", url=url)
     gone = httpx.delete(f"{url}/vestiaire/sessions/{session}", headers={"__session": session})
@@ -177,9 +172,9 @@ def test_what_sessim_refuses_is_one_line_with_its_reason(url: str) -> None:
     assert line.startswith("sessim clock: POST /_admin/clock/advance: 400 ")
 
 
-def test_journal_lists_counts_filters_and_clears(url: str, server: Sessim) -> None:
-    server.seed(FIXTURE)
-    server.journal.clear()
+def test_journal_lists_counts_filters_and_clears(url: str, sessim_shared: Sessim) -> None:
+    sessim_shared.seed(FIXTURE)
+    sessim_shared.journal.clear()
     assert log_in(url) == 201
     assert httpx.post(f"{url}/vestiaire/sessions", json={**LOGIN, "password": "no"}).is_error
     assert httpx.get(f"{url}/vestiaire/sessions").status_code == 405
@@ -201,8 +196,8 @@ def test_journal_lists_counts_filters_and_clears(url: str, server: Sessim) -> No
     assert line.startswith("sessim journal: 'last week' is not an instant")
 
 
-def test_faults_add_list_remove_and_clear(url: str, server: Sessim) -> None:
-    server.seed(FIXTURE)
+def test_faults_add_list_remove_and_clear(url: str, sessim_shared: Sessim) -> None:
+    sessim_shared.seed(FIXTURE)
     added = succeeds(
         "faults", "add", "status", "503", "--vendor", "vestiaire", "--operation",
         "createSession", "--times", "1", url=url,

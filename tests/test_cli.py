@@ -12,16 +12,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sessim.app import create_app
 from sessim.cli import parser, settings_from
 from sessim.core.kit.store import URL_FORMS
 from sessim.registry import VENDORS
 from sessim.settings import VENDOR_APIS
-from starlette.testclient import TestClient
 
 from tests.conftest import (
+    AppFor,
+    Reset,
     free_port,
-    make_settings,
     sessim_command,
     sessim_process,
     wait_until_listening,
@@ -124,6 +123,7 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings_for(["--port", "9100"]).port == 9100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -143,27 +143,27 @@ def test_bad_configuration_exits_with_a_message(
     assert message in result.stderr
 
 
-def test_api_limits_what_is_served() -> None:
-    with TestClient(create_app(make_settings(apis=()))) as client:
-        response = client.post("/vestiaire/sessions", json={"email": "a", "password": "b"})
-        assert response.status_code == 404
-        assert response.headers["content-type"] == "application/problem+json"
-        assert client.get("/_admin/health").status_code == 200
+def test_api_limits_what_is_served(app_for: AppFor) -> None:
+    client = app_for(apis=())
+    response = client.post("/vestiaire/sessions", json={"email": "a", "password": "b"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert client.get("/_admin/health").status_code == 200
 
 
-def test_root_serves_a_vendor_at_slash_too() -> None:
-    with TestClient(create_app(make_settings(root="vestiaire"))) as client:
-        user = {"email": "ana@example.com", "password": "pw"}
-        client.post("/_admin/seed", json={"vestiaire": {"users": [user]}})
-        assert client.post("/sessions", json=user).status_code == 201
-        assert client.post("/vestiaire/sessions", json=user).status_code == 201
-        unknown = client.get("/nothing-here")
-        assert unknown.status_code == 404
-        assert unknown.json()["errors"][0]["code"] == "not_found"  # Vestiaire owns /
-        assert client.get("/_admin/health").json() == {"status": "ok"}
-        assert client.get("/sessions").headers["allow"] == "POST"
+def test_root_serves_a_vendor_at_slash_too(app_for: AppFor, reset: Reset) -> None:
+    user = {"email": "ana@example.com", "password": "pw"}
+    client = reset(seed={"vestiaire": {"users": [user]}}, client=app_for(root="vestiaire"))
+    assert client.post("/sessions", json=user).status_code == 201
+    assert client.post("/vestiaire/sessions", json=user).status_code == 201
+    unknown = client.get("/nothing-here")
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["code"] == "not_found"  # Vestiaire owns /
+    assert client.get("/_admin/health").json() == {"status": "ok"}
+    assert client.get("/sessions").headers["allow"] == "POST"
 
 
+@pytest.mark.slow
 def test_serve_with_the_demo_fixture_and_a_sqlite_file(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/demo.db"
     with sessim_process(store, "--demo") as base:
@@ -194,6 +194,7 @@ BAD_FIXTURES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("content", "line"), BAD_FIXTURES)
 def test_serve_seed_and_the_seed_command_word_a_bad_fixture_the_same(
     tmp_path: Path, content: str, line: str
@@ -209,6 +210,7 @@ def test_serve_seed_and_the_seed_command_word_a_bad_fixture_the_same(
     assert (seeded.returncode, seeded.stderr) == (2, f"sessim seed: {said}\n")
 
 
+@pytest.mark.slow
 def test_a_log_format_from_the_environment_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

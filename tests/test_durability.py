@@ -13,8 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import race_threads, sessim_process, sessim_servers
+
+pytestmark = pytest.mark.slow
 
 CLIENTS = 8
 KILL_AFTER = 150  # acknowledged sessions before the kill

@@ -97,16 +97,19 @@ def race_a_rule_of_five(bases: list[str], clients: list[httpx.Client]) -> None:
     assert httpx.post(f"{first}/vestiaire/sessions", json=LOGIN).status_code == 201
 
 
+@pytest.mark.slow
 def test_processes_on_one_sqlite_file_share_rules_and_their_count(tmp_path) -> None:
     with racers_on(f"sqlite:///{tmp_path}/shared.db") as (bases, clients):
         race_a_rule_of_five(bases, clients)
 
 
+@pytest.mark.redis
 def test_processes_on_one_redis_share_rules_and_their_count(redis_url: str) -> None:
     with racers_on(redis_url) as (bases, clients):
         race_a_rule_of_five(bases, clients)
 
 
+@pytest.mark.slow
 def test_a_rule_reaches_a_process_that_cached_none(tmp_path) -> None:
     """The other process served calls with no rule (and cached that), then sees the rule
     on its next call, and sees it go."""

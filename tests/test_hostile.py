@@ -25,7 +25,7 @@ from sessim.registry import ADMIN, VENDORS
 from sessim.settings import Settings
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import AppFor, make_settings
 from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()  # the demo accounts, with Okta's rate limits out of the way
@@ -265,10 +265,9 @@ def login_of(size: int) -> bytes:
     return body.replace(b'"password": ""', b'"password": "' + b"p" * (size - len(body)) + b'"')
 
 
-@pytest.fixture(scope="module")
-def small() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(max_body_bytes=SMALL))) as test_client:
-        yield test_client
+@pytest.fixture
+def small(app_for: AppFor) -> TestClient:
+    return app_for(max_body_bytes=SMALL)
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -26,6 +27,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 from sessim.admin.fixtures import demo
 
 from tests.conftest import ROOT, sessim_process
+
+pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts" / "inspector"
 WAIT_SECONDS = 15  # the page refreshes every 2 s and after each of its own actions
@@ -62,7 +65,8 @@ def screenshot(browser: WebDriver, name: str) -> None:
 
 
 def wait(browser: WebDriver) -> WebDriverWait:
-    return WebDriverWait(browser, WAIT_SECONDS)
+    """A wait that tries again when the page's refresh replaced an element it was reading."""
+    return WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=[StaleElementReferenceException])
 
 
 def okta_session(base: str) -> tuple[str, str]:
@@ -101,12 +105,12 @@ def test_a_session_appears_expires_when_the_page_advances_the_clock_and_reset_cl
         # page's remove button takes it away.
         journaled = wait(browser).until(
             lambda page: [
-                entry
+                text
                 for entry in page.find_elements(By.CSS_SELECTOR, JOURNAL_ROWS)
-                if "createSession" in entry.text
+                if "createSession" in (text := entry.text)
             ]
         )
-        assert "POST /okta/api/v1/sessions" in journaled[0].text
+        assert "POST /okta/api/v1/sessions" in journaled[0]
         rule = {"vendor": "okta", "operationId": "getSession", "action": "status", "status": 429}
         added = httpx.post(f"{base}/_admin/faults", json={**rule, "times": 1})
         assert added.status_code == 201, added.text

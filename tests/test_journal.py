@@ -8,17 +8,15 @@ import base64
 import json
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import yaml
-from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings, sessim_processes, start_sessim, wait_until_listening
+from tests.conftest import AppFor, Reset, sessim_processes, start_sessim, wait_until_listening
 from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()  # the demo accounts, Okta's rate limits out of the way
@@ -35,17 +33,10 @@ TOKEN = "/optimizely/identity/connect/token"
 JOURNAL = "/_admin/journal"
 
 
-@pytest.fixture(scope="module")
-def seed_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("journal") / "fixture.yaml"
-    path.write_text(yaml.safe_dump(FIXTURE))
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def app(seed_file: str) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(seed=seed_file))) as client:
-        yield client
+@pytest.fixture
+def app(app_for: AppFor) -> TestClient:
+    """The run's app that loads FIXTURE at start-up; this module's tests keep that state."""
+    return app_for(seed=FIXTURE)
 
 
 @pytest.fixture
@@ -281,20 +272,20 @@ def test_large_bodies_are_cut_and_say_so(client: TestClient) -> None:
     assert "ppp" not in request["body"]
 
 
-def test_the_journal_keeps_the_newest_of_a_ring_of_its_size() -> None:
-    with TestClient(create_app(make_settings(journal_size=5))) as small:
-        for index in range(8):
-            small.get(f"/vestiaire/nothing-{index}")
-        found = entries(small)
-        assert [e["path"] for e in found] == [f"/vestiaire/nothing-{i}" for i in range(7, 2, -1)]
-        assert count(small) == 5
+def test_the_journal_keeps_the_newest_of_a_ring_of_its_size(app_for: AppFor, reset: Reset) -> None:
+    small = reset(client=app_for(journal_size=5))
+    for index in range(8):
+        small.get(f"/vestiaire/nothing-{index}")
+    found = entries(small)
+    assert [e["path"] for e in found] == [f"/vestiaire/nothing-{i}" for i in range(7, 2, -1)]
+    assert count(small) == 5
 
 
-def test_a_journal_of_size_zero_keeps_nothing() -> None:
-    with TestClient(create_app(make_settings(journal_size=0))) as none:
-        none.get("/vestiaire/nothing")
-        assert entries(none) == []
-        assert count(none) == 0
+def test_a_journal_of_size_zero_keeps_nothing(app_for: AppFor, reset: Reset) -> None:
+    none = reset(client=app_for(journal_size=0))
+    none.get("/vestiaire/nothing")
+    assert entries(none) == []
+    assert count(none) == 0
 
 
 def test_filters_and_count(client: TestClient) -> None:
@@ -359,7 +350,7 @@ def test_delete_empties_the_journal(client: TestClient) -> None:
     assert count(client) == 2
 
 
-def test_reset_wipes_the_journal(client: TestClient, seed_file: str) -> None:
+def test_reset_wipes_the_journal(client: TestClient) -> None:
     okta_login(client)
     assert client.post("/_admin/reset").status_code == 204
     assert entries(client) == []
@@ -463,14 +454,17 @@ def shared_journal(store: str) -> None:
         assert count(one) == 0
 
 
+@pytest.mark.slow
 def test_workers_on_one_sqlite_file_share_the_journal(tmp_path: Path) -> None:
     shared_journal(f"sqlite:///{tmp_path}/journal.db")
 
 
+@pytest.mark.redis
 def test_workers_on_one_redis_share_the_journal(redis_url: str) -> None:
     shared_journal(redis_url)
 
 
+@pytest.mark.slow
 def test_log_format_json_writes_one_line_per_request(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/log.db"
     server, base = start_sessim(store, "--demo", "--log-format", "json", stdout=subprocess.PIPE)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -20,11 +21,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from sessim.registry import VENDORS
 from starlette.testclient import TestClient
 
-from tests.conftest import DEMO_USER, start_sessim, wait_until_listening
-from tests.okta.conftest import okta_client
+from tests.conftest import DEMO_USER, Reset, start_sessim, wait_until_listening
 from tests.okta.support import (
     ANNA,
+    FIXTURE,
     LOCKOUT_ATTEMPTS,
+    NOW,
     SSWS,
     advance,
     authn,
@@ -36,6 +38,12 @@ from tests.okta.support import (
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
+
+
+@pytest.fixture
+def okta(reset: Reset) -> TestClient:
+    """The run's app as the Okta tests have it: frozen at NOW, seeded with their FIXTURE."""
+    return reset(now=NOW, seed=FIXTURE)
 
 
 def scrape(http: httpx.Client | TestClient) -> Samples:
@@ -63,10 +71,9 @@ def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:
     return value(after, name, **labels) - value(before, name, **labels)
 
 
-def test_the_scrape_parses_and_names_every_metric() -> None:
-    with okta_client() as client:
-        response = client.get("/_admin/metrics")
-        families = {family.name: family for family in text_string_to_metric_families(response.text)}
+def test_the_scrape_parses_and_names_every_metric(okta: TestClient) -> None:
+    response = okta.get("/_admin/metrics")
+    families = {family.name: family for family in text_string_to_metric_families(response.text)}
     assert response.status_code == 200
     exported = [name for name in families if not name.endswith("_created")]  # one process's
     assert {name: families[name].type for name in exported if name.startswith("sessim_")} == {
@@ -80,16 +87,15 @@ def test_the_scrape_parses_and_names_every_metric() -> None:
     assert {sample.labels["vendor"]: sample.value for sample in live} == dict.fromkeys(VENDORS, 0)
 
 
-def test_counters_and_the_histogram_move_by_exactly_the_requests_made() -> None:
-    with okta_client() as client:
-        before = scrape(client)
-        session = new_session(client)  # primaryAuthentication, then createSession
-        for _ in range(3):
-            assert get_session(client, session["id"]).status_code == 200
-        assert get_session(client, "102nosuchsession000000000").status_code == 404
-        assert client.get("/okta/api/v1/nowhere", headers=SSWS).status_code == 404
-        assert client.get("/nowhere").status_code == 404
-        after = scrape(client)
+def test_counters_and_the_histogram_move_by_exactly_the_requests_made(okta: TestClient) -> None:
+    before = scrape(okta)
+    session = new_session(okta)  # primaryAuthentication, then createSession
+    for _ in range(3):
+        assert get_session(okta, session["id"]).status_code == 200
+    assert get_session(okta, "102nosuchsession000000000").status_code == 404
+    assert okta.get("/okta/api/v1/nowhere", headers=SSWS).status_code == 404
+    assert okta.get("/nowhere").status_code == 404
+    after = scrape(okta)
     requests = "sessim_requests_total"
     assert moved(before, after, requests, vendor="okta", operation="getSession", status="200") == 3
     assert moved(before, after, requests, vendor="okta", operation="getSession", status="404") == 1
@@ -107,42 +113,39 @@ def test_counters_and_the_histogram_move_by_exactly_the_requests_made() -> None:
     assert 0 < moved(before, after, f"{histogram}_sum", **okta) < 4 * 10
 
 
-def test_live_sessions_rise_with_logins_and_fall_with_logouts_and_expiry() -> None:
-    with okta_client() as client:
-        client.post("/_admin/seed", json={"vestiaire": {"users": [DEMO_USER]}})
-        sessions = [new_session(client)["id"] for _ in range(3)]
-        for _ in range(2):
-            assert client.post("/vestiaire/sessions", json=LOGIN).status_code == 201
-        live = scrape(client)
-        assert value(live, "sessim_live_sessions", vendor="okta") == 3
-        assert value(live, "sessim_live_sessions", vendor="vestiaire") == 2
-        assert value(live, "sessim_live_sessions", vendor="sfcc") == 0
-        assert revoke_session(client, sessions[0]).status_code == 204
-        assert value(scrape(client), "sessim_live_sessions", vendor="okta") == 2
-        advance(client, 120 * 60)  # Okta's idle lifetime; Vestiaire's is 30 days
-        expired = scrape(client)
-        assert value(expired, "sessim_live_sessions", vendor="okta") == 0
-        assert value(expired, "sessim_live_sessions", vendor="vestiaire") == 2
-        advance(client, 30 * 86_400)
-        assert value(scrape(client), "sessim_live_sessions", vendor="vestiaire") == 0
+def test_live_sessions_rise_with_logins_and_fall_with_logouts_and_expiry(okta: TestClient) -> None:
+    okta.post("/_admin/seed", json={"vestiaire": {"users": [DEMO_USER]}})
+    sessions = [new_session(okta)["id"] for _ in range(3)]
+    for _ in range(2):
+        assert okta.post("/vestiaire/sessions", json=LOGIN).status_code == 201
+    live = scrape(okta)
+    assert value(live, "sessim_live_sessions", vendor="okta") == 3
+    assert value(live, "sessim_live_sessions", vendor="vestiaire") == 2
+    assert value(live, "sessim_live_sessions", vendor="sfcc") == 0
+    assert revoke_session(okta, sessions[0]).status_code == 204
+    assert value(scrape(okta), "sessim_live_sessions", vendor="okta") == 2
+    advance(okta, 120 * 60)  # Okta's idle lifetime; Vestiaire's is 30 days
+    expired = scrape(okta)
+    assert value(expired, "sessim_live_sessions", vendor="okta") == 0
+    assert value(expired, "sessim_live_sessions", vendor="vestiaire") == 2
+    advance(okta, 30 * 86_400)
+    assert value(scrape(okta), "sessim_live_sessions", vendor="vestiaire") == 0
 
 
-def test_a_lockout_counts_once() -> None:
-    with okta_client() as client:
-        before = scrape(client)
-        for _ in range(LOCKOUT_ATTEMPTS + 2):  # the calls after the lockout lock nothing
-            authn(client, ANNA, password="wrong")
-        after = scrape(client)
+def test_a_lockout_counts_once(okta: TestClient) -> None:
+    before = scrape(okta)
+    for _ in range(LOCKOUT_ATTEMPTS + 2):  # the calls after the lockout lock nothing
+        authn(okta, ANNA, password="wrong")
+    after = scrape(okta)
     assert moved(before, after, "sessim_lockouts_total", vendor="okta") == 1
     assert moved(before, after, "sessim_lockouts_total", vendor="vestiaire") == 0
 
 
-def test_a_rate_limited_call_counts_by_vendor_and_bucket() -> None:
-    with okta_client() as client:
-        set_settings(client, rate_limits={"sessions": 2})
-        before = scrape(client)
-        statuses = [get_session(client, "102nosuchsession000000000").status_code for _ in range(4)]
-        after = scrape(client)
+def test_a_rate_limited_call_counts_by_vendor_and_bucket(okta: TestClient) -> None:
+    set_settings(okta, rate_limits={"sessions": 2})
+    before = scrape(okta)
+    statuses = [get_session(okta, "102nosuchsession000000000").status_code for _ in range(4)]
+    after = scrape(okta)
     assert statuses == [404, 404, 429, 429]
     assert moved(before, after, "sessim_rate_limited_total", vendor="okta", bucket="sessions") == 2
     assert moved(before, after, "sessim_rate_limited_total", vendor="okta", bucket="authn") == 0
@@ -210,6 +213,7 @@ def served_by_each(directory: Path) -> list[float]:
     return counts
 
 
+@pytest.mark.slow
 def test_both_workers_count_into_one_scrape_and_a_restart_starts_from_zero(
     tmp_path: Path,
 ) -> None:
@@ -240,6 +244,7 @@ def test_both_workers_count_into_one_scrape_and_a_restart_starts_from_zero(
             assert value(samples, "sessim_requests_total", **NOT_FOUND) == 8
 
 
+@pytest.mark.slow
 def test_without_a_directory_several_workers_share_a_private_one_removed_at_exit(
     tmp_path: Path,
 ) -> None:

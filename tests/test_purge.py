@@ -10,8 +10,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import DEMO_USER, race_threads, sessim_process
+
+pytestmark = pytest.mark.slow
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 ROUNDS, SESSIONS, CLIENTS = 3, 800, 8

@@ -34,6 +34,8 @@ from tests.conftest import (
 )
 from tests.redis_servers import DURABLE_PORTS, free_ports, start_redis, wait_for_redis
 
+pytestmark = pytest.mark.redis
+
 WRITERS = 6  # clients creating sessions at once
 # Acknowledged creations before a kill: enough that the kill lands mid-stream.
 BEFORE_KILL = 40

@@ -19,6 +19,8 @@ from tests.optimizely.conftest import TOKEN as OPTI_TOKEN
 from tests.sfcc.support import FIXTURE as SFCC_FIXTURE
 from tests.sfcc.support import SITE, auth, bearer, fault, login, token_of
 
+pytestmark = pytest.mark.redis
+
 OKTA = {
     "api_tokens": ["t0ken"],
     "users": [{"login": "ana", "password": "pw", "firstName": "A", "lastName": "B"}],

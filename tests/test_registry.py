@@ -34,10 +34,15 @@ def test_settings_and_the_fixture_schema_list_the_registrys_vendors() -> None:
     assert fault_vendor["enum"] == list(VENDORS)
 
 
+def renderer_id(value: object) -> str:
+    """A function by its name: its repr's address would differ between xdist workers."""
+    return getattr(value, "__name__", str(value))
+
+
 @pytest.mark.parametrize(
     ("api", "index", "render"),
     [renderer for renderer in RENDERERS if renderer[0] != ADMIN.name],  # never faulted
-    ids=lambda v: str(v),
+    ids=renderer_id,
 )
 @pytest.mark.parametrize("status", [400, 401, 418, 429, 500, 502, 503, 599])
 def test_every_vendor_renderer_answers_an_injected_status_as_is(
@@ -48,7 +53,7 @@ def test_every_vendor_renderer_answers_an_injected_status_as_is(
     assert json.loads(response.body)
 
 
-@pytest.mark.parametrize(("api", "index", "render"), RENDERERS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("api", "index", "render"), RENDERERS, ids=renderer_id)
 @pytest.mark.parametrize("kind", list(Kind), ids=str)
 def test_every_renderer_answers_every_kind(api: str, index: int, render, kind: Kind) -> None:
     response = render(Problem(kind, "what went wrong", until=0.0))

@@ -58,11 +58,13 @@ def test_the_validator_rejects_a_broken_spec() -> None:
         validate(document)
 
 
+@pytest.mark.slow
 def test_generated_matches_openapi() -> None:
     result = subprocess.run([*TOOL, "check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_generation_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
     for run in ("first", "second"):
         operations.generate(tmp_path / run)
@@ -72,6 +74,7 @@ def test_generation_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
     assert not comparison.diff_files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("old", "new", "drifted"),
     [

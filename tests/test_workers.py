@@ -7,8 +7,11 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import DEMO_USER, race_threads, sessim_process, sessim_servers
+
+pytestmark = pytest.mark.slow
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from tests.conftest import DEMO_USER, make_settings
+from tests.conftest import DEMO_USER, AppFor
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 
@@ -145,9 +143,9 @@ def test_admin_errors_are_problem_details(client: TestClient) -> None:
 
 
 @pytest.fixture
-def guarded() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(admin_token="s3cret"))) as test_client:
-        yield test_client
+def guarded(app_for: AppFor) -> TestClient:
+    """The run's app that asks for an admin token (no test here reads its state)."""
+    return app_for(admin_token="s3cret")
 
 
 def test_admin_token_guards_every_call_but_health(guarded: TestClient) -> None:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from sessim.admin.fixtures import demo
-from sessim.app import create_app
 from sessim.core.features.faults import ConnectionDropped
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import Reset
 
 FIXTURE = demo()
 FROZEN_AT = "2030-01-01T00:00:00.250Z"  # a fraction, so that a 429's reset rounds up
@@ -27,21 +25,10 @@ SFCC_CLIENT = {"x-dw-client-id": FIXTURE["sfcc"]["clients"][0]["client_id"]}
 OPTI_TOKEN = "/optimizely/identity/connect/token"
 
 
-@pytest.fixture(scope="module")
-def app_client() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings())) as client:
-        yield client
-
-
 @pytest.fixture
-def client(app_client: TestClient) -> TestClient:
-    """The module's app, reset, frozen at FROZEN_AT and seeded with the demo fixture."""
-    assert app_client.post("/_admin/reset").status_code == 204
-    app_client.cookies.clear()
-    frozen = app_client.put("/_admin/clock", json={"now": FROZEN_AT, "frozen": True})
-    assert frozen.status_code == 200, frozen.text
-    assert app_client.post("/_admin/seed", json=FIXTURE).status_code == 200
-    return app_client
+def client(reset: Reset) -> TestClient:
+    """The run's app reset, frozen at FROZEN_AT and seeded with the demo fixture."""
+    return reset(now=FROZEN_AT, seed=FIXTURE)
 
 
 def add(client: TestClient, **rule: object) -> dict:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from sessim.admin.fixtures import demo
-from sessim.app import create_app
 from sessim.registry import VENDORS
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import AppFor, Reset
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 DEMO_FIXTURE = demo()
@@ -26,20 +25,10 @@ ASSETS = {
 EXTERNAL = re.compile(r"(?i)\b(?:https?:|wss?:|ftp:)|//[a-z0-9.-]+\.[a-z]{2,}|@import|url\(")
 
 
-@pytest.fixture(scope="module")
-def app() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings())) as client:
-        yield client
-
-
 @pytest.fixture
-def demo(app: TestClient) -> TestClient:
-    """The demo fixture seeded, the clock frozen at NOW."""
-    app.cookies.clear()
-    assert app.post("/_admin/reset").status_code == 204
-    assert app.put("/_admin/clock", json={"now": NOW.isoformat(), "frozen": True}).is_success
-    assert app.post("/_admin/seed", json=DEMO_FIXTURE).status_code == 200
-    return app
+def demo(reset: Reset) -> TestClient:
+    """The run's app reset, the demo fixture seeded, the clock frozen at NOW."""
+    return reset(now=NOW, seed=DEMO_FIXTURE)
 
 
 def test_the_page_is_html_that_loads_only_its_own_files(app: TestClient) -> None:
@@ -91,13 +80,15 @@ def test_an_unknown_vendor_is_a_404_problem(app: TestClient) -> None:
     assert response.json()["detail"] == "Sessim emulates no vendor 'salesforce'"
 
 
-def test_with_an_admin_token_the_page_loads_and_the_state_needs_the_token() -> None:
-    with TestClient(create_app(make_settings(admin_token="s3cret"))) as client:
-        assert client.get("/_admin/").status_code == 200
-        assert client.get("/_admin/assets/inspector.js").status_code == 200
-        assert client.get("/_admin/state/okta").status_code == 401
-        authorized = {"Authorization": "Bearer s3cret"}
-        assert client.get("/_admin/state/okta", headers=authorized).status_code == 200
+def test_with_an_admin_token_the_page_loads_and_the_state_needs_the_token(
+    app_for: AppFor,
+) -> None:
+    client = app_for(admin_token="s3cret")
+    assert client.get("/_admin/").status_code == 200
+    assert client.get("/_admin/assets/inspector.js").status_code == 200
+    assert client.get("/_admin/state/okta").status_code == 401
+    authorized = {"Authorization": "Bearer s3cret"}
+    assert client.get("/_admin/state/okta", headers=authorized).status_code == 200
 
 
 def state(client: TestClient, vendor: str, **query: int) -> dict:

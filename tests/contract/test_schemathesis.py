@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from sessim.registry import ADMIN, VENDORS
 
 from tests.contract.schemas import schema_for
+
+pytestmark = pytest.mark.contract
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sessim.core.kit.store import Store, open_store
 
-from tests.core.support import run
+from tests.core.support import BACKENDS, run
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis", "redis-cluster"])
+@pytest.fixture(params=BACKENDS)
 def connect(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
     """Opens a connection to one store: for sqlite and redis a new connection to the same
     file or server on each call (like another worker), for memory the one shared in-process

@@ -9,12 +9,21 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import pytest
 from sessim.core.kit.clock import Clock
 from sessim.core.kit.store import Store
 
 from tests.conftest import race_threads
 
 T = TypeVar("T")
+
+# The Redis backends start redis-server processes: the `redis` lane.
+BACKENDS = [
+    "memory",
+    "sqlite",
+    pytest.param("redis", marks=pytest.mark.redis),
+    pytest.param("redis-cluster", marks=pytest.mark.redis),
+]
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 T0 = START.timestamp()  # 1893456000.0, exact in binary floating point

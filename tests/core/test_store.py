@@ -20,7 +20,7 @@ from sessim.core.kit.store.memory import MemoryStore
 from sessim.core.kit.store.redis import RedisStore
 from sessim.core.kit.store.sqlite import SqliteStore
 
-from tests.core.support import T0, advance, freeze, race, run
+from tests.core.support import BACKENDS, T0, advance, freeze, race, run
 from tests.redis_servers import DURABLE_PORTS, free_ports
 
 
@@ -505,7 +505,7 @@ def test_put_many_writes_like_put(store: Store) -> None:
     assert [run(store.get(key)) for key in "abc"] == [1, 2, None]
 
 
-@pytest.mark.parametrize("connect", ["memory", "sqlite", "redis"], indirect=True)
+@pytest.mark.parametrize("connect", BACKENDS[:3], indirect=True)
 def test_a_put_cut_short_leaves_no_record_its_tags_miss(connect: Callable[[], Store]) -> None:
     """A client gone mid-put (its task cancelled at any moment) leaves nothing, or the
     record with its index entries: never a session that its user's index misses. (On a

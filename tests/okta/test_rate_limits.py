@@ -10,7 +10,6 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.okta.conftest import okta_client
 from tests.okta.support import (
     ANNA,
     FIXTURE,
@@ -229,13 +228,12 @@ def test_every_response_has_its_own_request_id(okta: TestClient) -> None:
     assert len(set(ids)) == len(ids)
 
 
-def test_root_okta_counts_in_the_same_buckets() -> None:
-    with okta_client(root="okta") as client:
-        set_settings(client, **LIMITS)
-        token = session_token(client, prefix="")
-        created = create_session(client, token, prefix="")
-        assert rate(created) == (LIMIT, 2, WINDOW_END)
-        session_id = created.json()["id"]
-        assert rate(get_session(client, session_id)) == (LIMIT, 1, WINDOW_END)  # under /okta
-        assert rate(client.get(f"/api/v1/sessions/{session_id}", headers=SSWS))[1] == 0
-        assert_error(client.get(f"/api/v1/sessions/{session_id}", headers=SSWS), 429, RATE_LIMITED)
+def test_root_okta_counts_in_the_same_buckets(at_root: TestClient) -> None:
+    set_settings(at_root, **LIMITS)
+    token = session_token(at_root, prefix="")
+    created = create_session(at_root, token, prefix="")
+    assert rate(created) == (LIMIT, 2, WINDOW_END)
+    session_id = created.json()["id"]
+    assert rate(get_session(at_root, session_id)) == (LIMIT, 1, WINDOW_END)  # under /okta
+    assert rate(at_root.get(f"/api/v1/sessions/{session_id}", headers=SSWS))[1] == 0
+    assert_error(at_root.get(f"/api/v1/sessions/{session_id}", headers=SSWS), 429, RATE_LIMITED)

@@ -12,7 +12,6 @@ from sessim.okta.contract import UNLIMITED
 from starlette.testclient import TestClient
 
 from tests.conftest import RACE_ROUNDS, race_requests
-from tests.okta.conftest import okta_client
 from tests.okta.support import (
     ANNA,
     API_TOKEN,
@@ -627,10 +626,9 @@ def test_a_trailing_slash_is_405_never_a_redirect(
     assert_json(get_session(okta, before), 200)  # nothing ran: no revoke, no refresh
 
 
-def test_a_trailing_slash_at_the_root_mount_is_405() -> None:
-    with okta_client(root="okta") as client:
-        response = client.get("/api/v1/sessions/", headers=SSWS, follow_redirects=False)
-        assert_trailing_slash_405(response, "POST")
+def test_a_trailing_slash_at_the_root_mount_is_405(at_root: TestClient) -> None:
+    response = at_root.get("/api/v1/sessions/", headers=SSWS, follow_redirects=False)
+    assert_trailing_slash_405(response, "POST")
 
 
 def test_an_unknown_path_with_a_trailing_slash_is_the_unknown_path_404(okta: TestClient) -> None:
@@ -648,29 +646,29 @@ def test_unknown_body_fields_and_query_parameters_are_ignored(okta: TestClient) 
 # --- --root okta ----------------------------------------------------------------------------
 
 
-def test_root_okta_serves_the_api_at_the_root() -> None:
-    with okta_client(root="okta") as client:
-        token = session_token(client, prefix="")
-        response = create_session(client, token, prefix="")
-        body = assert_json(response, 200)
-        assert_session(body, created_at=at(), expires_at=at(minutes=120))
-        assert body["_links"] == current_links(org="http://testserver")
-        assert authn(client, prefix="").json()["_links"]["cancel"]["href"] == (
-            "http://testserver/api/v1/authn/cancel"
-        )
-        read = assert_json(client.get(sessions_url(body["id"], ""), headers=SSWS), 200)
-        assert_links_by_id(read, org="http://testserver")
-        assert assert_json(client.get("/api/v1/sessions/me", headers=sid_cookie(body["id"])), 200)
-        assert client.delete(sessions_url(body["id"], ""), headers=SSWS).status_code == 204
-        gone = client.get(sessions_url(body["id"], "/okta"), headers=SSWS)  # one org, two mounts
-        assert_error(gone, 404, app_session(body["id"]))
-        assert client.get("/api/v1/groups").json()["errorCode"] == "E0000007"
-        assert client.get("/_admin/health").status_code == 200
+def test_root_okta_serves_the_api_at_the_root(at_root: TestClient) -> None:
+    token = session_token(at_root, prefix="")
+    response = create_session(at_root, token, prefix="")
+    body = assert_json(response, 200)
+    assert_session(body, created_at=at(), expires_at=at(minutes=120))
+    assert body["_links"] == current_links(org="http://testserver")
+    assert authn(at_root, prefix="").json()["_links"]["cancel"]["href"] == (
+        "http://testserver/api/v1/authn/cancel"
+    )
+    read = assert_json(at_root.get(sessions_url(body["id"], ""), headers=SSWS), 200)
+    assert_links_by_id(read, org="http://testserver")
+    assert assert_json(at_root.get("/api/v1/sessions/me", headers=sid_cookie(body["id"])), 200)
+    assert at_root.delete(sessions_url(body["id"], ""), headers=SSWS).status_code == 204
+    gone = at_root.get(sessions_url(body["id"], "/okta"), headers=SSWS)  # one org, two mounts
+    assert_error(gone, 404, app_session(body["id"]))
+    assert at_root.get("/api/v1/groups").json()["errorCode"] == "E0000007"
+    assert at_root.get("/_admin/health").status_code == 200
 
 
 # --- concurrency ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_concurrent_creates_redeem_a_session_token_once(racers: list[httpx.Client]) -> None:
     """Twenty createSession calls with one sessionToken, spread over processes sharing one
     store and sent at one moment: exactly one redeems it, round after round."""

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 from sessim.admin.fixtures import demo
-from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
+from tests.conftest import AppFor, Reset
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 BASE = "/optimizely/api/v1/sessions"
@@ -31,25 +29,17 @@ USD, EUR = (cur["id"] for cur in WEBSITE["currencies"])
 SETTINGS = {"lockout_attempts": 3, "lockout_minutes": 5, "reset_token_seconds": 3600}
 
 
-@pytest.fixture(scope="package")
-def app() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings()), base_url="http://localhost") as client:
-        yield client
+@pytest.fixture
+def app(app_for: AppFor) -> TestClient:
+    """The run's app as the demo website's domain, localhost, reaches it (Optimizely picks
+    the website by the Host)."""
+    return app_for(base_url="http://localhost")
 
 
 @pytest.fixture
-def opti(app: TestClient) -> TestClient:
-    return seeded(app, {"optimizely": {**DEMO_SECTION, "settings": SETTINGS}})
-
-
-def seeded(app: TestClient, fixture: dict) -> TestClient:
-    """The app reset, its clock frozen at NOW, the fixture seeded, no cookies kept."""
-    app.cookies.clear()
-    assert app.post("/_admin/reset").status_code == 204
-    clock = {"now": NOW.isoformat(), "frozen": True}
-    assert app.put("/_admin/clock", json=clock).status_code == 200
-    assert app.post("/_admin/seed", json=fixture).status_code == 200
-    return app
+def opti(reset: Reset) -> TestClient:
+    """The app reset, its clock frozen at NOW, the demo storefront seeded, no cookies kept."""
+    return reset(now=NOW, seed={"optimizely": {**DEMO_SECTION, "settings": SETTINGS}})
 
 
 def basic(client_id: str = "isc", secret: str = SECRET) -> dict[str, str]:

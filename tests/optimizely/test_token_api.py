@@ -7,7 +7,8 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
-from tests.optimizely.conftest import NOW, SECRET, TOKEN, basic, seeded
+from tests.conftest import Reset
+from tests.optimizely.conftest import NOW, SECRET, TOKEN, basic
 
 JWKS = "/optimizely/identity/.well-known/openid-configuration/jwks"
 FIXTURE = {
@@ -20,8 +21,8 @@ FIXTURE = {
 
 
 @pytest.fixture
-def opti(app: TestClient) -> TestClient:
-    return seeded(app, FIXTURE)
+def opti(reset: Reset) -> TestClient:
+    return reset(now=NOW, seed=FIXTURE)
 
 
 def password_grant(client: TestClient, password: str = "secret-pw1", **extra: str):

@@ -1,23 +1,20 @@
-"""SFCC fixtures: one app, reset, frozen at NOW and seeded with FIXTURE for every test."""
+"""SFCC fixtures: the run's app as new, frozen at NOW and seeded with FIXTURE, for every test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sessim.app import create_app
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings
-from tests.sfcc.support import prepare
-
-
-@pytest.fixture(scope="session")
-def sfcc_app() -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings())) as client:
-        yield client
+from tests.conftest import AppFor, Reset
+from tests.sfcc.support import FIXTURE, NOW
 
 
 @pytest.fixture
-def sfcc(sfcc_app: TestClient) -> TestClient:
-    return prepare(sfcc_app)
+def sfcc(reset: Reset) -> TestClient:
+    return reset(now=NOW, seed=FIXTURE)
+
+
+@pytest.fixture
+def at_root(app_for: AppFor, reset: Reset) -> TestClient:
+    """The same, of the app that serves SFCC at the root too (`--root sfcc`)."""
+    return reset(now=NOW, seed=FIXTURE, client=app_for(root="sfcc"))

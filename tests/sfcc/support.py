@@ -41,14 +41,6 @@ GENERATED = "/sfcc/s/-/dw/shop/20.8"  # the generated clients' form: the default
 HEADERS = {"x-dw-client-id": CLIENT_ID}
 
 
-def prepare(client: TestClient) -> TestClient:
-    assert client.post("/_admin/reset").status_code == 204
-    client.cookies.clear()
-    assert client.put("/_admin/clock", json={"now": NOW, "frozen": True}).status_code == 200
-    assert client.post("/_admin/seed", json=FIXTURE).status_code == 200
-    return client
-
-
 def advance(client: TestClient, seconds: float) -> None:
     assert client.post("/_admin/clock/advance", json={"seconds": seconds}).status_code == 200
 

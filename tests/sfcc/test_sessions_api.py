@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import httpx
-from sessim.app import create_app
+import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import make_settings, race_requests
+from tests.conftest import race_requests
 from tests.sfcc.support import (
     FIXTURE,
     GENERATED,
@@ -21,7 +21,6 @@ from tests.sfcc.support import (
     fault,
     guest,
     login,
-    prepare,
     token_of,
     value,
 )
@@ -94,6 +93,7 @@ def test_an_unknown_site_is_a_404_even_with_a_good_token(sfcc: TestClient) -> No
     assert fault(response, 404, "UnknownSiteException") == {"siteId": "Nowhere"}
 
 
+@pytest.mark.slow
 def test_concurrent_refreshes_of_one_token_each_get_a_distinct_working_token(
     racers: list[httpx.Client],
 ) -> None:
@@ -118,11 +118,9 @@ def test_concurrent_refreshes_of_one_token_each_get_a_distinct_working_token(
         assert racers[index].post(f"{SITE}/sessions", headers=bearer(fresh)).status_code == 204
 
 
-def test_with_root_sfcc_the_same_paths_answer_at_the_root() -> None:
-    with TestClient(create_app(make_settings(root="sfcc"))) as client:
-        prepare(client)
-        base = GENERATED.removeprefix("/sfcc")
-        response = client.post(f"{base}/customers/auth", json={"type": "guest"}, headers=HEADERS)
-        token = token_of(response)
-        assert client.post(f"{base}/sessions", headers=bearer(token)).status_code == 204
-        fault(client.post(f"{base}/sessions"), 401, "AuthorizationHeaderMissingException")
+def test_with_root_sfcc_the_same_paths_answer_at_the_root(at_root: TestClient) -> None:
+    base = GENERATED.removeprefix("/sfcc")
+    response = at_root.post(f"{base}/customers/auth", json={"type": "guest"}, headers=HEADERS)
+    token = token_of(response)
+    assert at_root.post(f"{base}/sessions", headers=bearer(token)).status_code == 204
+    fault(at_root.post(f"{base}/sessions"), 401, "AuthorizationHeaderMissingException")

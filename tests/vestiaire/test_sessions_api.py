@@ -221,6 +221,7 @@ def test_spec_and_swagger_ui_are_served(client: TestClient) -> None:
     assert client.get("/vestiaire/ui/").status_code == 200
 
 
+@pytest.mark.slow
 def test_concurrent_log_outs_succeed_exactly_once(racers: list[httpx.Client]) -> None:
     """Twenty log-outs of one session, spread over processes sharing one store and sent at
     one moment: exactly one ends it, round after round."""
