@@ -35,8 +35,11 @@ def test_settings_and_the_fixture_schema_list_the_registrys_vendors() -> None:
 
 
 def renderer_id(value: object) -> str:
-    """A function by its name: its repr's address would differ between xdist workers."""
-    return getattr(value, "__name__", str(value))
+    """A renderer (a function, a catalog) by its name or kind: its repr holds addresses,
+    which differ between xdist workers; the API's name and the index say which it is."""
+    if isinstance(value, str | int):
+        return str(value)
+    return getattr(value, "__name__", type(value).__name__)
 
 
 @pytest.mark.parametrize(
