@@ -84,8 +84,10 @@ class Api:
     contract: Contract = field(default_factory=Contract)
 
     def spec_file(self) -> Traversable:
-        """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""
-        return files(self.resources) / "openapi" / self.spec
+        """The spec, as a package resource (a file in a checkout, in a wheel, in a zip). The
+        folder is asked for as the package `<resources>.openapi`: an editable install maps
+        openapi/ beside impl/ to sessim.openapi, not into impl/ (tools/hatch_build.py)."""
+        return files(f"{self.resources}.openapi") / self.spec
 
     def load_spec(self) -> dict:
         # libyaml's loader: the pure-Python one took a sixth of a second of every start-up.
