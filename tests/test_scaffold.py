@@ -92,11 +92,23 @@ def copy_of_the_repository(copy: Path) -> None:
 
 
 def venv_on_these_packages(venv: Path) -> None:
-    """A venv that imports this one's packages (a .pth file naming its site-packages), where
-    `make` finds it built for this Python: installing the copy is then one editable build."""
+    """A venv that imports this one's packages (a .pth file naming its site-packages) and runs
+    its tools (its scripts, their first line pointed at the new venv's python), where `make`
+    finds it built for this Python: installing the copy is then one editable build."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     purelib = Path(sysconfig.get_paths(vars={"base": str(venv)})["purelib"])
     (purelib / "_outer_site_packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    outer, inner = Path(sys.executable).parent, venv / "bin"
+    for script in outer.iterdir():
+        target = inner / script.name
+        if target.exists() or script.name.startswith("activate"):
+            continue
+        if script.read_bytes().startswith(b"#!" + bytes(outer)):  # a Python script of ours
+            body = script.read_text().split("\n", 1)[1]
+            target.write_text(f"#!{inner / 'python'}\n{body}")
+            target.chmod(0o755)
+        else:
+            target.symlink_to(script)  # a binary (ruff)
     (venv / f".python-{platform.python_version()}").touch()
 
 
