@@ -75,7 +75,9 @@ class Api:
     # The generated model of its fixture section, whose schema its spec's components hold
     # under the model's name (the admin API's Fixture assembles them); None: no section.
     fixture: type[BaseModel] | None = None
-    # The package whose `openapi` folder holds the spec (a separate vendor package: its own).
+    # The package whose `openapi` subpackage (or folder) holds the spec (a separate vendor
+    # package: its own). Named as a package, not a folder of it: in a clone, sessim.openapi
+    # is the repository's openapi/, which the editable install maps (tools/hatch_build.py).
     resources: str = "sessim"
     # The vendor's section of the demo fixture (`sessim serve --demo`): a YAML file in the
     # declaring package; None for an API without fixture section.
@@ -84,9 +86,7 @@ class Api:
     contract: Contract = field(default_factory=Contract)
 
     def spec_file(self) -> Traversable:
-        """The spec, as a package resource (a file in a checkout, in a wheel, in a zip). The
-        folder is asked for as the package `<resources>.openapi`: an editable install maps
-        openapi/ beside impl/ to sessim.openapi, not into impl/ (tools/hatch_build.py)."""
+        """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""
         return files(f"{self.resources}.openapi") / self.spec
 
     def load_spec(self) -> dict:
