@@ -12,7 +12,7 @@ FAST := -m "not ($(LANES))" --ignore=tests/contract
 MATRIX ?= 3.12 3.13
 
 .PHONY: run test test-fast test-matrix generate check typecheck lint contract docs bench \
-	clean redis-server chromium jq
+	clean vendor redis-server chromium jq
 
 # A venv is built for one interpreter, named by a stamp inside it (.python-<version>): when
 # PYTHON names another (`make run PYTHON=python3.12`, then `make run`), or the venv was left
@@ -38,6 +38,13 @@ run: $(INSTALLED)
 # Models (datamodel-codegen) and each spec's Protocol of operations: tools/operations.py.
 generate: $(INSTALLED)
 	$(BIN)/python tools/operations.py write
+
+# A new vendor, minimal and working: `make vendor NAME=acme` writes impl/acme/, openapi/acme.yaml
+# and tests/acme/ from tools/scaffold/ (formatted for the name's length) and adds its entry point
+# to pyproject.toml, so the next target reinstalls Sessim. Then `make generate` and `make test`
+# (docs/adding-a-vendor.md).
+vendor: $(INSTALLED)
+	@$(BIN)/python tools/scaffold.py $(NAME) && $(BIN)/ruff format --quiet impl/$(NAME) tests/$(NAME)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

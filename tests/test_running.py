@@ -15,6 +15,7 @@ import httpx
 import pytest
 import sessim
 from sessim.admin_client import AdminClient, ClockTime
+from sessim.registry import VENDORS
 
 SHOPPER = {"email": "ana@example.com", "password": "correct horse"}
 SEED = {"vestiaire": {"users": [SHOPPER]}}
@@ -60,10 +61,7 @@ def test_urls_of_every_served_api() -> None:
         assert server.okta == f"{server.url}/okta"
         assert server.urls == {
             "admin": f"{server.url}/_admin",
-            "vestiaire": f"{server.url}/vestiaire",
-            "okta": f"{server.url}/okta",
-            "sfcc": f"{server.url}/sfcc",
-            "optimizely": f"{server.url}/optimizely",
+            **{name: f"{server.url}{api.base_path}" for name, api in VENDORS.items()},
         }
         assert httpx.get(f"{server.admin}/health").json() == {"status": "ok"}
 

@@ -100,7 +100,7 @@ def test_a_reset_removes_every_rule(client: TestClient) -> None:
         {"action": "explode"},
         {"action": "status", "status": 200},
         {"action": "status", "status": 600},
-        {"action": "status", "vendor": "acme"},
+        {"action": "status", "vendor": "no-such-vendor"},
         {"action": "status", "method": "FETCH"},
         {"action": "delay", "delayMs": 60001},
         {"action": "status", "probability": 1.5},
