@@ -65,18 +65,17 @@ typecheck: $(INSTALLED)
 check: lint typecheck
 	$(BIN)/python tools/operations.py check
 
-# Everything, on every core (pytest-xdist). worksteal hands out tests by their index: the
-# load*scope schedulers key them by node id, and schemathesis gives one node id to all the
-# operations of a test (21 of test_admin), so they would run one of each. The schemathesis CLI
-# run is one of the tests (tests/contract/test_cli.py), so that it runs beside the rest and
-# pytest's summary is the last line CI reads. tests/test_docs.py runs the docs' shell
+# Everything, on every core (pytest-xdist). worksteal hands each worker a contiguous share and
+# lets an idle one take the back of another's queue; tests/ordering.py puts the heaviest files
+# first. The schemathesis CLI runs are tests (tests/contract/test_cli.py, one per run), so that
+# they run beside the rest and pytest's summary is the last line CI reads. tests/test_docs.py runs the docs' shell
 # examples, which read answers with jq.
 test: check docs redis-server chromium jq
 	$(BIN)/pytest -n auto --dist worksteal
 
 # The lanes of pyproject's markers. `make test-fast` runs the tests that carry none of them,
 # on every core too, without redis-server, Chromium or a wheel build; tests/contract is all
-# of the contract lane, left out at once (schemathesis prepares its cases while collecting).
+# of the contract lane, left out at once (its stateful tests build their apps at import).
 test-fast: $(INSTALLED)
 	$(BIN)/pytest -n auto --dist worksteal $(FAST)
 

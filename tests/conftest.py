@@ -26,6 +26,8 @@ from starlette.testclient import TestClient
 
 from tests.redis_servers import redis_cluster, redis_server
 
+# The heaviest files first (see there).
+pytest_plugins = ["tests.ordering"]
 ROOT = Path(__file__).resolve().parent.parent
 # argon2id at its cheapest: tests measure behaviour, not hashing cost.
 CHEAP = {"argon2_time_cost": 1, "argon2_memory_kib": 8}

@@ -71,12 +71,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def make_venv(wheel: Path, home: Path, *pip_args: str) -> Path:
-    """A fresh venv with the wheel installed (not editable), by this venv's pip with
-    pip_args (constraints), without a pip of its own."""
+    """A fresh venv with the wheel installed (not editable) with pip_args (constraints), by
+    uv (requirements.lock): it resolves and installs in a second where pip took a dozen."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(home)], check=True)
-    pip = [sys.executable, "-m", "pip", "--python", str(home / "bin" / "python")]
-    quiet = ["--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "install", *quiet, *pip_args, str(wheel)], check=True)
+    uv = [str(Path(sys.executable).parent / "uv"), "pip", "install", "--quiet"]
+    subprocess.run(
+        [*uv, "--python", str(home / "bin" / "python"), *pip_args, str(wheel)], check=True
+    )
     return home
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The schemathesis CLI against a real uvicorn: every check, every phase (stateful too), one
 # fresh server per run so that admin resets cannot disturb another API's run. The runs, and
-# the headers each vendor's declaration asks for, come from the registry (tests/contract/plan.py).
+# the headers each vendor's declaration asks for, come from the registry (tests/contract/plan.py):
+# all of them, or the one named by its API and index (`cli.sh okta 0`, as the tests run them).
 # The fixture and the servers' logs go to a temporary directory, removed on exit; when a
 # run fails, its server's log is printed.
 set -euo pipefail
@@ -49,6 +50,10 @@ $BIN/python -m tests.contract.fixture "$FIXTURE"
 $BIN/python -m tests.contract.plan config >"$WORK/schemathesis.toml"
 $BIN/python -m tests.contract.plan runs >"$WORK/runs"
 mapfile -t RUNS <"$WORK/runs"
+if [ $# -gt 0 ]; then
+  printf '%s\n' "${RUNS[@]}" | grep -qxF "$*" || { echo "no run '$*' in: ${RUNS[*]}" >&2; exit 2; }
+  RUNS=("$*")
+fi
 for run in "${RUNS[@]}"; do
   run_api $run  # the API's name and the run's index
 done

@@ -1,4 +1,5 @@
-"""Schemathesis hooks, for the CLI (SCHEMATHESIS_HOOKS) and the in-process tests alike.
+"""Schemathesis hooks, for the CLI run (SCHEMATHESIS_HOOKS) and the in-process stateful tests
+alike.
 
 A Vestiaire client logs out by presenting, in `__session`, the session it is ending; so
 deleteSession's credentials are its own sessionId. Declared as auth, schemathesis knows

@@ -1,6 +1,7 @@
-"""Schemathesis in-process (from_asgi), per API of the registry: an app seeded with the
-contract fixture, and the credentials its declaration's contract asks for declared as auth,
-so that schemathesis also probes without them."""
+"""Schemathesis in-process (from_asgi) for the vendors' stateful tests (tests/<vendor>/
+test_stateful.py), per API of the registry: an app seeded with the contract fixture, and the
+credentials its declaration's contract asks for declared as auth, so that schemathesis also
+probes without them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""What the contract run (schemathesis, in-process and against a live server) needs of an
-API: how to seed it and how to authenticate, declared by the API beside its spec.
+"""What the contract runs (schemathesis against a live server, and in-process for the vendors'
+stateful tests) need of an API: how to seed it and how to authenticate, declared by the API
+beside its spec.
 
 A client handed to these functions is an httpx.Client whose base URL is the API's own mount
 (a live server's, or a test client's around the app), so paths are the spec's paths.
@@ -16,7 +17,7 @@ import httpx
 Headers = dict[str, str]
 # The API's section of the seeded fixture and a client on its mount -> headers for every call.
 RunHeaders = Callable[[dict, httpx.Client], Headers]
-# The same, per operation (by operationId), for the in-process run's auth.
+# The same, per operation (by operationId), for the in-process stateful runs' auth.
 OperationHeaders = Callable[[dict, httpx.Client, str], Headers]
 
 
@@ -39,9 +40,9 @@ class ContractRun:
 @dataclass(frozen=True)
 class Contract:
     runs: tuple[ContractRun, ...] = (ContractRun(),)
-    # Headers per operation for the in-process run (None: it sends none of its own).
+    # Headers per operation for the in-process runs (None: they send none of their own).
     auth: OperationHeaders | None = None
-    # Seconds the in-process run reuses what `auth` gave (None: asks for each call, for a
+    # Seconds the in-process runs reuse what `auth` gave (None: asks for each call, for a
     # credential a call may spend, as a logout does).
     reuse_auth: int | None = None
     # Whether a credential that a stateful link carried stays (SFCC's basket owner's JWT)
