@@ -12,26 +12,32 @@ clock, so that the retry tests assert emulated times and never wait or time real
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import sys
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from types import ModuleType
 from typing import Any
 
 import aiohttp
 import httpx
 import pytest
-from okta.api_response import ApiResponse
-from okta.client import Client as OktaClient
-from okta.errors.okta_api_error import OktaAPIError
-from okta.http_client import HTTPClient
-from okta.models.create_session_request import CreateSessionRequest
-from okta.models.session import Session
-from okta.models.session_authentication_method import SessionAuthenticationMethod
-from okta.models.session_identity_provider import SessionIdentityProvider
-from okta.models.session_identity_provider_type import SessionIdentityProviderType
-from okta.models.session_status import SessionStatus
-from okta.request_executor import RequestExecutor
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module, executed on its first attribute access (importlib's LazyLoader recipe)."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+sdk = lazy_module("tests.clients.okta_sdk")
 
 ORG_ID = "00oSessimSdkTest0001"
 API_TOKEN = "00SessimSdkApiToken-0123456789abcdef"
@@ -95,12 +101,12 @@ def authn(base: str) -> tuple[str, str]:
 
 def okta_client(
     base: str, token: str = API_TOKEN, **config: object
-) -> tuple[OktaClient, list[Exchange], list[float]]:
+) -> tuple[sdk.OktaClient, list[Exchange], list[float]]:
     """The SDK's client, the exchanges it makes and the backoffs it waits (in seconds)."""
     exchanges: list[Exchange] = []
     backoffs: list[float] = []
 
-    class OnSessimsClock(RequestExecutor):
+    class OnSessimsClock(sdk.RequestExecutor):
         """The SDK's executor (the `requestExecutor` extension point), whose backoff
         advances Sessim's clock instead of sleeping: no real time to wait or to measure."""
 
@@ -108,7 +114,7 @@ def okta_client(
             backoffs.append(float(backoff_time))
             advance_clock(base, float(backoff_time))
 
-    class Recording(HTTPClient):
+    class Recording(sdk.HTTPClient):
         async def send_request(self, request: dict) -> tuple:
             result = await super().send_request(request)
             request_info, response, body, _ = result
@@ -125,7 +131,7 @@ def okta_client(
         "requestExecutor": OnSessimsClock,
         **config,
     }
-    return OktaClient(user_config), exchanges, backoffs
+    return sdk.OktaClient(user_config), exchanges, backoffs
 
 
 def run(scenario: Coroutine[Any, Any, None]) -> None:
@@ -141,18 +147,18 @@ def ok(result: Result, status: int = 200) -> Any:
     """The model of a successful call, after checking the tuple around it."""
     model, response, error = result
     assert error is None, error
-    assert isinstance(response, ApiResponse)
+    assert isinstance(response, sdk.ApiResponse)
     assert response.status_code == status
     return model
 
 
-def okta_error(result: Result, status: int, code: str, summary: str) -> OktaAPIError:
-    """The OktaAPIError of a failed call, after checking the tuple and the Okta Error body."""
+def okta_error(result: Result, status: int, code: str, summary: str) -> sdk.OktaAPIError:
+    """The sdk.OktaAPIError of a failed call, after checking the tuple and the Okta Error body."""
     model, response, error = result
     assert model is None
     assert isinstance(response, aiohttp.ClientResponse)
     assert response.status == status
-    assert isinstance(error, OktaAPIError), error
+    assert isinstance(error, sdk.OktaAPIError), error
     assert (error.status, error.error_code, error.error_summary) == (status, code, summary)
     assert error.error_link == code
     assert error.error_causes == []
@@ -169,19 +175,19 @@ def test_session_lifecycle(org: str) -> None:
     async def scenario() -> None:
         client, exchanges, _ = okta_client(org)
         async with client:
-            request = CreateSessionRequest(session_token=session_token)
+            request = sdk.CreateSessionRequest(session_token=session_token)
             created = ok(await client.create_session(request))
-            assert isinstance(created, Session)
+            assert isinstance(created, sdk.Session)
             assert created.id.startswith("102") and len(created.id) == 25
-            assert created.status is SessionStatus.ACTIVE
-            assert created.amr == [SessionAuthenticationMethod.PWD]
-            okta_idp = SessionIdentityProviderType.OKTA
-            assert created.idp == SessionIdentityProvider(id=ORG_ID, type=okta_idp)
+            assert created.status is sdk.SessionStatus.ACTIVE
+            assert created.amr == [sdk.SessionAuthenticationMethod.PWD]
+            okta_idp = sdk.SessionIdentityProviderType.OKTA
+            assert created.idp == sdk.SessionIdentityProvider(id=ORG_ID, type=okta_idp)
             assert (created.login, created.user_id) == (USER["login"], user_id)
             assert created.expires_at - created.created_at == timedelta(minutes=120)
 
             read = ok(await client.get_session(created.id))
-            assert isinstance(read, Session)
+            assert isinstance(read, sdk.Session)
             assert (read.id, read.user_id, read.expires_at) == (
                 created.id,
                 user_id,
@@ -194,7 +200,7 @@ def test_session_lifecycle(org: str) -> None:
 
             advance_clock(org, 600)
             refreshed = ok(await client.refresh_session(created.id))
-            assert isinstance(refreshed, Session) and refreshed.id == created.id
+            assert isinstance(refreshed, sdk.Session) and refreshed.id == created.id
             assert refreshed.expires_at - created.expires_at == timedelta(seconds=600)
 
             assert ok(await client.revoke_session(created.id), status=204) is None
@@ -215,12 +221,12 @@ def test_a_session_token_works_once(org: str) -> None:
     async def scenario() -> None:
         client, exchanges, _ = okta_client(org)
         async with client:
-            request = CreateSessionRequest(session_token=session_token)
-            assert isinstance(ok(await client.create_session(request)), Session)
+            request = sdk.CreateSessionRequest(session_token=session_token)
+            assert isinstance(ok(await client.create_session(request)), sdk.Session)
             again = await client.create_session(request)
             okta_error(again, 401, "E0000004", "Authentication failed")
             # Without a sessionToken the SDK prunes the body to nothing and sends none.
-            empty = await client.create_session(CreateSessionRequest())
+            empty = await client.create_session(sdk.CreateSessionRequest())
             okta_error(empty, 400, "E0000003", "The request body was not well-formed.")
         assert exchanges[-1].sent.get("Content-Length") == "0"
 
@@ -244,10 +250,10 @@ def test_a_browser_session_from_the_cookie_exchange(org: str) -> None:
         client, exchanges, _ = okta_client(org)
         async with client:
             read = ok(await client.get_session(session_id))
-            assert isinstance(read, Session)
+            assert isinstance(read, sdk.Session)
             assert (read.id, read.user_id, read.login) == (session_id, user_id, USER["login"])
             refreshed = ok(await client.refresh_session(session_id))
-            assert isinstance(refreshed, Session) and refreshed.id == session_id
+            assert isinstance(refreshed, sdk.Session) and refreshed.id == session_id
             # Real Okta's answer to a refresh by id sets the browser session again.
             cookies = exchanges[-1].headers.getall("Set-Cookie")
             assert f"sid={session_id};Version=1;Path=/;Secure" in cookies
@@ -268,23 +274,24 @@ def test_an_unknown_api_token_is_refused(org: str) -> None:
         async with client:
             read = await client.get_session("102aaaaaaaaaaaaaaaaaaaaaa")
             okta_error(read, 401, "E0000011", "Invalid token provided")
-            created = await client.create_session(CreateSessionRequest(session_token=session_token))
+            request = sdk.CreateSessionRequest(session_token=session_token)
+            created = await client.create_session(request)
             okta_error(created, 401, "E0000011", "Invalid token provided")
         assert exchanges[0].sent["Authorization"] == "SSWS00NotAnApiTokenOfThisOrg"
 
         # Turned away before the handler: the sessionToken is still good for the right token.
         client, _, _ = okta_client(org)
         async with client:
-            request = CreateSessionRequest(session_token=session_token)
-            assert isinstance(ok(await client.create_session(request)), Session)
+            request = sdk.CreateSessionRequest(session_token=session_token)
+            assert isinstance(ok(await client.create_session(request)), sdk.Session)
 
     run(scenario())
 
 
-async def spend_sessions_bucket(client: OktaClient, base: str, limit: int) -> Session:
+async def spend_sessions_bucket(client: sdk.OktaClient, base: str, limit: int) -> sdk.Session:
     """Create a session and read it until the sessions bucket (of `limit`) is empty."""
     session_token, _ = authn(base)  # the authn bucket is another one
-    session = ok(await client.create_session(CreateSessionRequest(session_token=session_token)))
+    session = ok(await client.create_session(sdk.CreateSessionRequest(session_token=session_token)))
     for _ in range(limit - 1):
         ok(await client.get_session(session.id))
     return session
@@ -308,7 +315,7 @@ def test_a_429_is_retried_after_the_reset(live_server: str) -> None:
             assert exchanges[-1].headers["X-Rate-Limit-Remaining"] == "0"
             spent = len(exchanges)
             read = ok(await client.get_session(session.id))
-        assert isinstance(read, Session) and read.id == session.id
+        assert isinstance(read, sdk.Session) and read.id == session.id
 
         refused, retried = exchanges[spent:]  # one retry, then done
         assert refused.status == 429
@@ -362,10 +369,10 @@ def fault_rule(base: str, rule_id: str) -> dict:
     return next(rule for rule in rules if rule["id"] == rule_id)
 
 
-async def new_session(client: OktaClient, base: str) -> Session:
+async def new_session(client: sdk.OktaClient, base: str) -> sdk.Session:
     session_token, _ = authn(base)
-    session = ok(await client.create_session(CreateSessionRequest(session_token=session_token)))
-    assert isinstance(session, Session)
+    session = ok(await client.create_session(sdk.CreateSessionRequest(session_token=session_token)))
+    assert isinstance(session, sdk.Session)
     return session
 
 
@@ -382,7 +389,7 @@ def test_an_injected_429_is_retried_through(org: str) -> None:
                 org, vendor="okta", operationId="getSession", action="status", status=429, times=1
             )
             read = ok(await client.get_session(session.id))
-        assert isinstance(read, Session) and read.id == session.id
+        assert isinstance(read, sdk.Session) and read.id == session.id
 
         refused, retried = exchanges[1:]
         assert refused.status == 429
@@ -437,6 +444,6 @@ def test_a_run_of_503s_outlasts_the_retries(org: str) -> None:
             assert backoffs == []
             assert fault_rule(org, rule["id"])["remaining"] == 0
             read = ok(await client.get_session(session.id))
-        assert isinstance(read, Session) and read.id == session.id
+        assert isinstance(read, sdk.Session) and read.id == session.id
 
     run(scenario())
