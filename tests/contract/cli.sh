@@ -46,9 +46,7 @@ run_api() {
   stop_server
 }
 
-$BIN/python -m tests.contract.fixture "$FIXTURE"
-$BIN/python -m tests.contract.plan config >"$WORK/schemathesis.toml"
-$BIN/python -m tests.contract.plan runs >"$WORK/runs"
+$BIN/python -m tests.contract.plan prepare "$WORK"  # the fixture, the configuration, the runs
 mapfile -t RUNS <"$WORK/runs"
 if [ $# -gt 0 ]; then
   printf '%s\n' "${RUNS[@]}" | grep -qxF "$*" || { echo "no run '$*' in: ${RUNS[*]}" >&2; exit 2; }

@@ -1,9 +1,9 @@
 """The CLI contract run's plan, from the registry (tests/contract/cli.sh asks it):
 
-python -m tests.contract.plan runs
-    one line per run: the API's name and the run's index (each on a fresh server)
-python -m tests.contract.plan config
-    the schemathesis configuration: every vendor's declared settings
+python -m tests.contract.plan prepare DIRECTORY
+    writes there contract-fixture.yaml (tests/contract/fixture.py), schemathesis.toml (every
+    vendor's declared settings) and runs (one line per run: the API's name and the run's
+    index, each on a fresh server), in one process
 python -m tests.contract.plan args NAME INDEX FIXTURE BASE_URL ADMIN_TOKEN
     that run's schemathesis arguments, one a line: the schema's URL, then the headers the
     API's declaration asks for (signing in on the live server where it must) and its
@@ -20,6 +20,8 @@ import httpx
 import yaml
 from sessim.core.web.contract import ContractRun
 from sessim.registry import ADMIN, VENDORS
+
+from tests.contract.fixture import contract_fixture
 
 ADMIN_NAME = "_admin"
 
@@ -51,12 +53,15 @@ def arguments(name: str, index: int, fixture: dict, base_url: str, admin_token: 
     return [f"{base_url}{api.base_path}/openapi.json", *options, *run.options]
 
 
+def prepare(directory: Path) -> None:
+    (directory / "contract-fixture.yaml").write_text(yaml.safe_dump(contract_fixture()))
+    (directory / "schemathesis.toml").write_text(config())
+    (directory / "runs").write_text("".join(f"{name} {index}\n" for name, index in runs()))
+
+
 def main(argv: list[str]) -> None:
-    if argv[0] == "runs":
-        print("\n".join(f"{name} {index}" for name, index in runs()))
-        return
-    if argv[0] == "config":
-        print(config())
+    if argv[0] == "prepare":
+        prepare(Path(argv[1]))
         return
     name, index, fixture_path, base_url, token = argv[1:6]
     fixture = yaml.safe_load(Path(fixture_path).read_text())
