@@ -8,6 +8,7 @@ from ..generated.vestiaire import VestiaireFixture
 from .errors import CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
+from .security import session_from_header
 
 VENDOR = Api(
     "vestiaire",
@@ -16,6 +17,7 @@ VENDOR = Api(
     f"{__package__}.handlers",
     CATALOG,
     load_fixture,
+    security={"ApiKeyAuth": session_from_header},
     error_code=("errors", 0, "code"),
     inventory=inventory,
     fixture=VestiaireFixture,
