@@ -1,10 +1,11 @@
-"""Vestiaire declared: spec, handlers, errors, fixture section and the demo account (its
-contract run needs no credentials of its own: its login is a spec example)."""
+"""Vestiaire declared: spec, handlers, security, errors, fixture section, the demo account
+and the contract run's logout credentials."""
 
 from importlib.resources import files
 
 from ..core.web.api import Api
 from ..generated.vestiaire import VestiaireFixture
+from .contract import CONTRACT
 from .errors import CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
@@ -22,4 +23,5 @@ VENDOR = Api(
     inventory=inventory,
     fixture=VestiaireFixture,
     demo=files(__package__) / "demo.yaml",
+    contract=CONTRACT,
 )

@@ -7,8 +7,8 @@ A client handed to these functions is an httpx.Client whose base URL is the API'
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 
 import httpx
@@ -18,6 +18,8 @@ Headers = dict[str, str]
 RunHeaders = Callable[[dict, httpx.Client], Headers]
 # The same, per operation (by operationId), for the in-process run's auth.
 OperationHeaders = Callable[[dict, httpx.Client, str], Headers]
+# A generated call's path parameters -> the credentials it carries (its own, not the run's).
+CallHeaders = Callable[[Mapping[str, object]], Headers]
 
 
 def no_headers(section: dict, client: httpx.Client) -> Headers:
@@ -50,6 +52,10 @@ class Contract:
     # The API's fixture section as the contract run seeds it (Okta's rate limits raised out
     # of the fuzzer's way), from its demo section.
     seed: Callable[[dict], dict] = as_seeded
+    # operationId -> the credentials its calls carry of their own, made from their path
+    # parameters (Vestiaire's logout presents, in `__session`, the session it ends). Both
+    # runs declare them as auth, so schemathesis also probes the operation without them.
+    own_credentials: Mapping[str, CallHeaders] = field(default_factory=dict)
     # The API's schemathesis settings: a TOML file of one [[project]] (matched by the spec's
     # title) that the contract runs assemble into their configuration.
     schemathesis: Traversable | None = None

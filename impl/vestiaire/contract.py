@@ -1,0 +1,22 @@
+"""What the contract run needs of Vestiaire: no credentials of its own (its login is a spec
+example), but a logout presents, in `__session`, the session it ends: deleteSession's
+credentials are its own sessionId."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ..core.web.contract import Contract, Headers
+
+SESSION_ID = re.compile(r"[A-Za-z0-9]{1,100}")
+
+
+def own_session(path: Mapping[str, object]) -> Headers:
+    """The session the call ends; a generated id that is no valid header text presents a
+    dead session instead."""
+    session_id = str(path.get("sessionId", ""))
+    return {"__session": session_id if SESSION_ID.fullmatch(session_id) else "not-a-session"}
+
+
+CONTRACT = Contract(own_credentials={"deleteSession": own_session})
