@@ -1,11 +1,13 @@
 """What the contract run needs of Vestiaire: no credentials of its own (its login is a spec
 example), but a logout presents, in `__session`, the session it ends: deleteSession's
-credentials are its own sessionId."""
+credentials are its own sessionId. How the demo user signs in."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+
+import httpx
 
 from ..core.web.contract import Contract, Headers
 
@@ -19,4 +21,12 @@ def own_session(path: Mapping[str, object]) -> Headers:
     return {"__session": session_id if SESSION_ID.fullmatch(session_id) else "not-a-session"}
 
 
-CONTRACT = Contract(own_credentials={"deleteSession": own_session})
+def signed_in(section: dict, client: httpx.Client) -> str:
+    """The demo user's log-in; the session id."""
+    user = section["users"][0]
+    response = client.post("/sessions", json={"email": user["email"], "password": user["password"]})
+    response.raise_for_status()
+    return response.json()["data"]["id"]
+
+
+CONTRACT = Contract(own_credentials={"deleteSession": own_session}, sign_in=signed_in)
