@@ -6,16 +6,16 @@ per state generation and kept in process; users, sessions and counters live in t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.kit.credentials import digest
 from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.ratelimit import Quota, RateLimiter
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.sessions import SessionPolicy, Sessions
 from ..core.kit.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
-from ..core.kit.vendor_settings import load_settings, save_settings
+from ..core.kit.vendor_state import VendorState
 
 NAMESPACE = "okta"
 ORG_KEY = f"{NAMESPACE}:org"
@@ -70,14 +70,8 @@ async def okta_for(request: Any) -> Okta:
     return await okta(runtime_of(request))
 
 
-async def okta(runtime: Runtime) -> Okta:
-    """The org as last seeded, built again only after a seed or reset."""
-    return await runtime.cached(NAMESPACE, lambda: _build(runtime))
-
-
-async def _build(runtime: Runtime) -> Okta:
+async def _build(runtime: Runtime, settings: Settings) -> Okta:
     store = runtime.store
-    settings = await load_settings(store, NAMESPACE, Settings)
     lifetime = settings.session_max_lifetime_minutes * 60 or None
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
     policy = SessionPolicy(settings.session_idle_minutes * 60, lifetime)
@@ -97,12 +91,12 @@ async def _build(runtime: Runtime) -> Okta:
     )
 
 
+# The org as last seeded, built again only after a seed or reset.
+okta = VendorState(NAMESPACE, Settings, _build)
+
+
 def last_login_key(user_id: str) -> str:
     return f"{NAMESPACE}:last-login:{user_id}"
-
-
-async def save_okta_settings(runtime: Runtime, changes: dict) -> None:
-    await save_settings(runtime.store, NAMESPACE, Settings, changes)
 
 
 async def set_org_id(runtime: Runtime, value: str) -> None:
@@ -112,11 +106,6 @@ async def set_org_id(runtime: Runtime, value: str) -> None:
 def new_id(prefix: str) -> str:
     """Okta object ids: a three-character type prefix and 17 letters and digits."""
     return opaque_id(17, prefix, alphabet=ALPHANUMERIC)
-
-
-def digest(token: str) -> str:
-    # Stored by digest, so a dump of the store does not hand out working credentials.
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def add_api_token(runtime: Runtime, token: str) -> None:

@@ -1,10 +1,13 @@
-"""Credentials a request carries in its Authorization header, read the same way by every
-vendor that takes them (OCAPI's customer credentials, IdentityServer's client)."""
+"""Credentials the same way for every vendor: read from a request's Authorization header
+(OCAPI's customer credentials, IdentityServer's client), and kept in the store by digest
+(Okta's API tokens, Optimizely's client secrets, OCAPI's secure tokens)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -21,3 +24,14 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     if not colon:
         raise ValueError("Basic credentials without a colon")
     return user, secret
+
+
+def digest(secret: str) -> str:
+    """A credential as the store keeps it, so that a dump of the store hands out no working
+    one. SHA-256, not a password hash: these are random tokens, found by their digest."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def matches(secret: str, stored: str) -> bool:
+    """Whether a credential is the one stored by this digest (in constant time)."""
+    return hmac.compare_digest(digest(secret), stored)
