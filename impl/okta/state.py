@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.kit.credentials import digest
+from ..core.kit.credentials import Grants, digest
 from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.ratelimit import Quota, RateLimiter
 from ..core.kit.runtime import Runtime, runtime_of
@@ -22,7 +22,7 @@ ORG_KEY = f"{NAMESPACE}:org"
 SESSION_TOKEN_SECONDS = 300  # "a sessionToken expires after five minutes" (authn docs)
 STATE_TOKEN_SECONDS = 300  # an authn transaction's lifetime (inferred: as the sessionToken's)
 RECOVERY_TOKEN_SECONDS = 3600  # Okta's default recovery token lifetime (inferred)
-API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the stored credentials
+API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the granted credentials
 ACCESS_TOKENS = f"{NAMESPACE}:access-tokens"
 
 
@@ -75,7 +75,7 @@ async def _build(runtime: Runtime, settings: Settings) -> Okta:
     lifetime = settings.session_max_lifetime_minutes * 60 or None
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
     policy = SessionPolicy(settings.session_idle_minutes * 60, lifetime)
-    access = await store.tagged(ACCESS_TOKENS)
+    access = await Grants(store, ACCESS_TOKENS).granted()
     return Okta(
         settings,
         await store.get_or_add(ORG_KEY, lambda: new_id("00o")),
@@ -86,8 +86,8 @@ async def _build(runtime: Runtime, settings: Settings) -> Okta:
         SingleUseTokens(store, f"{NAMESPACE}:recovery", 20, alphabet=ALPHANUMERIC),
         SingleUseTokens(store, f"{NAMESPACE}:transaction", 40, prefix="00"),
         RateLimiter(store, NAMESPACE),
-        frozenset(grant["digest"] for grant in (await store.tagged(API_TOKENS)).values()),
-        {grant["digest"]: grant["scopes"] for grant in access.values()},
+        frozenset(grant["digest"] for grant in await Grants(store, API_TOKENS).granted()),
+        {grant["digest"]: grant["scopes"] for grant in access},
     )
 
 
@@ -109,11 +109,8 @@ def new_id(prefix: str) -> str:
 
 
 async def add_api_token(runtime: Runtime, token: str) -> None:
-    key = f"{NAMESPACE}:api-token:{digest(token)}"
-    await runtime.store.put(key, {"digest": digest(token)}, tags=[API_TOKENS])
+    await Grants(runtime.store, API_TOKENS).grant(token)
 
 
 async def add_access_token(runtime: Runtime, token: str, scopes: list[str]) -> None:
-    key = f"{NAMESPACE}:access-token:{digest(token)}"
-    grant = {"digest": digest(token), "scopes": scopes}
-    await runtime.store.put(key, grant, tags=[ACCESS_TOKENS])
+    await Grants(runtime.store, ACCESS_TOKENS).grant(token, scopes=scopes)

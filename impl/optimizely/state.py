@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.kit.credentials import digest, matches
+from ..core.kit.credentials import Grants, matches
 from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.runtime import Runtime
 from ..core.kit.sessions import SessionPolicy, Sessions
@@ -61,7 +61,7 @@ class Optimizely:
 async def _build(runtime: Runtime, settings: Settings) -> Optimizely:
     store = runtime.store
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
-    clients = await store.tagged(CLIENTS)
+    clients = await Grants(store, CLIENTS).granted()
     return Optimizely(
         settings,
         Identities(store, NAMESPACE, runtime.passwords, lockout),
@@ -69,7 +69,7 @@ async def _build(runtime: Runtime, settings: Settings) -> Optimizely:
         SingleUseTokens(store, f"{NAMESPACE}:refresh", 43),
         SingleUseTokens(store, f"{NAMESPACE}:reset", 43),
         Jwt(store, ISSUER, "RS256", MAX_TOKEN_SECONDS),
-        {client["client_id"]: client["digest"] for client in clients.values()},
+        {client["client_id"]: client["digest"] for client in clients},
         await _catalog(runtime),
     )
 
@@ -89,8 +89,7 @@ async def _catalog(runtime: Runtime) -> Catalog:
 
 
 async def add_client(runtime: Runtime, client_id: str, secret: str) -> None:
-    grant = {"client_id": client_id, "digest": digest(secret)}
-    await runtime.store.put(f"{NAMESPACE}:client:{client_id}", grant, tags=[CLIENTS])
+    await Grants(runtime.store, CLIENTS).grant(secret, client_id, client_id=client_id)
 
 
 async def add_to_catalog(runtime: Runtime, tag: str, record: dict) -> None:
