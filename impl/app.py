@@ -50,7 +50,7 @@ from .core.web.bodies import parsing
 from .core.web.limits import BodyLimit
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
-from .core.web.security import SECURITY_MAP
+from .core.web.security import SECURITY_MAP, with_handlers
 from .core.web.slashes import (
     TrailingSlash,
     has_trailing_slash,
@@ -180,7 +180,9 @@ class Front:
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
-    spec = api.load_spec()
+    """The spec as mounted: its security functions from the declaration, and the admin
+    spec's vendor sections from the registry."""
+    spec = with_handlers(api.load_spec(), api.name, api.security)
     if api is not ADMIN:
         return spec
     if not settings.admin_token:

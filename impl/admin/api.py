@@ -2,6 +2,7 @@
 
 from ..core.web.api import Api
 from .errors import CATALOG
+from .security import check_admin_token
 
 # Not journaled: reading or clearing the journal (which would change what it reads), the
 # reset that wipes it, health probes, and the reads the inspector page repeats every two
@@ -27,5 +28,6 @@ API = Api(
     "/_admin",
     f"{__package__}.handlers",
     CATALOG,
+    security={"adminToken": check_admin_token},
     unjournaled=UNJOURNALED,
 )

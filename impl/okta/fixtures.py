@@ -6,7 +6,7 @@ from functools import partial
 
 from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
-from .state import add_access_token, add_api_token, new_id, okta, save_okta_settings, set_org_id
+from .state import add_access_token, add_api_token, new_id, okta, set_org_id
 
 DEFAULT_PROFILE = {"locale": "en_US", "timeZone": "America/Los_Angeles"}
 
@@ -16,7 +16,7 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     if "org_id" in section:
         await set_org_id(runtime, section["org_id"])
     if "settings" in section:
-        await save_okta_settings(runtime, section["settings"])
+        await okta.save_settings(runtime, section["settings"])
     for token in section.get("api_tokens", []):
         await add_api_token(runtime, token)
     for grant in section.get("oauth_tokens", []):

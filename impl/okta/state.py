@@ -6,23 +6,23 @@ per state generation and kept in process; users, sessions and counters live in t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.kit.credentials import Grants, digest
 from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.ratelimit import Quota, RateLimiter
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.sessions import SessionPolicy, Sessions
 from ..core.kit.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
-from ..core.kit.vendor_settings import load_settings, save_settings
+from ..core.kit.vendor_state import VendorState
 
 NAMESPACE = "okta"
 ORG_KEY = f"{NAMESPACE}:org"
 SESSION_TOKEN_SECONDS = 300  # "a sessionToken expires after five minutes" (authn docs)
 STATE_TOKEN_SECONDS = 300  # an authn transaction's lifetime (inferred: as the sessionToken's)
 RECOVERY_TOKEN_SECONDS = 3600  # Okta's default recovery token lifetime (inferred)
-API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the stored credentials
+API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the granted credentials
 ACCESS_TOKENS = f"{NAMESPACE}:access-tokens"
 
 
@@ -70,18 +70,12 @@ async def okta_for(request: Any) -> Okta:
     return await okta(runtime_of(request))
 
 
-async def okta(runtime: Runtime) -> Okta:
-    """The org as last seeded, built again only after a seed or reset."""
-    return await runtime.cached(NAMESPACE, lambda: _build(runtime))
-
-
-async def _build(runtime: Runtime) -> Okta:
+async def _build(runtime: Runtime, settings: Settings) -> Okta:
     store = runtime.store
-    settings = await load_settings(store, NAMESPACE, Settings)
     lifetime = settings.session_max_lifetime_minutes * 60 or None
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
     policy = SessionPolicy(settings.session_idle_minutes * 60, lifetime)
-    access = await store.tagged(ACCESS_TOKENS)
+    access = await Grants(store, ACCESS_TOKENS).granted()
     return Okta(
         settings,
         await store.get_or_add(ORG_KEY, lambda: new_id("00o")),
@@ -92,17 +86,17 @@ async def _build(runtime: Runtime) -> Okta:
         SingleUseTokens(store, f"{NAMESPACE}:recovery", 20, alphabet=ALPHANUMERIC),
         SingleUseTokens(store, f"{NAMESPACE}:transaction", 40, prefix="00"),
         RateLimiter(store, NAMESPACE),
-        frozenset(grant["digest"] for grant in (await store.tagged(API_TOKENS)).values()),
-        {grant["digest"]: grant["scopes"] for grant in access.values()},
+        frozenset(grant["digest"] for grant in await Grants(store, API_TOKENS).granted()),
+        {grant["digest"]: grant["scopes"] for grant in access},
     )
+
+
+# The org as last seeded, built again only after a seed or reset.
+okta = VendorState(NAMESPACE, Settings, _build)
 
 
 def last_login_key(user_id: str) -> str:
     return f"{NAMESPACE}:last-login:{user_id}"
-
-
-async def save_okta_settings(runtime: Runtime, changes: dict) -> None:
-    await save_settings(runtime.store, NAMESPACE, Settings, changes)
 
 
 async def set_org_id(runtime: Runtime, value: str) -> None:
@@ -114,17 +108,9 @@ def new_id(prefix: str) -> str:
     return opaque_id(17, prefix, alphabet=ALPHANUMERIC)
 
 
-def digest(token: str) -> str:
-    # Stored by digest, so a dump of the store does not hand out working credentials.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 async def add_api_token(runtime: Runtime, token: str) -> None:
-    key = f"{NAMESPACE}:api-token:{digest(token)}"
-    await runtime.store.put(key, {"digest": digest(token)}, tags=[API_TOKENS])
+    await Grants(runtime.store, API_TOKENS).grant(token)
 
 
 async def add_access_token(runtime: Runtime, token: str, scopes: list[str]) -> None:
-    key = f"{NAMESPACE}:access-token:{digest(token)}"
-    grant = {"digest": digest(token), "scopes": scopes}
-    await runtime.store.put(key, grant, tags=[ACCESS_TOKENS])
+    await Grants(runtime.store, ACCESS_TOKENS).grant(token, scopes=scopes)

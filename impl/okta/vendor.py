@@ -11,6 +11,7 @@ from .edge import OktaEdge
 from .errors import CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
+from .security import access_token, api_token
 
 VENDOR = Api(
     "okta",
@@ -20,6 +21,7 @@ VENDOR = Api(
     CATALOG,
     load_fixture,
     OktaEdge,
+    security={"apiToken": api_token, "oauth2": access_token},
     # Recorded: GET /api/v1/sessions/ is a 405 E0000022, answered before Okta's API layer
     # (no request id, rate limit headers or cookies).
     trailing_slash=TrailingSlash.METHOD_NOT_ALLOWED,

@@ -1,23 +1,23 @@
 """What the contract run needs of Optimizely: the demo storefront client by Basic auth on
 the token call; the sessions with the bearer of the demo buyer, signed in first (DELETE signs
-out part-way: later calls then take the 401 or the anonymous session the spec documents)."""
+out part-way: later calls then take the 401 or the anonymous session the spec documents).
+The same sign-in is how the demo buyer signs in."""
 
 from __future__ import annotations
 
-import base64
 from importlib.resources import files
 
 import httpx
 
-from ..core.web.contract import Contract, ContractRun, Headers
+from ..core.web.contract import Contract, ContractRun, Headers, basic
 
 TOKEN = "/identity/connect/token"
 
 
-def basic(section: dict, client: httpx.Client | None = None) -> Headers:
+def storefront(section: dict, client: httpx.Client | None = None) -> Headers:
+    """The demo storefront client's Basic credentials."""
     client_ = section["clients"][0]
-    raw = f"{client_['client_id']}:{client_['client_secret']}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+    return basic(client_["client_id"], client_["client_secret"])
 
 
 def login(section: dict) -> dict[str, str]:
@@ -30,7 +30,7 @@ def bearer(section: dict, client: httpx.Client) -> Headers:
     """A fresh access token of the demo buyer (IdentityServer's password grant)."""
     user = login(section)
     form = {"grant_type": "password", "username": user["userName"], "password": user["password"]}
-    token = client.post(TOKEN, data=form, headers=basic(section))
+    token = client.post(TOKEN, data=form, headers=storefront(section))
     token.raise_for_status()
     return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
@@ -43,15 +43,18 @@ def signed_in(section: dict, client: httpx.Client) -> Headers:
 
 
 def per_operation(section: dict, client: httpx.Client, operation_id: str) -> Headers:
-    return basic(section) if operation_id == "createToken" else bearer(section, client)
+    return storefront(section) if operation_id == "createToken" else bearer(section, client)
 
 
 CONTRACT = Contract(
     runs=(
         # No links among the identity calls: no stateful phase for them.
-        ContractRun(basic, ("--include-tag", "Identity", "--phases", "examples,coverage,fuzzing")),
+        ContractRun(
+            storefront, ("--include-tag", "Identity", "--phases", "examples,coverage,fuzzing")
+        ),
         ContractRun(signed_in, ("--include-tag", "Sessions")),
     ),
     auth=per_operation,
+    sign_in=signed_in,
     schemathesis=files(__package__) / "schemathesis.toml",
 )

@@ -14,7 +14,6 @@ from .state import (
     add_client,
     add_to_catalog,
     optimizely,
-    save_optimizely_settings,
 )
 from .users import DEACTIVATED, PENDING, save_email
 
@@ -37,7 +36,7 @@ PROFILE_KEYS = (
 async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     """Load a section already validated against openapi/admin.yaml's OptimizelyFixture."""
     if "settings" in section:
-        await save_optimizely_settings(runtime, section["settings"])
+        await optimizely.save_settings(runtime, section["settings"])
     for client in section.get("clients", []):
         await add_client(runtime, client["client_id"], client["client_secret"])
     now = await runtime.store.now()

@@ -3,15 +3,13 @@ Access tokens are JWTs that Sessim does not keep, so none is listed."""
 
 from __future__ import annotations
 
-from ..core.kit.inventory import Inventory, inventory_of, tokens
-from ..core.kit.runtime import Runtime
-from .state import optimizely
+from ..core.kit.vendor_state import AccountsInventory
+from .state import Optimizely, optimizely
 
-
-async def inventory(runtime: Runtime, limit: int) -> Inventory:
-    state = await optimizely(runtime)
-    unspent = [
-        *tokens("refresh_token", await state.refresh_tokens.newest(limit)),
-        *tokens("resetToken", await state.reset_tokens.newest(limit)),
-    ]
-    return await inventory_of(state.identities, state.sessions, limit, unspent)
+inventory = AccountsInventory[Optimizely](
+    optimizely,
+    {
+        "refresh_token": lambda state: state.refresh_tokens,
+        "resetToken": lambda state: state.reset_tokens,
+    },
+)

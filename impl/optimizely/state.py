@@ -7,15 +7,14 @@ live in the store.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 
+from ..core.kit.credentials import Grants, matches
 from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.runtime import Runtime
 from ..core.kit.sessions import SessionPolicy, Sessions
 from ..core.kit.tokens import Jwt, SingleUseTokens
-from ..core.kit.vendor_settings import load_settings, save_settings
+from ..core.kit.vendor_state import VendorState
 from .catalog import Catalog, website_of
 
 NAMESPACE = "optimizely"
@@ -56,18 +55,13 @@ class Optimizely:
 
     def client_ok(self, client_id: str, secret: str) -> bool:
         expected = self.clients.get(client_id)
-        return expected is not None and hmac.compare_digest(expected, digest(secret))
+        return expected is not None and matches(secret, expected)
 
 
-async def optimizely(runtime: Runtime) -> Optimizely:
-    return await runtime.cached(NAMESPACE, lambda: _build(runtime))
-
-
-async def _build(runtime: Runtime) -> Optimizely:
+async def _build(runtime: Runtime, settings: Settings) -> Optimizely:
     store = runtime.store
-    settings = await load_settings(store, NAMESPACE, Settings)
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_minutes * 60)
-    clients = await store.tagged(CLIENTS)
+    clients = await Grants(store, CLIENTS).granted()
     return Optimizely(
         settings,
         Identities(store, NAMESPACE, runtime.passwords, lockout),
@@ -75,9 +69,12 @@ async def _build(runtime: Runtime) -> Optimizely:
         SingleUseTokens(store, f"{NAMESPACE}:refresh", 43),
         SingleUseTokens(store, f"{NAMESPACE}:reset", 43),
         Jwt(store, ISSUER, "RS256", MAX_TOKEN_SECONDS),
-        {client["client_id"]: client["digest"] for client in clients.values()},
+        {client["client_id"]: client["digest"] for client in clients},
         await _catalog(runtime),
     )
+
+
+optimizely = VendorState(NAMESPACE, Settings, _build)
 
 
 async def _catalog(runtime: Runtime) -> Catalog:
@@ -91,20 +88,10 @@ async def _catalog(runtime: Runtime) -> Catalog:
     )
 
 
-def digest(secret: str) -> str:
-    # Stored by digest, so a dump of the store does not hand out working credentials.
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 async def add_client(runtime: Runtime, client_id: str, secret: str) -> None:
-    grant = {"client_id": client_id, "digest": digest(secret)}
-    await runtime.store.put(f"{NAMESPACE}:client:{client_id}", grant, tags=[CLIENTS])
+    await Grants(runtime.store, CLIENTS).grant(secret, client_id, client_id=client_id)
 
 
 async def add_to_catalog(runtime: Runtime, tag: str, record: dict) -> None:
     """A website, customer or warehouse by its id (a seed's again replaces it)."""
     await runtime.store.put(f"{tag}:{record['id']}", record, tags=[tag])
-
-
-async def save_optimizely_settings(runtime: Runtime, changes: dict) -> None:
-    await save_settings(runtime.store, NAMESPACE, Settings, changes)

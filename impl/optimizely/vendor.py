@@ -12,6 +12,7 @@ from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .identity import rotate_keys
 from .inventory import inventory
+from .security import bearer
 from .signin import start_punch_out
 from .views import user_view
 
@@ -22,6 +23,7 @@ VENDOR = Api(
     f"{__package__}.handlers",
     CATALOG,
     load_fixture,
+    security={"bearer": bearer},
     renderers={"createToken": OAUTH_CATALOG},
     views={"user": user_view},
     actions={"punchout": start_punch_out, "rotate-keys": rotate_keys},

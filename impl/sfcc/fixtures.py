@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
-from .state import CLIENTS_KEY, SITES_KEY, add_to_list, build, save_sfcc_settings
+from .state import CLIENTS_KEY, SITES_KEY, add_to_list, sfcc
 from .views import new_customer_id, timestamp
 
 DISABLED = "DISABLED"
@@ -17,8 +17,8 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     await add_to_list(runtime, SITES_KEY, sites)
     await add_to_list(runtime, CLIENTS_KEY, [c["client_id"] for c in section.get("clients", [])])
     if "settings" in section:
-        await save_sfcc_settings(runtime, section["settings"])
-    state = await build(runtime)  # not the cached one: this load has just changed it
+        await sfcc.save_settings(runtime, section["settings"])
+    state = await sfcc.build(runtime)  # not the cached one: this load has just changed it
     now = timestamp(await runtime.store.now())
     for customer in customers:
         site = state.site(customer.get("site", state.default_site))

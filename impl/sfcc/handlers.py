@@ -4,15 +4,13 @@ postSessions: parse, call core, shape. Both URL forms (version v20_8 or 20.8) ar
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import secrets
 
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
-from ..core.kit.credentials import basic_credentials
+from ..core.kit.credentials import basic_credentials, digest, matches
 from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFailed
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
@@ -72,7 +70,7 @@ async def post_sessions(site_id: str, version: str, token_info: dict) -> Respons
     customer: Customer = token_info["customer"]
     session_id = base64.b64encode(secrets.token_bytes(64)).decode()  # 88 characters, "=="
     secure_token = base64.urlsafe_b64encode(secrets.token_bytes(25)).decode()  # 36, "=="
-    data = {"guest": customer.guest, "secure_token": _digest(secure_token)}
+    data = {"guest": customer.guest, "secure_token": digest(secure_token)}
     basket = await site.baskets.of_customer(customer.customer_id)
     if basket is not None and customer.guest:
         # A guest's basket made before the session is secured for it; one made after is not.
@@ -133,7 +131,7 @@ async def _session(site: Site) -> tuple[Customer, shapes.Customer | None]:
     session = await site.sessions.refresh(session_id) if session_id else None
     if session is None or secure_token is None:
         raise _failed("session")
-    if not hmac.compare_digest(_digest(secure_token), session.data["secure_token"]):
+    if not matches(secure_token, session.data["secure_token"]):
         raise _failed("session")
     if session.data["guest"]:
         return Customer(session.subject, guest=True), None
@@ -197,8 +195,3 @@ def _failed(credential_type: str) -> CustomerAuthenticationFailed:
         f"Customer authentication based on '{credential_type}' failed.",
         credentialType=credential_type,
     )
-
-
-def _digest(secure_token: str) -> str:
-    # Stored by digest, so a dump of the store does not hand out working session tokens.
-    return hashlib.sha256(secure_token.encode()).hexdigest()

@@ -14,7 +14,7 @@ from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.runtime import Runtime
 from ..core.kit.sessions import SessionPolicy, Sessions
 from ..core.kit.tokens import Jwt
-from ..core.kit.vendor_settings import load_settings, save_settings
+from ..core.kit.vendor_state import VendorState
 from .baskets import Baskets
 from .errors import UnknownSite
 
@@ -62,18 +62,16 @@ class Sfcc:
         return site
 
 
-async def sfcc(runtime: Runtime) -> Sfcc:
-    """The instance as last seeded, built again only after a seed or reset."""
-    return await runtime.cached(NAMESPACE, lambda: build(runtime))
-
-
-async def build(runtime: Runtime) -> Sfcc:
+async def _build(runtime: Runtime, settings: Settings) -> Sfcc:
     store = runtime.store
-    settings = await load_settings(store, NAMESPACE, Settings)
     site_ids = await store.get(SITES_KEY) or [DEFAULT_SITE]
     sites = {site_id: _site(runtime, settings, site_id) for site_id in site_ids}
     clients = frozenset(await store.get(CLIENTS_KEY) or [])
     return Sfcc(settings, sites, site_ids[0], clients)
+
+
+# The instance as last seeded, built again only after a seed or reset.
+sfcc = VendorState(NAMESPACE, Settings, _build)
 
 
 def _site(runtime: Runtime, settings: Settings, site_id: str) -> Site:
@@ -91,10 +89,6 @@ def _site(runtime: Runtime, settings: Settings, site_id: str) -> Site:
         Jwt(runtime.store, namespace, "HS256", TOKEN_SECONDS, kid=False, jti=False, own_iss=False),
         Baskets(runtime.store, namespace),
     )
-
-
-async def save_sfcc_settings(runtime: Runtime, changes: dict) -> None:
-    await save_settings(runtime.store, NAMESPACE, Settings, changes)
 
 
 async def add_to_list(runtime: Runtime, key: str, values: list[str]) -> None:

@@ -10,6 +10,7 @@ from .contract import CONTRACT
 from .errors import ADDRESS_CATALOG, CATALOG, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory
+from .security import client_id, customer_jwt
 from .storefront import storefront_view
 from .urls import version_near_paths
 
@@ -20,6 +21,7 @@ VENDOR = Api(
     f"{__package__}.handlers",
     CATALOG,
     load_fixture,
+    security={"clientId": client_id, "clientIdQuery": client_id, "customersAuth": customer_jwt},
     renderers={
         "postCustomersAuth": render_client_id_call,
         "putBasketsByIDBillingAddress": ADDRESS_CATALOG,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 
 from ..core.kit.runtime import Runtime
-from .state import save_vestiaire_settings, vestiaire
+from .state import vestiaire
 
 
 async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     """Load a section already validated against openapi/admin.yaml's VestiaireFixture."""
     if "settings" in section:
-        await save_vestiaire_settings(runtime, section["settings"])
+        await vestiaire.save_settings(runtime, section["settings"])
     state = await vestiaire(runtime)
     for user in section.get("users", []):
         user_id = user.get("id") or await state.identities.id_for(user["email"], _new_user_id)

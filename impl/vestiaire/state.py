@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.runtime import Runtime
 from ..core.kit.sessions import SessionPolicy, Sessions
-from ..core.kit.vendor_settings import load_settings, save_settings
+from ..core.kit.vendor_state import VendorState
 
 NAMESPACE = "vestiaire"
 
@@ -27,19 +27,13 @@ class Vestiaire:
     sessions: Sessions
 
 
-async def save_vestiaire_settings(runtime: Runtime, changes: dict) -> None:
-    await save_settings(runtime.store, NAMESPACE, Settings, changes)
-
-
-async def vestiaire(runtime: Runtime) -> Vestiaire:
-    """Built from the settings as last seeded, again only after a seed or reset."""
-    return await runtime.cached(NAMESPACE, lambda: _build(runtime))
-
-
-async def _build(runtime: Runtime) -> Vestiaire:
-    settings = await load_settings(runtime.store, NAMESPACE, Settings)
+async def _build(runtime: Runtime, settings: Settings) -> Vestiaire:
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_seconds)
     return Vestiaire(
         Identities(runtime.store, NAMESPACE, runtime.passwords, lockout),
         Sessions(runtime.store, NAMESPACE, SessionPolicy(settings.session_lifetime_seconds)),
     )
+
+
+# Built from the settings as last seeded, again only after a seed or reset.
+vestiaire = VendorState(NAMESPACE, Settings, _build)

@@ -1,13 +1,16 @@
-"""Vestiaire declared: spec, handlers, errors, fixture section and the demo account (its
-contract run needs no credentials of its own: its login is a spec example)."""
+"""Vestiaire declared: spec, handlers, security, errors, fixture section, the demo account
+and the contract run's logout credentials."""
 
 from importlib.resources import files
 
+from ..core.kit.vendor_state import AccountsInventory
 from ..core.web.api import Api
 from ..generated.vestiaire import VestiaireFixture
+from .contract import CONTRACT
 from .errors import CATALOG
 from .fixtures import load_fixture
-from .inventory import inventory
+from .security import session_from_header
+from .state import vestiaire
 
 VENDOR = Api(
     "vestiaire",
@@ -16,8 +19,10 @@ VENDOR = Api(
     f"{__package__}.handlers",
     CATALOG,
     load_fixture,
+    security={"ApiKeyAuth": session_from_header},
     error_code=("errors", 0, "code"),
-    inventory=inventory,
+    inventory=AccountsInventory(vestiaire),  # it issues no token but its sessions
     fixture=VestiaireFixture,
     demo=files(__package__) / "demo.yaml",
+    contract=CONTRACT,
 )

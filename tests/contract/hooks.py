@@ -1,26 +1,41 @@
 """Schemathesis hooks, for the CLI run (SCHEMATHESIS_HOOKS) and the in-process stateful tests
 alike.
 
-A Vestiaire client logs out by presenting, in `__session`, the session it is ending; so
-deleteSession's credentials are its own sessionId. Declared as auth, schemathesis knows
-them for what they are and probes the operation without them and with bad ones.
+The credentials that a call carries of its own, which each declaration's contract names by
+operationId (`Contract.own_credentials`), declared as auth of that operation of that API: so
+schemathesis knows them for what they are and probes the operation without them and with
+bad ones.
 """
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import schemathesis
+from sessim.core.web.api import Api
+from sessim.core.web.contract import CallHeaders, Headers
+from sessim.registry import VENDORS
 
-SESSION_ID = re.compile(r"[A-Za-z0-9]{1,100}")
+
+def own_credentials(api: Api, operation_id: str, headers_of: CallHeaders) -> None:
+    base_path = api.base_path.rstrip("/") + "/"
+
+    def applies(context: Any) -> bool:
+        operation = context.operation
+        return (
+            operation.schema.base_path == base_path
+            and operation.definition.raw.get("operationId") == operation_id
+        )
+
+    @schemathesis.auth(refresh_interval=None).apply_to(applies)
+    class OwnCredentials:
+        def get(self, case: schemathesis.Case, _context: object) -> Headers:
+            return headers_of(case.path_parameters or {})
+
+        def set(self, case: schemathesis.Case, data: Headers, _context: object) -> None:
+            case.headers = {**(case.headers or {}), **data}
 
 
-@schemathesis.auth(refresh_interval=None).apply_to(operation_id="deleteSession")
-class OwnSession:
-    def get(self, case: schemathesis.Case, _context: object) -> str:
-        session_id = str(case.path_parameters.get("sessionId", ""))
-        # Generated ids may not even be valid header text; those present a dead session.
-        return session_id if SESSION_ID.fullmatch(session_id) else "not-a-session"
-
-    def set(self, case: schemathesis.Case, data: str, _context: object) -> None:
-        case.headers = {**(case.headers or {}), "__session": data}
+for _api in VENDORS.values():
+    for _operation_id, _headers_of in _api.contract.own_credentials.items():
+        own_credentials(_api, _operation_id, _headers_of)

@@ -19,7 +19,7 @@ from sessim.core.web.api import Api
 from starlette.testclient import TestClient
 
 from tests.conftest import make_settings
-from tests.contract import hooks  # noqa: F401 - registers Vestiaire's deleteSession auth
+from tests.contract import hooks  # noqa: F401 - registers the contracts' own credentials
 from tests.contract.fixture import contract_fixture
 from tests.contract.plan import config
 

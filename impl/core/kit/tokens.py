@@ -8,7 +8,6 @@ worker accepts the tokens issued before it; revoked jtis live there too, until t
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import string
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from typing import Any
 
 import jwt
 
+from .credentials import digest
 from .errors import AuthenticationFailed, TokenExpired, TokenRevoked
 from .keys import KeyRing, SigningKey
 from .store import Listed, Store
@@ -166,7 +166,7 @@ class Jwt:
     def _revocation_id(self, token: str, claims: Mapping[str, Any]) -> str:
         if self._jti:
             return claims["jti"]
-        return "sha256-" + hashlib.sha256(token.encode()).hexdigest()
+        return "sha256-" + digest(token)
 
     async def _decoded(self, token: str, audience: str | None) -> dict:
         """The claims of a token whose signature one of the issuer's live keys makes."""

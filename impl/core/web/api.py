@@ -1,9 +1,10 @@
 """An API's declaration: everything the rest of Sessim needs of it, in one object that its
 package exports (a vendor's in impl/<vendor>/vendor.py, found through the registry).
 
-Its spec, base path and handlers (what the app factory mounts), how it renders errors (per
-operation where formats differ under one mount), its fixture loader, edge, inventory, state
-views and admin actions, its demo fixture section and how the contract run authenticates."""
+Its spec, base path, handlers and security functions (what the app factory mounts), how it
+renders errors (per operation where formats differ under one mount), its fixture loader,
+edge, inventory, state views and admin actions, its demo fixture section and how the
+contract run authenticates."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import yaml
 from connexion.lifecycle import ConnexionResponse
@@ -31,6 +33,9 @@ Edge = Callable[[ASGIApp, str], ASGIApp]
 # A path under the API's base path (without it) -> the paths a request there may have meant,
 # each with what was wrong, for the journal's near misses (SFCC: another version segment).
 NearPaths = Callable[[str], Iterable[tuple[str, str]]]
+# What judges a security scheme's credential (connexion passes it, and the request): the
+# claims it stands for, or None (core.web.security mounts it in the spec).
+SecurityFunction = Callable[..., Any]
 
 
 def handler_name(operation_id: str) -> str:
@@ -54,6 +59,9 @@ class Api:
     render: Renderer
     loader: FixtureLoader | None = None
     edge: Edge | None = None
+    # Scheme name (the spec's securitySchemes) -> the function, or its dotted name, that
+    # judges its credential; every scheme an operation uses needs one.
+    security: Mapping[str, SecurityFunction | str] = field(default_factory=dict)
     # operationId -> renderer, for operations whose errors take another format (OAuth's).
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
     # How a path with a trailing slash is answered (never with a redirect).
