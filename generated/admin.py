@@ -117,8 +117,11 @@ class JournalCount(BaseModel):
     count: Annotated[int, Field(ge=0)]
 
 
-class JournalEntry(BaseModel):
-    id: str
+class JournalExchange(BaseModel):
+    """
+    What a request and its answer were: a journal entry but its id, which the journal gives it as it keeps it.
+    """
+
     at: Annotated[
         AwareDatetime, Field(description="When the request was answered, by Sessim's clock.")
     ]
@@ -157,6 +160,10 @@ class JournalEntry(BaseModel):
         list[NearMiss],
         Field(description="For a 404 or 405, the operations the request nearly matched."),
     ]
+
+
+class JournalEntry(JournalExchange):
+    id: str
 
 
 class JournalMessage(BaseModel):
