@@ -110,15 +110,18 @@ class Health(BaseModel):
 
 class Journal(BaseModel):
     entries: list[JournalEntry]
-    next: Annotated[str, Field(description="The cursor of the next page; null on the last.")]
+    next: Annotated[str | None, Field(description="The cursor of the next page; null on the last.")]
 
 
 class JournalCount(BaseModel):
     count: Annotated[int, Field(ge=0)]
 
 
-class JournalEntry(BaseModel):
-    id: str
+class JournalExchange(BaseModel):
+    """
+    What a request and its answer were: a journal entry but its id, which the journal gives it as it keeps it.
+    """
+
     at: Annotated[
         AwareDatetime, Field(description="When the request was answered, by Sessim's clock.")
     ]
@@ -126,13 +129,13 @@ class JournalEntry(BaseModel):
         AwareDatetime, Field(description="When the request arrived, by the machine's clock.")
     ]
     vendor: Annotated[
-        str,
+        str | None,
         Field(
             description="The API that owns the path (`admin` for this one); null when none does."
         ),
     ]
     operationId: Annotated[
-        str, Field(description="The operation the request went to; null when it named none.")
+        str | None, Field(description="The operation the request went to; null when it named none.")
     ]
     method: str
     path: str
@@ -146,7 +149,7 @@ class JournalEntry(BaseModel):
         float, Field(description="From the request's arrival to the answer's last byte.")
     ]
     errorCode: Annotated[
-        str,
+        str | None,
         Field(
             description="The vendor's error code of an error answer: Okta's `errorCode`, SFCC's fault type, Vestiaire's `code`, OAuth's `error` on Optimizely's token endpoint; null where the body carries none (Optimizely's `{\"message\"}`, the admin API's problems)."
         ),
@@ -159,6 +162,10 @@ class JournalEntry(BaseModel):
     ]
 
 
+class JournalEntry(JournalExchange):
+    id: str
+
+
 class JournalMessage(BaseModel):
     headers: Annotated[
         dict[str, str],
@@ -167,7 +174,7 @@ class JournalMessage(BaseModel):
         ),
     ]
     body: Annotated[
-        str,
+        str | None,
         Field(
             description="The body as text, secrets redacted, cut to 4096 characters; null when empty, or not read (a request refused before its body was read: no route, a rate limit)."
         ),
@@ -224,10 +231,10 @@ class NewFaultRule(BaseModel):
     method: Method | None = None
     action: FaultAction
     status: Annotated[
-        int | None, Field(description="The status a `status` rule answers.", ge=400, le=599)
+        int, Field(description="The status a `status` rule answers.", ge=400, le=599)
     ] = 500
     delayMs: Annotated[
-        int | None,
+        int,
         Field(
             description="How long a `delay` rule waits, in milliseconds of real time.",
             ge=0,
@@ -251,7 +258,7 @@ class NewFaultRule(BaseModel):
         ),
     ] = None
     probability: Annotated[
-        float | None,
+        float,
         Field(
             description="The share of matching calls the rule acts on, drawn at random per call.",
             ge=0.0,

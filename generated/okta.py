@@ -227,7 +227,7 @@ class OktaUser(BaseModel):
         Status3 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
     mfaActive: Annotated[
-        bool | None,
+        bool,
         Field(
             description="The `mfaActive` of the user's sessions. It varies by org policy: the recorded org answered true for users with no factors; false when absent."
         ),
@@ -419,9 +419,9 @@ class User(BaseModel):
     created: AwareDatetime
     activated: AwareDatetime | None = None
     statusChanged: AwareDatetime | None = None
-    lastLogin: AwareDatetime
+    lastLogin: Annotated[AwareDatetime | None, Field(...)]
     lastUpdated: AwareDatetime | None = None
-    passwordChanged: AwareDatetime
+    passwordChanged: Annotated[AwareDatetime | None, Field(...)]
     profile: Profile1
     credentials: Credentials | None = None
     field_links: Annotated[FieldLinks, Field(alias="_links")]

@@ -359,10 +359,10 @@ class Session(BaseModel):
     resetToken: str | None = None
     displayChangeCustomerLink: bool | None = None
     redirectToChangeCustomerPageOnSignIn: bool | None = None
-    billTo: BillTo
-    shipTo: ShipTo
-    language: Language
-    currency: Currency
+    billTo: BillTo | None
+    shipTo: ShipTo | None
+    language: Language | None
+    currency: Currency | None
     deviceType: str | None = None
     persona: str | None = None
     personas: list[Persona] | None = None

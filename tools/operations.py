@@ -50,10 +50,10 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 # Answers built on the hot path are dicts (a model and its dump cost getSession's answer
 # about four times the dict's time), typed by these: the spec's names (`_links`, not
-# `field_links`), its nulls, its enums as Literals, timestamps as the vendor's text.
+# `field_links`), its enums as Literals, timestamps as the vendor's text (its nulls, as the
+# models', by pyproject's strict-nullable).
 TYPED_DICTS = (
     "--output-model-type=typing.TypedDict",
-    "--strict-nullable",
     "--special-field-name-prefix=",
     "--no-use-closed-typed-dict",  # PEP 728, which mypy does not read yet
 )

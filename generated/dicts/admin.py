@@ -77,8 +77,11 @@ class JournalCount(TypedDict):
     count: int
 
 
-class JournalEntry(TypedDict):
-    id: str
+class JournalExchange(TypedDict):
+    """
+    What a request and its answer were: a journal entry but its id, which the journal gives it as it keeps it.
+    """
+
     at: str
     wallTime: str
     vendor: str | None
@@ -92,6 +95,10 @@ class JournalEntry(TypedDict):
     request: JournalMessage
     response: JournalMessage
     nearMisses: list[NearMiss]
+
+
+class JournalEntry(JournalExchange):
+    id: str
 
 
 class JournalMessage(TypedDict):

@@ -246,8 +246,8 @@ class Session(TypedDict):
     resetToken: NotRequired[str | None]
     displayChangeCustomerLink: NotRequired[bool]
     redirectToChangeCustomerPageOnSignIn: NotRequired[bool]
-    billTo: BillTo
-    shipTo: ShipTo
+    billTo: BillTo | None
+    shipTo: ShipTo | None
     language: Language | None
     currency: Currency | None
     deviceType: NotRequired[str]

@@ -33,6 +33,7 @@ from ..generated.admin import (
     OutboxMessage,
     Status,
 )
+from ..generated.dicts.admin import Journal
 from ..server import Served, served_of
 from . import fixtures, inspector
 
@@ -191,7 +192,8 @@ async def list_journal(limit: int = 50, cursor: str | None = None) -> ConnexionR
     journal = served_of(request).journal
     before = None if cursor is None else int(cursor)
     entries, last = await journal.entries(_journal_filter(), limit, before)
-    return json_response({"entries": entries, "next": None if last is None else str(last)}, 200)
+    page: Journal = {"entries": entries, "next": None if last is None else str(last)}
+    return json_response(page, 200)
 
 
 async def count_journal() -> ConnexionResponse:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..generated.dicts import optimizely as shapes
+
 # The persona the StartingDatabase seeds (IsDefault=1); every session shows it.
-DEFAULT_PERSONA = {
+DEFAULT_PERSONA: shapes.Persona = {
     "uri": "",
     "id": "6c3d9a2a-1f4e-4b8e-9d0a-0e8c6b2f8d11",
     "name": "Default",
@@ -21,22 +23,22 @@ class Website:
     id: str
     name: str
     domains: tuple[str, ...]
-    languages: tuple[dict, ...]  # languageCode, cultureCode, description, id
-    currencies: tuple[dict, ...]  # currencyCode, currencySymbol, description, id
+    languages: tuple[shapes.OptimizelyLanguage, ...]
+    currencies: tuple[shapes.OptimizelyCurrency, ...]
     default_language: str  # a languageCode
     default_currency: str  # a currencyCode
 
-    def language(self, language_id: str | None) -> dict | None:
+    def language(self, language_id: str | None) -> shapes.OptimizelyLanguage | None:
         return next((lang for lang in self.languages if lang["id"] == language_id), None)
 
-    def currency(self, currency_id: str | None) -> dict | None:
+    def currency(self, currency_id: str | None) -> shapes.OptimizelyCurrency | None:
         return next((cur for cur in self.currencies if cur["id"] == currency_id), None)
 
-    def language_by_code(self, code: str) -> dict | None:
+    def language_by_code(self, code: str) -> shapes.OptimizelyLanguage | None:
         code = code.casefold()
         return next((x for x in self.languages if x["languageCode"].casefold() == code), None)
 
-    def currency_by_code(self, code: str) -> dict | None:
+    def currency_by_code(self, code: str) -> shapes.OptimizelyCurrency | None:
         code = code.casefold()
         return next((x for x in self.currencies if x["currencyCode"].casefold() == code), None)
 
@@ -80,8 +82,8 @@ NO_WEBSITE = Website(
 @dataclass(frozen=True)
 class Catalog:
     websites: tuple[Website, ...] = ()
-    customers: dict[str, dict] = field(default_factory=dict)  # billTo id -> customer
-    warehouses: dict[str, dict] = field(default_factory=dict)
+    customers: dict[str, shapes.OptimizelyCustomer] = field(default_factory=dict)  # by billTo id
+    warehouses: dict[str, shapes.OptimizelyWarehouse] = field(default_factory=dict)
 
     def website_for(self, host: str) -> Website:
         """The website whose domains hold the Host (port dropped), else the first."""
@@ -94,10 +96,11 @@ class Catalog:
     def website(self, website_id: str) -> Website | None:
         return next((site for site in self.websites if site.id == website_id), None)
 
-    def ship_to(self, bill_to_id: str, ship_to_id: str) -> dict | None:
+    def ship_to(self, bill_to_id: str, ship_to_id: str) -> shapes.OptimizelyShipTo | None:
         """The shipTo of this billTo (None when it belongs to another or none)."""
-        customer = self.customers.get(bill_to_id) or {}
-        return next((s for s in customer.get("shipTos", []) if s["id"] == ship_to_id), None)
+        customer = self.customers.get(bill_to_id)
+        ship_tos = customer.get("shipTos", []) if customer else []
+        return next((s for s in ship_tos if s["id"] == ship_to_id), None)
 
 
 def website_of(record: dict) -> Website:

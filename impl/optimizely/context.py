@@ -11,6 +11,7 @@ from typing import Any
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
 from ..core.kit.sessions import Session
+from ..generated.dicts import optimizely as shapes
 from .catalog import Website
 from .cookies import context_cookies, remember_until, signed_in_values
 from .state import Optimizely, optimizely
@@ -25,8 +26,8 @@ class Caller:
     token: dict | None  # a valid bearer's token_info: sub, sid, token
     session: Session | None  # the bearer's signed-in session
     user: User | None
-    language: dict
-    currency: dict
+    language: shapes.OptimizelyLanguage
+    currency: shapes.OptimizelyCurrency
     now: float
     changes: dict = field(default_factory=dict)  # context changed by this request
 
@@ -39,11 +40,11 @@ class Caller:
         """The signed-in context, with this request's changes."""
         return {**(self.session.data if self.session else {}), **self.changes}
 
-    def set_language(self, language: dict) -> None:
+    def set_language(self, language: shapes.OptimizelyLanguage) -> None:
         self.language = language
         self.changes["language"] = language["id"]
 
-    def set_currency(self, currency: dict) -> None:
+    def set_currency(self, currency: shapes.OptimizelyCurrency) -> None:
         self.currency = currency
         self.changes["currency"] = currency["id"]
 

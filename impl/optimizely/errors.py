@@ -17,6 +17,7 @@ from ..core.kit.errors import (
 )
 from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
+from ..generated.dicts import optimizely as shapes
 
 
 class StorefrontError(NamedTuple):
@@ -50,7 +51,7 @@ ERRORS: dict[Kind, StorefrontError] = {
 
 class OAuthErrorEntry(NamedTuple):
     status: int
-    code: str
+    code: shapes.OAuthErrorCode
 
 
 REFUSED = OAuthErrorEntry(400, "invalid_request")
@@ -102,7 +103,7 @@ class PasswordChangeRequired(Refused):
 class OAuthError(InvalidInput):
     """A token request OAuth refuses with `code` (invalid_request unless a subclass says)."""
 
-    code = "invalid_request"
+    code: ClassVar[shapes.OAuthErrorCode] = "invalid_request"
 
 
 class InvalidClient(OAuthError):
@@ -117,7 +118,7 @@ class InvalidGrant(OAuthError):
     code = "invalid_grant"
 
 
-def _message(problem: Problem, entry: StorefrontError, status: int) -> dict:
+def _message(problem: Problem, entry: StorefrontError, status: int) -> shapes.Error:
     """A handler's own wording, else the Kind's, else the problem's detail."""
     own = isinstance(problem.error, Message)
     text = problem.detail if own else entry.message or problem.detail
@@ -130,7 +131,7 @@ def _oauth_entry(problem: Problem, entry: OAuthErrorEntry) -> OAuthErrorEntry:
     return entry._replace(code=error.code) if isinstance(error, OAuthError) else entry
 
 
-def _oauth(problem: Problem, entry: OAuthErrorEntry, status: int) -> dict:
+def _oauth(problem: Problem, entry: OAuthErrorEntry, status: int) -> shapes.OAuthError:
     return {"error": entry.code, "error_description": problem.detail or entry.code}
 
 

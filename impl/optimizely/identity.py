@@ -76,7 +76,8 @@ async def rotate_keys(runtime: Runtime, _body: dict) -> dict:
 
 async def get_jwks() -> Response:
     state = await optimizely(runtime_of(request))
-    return json_response(await state.jwt.jwks(), 200)
+    jwks: shapes.Jwks = await state.jwt.jwks()
+    return json_response(jwks, 200)
 
 
 def _client(state: Optimizely, body: TokenRequest) -> str:

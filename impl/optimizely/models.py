@@ -1,14 +1,16 @@
 """The SessionModel and its nested models, built as the vendor's JSON (camelCase names,
-`uri` and `properties` on every model)."""
+`uri` and `properties` on every model), typed by the spec's schemas (generated/dicts):
+dicts rather than models, as the session is every call's answer."""
 
 from __future__ import annotations
 
+from ..generated.dicts import optimizely as shapes
 from .catalog import DEFAULT_PERSONA, Catalog, Website
 from .context import Caller
-from .users import user_fields
+from .users import UserFields, user_fields
 
 SESSION_URI = "/api/v1/sessions/current"
-ANONYMOUS_USER = {
+ANONYMOUS_USER: UserFields = {
     "userName": "",
     "userProfileId": None,
     "userLabel": "",
@@ -21,21 +23,9 @@ ANONYMOUS_USER = {
     "hasDefaultCustomer": False,
     "dashboardIsHomepage": None,
 }
-ADDRESS_KEYS = (
-    "customerName",
-    "companyName",
-    "firstName",
-    "lastName",
-    "address1",
-    "address2",
-    "city",
-    "postalCode",
-    "phone",
-    "email",
-)
 
 
-def session_model(caller: Caller) -> dict:
+def session_model(caller: Caller) -> shapes.Session:
     signed_in = caller.signed_in
     data = caller.data if signed_in else {}
     catalog = caller.state.catalog
@@ -92,7 +82,7 @@ def _has_choice(catalog: Catalog, profile: dict) -> bool:
     return len(customers) > 1 or any(len(c.get("shipTos", [])) > 1 for c in customers)
 
 
-def language_model(website: Website, language: dict) -> dict:
+def language_model(website: Website, language: shapes.OptimizelyLanguage) -> shapes.Language:
     return {
         "uri": f"/api/v1/websites/current/languages/{language['id']}",
         "id": language["id"],
@@ -106,7 +96,7 @@ def language_model(website: Website, language: dict) -> dict:
     }
 
 
-def currency_model(website: Website, currency: dict) -> dict:
+def currency_model(website: Website, currency: shapes.OptimizelyCurrency) -> shapes.Currency:
     return {
         "uri": f"/api/v1/websites/current/currencies/{currency['id']}",
         "id": currency["id"],
@@ -118,18 +108,29 @@ def currency_model(website: Website, currency: dict) -> dict:
     }
 
 
-def _address(record: dict, customer_number: str, sequence: str) -> dict:
-    fields = {key: record.get(key, "") for key in ADDRESS_KEYS}
+def _address(
+    record: shapes.OptimizelyAddress, customer_number: str, sequence: str
+) -> shapes.Address:
+    """The address block from customerSequence on: the billTo or shipTo writes its uri, id
+    and customerNumber before it."""
+    first, last = record.get("firstName", ""), record.get("lastName", "")
+    name = record.get("customerName", "")
     place = ", ".join(
         part for part in (record.get("address1"), record.get("city"), record.get("state")) if part
     )
-    name = record.get("customerName", "")
     return {
-        "id": record["id"],
-        "customerNumber": customer_number,
         "customerSequence": sequence,
-        **fields,
-        "contactFullName": f"{fields['firstName']} {fields['lastName']}".strip(),
+        "customerName": name,
+        "companyName": record.get("companyName", ""),
+        "firstName": first,
+        "lastName": last,
+        "address1": record.get("address1", ""),
+        "address2": record.get("address2", ""),
+        "city": record.get("city", ""),
+        "postalCode": record.get("postalCode", ""),
+        "phone": record.get("phone", ""),
+        "email": record.get("email", ""),
+        "contactFullName": f"{first} {last}".strip(),
         "attention": "",
         "address3": "",
         "address4": "",
@@ -143,14 +144,16 @@ def _address(record: dict, customer_number: str, sequence: str) -> dict:
     }
 
 
-def _place(abbreviation: str | None) -> dict | None:
+def _place(abbreviation: str | None) -> shapes.Place | None:
     return {"name": abbreviation, "abbreviation": abbreviation} if abbreviation else None
 
 
-def bill_to_model(customer: dict, profile: dict) -> dict:
+def bill_to_model(customer: shapes.OptimizelyCustomer, profile: dict) -> shapes.BillTo:
     uri = f"/api/v1/billtos/{customer['id']}"
     return {
         "uri": uri,
+        "id": customer["id"],
+        "customerNumber": customer["customerNumber"],
         **_address(customer, customer["customerNumber"], ""),
         "isDefault": customer["id"] == profile.get("default_customer"),
         "isGuest": False,
@@ -158,9 +161,13 @@ def bill_to_model(customer: dict, profile: dict) -> dict:
     }
 
 
-def ship_to_model(customer: dict, ship_to: dict, profile: dict) -> dict:
+def ship_to_model(
+    customer: shapes.OptimizelyCustomer, ship_to: shapes.OptimizelyShipTo, profile: dict
+) -> shapes.ShipTo:
     return {
         "uri": f"/api/v1/billtos/{customer['id']}/shiptos/{ship_to['id']}",
+        "id": ship_to["id"],
+        "customerNumber": customer["customerNumber"],
         **_address(ship_to, customer["customerNumber"], ship_to.get("customerSequence", "")),
         "isDefault": ship_to["id"] == profile.get("default_ship_to"),
         "isNew": False,
@@ -168,12 +175,18 @@ def ship_to_model(customer: dict, ship_to: dict, profile: dict) -> dict:
     }
 
 
-def warehouse_model(warehouse: dict) -> dict:
-    keys = ("name", "description", "address1", "city", "state", "postalCode", "phone", "hours")
+def warehouse_model(warehouse: shapes.OptimizelyWarehouse) -> shapes.Warehouse:
     return {
         "uri": f"/api/v1/warehouses/{warehouse['id']}",
         "id": warehouse["id"],
-        **{key: warehouse.get(key, "") for key in keys},
+        "name": warehouse["name"],
+        "description": warehouse.get("description", ""),
+        "address1": warehouse.get("address1", ""),
+        "city": warehouse.get("city", ""),
+        "state": warehouse.get("state", ""),
+        "postalCode": warehouse.get("postalCode", ""),
+        "phone": warehouse.get("phone", ""),
+        "hours": warehouse.get("hours", ""),
         "allowPickup": warehouse.get("allowPickup", True),
         "isDefault": False,
         "properties": {},

@@ -3,6 +3,8 @@ profile fields a session shows."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from ..core.kit.errors import InvalidInput
 from ..core.kit.identities import User
 from ..core.kit.store import Store
@@ -42,7 +44,24 @@ def check_password_rules(settings: Settings, password: str) -> None:
         raise InvalidInput("Password must include at least one numeric character.")
 
 
-def user_fields(user: User) -> dict:
+class UserFields(TypedDict):
+    """What GetUserInfo puts in the session: keys of the spec's Session, which mypy holds
+    them to where the session model spreads them."""
+
+    userName: str
+    userProfileId: str | None
+    userLabel: str
+    userRoles: str
+    userRolesTranslated: str
+    email: str
+    firstName: str
+    lastName: str
+    isSalesPerson: bool
+    hasDefaultCustomer: bool
+    dashboardIsHomepage: bool | None
+
+
+def user_fields(user: User) -> UserFields:
     """What GetUserInfo puts in the session."""
     profile = user.profile
     first, last = profile.get("firstName", ""), profile.get("lastName", "")

@@ -24,6 +24,7 @@ from ..core.kit.errors import (
 )
 from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
+from ..generated.dicts import sfcc as shapes
 
 VERSION: Final = "20.8"
 DOCUMENT = "auth_request"  # the request document, unless an operation says otherwise
@@ -138,7 +139,7 @@ NOT_IN_ENUM = re.compile(r"^(.*) is not one of ")
 AT_PATH = re.compile(r" - '([^']*)'$")
 
 
-def _body(problem: Problem, fault: SfccFault, status: int) -> dict:
+def _body(problem: Problem, fault: SfccFault, status: int) -> shapes.FaultDocument:
     arguments = dict(fault.arguments)
     return {
         "_v": VERSION,

@@ -21,7 +21,7 @@ import base64
 import dataclasses
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -33,6 +33,13 @@ RSA_BITS = 2048
 # Seconds a retired key outlives max_lifetime: a worker may sign with a key it checked just
 # before another worker retired it, at a pinned request instant slightly later.
 GRACE = 60.0
+
+
+class JwkSet(TypedDict):
+    """RFC 7517's JWK Set: a vendor's spec types its JWKS answer so too, and mypy holds
+    this to it where the vendor answers it."""
+
+    keys: list[dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ class KeyRing:
         await self._load(create=False)
         return self._keys[record["kid"]]
 
-    async def jwks(self) -> dict[str, list[dict[str, str]]]:
+    async def jwks(self) -> JwkSet:
         """The live public keys, newest first, as a JWK Set (empty for HMAC issuers)."""
         await self._load(create=True)
         ordered = sorted(self._keys.values(), key=lambda key: -key.serial)

@@ -17,7 +17,7 @@ import jwt
 
 from .credentials import digest
 from .errors import AuthenticationFailed, TokenExpired, TokenRevoked
-from .keys import KeyRing, SigningKey
+from .keys import JwkSet, KeyRing, SigningKey
 from .store import Listed, Store
 
 URL_SAFE = string.ascii_letters + string.digits + "-_"
@@ -156,7 +156,7 @@ class Jwt:
         """A new current signing key's kid; earlier keys verify until their tokens expire."""
         return (await self.keys.rotate()).kid
 
-    async def jwks(self) -> dict[str, list[dict[str, str]]]:
+    async def jwks(self) -> JwkSet:
         """The issuer's public keys as a JWK Set; empty for HS256."""
         return await self.keys.jwks()
 

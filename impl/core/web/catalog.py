@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from connexion.lifecycle import ConnexionResponse
 
@@ -33,7 +33,7 @@ class Catalog(Generic[E]):
     entries: Mapping[Kind, E]
     # The body of an answer: the problem, its entry and the status answered -> the vendor's
     # error document.
-    body: Callable[[Problem, E, int], dict]
+    body: Callable[[Problem, E, int], Mapping[str, Any]]
     # The entry of a problem that says more than its Kind; the table's by default.
     refine: Callable[[Problem, E], E] | None = None
     # Headers a vendor adds to its errors (Okta's spent rate-limit window), before the

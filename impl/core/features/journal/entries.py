@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ....generated.dicts.admin import JournalExchange, JournalMessage
 from ...kit.instants import to_datetime
 from ...web.routes import RouteTable
 from . import redact
@@ -17,13 +18,14 @@ from .nearmiss import STATUSES, near_misses
 BODY_CAP = 4096
 
 
-def build(routes: RouteTable, exchange: Exchange, now: float) -> tuple[float, dict]:
-    """The entry's instant on the shared clock (the request's, else `now`) and the entry."""
+def build(routes: RouteTable, exchange: Exchange, now: float) -> tuple[float, JournalExchange]:
+    """The entry's instant on the shared clock (the request's, else `now`) and the entry
+    (but its id, which the ring gives it)."""
     at = now if exchange.at is None else exchange.at
     api = exchange.api
     response_type = _content_type(exchange.response)
     response_text = _text(exchange.response)
-    entry = {
+    entry: JournalExchange = {
         "at": _iso(at),
         "wallTime": _iso(exchange.wall),
         "vendor": None if api is None else api.name,
@@ -64,7 +66,7 @@ def _text(captured: Captured) -> str:
     return captured.kept.decode("utf-8", errors="replace")
 
 
-def _message(captured: Captured, text: str) -> dict:
+def _message(captured: Captured, text: str) -> JournalMessage:
     """A request or response: headers and body, secrets redacted, the body cut to BODY_CAP."""
     body = redact.body(text, _content_type(captured)) if text else None
     shown = None if body is None else body[:BODY_CAP]

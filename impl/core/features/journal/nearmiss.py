@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ....generated.dicts.admin import NearMiss
 from ...web.routes import Route, RouteTable
 
 STATUSES = (404, 405)
@@ -21,10 +22,10 @@ LIMIT = 5
 WRONG_METHOD, SLIP, NO_BASE, OTHER_BASE = range(4)
 
 
-def near_misses(routes: RouteTable, method: str, path: str) -> list[dict]:
+def near_misses(routes: RouteTable, method: str, path: str) -> list[NearMiss]:
     """The operations (as the journal's NearMiss) the request almost matched, nearest first:
     by kind of miss, then the paths with fewer parameters (a literal match is nearer)."""
-    found: dict[tuple[str, str], tuple[tuple[int, int], dict]] = {}
+    found: dict[tuple[str, str], tuple[tuple[int, int], NearMiss]] = {}
     for route in routes:
         for rank, operation_id, reason in _misses(route, method, path):
             key = (route.api.name, operation_id)
@@ -35,7 +36,7 @@ def near_misses(routes: RouteTable, method: str, path: str) -> list[dict]:
     return [miss for _nearness, miss in ranked[:LIMIT]]
 
 
-def _near_miss(route: Route, operation_id: str, reason: str) -> dict:
+def _near_miss(route: Route, operation_id: str, reason: str) -> NearMiss:
     method = next(m for m, op in route.operations.items() if op == operation_id)
     return {
         "vendor": route.api.name,

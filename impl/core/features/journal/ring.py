@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ....generated.dicts.admin import JournalEntry, JournalExchange
 from ...kit.errors import Unavailable
 from ...kit.instants import LATEST
 from ...kit.store import Store
@@ -38,7 +39,7 @@ log = logging.getLogger("sessim.journal")
 
 # Builds an entry from what a request saw, given the instant to take when it pinned none:
 # the entry's instant (epoch seconds on the shared clock) and the entry.
-Build = Callable[[Exchange, float], tuple[float, dict]]
+Build = Callable[[Exchange, float], tuple[float, JournalExchange]]
 
 
 def _slot(index: int) -> str:
@@ -136,7 +137,7 @@ class Journal:
         records = [
             Record(
                 _slot(seq % self.size),
-                {"seq": seq, "at": at, "entry": {"id": str(seq), **entry}},
+                {"seq": seq, "at": at, "entry": _numbered(seq, entry)},
                 tags=[NAMESPACE],
             )
             for seq, (at, entry) in enumerate(built, top - len(built) + 1)
@@ -145,7 +146,7 @@ class Journal:
 
     async def entries(
         self, query: Filter, limit: int, before: int | None
-    ) -> tuple[list[dict], int | None]:
+    ) -> tuple[list[JournalEntry], int | None]:
         """Up to `limit` entries that `query` keeps, newest first, older than entry `before`
         when given; and the id to page on from, when more are left."""
         records = [r for r in await self._records() if query.keeps(r)]
@@ -176,7 +177,12 @@ class Journal:
         return [record for record in found if record["seq"] > max(floor, newest - self.size)]
 
 
-def _log_line(entry: dict) -> str:
+def _numbered(seq: int, entry: JournalExchange) -> JournalEntry:
+    """The entry as the ring keeps it, numbered by the journal's counter."""
+    return {"id": str(seq), **entry}
+
+
+def _log_line(entry: JournalExchange) -> str:
     """The entry as one JSON line, without its bodies."""
     shown: dict[str, Any] = dict(entry)
     for side in ("request", "response"):
