@@ -3,7 +3,8 @@ package exports (a vendor's in impl/<vendor>/vendor.py, found through the regist
 
 Its spec, base path and handlers (what the app factory mounts), how it renders errors (per
 operation where formats differ under one mount), its fixture loader, edge, inventory, state
-views and admin actions, its demo fixture section and how the contract run authenticates."""
+views and admin actions, its demo fixture section, how the contract run authenticates and
+its platform's conventions."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from starlette.types import ASGIApp
 from ..kit.runtime import Action, FixtureLoader, StateView, TakeInventory
 from .bodies import Parser, parse
 from .contract import Contract
+from .conventions import Conventions
 from .problems import Problem
 from .slashes import TrailingSlash
 
@@ -84,6 +86,8 @@ class Api:
     demo: Traversable | None = None
     # What the contract run (schemathesis) needs to authenticate and to seed.
     contract: Contract = field(default_factory=Contract)
+    # What its platform does on every resource (SFCC's method override, OPTIONS, ...).
+    conventions: Conventions = field(default_factory=Conventions)
 
     def spec_file(self) -> Traversable:
         """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""
