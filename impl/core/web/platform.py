@@ -37,17 +37,39 @@ class Platform:
         try:
             if conventions.override:
                 _override(scope, conventions.override)
-            allow = self.routes.allowed(scope["path"])
-            if conventions.options and scope["method"] == "OPTIONS" and allow:
-                headers = {"Allow": ", ".join([*allow, "OPTIONS"])}
-                await Response(status_code=204, headers=headers)(scope, receive, send)
-                return
-            if conventions.media_types and self.routes.operation_at(scope["method"], scope["path"]):
-                _check_media_type(scope, conventions.media_types)
+            if conventions.options and scope["method"] == "OPTIONS":
+                allow = self.routes.allowed(scope["path"])
+                if allow:  # else the 404 of an unknown path
+                    headers = {"Allow": ", ".join([*allow, "OPTIONS"])}
+                    await Response(status_code=204, headers=headers)(scope, receive, send)
+                    return
+            if conventions.media_types:
+                self._check_media_type(scope, conventions.media_types)
         except SessimError as error:
             await to_asgi(self.api.render(to_problem(error)))(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+    def _check_media_type(self, scope: Scope, media_types: MediaTypes) -> None:
+        """Refuses a body in another media type, on a path and method that name an operation
+        (others get their 404 or 405). A body-less request in one loses its Content-Type
+        instead, so that no layer below parses the body it names (an empty form)."""
+        headers = Headers(scope=scope)
+        content_type = headers.get("content-type")
+        if content_type is None:
+            return
+        media_type = content_type.partition(";")[0].strip()
+        if media_type.lower() in media_types.accepted:
+            return
+        if self.routes.operation_at(scope["method"], scope["path"]) is None:
+            return
+        if headers.get("content-length", "0").strip() not in ("", "0") or (
+            "transfer-encoding" in headers
+        ):
+            raise media_types.refuse(media_type)
+        scope["headers"] = [
+            (name, value) for name, value in scope["headers"] if name != b"content-type"
+        ]
 
 
 def _override(scope: Scope, override: MethodOverride) -> None:
@@ -64,25 +86,6 @@ def _override(scope: Scope, override: MethodOverride) -> None:
     if method not in override.methods:
         raise override.refuse(method)
     scope["method"] = method
-
-
-def _check_media_type(scope: Scope, media_types: MediaTypes) -> None:
-    """Refuses a body in another media type. A body-less request in one loses its
-    Content-Type instead, so that no layer below parses the body it names (an empty form)."""
-    headers = Headers(scope=scope)
-    content_type = headers.get("content-type")
-    if content_type is None:
-        return
-    media_type = content_type.partition(";")[0].strip()
-    if media_type.lower() in media_types.accepted:
-        return
-    if headers.get("content-length", "0").strip() not in ("", "0") or (
-        "transfer-encoding" in headers
-    ):
-        raise media_types.refuse(media_type)
-    scope["headers"] = [
-        (name, value) for name, value in scope["headers"] if name != b"content-type"
-    ]
 
 
 def _with_json_type(send: Send, json_type: bytes) -> Send:
