@@ -102,6 +102,11 @@ def test_a_put_through_the_override_stores_the_billing_address(sfcc: TestClient)
     response = call.send(sfcc, "POST", **{OVERRIDE: "PUT"})
     assert response.status_code == 200, response.text
     assert response.json()["billing_address"] == call.json
+    # The header wins over the query parameter.
+    both = sfcc.post(
+        f"{call.url}?method=GET", json=call.json, headers={**call.headers, OVERRIDE: "PUT"}
+    )
+    assert both.status_code == 200, both.text
 
 
 @pytest.mark.parametrize("operation_id", ALL)
