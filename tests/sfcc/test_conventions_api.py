@@ -84,7 +84,7 @@ def test_a_post_is_served_as_the_method_it_overrides(
     assert entry["query"] == ("" if carrier == "header" else f"method={call.method}")
 
 
-def test_logout_through_the_override_ends_the_token_and_its_sessions(sfcc: TestClient) -> None:
+def test_logout_through_the_override_invalidates_the_token_everywhere(sfcc: TestClient) -> None:
     call = prepare(sfcc, "deleteCustomersAuth")
     assert call.token is not None
     response = sfcc.post(call.url, headers={**bearer(call.token), OVERRIDE: "DELETE"})
