@@ -12,7 +12,7 @@ FAST := -m "not ($(LANES))" --ignore=tests/contract
 MATRIX ?= 3.12 3.13
 
 .PHONY: run test test-fast test-matrix generate check typecheck lint contract docs bench \
-	clean vendor redis-server chromium jq
+	clean vendor redis-server chromium jq node-clients
 
 # A venv is built for one interpreter, named by a stamp inside it (.python-<version>): when
 # PYTHON names another (`make run PYTHON=python3.12`, then `make run`), or the venv was left
@@ -70,7 +70,7 @@ check: lint typecheck
 # first. The schemathesis CLI runs are tests (tests/contract/test_cli.py, one per run), so that
 # they run beside the rest and pytest's summary is the last line CI reads. tests/test_docs.py runs the docs' shell
 # examples, which read answers with jq.
-test: check docs redis-server chromium jq
+test: check docs redis-server chromium jq node-clients
 	$(BIN)/pytest -n auto --dist worksteal
 
 # The lanes of pyproject's markers. `make test-fast` runs the tests that carry none of them,
@@ -111,6 +111,16 @@ chromium:
 jq:
 	@command -v jq >/dev/null || (apt-get update && apt-get install -y jq) \
 		|| echo "could not install jq: the docs' examples will fail" >&2
+
+# Vendors' npm clients (pinned in tests/clients/node), which tests/clients runs unmodified
+# against Sessim: installed with npm where node is. Where that fails, those tests are
+# skipped, saying so.
+NODE_CLIENTS := tests/clients/node/node_modules/.package-lock.json
+node-clients: $(NODE_CLIENTS)
+$(NODE_CLIENTS): tests/clients/node/package-lock.json
+	@(command -v npm >/dev/null \
+		&& npm ci --prefix tests/clients/node --ignore-scripts --no-audit --no-fund --silent) \
+		|| echo "could not install the npm clients: their tests are skipped" >&2
 
 # schemathesis CLI, every check and the stateful phase, against a real uvicorn.
 contract: $(INSTALLED)

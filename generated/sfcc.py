@@ -194,6 +194,13 @@ class SfccSettings(BaseModel):
             le=525600,
         ),
     ] = None
+    default_site: Annotated[
+        str | None,
+        Field(
+            description="The site a storefront's own hostname maps to (Business Manager's hostname alias): the host-mapped URL form `/dw/shop/v20_8/...`, without `/s/{site_id}`, serves it, and so does `/s/-/`; it is added to the sites. Never set: the host-mapped form is 404 ResourcePathNotFoundException, and `/s/-/` is the first site seeded.",
+            pattern="^[A-Za-z0-9_]{1,64}$",
+        ),
+    ] = None
 
 
 class Site(RootModel[str]):

@@ -48,9 +48,11 @@ from .core.web.asgi import (
 )
 from .core.web.bodies import parsing
 from .core.web.limits import BodyLimit
+from .core.web.platform import Platform
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
-from .core.web.security import SECURITY_MAP, with_handlers
+from .core.web.security import SECURITY_MAP
+from .core.web.security_schemes import with_handlers
 from .core.web.slashes import (
     TrailingSlash,
     has_trailing_slash,
@@ -283,12 +285,14 @@ def _describe(
 
 
 def _serving(app: ASGIApp, api: Api, base_path: str, routes: RouteTable) -> ASGIApp:
-    """What serves a mount: a vendor's edge around its fault rules around connexion. The
-    admin API has neither, and no rule can lock the tester out."""
+    """What serves a mount: a vendor's edge around its platform's conventions around its
+    fault rules around connexion. The admin API has none, and no rule can lock the tester out."""
     if api is ADMIN:
         return app
-    faulted = Faults(app, api, routes)
-    return api.edge(faulted, base_path) if api.edge else faulted
+    served: ASGIApp = Faults(app, api, routes)
+    if api.conventions.any:
+        served = Platform(served, api, routes)
+    return api.edge(served, base_path) if api.edge else served
 
 
 def _routed_handler(scope: Scope) -> str | None:

@@ -102,6 +102,7 @@ class SfccSettings(TypedDict):
     lockout_minutes: NotRequired[int]
     session_idle_minutes: NotRequired[int]
     session_max_lifetime_minutes: NotRequired[int]
+    default_site: NotRequired[str]
 
 
 Site: TypeAlias = str

@@ -21,9 +21,11 @@ from ..core.kit.errors import (
     NotFound,
     SessimError,
     Unauthenticated,
+    UnsupportedMediaType,
 )
 from ..core.web.catalog import Catalog
 from ..core.web.problems import Kind, Problem
+from ..core.web.security import MALFORMED
 from ..generated.dicts import sfcc as shapes
 
 VERSION: Final = "20.8"
@@ -82,6 +84,28 @@ class CustomerAuthenticationFailed(Fault, AuthenticationFailed):
 
 class UnknownSite(Fault, NotFound):
     type_name, status = "UnknownSiteException", 404
+
+
+class IllegalHttpMethodOverride(Fault, InvalidInput):
+    type_name, status = "IllegalHttpMethodOverrideException", 400
+
+
+class UnsupportedContentType(Fault, UnsupportedMediaType):
+    type_name, status = "UnsupportedContentTypeException", 415
+
+
+def illegal_override(method: str) -> IllegalHttpMethodOverride:
+    return IllegalHttpMethodOverride(
+        f"The HTTP method '{method}' cannot override POST; use PUT, PATCH, DELETE, HEAD or"
+        " OPTIONS.",
+        method=method,
+    )
+
+
+def unsupported_content_type(content_type: str) -> UnsupportedContentType:
+    return UnsupportedContentType(
+        f"The content type '{content_type}' is not supported.", contentType=content_type
+    )
 
 
 class SfccFault(NamedTuple):
@@ -157,7 +181,7 @@ def _refine(problem: Problem, fault: SfccFault, document: str = DOCUMENT) -> Sfc
         return _bad_parameter(error)
     if problem.kind is Kind.INVALID_INPUT:
         return _bad_body(problem, document)
-    if problem.kind is Kind.UNAUTHENTICATED and "Invalid authorization header" in problem.detail:
+    if problem.kind is Kind.UNAUTHENTICATED and MALFORMED in problem.detail:
         header = InvalidAuthorizationHeader("The Authorization header must be 'Bearer <jwt>'.")
         return SfccFault(header.status, header.type_name, header.detail)
     return fault

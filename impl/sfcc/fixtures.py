@@ -13,7 +13,9 @@ DISABLED = "DISABLED"
 async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
     """Load a section already validated against openapi/admin.yaml's SfccFixture."""
     customers = section.get("customers", [])
+    default_site = section.get("settings", {}).get("default_site")
     sites = section.get("sites", []) + [c["site"] for c in customers if "site" in c]
+    sites += [default_site] if default_site else []
     await add_to_list(runtime, SITES_KEY, sites)
     await add_to_list(runtime, CLIENTS_KEY, [c["client_id"] for c in section.get("clients", [])])
     if "settings" in section:

@@ -15,6 +15,7 @@ from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFail
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import dump, respond
+from ..core.web.security import bearer_token
 from ..generated.dicts import sfcc as shapes
 from ..generated.sfcc import AuthRequest, OrderAddress
 from ..generated.sfcc import Type as AuthType
@@ -68,7 +69,8 @@ async def post_sessions(site_id: str, version: str, token_info: dict) -> Respons
     """A new storefront session for the token's customer; cookies sent are ignored."""
     site = (await sfcc(runtime_of(request))).site(site_id)
     customer: Customer = token_info["customer"]
-    session_id = base64.b64encode(secrets.token_bytes(64)).decode()  # 88 characters, "=="
+    # 64 random bytes in URL-safe base64: 88 characters ending in "==", as real ones are.
+    session_id = base64.urlsafe_b64encode(secrets.token_bytes(64)).decode()
     secure_token = base64.urlsafe_b64encode(secrets.token_bytes(25)).decode()  # 36, "=="
     data = {"guest": customer.guest, "secure_token": digest(secure_token)}
     basket = await site.baskets.of_customer(customer.customer_id)
@@ -184,10 +186,10 @@ def _basic(header: str | None) -> tuple[str, str]:
 def _bearer(header: str | None) -> str:
     if not header:
         raise AuthorizationHeaderMissing("Type refresh needs an 'Authorization: Bearer' header.")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(header)
+    if token is None:
         raise InvalidAuthorizationHeader("The Authorization header must be 'Bearer <jwt>'.")
-    return token.strip()
+    return token
 
 
 def _failed(credential_type: str) -> CustomerAuthenticationFailed:

@@ -34,6 +34,8 @@ class Settings:
     lockout_minutes: int = 30
     session_idle_minutes: int = 30
     session_max_lifetime_minutes: int = 360
+    # The site of the host-mapped URL form (/dw/shop/...) and of `/s/-/`; None: no such form.
+    default_site: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Sfcc:
     sites: dict[str, Site]
     default_site: str
     clients: frozenset[str]
+    # The site a storefront's own hostname maps to (`/dw/shop/...` without `/s/{site}`).
+    host_site: str | None = None
 
     def site(self, site_id: str) -> Site:
         """The site a path names (`-`: the default one); UnknownSiteException otherwise."""
@@ -67,7 +71,8 @@ async def _build(runtime: Runtime, settings: Settings) -> Sfcc:
     site_ids = await store.get(SITES_KEY) or [DEFAULT_SITE]
     sites = {site_id: _site(runtime, settings, site_id) for site_id in site_ids}
     clients = frozenset(await store.get(CLIENTS_KEY) or [])
-    return Sfcc(settings, sites, site_ids[0], clients)
+    host_site = settings.default_site
+    return Sfcc(settings, sites, host_site or site_ids[0], clients, host_site)
 
 
 # The instance as last seeded, built again only after a seed or reset.

@@ -1,18 +1,20 @@
 """SFCC declared: spec, handlers, faults (the client-id call renders a missing client id as
 its own fault), fixture section, the storefront view, the demo accounts and the contract run's
-client id and guest JWT."""
+client id and guest JWT, and OCAPI's conventions on every resource."""
 
 from importlib.resources import files
 
 from ..core.web.api import Api
 from ..generated.sfcc import SfccFixture
 from .contract import CONTRACT
+from .conventions import CONVENTIONS
+from .edge import HostMapped
 from .errors import ADDRESS_CATALOG, CATALOG, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory
 from .security import client_id, customer_jwt
 from .storefront import storefront_view
-from .urls import version_near_paths
+from .urls import near_paths
 
 VENDOR = Api(
     "sfcc",
@@ -28,9 +30,11 @@ VENDOR = Api(
     },
     views={"storefront": storefront_view},
     error_code=("fault", "type"),
-    near_paths=version_near_paths,
+    near_paths=near_paths,
+    edge=HostMapped,
     inventory=inventory,
     fixture=SfccFixture,
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
+    conventions=CONVENTIONS,
 )

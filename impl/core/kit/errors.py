@@ -19,6 +19,10 @@ class PayloadTooLarge(SessimError):
     """The request body is larger than the configured limit (refused before it is read whole)."""
 
 
+class UnsupportedMediaType(SessimError):
+    """The request body is in a media type the API does not take."""
+
+
 class InvalidParameter(InvalidInput):
     """A path, query, header or cookie parameter is missing or not of its documented type."""
 

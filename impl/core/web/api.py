@@ -3,8 +3,8 @@ package exports (a vendor's in impl/<vendor>/vendor.py, found through the regist
 
 Its spec, base path, handlers and security functions (what the app factory mounts), how it
 renders errors (per operation where formats differ under one mount), its fixture loader,
-edge, inventory, state views and admin actions, its demo fixture section and how the
-contract run authenticates."""
+edge, inventory, state views and admin actions, its demo fixture section, how the contract
+run authenticates and its platform's conventions."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from starlette.types import ASGIApp
 from ..kit.runtime import Action, FixtureLoader, StateView, TakeInventory
 from .bodies import Parser, parse
 from .contract import Contract
+from .conventions import Conventions
 from .problems import Problem
 from .slashes import TrailingSlash
 
@@ -34,7 +35,7 @@ Edge = Callable[[ASGIApp, str], ASGIApp]
 # each with what was wrong, for the journal's near misses (SFCC: another version segment).
 NearPaths = Callable[[str], Iterable[tuple[str, str]]]
 # What judges a security scheme's credential (connexion passes it, and the request): the
-# claims it stands for, or None (core.web.security mounts it in the spec).
+# claims it stands for, or None (core.web.security_schemes mounts it in the spec).
 SecurityFunction = Callable[..., Any]
 
 
@@ -92,6 +93,8 @@ class Api:
     demo: Traversable | None = None
     # What the contract run (schemathesis) needs to authenticate and to seed.
     contract: Contract = field(default_factory=Contract)
+    # What its platform does on every resource (SFCC's method override, OPTIONS, ...).
+    conventions: Conventions = field(default_factory=Conventions)
 
     def spec_file(self) -> Traversable:
         """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""

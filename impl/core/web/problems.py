@@ -75,6 +75,7 @@ KIND_BY_STATUS = {
 KIND_BY_ERROR: dict[type[errors.SessimError], Kind] = {
     errors.InvalidInput: Kind.INVALID_INPUT,
     errors.PayloadTooLarge: Kind.PAYLOAD_TOO_LARGE,
+    errors.UnsupportedMediaType: Kind.UNSUPPORTED_MEDIA_TYPE,
     errors.AuthenticationFailed: Kind.AUTHENTICATION_FAILED,
     errors.Unauthenticated: Kind.UNAUTHENTICATED,
     errors.AccountLocked: Kind.ACCOUNT_LOCKED,

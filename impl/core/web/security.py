@@ -1,25 +1,51 @@
-"""connexion's security handlers, and the functions they call, named by the declaration.
-
-A spec's securitySchemes say what a credential looks like; the API's declaration says which
-function judges it (`Api.security`: scheme name -> function or dotted name). When the spec is
-mounted, each scheme gets the x-*InfoFunc key connexion reads for its type, so the spec files
-name no Python paths. A scheme an operation uses without a declared handler, or a handler
-for a scheme the spec lacks, stops the start with a message naming it.
-
-SECURITY_MAP, passed to AsyncApp, is connexion's own handlers with one change: whether a
-security function takes `request` or `required_scopes` is found out once per function
-instead of by inspect.signature on every request (7% of a getSession, profiled)."""
+"""connexion's security handlers, passed to AsyncApp as its `security_map`, with two changes:
+whether a security function takes `request` or `required_scopes` is found out once per
+function instead of by inspect.signature on every request (7% of a getSession, profiled);
+and a Bearer scheme that says `x-sessim-strict-header: true` refuses an Authorization
+header that is there but not `Bearer <token>` (another scheme, no token, more than one
+word) as malformed, where connexion would take it for no credentials at all."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable
 from typing import Any
 
-from connexion.security import SECURITY_HANDLERS, AbstractSecurityHandler
+from connexion.exceptions import OAuthProblem
+from connexion.security import SECURITY_HANDLERS, AbstractSecurityHandler, BearerSecurityHandler
 
-from .api import SecurityFunction
-from .routes import HTTP_METHODS
+STRICT = "x-sessim-strict-header"
+MALFORMED = "Invalid authorization header"  # connexion's own words for a header it cannot split
+B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")  # RFC 6750's b64token
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an Authorization value `Bearer <token>` (the scheme in any case), else None."""
+    parts = header.split()
+    if len(parts) != 2 or parts[0].lower() != "bearer" or not B64TOKEN.fullmatch(parts[1]):
+        return None
+    return parts[1]
+
+
+class StrictBearerHandler(BearerSecurityHandler):
+    def get_fn(self, security_scheme: dict, required_scopes: Any) -> Any:
+        # connexion makes one handler per scheme it parses: the flag is this scheme's.
+        self.strict = bool(security_scheme.get(STRICT))
+        return super().get_fn(security_scheme, required_scopes)
+
+    def _get_verify_func(self, token_info_func: Callable) -> Callable:
+        verify = super()._get_verify_func(token_info_func)
+        if not self.strict:
+            return verify
+
+        def strictly(request: Any) -> Any:
+            header = request.headers.get("Authorization")
+            if header and bearer_token(header) is None:
+                raise OAuthProblem(detail=MALFORMED)
+            return verify(request)
+
+        return strictly
 
 
 def _inspected_once(handler: type[AbstractSecurityHandler]) -> type[AbstractSecurityHandler]:
@@ -27,65 +53,7 @@ def _inspected_once(handler: type[AbstractSecurityHandler]) -> type[AbstractSecu
     return type(handler.__name__, (handler,), {"_accepts_kwarg": staticmethod(accepts)})
 
 
-SECURITY_MAP = {scheme: _inspected_once(handler) for scheme, handler in SECURITY_HANDLERS.items()}
-
-
-class SecurityDeclarationError(ValueError):
-    """The spec's security schemes and the declaration's handlers disagree."""
-
-
-def info_key(scheme: Mapping[str, Any]) -> str:
-    """The key connexion reads a scheme's function from (x-bearerInfoFunc for a bearer)."""
-    kind = scheme.get("type")
-    if kind == "http":
-        return f"x-{str(scheme.get('scheme', '')).lower()}InfoFunc"
-    if kind == "apiKey":
-        return "x-apikeyInfoFunc"
-    if kind in ("oauth2", "openIdConnect"):
-        return "x-tokenInfoFunc"
-    raise SecurityDeclarationError(f"no security handler type for a scheme of type {kind!r}")
-
-
-def dotted_name(function: SecurityFunction | str) -> str:
-    if isinstance(function, str):
-        return function
-    return f"{function.__module__}.{function.__qualname__}"
-
-
-def with_handlers(spec: dict, api: str, handlers: Mapping[str, SecurityFunction | str]) -> dict:
-    """The spec with each scheme's x-*InfoFunc from the declaration's handlers."""
-    schemes: dict[str, dict] = spec.get("components", {}).get("securitySchemes", {})
-    unknown = sorted(set(handlers) - set(schemes))
-    if unknown:
-        raise SecurityDeclarationError(
-            f"{api}: the declaration names security handlers for {', '.join(unknown)}, "
-            "which the spec's securitySchemes do not define"
-        )
-    for name, scheme in schemes.items():
-        named = [key for key in scheme if key.endswith(("InfoFunc", "InfoUrl"))]
-        if named:
-            raise SecurityDeclarationError(
-                f"{api}: the spec's security scheme {name!r} names {named[0]}: its handler "
-                "belongs in the declaration's `security`"
-            )
-        if name in handlers:
-            scheme[info_key(scheme)] = dotted_name(handlers[name])
-    for name, operation in _used_schemes(spec):
-        if name not in handlers:
-            raise SecurityDeclarationError(
-                f"{api}: the spec's security scheme {name!r} (used by {operation}) has no "
-                "handler in the declaration's `security`"
-            )
-    return spec
-
-
-def _used_schemes(spec: dict) -> Iterator[tuple[str, str]]:
-    """(scheme, operationId) for each scheme an operation's security (or the spec's) uses."""
-    default = spec.get("security", [])
-    for item in spec.get("paths", {}).values():
-        for method in HTTP_METHODS:
-            if method in item:
-                operation = item[method]
-                for requirement in operation.get("security", default):
-                    for name in requirement:
-                        yield name, operation.get("operationId", method.upper())
+SECURITY_MAP = {
+    scheme: _inspected_once(handler)
+    for scheme, handler in {**SECURITY_HANDLERS, "bearer": StrictBearerHandler}.items()
+}
