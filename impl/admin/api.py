@@ -1,6 +1,9 @@
 """The admin API's mount."""
 
+from importlib.resources import files
+
 from ..core.web.api import Api
+from ..core.web.contract import Contract
 from .errors import CATALOG
 
 # Not journaled: reading or clearing the journal (which would change what it reads), the
@@ -28,4 +31,5 @@ API = Api(
     f"{__package__}.handlers",
     CATALOG,
     unjournaled=UNJOURNALED,
+    contract=Contract(schemathesis=files(__package__) / "schemathesis.toml"),
 )
