@@ -7,7 +7,7 @@ from importlib.resources import files
 from ..core.web.api import Api
 from ..generated.sfcc import SfccFixture
 from .contract import CONTRACT
-from .errors import ADDRESS_CATALOG, CATALOG, render_client_id_call
+from .errors import CATALOG, document_catalog, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory
 from .storefront import storefront_view
@@ -22,7 +22,8 @@ VENDOR = Api(
     load_fixture,
     renderers={
         "postCustomersAuth": render_client_id_call,
-        "putBasketsByIDBillingAddress": ADDRESS_CATALOG,
+        "postBaskets": document_catalog("basket"),
+        "putBasketsByIDBillingAddress": document_catalog("order_address"),
     },
     views={"storefront": storefront_view},
     error_code=("fault", "type"),

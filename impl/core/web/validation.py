@@ -99,8 +99,9 @@ def fold_keys(schema: dict, value: Any) -> Any:
     by_case: dict[str, str] = {}
     for name in properties:
         by_case.setdefault(name.casefold(), name)
+    given: dict[str, Any] = value  # JSON keys are text
     folded: dict[str, Any] = {}
-    for key, item in value.items():
+    for key, item in given.items():
         name = key if key in properties else by_case.get(key.casefold(), key)
         if name not in folded:
             folded[name] = fold_keys(properties.get(name, {}), item)
