@@ -387,7 +387,7 @@ class Session(BaseModel):
 
 class SessionRequest(BaseModel):
     """
-    A partial SessionModel: the keys a change needs (see the operation). Keys it does not use are ignored, as ASP.NET's binding ignores them. No body is `{}`.
+    A partial SessionModel: the keys a change needs (see the operation). Keys it does not use are ignored, as ASP.NET's binding ignores them, and property names match whatever their case, at every depth. No body is `{}`.
     """
 
     userName: str | None = None
@@ -416,14 +416,11 @@ class ShipTo(Address):
 
 class SignIn(BaseModel):
     """
-    Other keys of the SessionModel are accepted and ignored.
+    Other keys of the SessionModel are accepted and ignored. Property names match whatever their case, as ASP.NET's binding matches them (`username`, the Angular client's spelling, and `UserName`, the .NET SDK's, are `userName`); an empty user name or password is refused (400).
     """
 
-    userName: Annotated[str | None, Field(examples=["buyer1"])] = None
-    username: Annotated[
-        str | None, Field(description="The Angular client's spelling; the binding ignores case.")
-    ] = None
-    password: Annotated[SecretStr | None, Field(examples=["sessim-opti-demo1"])] = None
+    userName: Annotated[str, Field(examples=["buyer1"], min_length=1)]
+    password: Annotated[SecretStr, Field(examples=["sessim-opti-demo1"], min_length=1)]
     rememberMe: bool | None = None
     returnUrl: str | None = None
     isGuest: bool | None = None

@@ -30,6 +30,12 @@ class Basket(BaseModel):
     last_modified: AwareDatetime | None = None
 
 
+class BasketRequest(BaseModel):
+    """
+    A basket document to start from; its properties are not read. No body is `{}`.
+    """
+
+
 class Customer(BaseModel):
     """
     OCAPI's customer document. A guest has `_v`, `_type`, `auth_type`, `customer_id` and `preferred_locale`; a registered customer also its profile. Times are UTC with milliseconds.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from .sfcc import AuthRequest, OrderAddress
+from .sfcc import AuthRequest, BasketRequest, OrderAddress
 
 
 class SfccOperations(Protocol):
@@ -32,7 +32,13 @@ class SfccOperations(Protocol):
         """postSessions: POST /s/{site_id}/dw/shop/{version}/sessions"""
 
     async def post_baskets(
-        self, site_id: str, version: str, *, token_info: dict[str, Any], user: str | None
+        self,
+        site_id: str,
+        version: str,
+        *,
+        body: BasketRequest,
+        token_info: dict[str, Any],
+        user: str | None,
     ) -> object:
         """postBaskets: POST /s/{site_id}/dw/shop/{version}/baskets"""
 

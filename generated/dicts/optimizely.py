@@ -274,7 +274,7 @@ class Session(TypedDict):
 
 class SessionRequest(TypedDict):
     """
-    A partial SessionModel: the keys a change needs (see the operation). Keys it does not use are ignored, as ASP.NET's binding ignores them. No body is `{}`.
+    A partial SessionModel: the keys a change needs (see the operation). Keys it does not use are ignored, as ASP.NET's binding ignores them, and property names match whatever their case, at every depth. No body is `{}`.
     """
 
     userName: NotRequired[str]
@@ -303,12 +303,11 @@ class ShipTo(Address):
 
 class SignIn(TypedDict):
     """
-    Other keys of the SessionModel are accepted and ignored.
+    Other keys of the SessionModel are accepted and ignored. Property names match whatever their case, as ASP.NET's binding matches them (`username`, the Angular client's spelling, and `UserName`, the .NET SDK's, are `userName`); an empty user name or password is refused (400).
     """
 
-    userName: NotRequired[str]
-    username: NotRequired[str]
-    password: NotRequired[str]
+    userName: str
+    password: str
     rememberMe: NotRequired[bool]
     returnUrl: NotRequired[str | None]
     isGuest: NotRequired[bool]

@@ -20,6 +20,12 @@ class Basket(TypedDict):
     last_modified: NotRequired[str]
 
 
+class BasketRequest(TypedDict):
+    """
+    A basket document to start from; its properties are not read. No body is `{}`.
+    """
+
+
 class Customer(TypedDict):
     """
     OCAPI's customer document. A guest has `_v`, `_type`, `auth_type`, `customer_id` and `preferred_locale`; a registered customer also its profile. Times are UTC with milliseconds.

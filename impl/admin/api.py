@@ -1,6 +1,9 @@
 """The admin API's mount."""
 
+from importlib.resources import files
+
 from ..core.web.api import Api
+from ..core.web.contract import Contract
 from .errors import CATALOG
 from .security import check_admin_token
 
@@ -30,4 +33,5 @@ API = Api(
     CATALOG,
     security={"adminToken": check_admin_token},
     unjournaled=UNJOURNALED,
+    contract=Contract(schemathesis=files(__package__) / "schemathesis.toml"),
 )

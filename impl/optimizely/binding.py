@@ -15,8 +15,8 @@ M = TypeVar("M", bound=BaseModel)
 
 def bind(model: type[M], data: Any) -> M:
     """The body as `model`, its keys matched to the model's properties by case. A key that
-    names a property exactly keeps it; where two properties differ only by case (SignIn's
-    userName and username, both in the spec), another spelling binds the first."""
+    names a property exactly keeps it; of two spellings of one property, the first binds
+    (as the spec's x-case-insensitive-properties has the body validated)."""
     return parse(model, _folded(model, data))
 
 

@@ -25,12 +25,7 @@ PUNCHOUT_CLIENT = "isc"
 async def sign_in(caller: Caller, body: SignIn) -> None:
     """ValidateContext's checks in order, then the session of the bearer's sign-in."""
     assert caller.token is not None  # POST's security requires the bearer
-    user_name = body.userName if body.userName is not None else body.username
-    if not user_name:
-        raise BadRequest("User name is required.")
-    if not body.password or not body.password.get_secret_value():
-        raise BadRequest("Password is required.")
-    user = await _validate(caller, user_name, body.password.get_secret_value())
+    user = await _validate(caller, body.userName, body.password.get_secret_value())
     if user.id != caller.token["sub"]:
         raise Denied("The access token was issued to another user.")
     await start_session(caller, user, bool(body.rememberMe), None)

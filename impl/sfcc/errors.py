@@ -29,7 +29,6 @@ from ..core.web.security import MALFORMED
 from ..generated.dicts import sfcc as shapes
 
 VERSION: Final = "20.8"
-DOCUMENT = "auth_request"  # the request document, unless an operation says otherwise
 
 
 class Fault(SessimError):
@@ -171,9 +170,10 @@ def _body(problem: Problem, fault: SfccFault, status: int) -> shapes.FaultDocume
     }
 
 
-def _refine(problem: Problem, fault: SfccFault, document: str = DOCUMENT) -> SfccFault:
-    """The fault a handler raised, or the one a bad parameter, a bad body or a malformed
-    Authorization header makes; else the Kind's."""
+def _refine(problem: Problem, fault: SfccFault, document: str | None = None) -> SfccFault:
+    """The fault a handler raised, or the one a bad parameter, a bad body (of the
+    operation's `document`, None where it takes none) or a malformed Authorization header
+    makes; else the Kind's."""
     error = problem.error
     if isinstance(error, Fault):
         return SfccFault(error.status, error.type_name, error.detail, error.arguments)
@@ -188,8 +188,14 @@ def _refine(problem: Problem, fault: SfccFault, document: str = DOCUMENT) -> Sfc
 
 
 CATALOG = Catalog(BY_KIND, _body, refine=_refine)
-# putBasketsByIDBillingAddress's body is an order_address document.
-ADDRESS_CATALOG = replace(CATALOG, refine=functools.partial(_refine, document="order_address"))
+
+
+def document_catalog(document: str) -> Catalog:
+    """The catalog of an operation whose body is `document` (its faults name it)."""
+    return replace(CATALOG, refine=functools.partial(_refine, document=document))
+
+
+AUTH_CATALOG = document_catalog("auth_request")
 
 
 def render_client_id_call(problem: Problem) -> ConnexionResponse:
@@ -198,7 +204,7 @@ def render_client_id_call(problem: Problem) -> ConnexionResponse:
     401 is a 401)."""
     if problem.kind is Kind.UNAUTHENTICATED and problem.error is None and not problem.injected:
         problem = Problem(Kind.INVALID_INPUT, "", error=_missing_client_id())
-    return CATALOG(problem)
+    return AUTH_CATALOG(problem)
 
 
 def _missing_client_id() -> MissingClientId:
@@ -225,8 +231,14 @@ def _quoted_value(message: str) -> str:
     return match[1] if match else ""
 
 
-def _bad_body(problem: Problem, document: str) -> SfccFault:
+def _bad_body(problem: Problem, document: str | None) -> SfccFault:
+    """The fault of a body its operation refused; one sent where none is taken is one OCAPI
+    cannot decode (a broken form body, which connexion reads on every operation)."""
     detail = problem.detail
+    if document is None:
+        return SfccFault(
+            400, "BodyDecodingException", "The body cannot be decoded.", {"body": detail}
+        )
     if (match := UNEXPECTED.search(detail)) is not None:
         arguments = {"property": match[1], "document": document}
         return SfccFault(

@@ -17,7 +17,7 @@ from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import dump, respond
 from ..core.web.security import bearer_token
 from ..generated.dicts import sfcc as shapes
-from ..generated.sfcc import AuthRequest, OrderAddress
+from ..generated.sfcc import AuthRequest, BasketRequest, OrderAddress
 from ..generated.sfcc import Type as AuthType
 from . import access
 from .access import Customer
@@ -87,7 +87,10 @@ async def post_sessions(site_id: str, version: str, token_info: dict) -> Respons
     return respond(None, 204, cookies=cookies)
 
 
-async def post_baskets(site_id: str, version: str, token_info: dict) -> Response:
+async def post_baskets(
+    site_id: str, version: str, token_info: dict, body: BasketRequest | None = None
+) -> Response:
+    """The body, a basket document to start from, is taken and not read."""
     site = (await sfcc(runtime_of(request))).site(site_id)
     basket = await site.baskets.create(token_info["customer"].customer_id)
     return respond(basket_document(basket), 200)

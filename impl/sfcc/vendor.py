@@ -9,7 +9,7 @@ from ..generated.sfcc import SfccFixture
 from .contract import CONTRACT
 from .conventions import CONVENTIONS
 from .edge import HostMapped
-from .errors import ADDRESS_CATALOG, CATALOG, render_client_id_call
+from .errors import CATALOG, document_catalog, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory
 from .security import client_id, customer_jwt
@@ -26,7 +26,8 @@ VENDOR = Api(
     security={"clientId": client_id, "clientIdQuery": client_id, "customersAuth": customer_jwt},
     renderers={
         "postCustomersAuth": render_client_id_call,
-        "putBasketsByIDBillingAddress": ADDRESS_CATALOG,
+        "postBaskets": document_catalog("basket"),
+        "putBasketsByIDBillingAddress": document_catalog("order_address"),
     },
     views={"storefront": storefront_view},
     error_code=("fault", "type"),

@@ -1,11 +1,12 @@
 """What the contract run needs of Vestiaire: no credentials of its own (its login is a spec
 example), but a logout presents, in `__session`, the session it ends: deleteSession's
-credentials are its own sessionId. How the demo user signs in."""
+credentials are its own sessionId. How the demo user signs in; its schemathesis settings."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from importlib.resources import files
 
 import httpx
 
@@ -29,4 +30,8 @@ def signed_in(section: dict, client: httpx.Client) -> str:
     return response.json()["data"]["id"]
 
 
-CONTRACT = Contract(own_credentials={"deleteSession": own_session}, sign_in=signed_in)
+CONTRACT = Contract(
+    own_credentials={"deleteSession": own_session},
+    sign_in=signed_in,
+    schemathesis=files(__package__) / "schemathesis.toml",
+)

@@ -1,5 +1,6 @@
 """Vestiaire declared: spec, handlers, security, errors, fixture section, the demo account
-and the contract run's logout credentials."""
+and the contract run's logout credentials and settings (which refusals of valid data are the
+vendor's)."""
 
 from importlib.resources import files
 

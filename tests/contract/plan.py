@@ -33,8 +33,8 @@ def runs() -> Iterator[tuple[str, int]]:
 
 
 def config() -> str:
-    """Every vendor's schemathesis settings (a [[project]] each), in one configuration."""
-    declared = (api.contract.schemathesis for api in VENDORS.values())
+    """Every API's schemathesis settings (a [[project]] each), in one configuration."""
+    declared = (api.contract.schemathesis for api in (*VENDORS.values(), ADMIN))
     return "\n".join(settings.read_text() for settings in declared if settings is not None)
 
 

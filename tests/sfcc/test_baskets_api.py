@@ -135,3 +135,37 @@ def test_the_storefront_view_of_an_ended_or_unknown_session_is_a_404(sfcc: TestC
         response = sfcc.get(f"/_admin/views/{vendor}/storefront", params={"key": key})
         assert response.status_code == 404, response.text
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_basket_document_to_start_from_is_taken_and_not_read(sfcc: TestClient) -> None:
+    token = guest(sfcc)
+    body = {"currency": "EUR", "c_anything": [1, 2]}
+    response = sfcc.post(f"{SITE}/baskets", json=body, headers=bearer(token))
+    assert response.status_code == 200, response.text
+    assert response.json()["currency"] == "USD" and "c_anything" not in response.json()
+
+
+def test_a_basket_body_in_another_media_type_is_unsupported(sfcc: TestClient) -> None:
+    """OCAPI takes JSON (and XML) bodies: a form is 415, before the basket is made."""
+    token = guest(sfcc)
+    for media_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        headers = {**bearer(token), "content-type": media_type}
+        response = sfcc.post(f"{SITE}/baskets", content=b"a=b", headers=headers)
+        fault(response, 415, "UnsupportedContentTypeException")
+    response = sfcc.post(f"{SITE}/baskets", files={"a": b"b"}, headers=bearer(token))
+    fault(response, 415, "UnsupportedContentTypeException")
+    assert sfcc.post(f"{SITE}/baskets", headers=bearer(token)).status_code == 200  # none made
+
+
+def test_a_body_sent_where_none_is_taken_that_cannot_be_decoded_names_no_document(
+    sfcc: TestClient,
+) -> None:
+    """postSessions and the logout take no body: a broken form body is one OCAPI cannot
+    decode, and the fault names no other operation's document."""
+    token = guest(sfcc)
+    broken = {**bearer(token), "content-type": "multipart/form-data"}
+    for method, path in (("POST", "sessions"), ("DELETE", "customers/auth")):
+        response = sfcc.request(method, f"{SITE}/{path}", content=b"x", headers=broken)
+        arguments = fault(response, 400, "BodyDecodingException")
+        assert list(arguments) == ["body"], arguments
+    assert sfcc.post(f"{SITE}/sessions", headers=bearer(token)).status_code == 204

@@ -34,6 +34,9 @@ from ..kit.errors import InvalidInput, InvalidParameter
 MAX_DEPTH = 32
 # Lone surrogates (from "\ud800" escapes) cannot be encoded as UTF-8: argon2 and SQLite fail.
 SURROGATE = re.compile("[\ud800-\udfff]")
+# On a body schema: its property names match whatever their case, at every depth (ASP.NET
+# Web API's binding), so the body is checked as the handler will bind it.
+CASE_INSENSITIVE = "x-case-insensitive-properties"
 
 
 class ParameterValidator(ConnexionParameterValidator):
@@ -77,6 +80,32 @@ class JSONBodyValidator(JSONRequestBodyValidator):
             raise InvalidInput(f"The request body holds an unusable number: {error}") from None
         check_values(body)
         return body
+
+    def _validate(self, body: Any) -> dict | None:
+        if self._schema.get(CASE_INSENSITIVE):
+            body = fold_keys(self._schema, body)
+        return super()._validate(body)
+
+
+def fold_keys(schema: dict, value: Any) -> Any:
+    """`value` with each key that names one of the schema's properties in another case
+    spelt as the property (a key spelt exactly keeps it; of two spellings of one property,
+    the first), inside nested objects and arrays too."""
+    if isinstance(value, list):
+        return [fold_keys(schema.get("items", {}), item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    properties: dict = schema.get("properties", {})
+    by_case: dict[str, str] = {}
+    for name in properties:
+        by_case.setdefault(name.casefold(), name)
+    given: dict[str, Any] = value  # JSON keys are text
+    folded: dict[str, Any] = {}
+    for key, item in given.items():
+        name = key if key in properties else by_case.get(key.casefold(), key)
+        if name not in folded:
+            folded[name] = fold_keys(properties.get(name, {}), item)
+    return folded
 
 
 class CheckedForm:
