@@ -23,6 +23,27 @@ SPECS = sorted((ROOT / "openapi").glob("*.yaml"))
 TOOL = [sys.executable, "tools/operations.py"]
 
 
+def duplicate_keys(node: yaml.Node) -> list[str]:
+    """Keys written twice in one mapping (YAML loaders keep the last one silently), with
+    their lines; merge keys (<<) aside."""
+    found = []
+    if isinstance(node, yaml.MappingNode):
+        keys = [key.value for key, _ in node.value if key.value != "<<"]
+        line = node.start_mark.line + 1
+        found += [
+            f"{key} (mapping at line {line})" for key in sorted(set(keys)) if keys.count(key) > 1
+        ]
+        node_values = [value for _, value in node.value]
+    else:
+        node_values = node.value if isinstance(node, yaml.SequenceNode) else []
+    return found + [dup for value in node_values for dup in duplicate_keys(value)]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda path: path.stem)
+def test_spec_writes_no_key_twice(spec: Path) -> None:
+    assert duplicate_keys(yaml.compose(spec.read_text())) == []
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=lambda path: path.stem)
 def test_spec_is_valid_openapi_3_0_3(spec: Path) -> None:
     document = yaml.safe_load(spec.read_text())

@@ -157,15 +157,15 @@ def test_a_basket_body_in_another_media_type_is_unsupported(sfcc: TestClient) ->
     assert sfcc.post(f"{SITE}/baskets", headers=bearer(token)).status_code == 200  # none made
 
 
-def test_a_body_sent_where_none_is_taken_that_cannot_be_decoded_names_no_document(
+def test_a_form_body_sent_where_none_is_taken_is_refused_for_its_media_type(
     sfcc: TestClient,
 ) -> None:
-    """postSessions and the logout take no body: a broken form body is one OCAPI cannot
-    decode, and the fault names no other operation's document."""
+    """postSessions and the logout take no body: a form body there is refused by the
+    platform for its media type before anything reads it, naming no document."""
     token = guest(sfcc)
     broken = {**bearer(token), "content-type": "multipart/form-data"}
     for method, path in (("POST", "sessions"), ("DELETE", "customers/auth")):
         response = sfcc.request(method, f"{SITE}/{path}", content=b"x", headers=broken)
-        arguments = fault(response, 400, "BodyDecodingException")
-        assert list(arguments) == ["body"], arguments
+        arguments = fault(response, 415, "UnsupportedContentTypeException")
+        assert arguments == {"contentType": "multipart/form-data"}, arguments
     assert sfcc.post(f"{SITE}/sessions", headers=bearer(token)).status_code == 204
