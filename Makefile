@@ -68,8 +68,8 @@ check: lint typecheck
 # Everything, on every core (pytest-xdist). worksteal hands each worker a contiguous share and
 # lets an idle one take the back of another's queue; tests/ordering.py puts the heaviest files
 # first. The schemathesis CLI runs are tests (tests/contract/test_cli.py, one per run), so that
-# they run beside the rest and pytest's summary is the last line CI reads. tests/test_docs.py runs the docs' shell
-# examples, which read answers with jq.
+# they run beside the rest and pytest's summary is the last line CI reads. tests/test_docs.py
+# runs the docs' shell examples, which read answers with jq.
 test: check docs redis-server chromium jq node-clients
 	$(BIN)/pytest -n auto --dist worksteal
 
