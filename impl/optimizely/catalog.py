@@ -27,10 +27,10 @@ class Website:
     default_currency: str  # a currencyCode
 
     def language(self, language_id: str | None) -> dict | None:
-        return next((lang for lang in self.languages if lang["id"] == language_id), None)
+        return _by_id(self.languages, language_id)
 
     def currency(self, currency_id: str | None) -> dict | None:
-        return next((cur for cur in self.currencies if cur["id"] == currency_id), None)
+        return _by_id(self.currencies, currency_id)
 
     def language_by_code(self, code: str) -> dict | None:
         code = code.casefold()
@@ -49,6 +49,12 @@ class Website:
     def default_currency_id(self) -> str:
         found = self.currency_by_code(self.default_currency)
         return (found or self.currencies[0])["id"]
+
+
+def _by_id(records: tuple[dict, ...], record_id: str | None) -> dict | None:
+    """The record of this id, matched as .NET matches GUIDs: whatever the case."""
+    wanted = (record_id or "").casefold()
+    return next((r for r in records if r["id"].casefold() == wanted), None) if wanted else None
 
 
 # What a storefront shows before any website is seeded.

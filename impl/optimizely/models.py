@@ -3,11 +3,29 @@
 
 from __future__ import annotations
 
-from .catalog import DEFAULT_PERSONA, Catalog, Website
+from .catalog import DEFAULT_PERSONA, Catalog
 from .context import Caller
 from .users import user_fields
 
 SESSION_URI = "/api/v1/sessions/current"
+WEBSITE_URI = "/api/v1/websites/current"
+LANGUAGES_URI = f"{WEBSITE_URI}/languages"
+CURRENCIES_URI = f"{WEBSITE_URI}/currencies"
+BILL_TOS_URI = "/api/v1/billtos"
+WAREHOUSES_URI = "/api/v1/warehouses"
+ACCOUNTS_URI = "/api/v1/accounts"
+WAREHOUSE_KEYS = (
+    "name",
+    "description",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postalCode",
+    "phone",
+    "hours",
+    "contactName",
+)
 ANONYMOUS_USER = {
     "userName": "",
     "userProfileId": None,
@@ -45,7 +63,7 @@ def session_model(caller: Caller) -> dict:
     profile = caller.user.profile if signed_in and caller.user else {}
     warehouse = catalog.warehouses.get(data.get("pickUpWarehouse") or "")
     return {
-        "uri": SESSION_URI,
+        "uri": caller.link(SESSION_URI),
         "isAuthenticated": signed_in,
         "hasRfqUpdates": False,
         **user,
@@ -60,10 +78,10 @@ def session_model(caller: Caller) -> dict:
         "redirectToChangeCustomerPageOnSignIn": signed_in
         and bool(profile.get("customers"))
         and (bill_to is None or ship_to is None),
-        "billTo": bill_to_model(bill_to, profile) if bill_to else None,
-        "shipTo": ship_to_model(bill_to, ship_to, profile) if bill_to and ship_to else None,
-        "language": language_model(caller.website, caller.language),
-        "currency": currency_model(caller.website, caller.currency),
+        "billTo": bill_to_model(caller, bill_to, profile) if bill_to else None,
+        "shipTo": ship_to_model(caller, bill_to, ship_to, profile) if bill_to and ship_to else None,
+        "language": language_model(caller, caller.language),
+        "currency": currency_model(caller, caller.currency),
         "deviceType": "Desktop",
         "persona": DEFAULT_PERSONA["name"],
         "personas": [DEFAULT_PERSONA],
@@ -74,7 +92,7 @@ def session_model(caller: Caller) -> dict:
         "customerWasUpdated": bool(data.get("customerWasUpdated")),
         "isGuest": False,
         "isRestrictedProductExistInCart": False,
-        "pickUpWarehouse": warehouse_model(warehouse) if warehouse else None,
+        "pickUpWarehouse": warehouse_model(caller, warehouse) if warehouse else None,
         "fulfillmentMethod": data.get("fulfillmentMethod") or "Ship",
         "cartReminderUnsubscribeToken": None,
         "cartReminderUnsubscribeEmail": None,
@@ -92,9 +110,10 @@ def _has_choice(catalog: Catalog, profile: dict) -> bool:
     return len(customers) > 1 or any(len(c.get("shipTos", [])) > 1 for c in customers)
 
 
-def language_model(website: Website, language: dict) -> dict:
+def language_model(caller: Caller, language: dict) -> dict:
+    website = caller.website
     return {
-        "uri": f"/api/v1/websites/current/languages/{language['id']}",
+        "uri": caller.link(f"{LANGUAGES_URI}/{language['id']}"),
         "id": language["id"],
         "languageCode": language["languageCode"],
         "cultureCode": language.get("cultureCode", language["languageCode"]),
@@ -106,9 +125,10 @@ def language_model(website: Website, language: dict) -> dict:
     }
 
 
-def currency_model(website: Website, currency: dict) -> dict:
+def currency_model(caller: Caller, currency: dict) -> dict:
+    website = caller.website
     return {
-        "uri": f"/api/v1/websites/current/currencies/{currency['id']}",
+        "uri": caller.link(f"{CURRENCIES_URI}/{currency['id']}"),
         "id": currency["id"],
         "currencyCode": currency["currencyCode"],
         "currencySymbol": currency.get("currencySymbol", ""),
@@ -147,20 +167,24 @@ def _place(abbreviation: str | None) -> dict | None:
     return {"name": abbreviation, "abbreviation": abbreviation} if abbreviation else None
 
 
-def bill_to_model(customer: dict, profile: dict) -> dict:
-    uri = f"/api/v1/billtos/{customer['id']}"
+def bill_to_model(
+    caller: Caller, customer: dict, profile: dict, ship_tos: list[dict] | None = None
+) -> dict:
+    """A billTo; its shipTos (models) only when asked for (expand=shipTos), else null."""
+    uri = caller.link(f"{BILL_TOS_URI}/{customer['id']}")
     return {
         "uri": uri,
         **_address(customer, customer["customerNumber"], ""),
         "isDefault": customer["id"] == profile.get("default_customer"),
         "isGuest": False,
         "shipTosUri": f"{uri}/shiptos",
+        "shipTos": ship_tos,
     }
 
 
-def ship_to_model(customer: dict, ship_to: dict, profile: dict) -> dict:
+def ship_to_model(caller: Caller, customer: dict, ship_to: dict, profile: dict) -> dict:
     return {
-        "uri": f"/api/v1/billtos/{customer['id']}/shiptos/{ship_to['id']}",
+        "uri": caller.link(f"{BILL_TOS_URI}/{customer['id']}/shiptos/{ship_to['id']}"),
         **_address(ship_to, customer["customerNumber"], ship_to.get("customerSequence", "")),
         "isDefault": ship_to["id"] == profile.get("default_ship_to"),
         "isNew": False,
@@ -168,13 +192,22 @@ def ship_to_model(customer: dict, ship_to: dict, profile: dict) -> dict:
     }
 
 
-def warehouse_model(warehouse: dict) -> dict:
-    keys = ("name", "description", "address1", "city", "state", "postalCode", "phone", "hours")
+def warehouse_model(caller: Caller, warehouse: dict) -> dict:
+    """As a live sandbox answers one (commerce-flutter-sdk's warehouse_test.dart): no
+    coordinates kept, so zeros; nulls where nothing is set."""
     return {
-        "uri": f"/api/v1/warehouses/{warehouse['id']}",
+        "uri": caller.link(f"{WAREHOUSES_URI}/{warehouse['id']}"),
         "id": warehouse["id"],
-        **{key: warehouse.get(key, "") for key in keys},
+        **{key: warehouse.get(key, "") for key in WAREHOUSE_KEYS},
         "allowPickup": warehouse.get("allowPickup", True),
         "isDefault": False,
+        "countryId": None,
+        "shipSite": "",
+        "deactivateOn": None,
+        "latitude": 0.0,
+        "longitude": 0.0,
+        "distance": 0.0,
+        "pickupShipViaId": None,
+        "alternateWarehouses": [],
         "properties": {},
     }
