@@ -200,3 +200,16 @@ def test_endsession_ends_identity_servers_cookie_and_no_api_session(opti: TestCl
     assert response.headers["set-cookie"].startswith("idsrv=; expires=Thu, 01-Jan-1970")
     assert "path=/optimizely/identity" in response.headers["set-cookie"]
     assert ok(opti.get(CURRENT, headers=auth))["isAuthenticated"] is True
+
+
+def test_query_keys_bind_whatever_their_case_and_prefix(opti: TestClient) -> None:
+    """The C# SDK's query strings (PascalCase, `True`) and Swagger's prefixed names."""
+    auth = signed_in(opti)
+    sdk = {"Page": "2", "PageSize": "1", "Expand": "ShipTos"}
+    second = ok(opti.get(BILL_TOS, params=sdk, headers=auth))
+    assert [b["id"] for b in second["billTos"]] == [GLOBEX]
+    assert [s["id"] for s in second["billTos"][0]["shipTos"]] == [GLOBEX_DOCK]
+    pickups = ok(opti.get(WAREHOUSES, params={"OnlyPickupWarehouses": "True"}))
+    assert [w["id"] for w in pickups["warehouses"]] == [PICKUP]
+    prefixed = ok(opti.get(WEBSITE, params={"parameter.expand": "languages"}))
+    assert prefixed["languages"] is not None and prefixed["currencies"] is None
