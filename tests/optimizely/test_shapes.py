@@ -4,6 +4,7 @@ every key upper-cased and with mixed cases, leaves the same state and the same a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,12 +24,15 @@ from tests.optimizely.conftest import (
     PASSWORDS,
     PICKUP,
     SETTINGS,
+    TOKEN,
+    basic,
     bearer,
     cookies_of,
     tokens,
 )
 
 ACCOUNT = "/optimizely/api/v1/accounts/current"
+REMEMBERED = re.compile(r"(SetRememberedUserId=)[^;]+")  # the user's id, new with each seed
 OUTBOX = "/_admin/optimizely/outbox"
 
 
@@ -72,7 +76,14 @@ def state(client: TestClient, auth: dict[str, str]) -> dict:
     user.pop("lastLoginDate", None)
     account = client.get(ACCOUNT, headers=auth)
     mail = client.get(OUTBOX).json()["messages"]
+    # Which password signs in now (two failures at most: the lockout takes three).
+    form = {"grant_type": "password", "username": "buyer1", "scope": "iscapi offline_access"}
+    passwords = [
+        client.post(TOKEN, data={**form, "password": password}, headers=basic()).status_code
+        for password in (PASSWORDS["buyer1"], "other-pass-7", "reset-pass-8")
+    ]
     return {
+        "passwords": passwords,
         "session": {k: v for k, v in session.items() if k != "userProfileId"},
         "user": {k: v for k, v in user.items() if k != "userProfileId"},
         "account": account.status_code,
@@ -107,6 +118,14 @@ def sign_in_with(client: TestClient, body: dict, auth: dict[str, str]) -> Any:
     return client.post(BASE, json=body, headers=fresh)
 
 
+def reset_with_token(client: TestClient, body: dict, auth: dict[str, str]) -> Any:
+    """A reset email first; its token then stands for TOKEN in the body, whatever its key."""
+    client.patch(CURRENT, json={"userName": "buyer1", "resetPassword": True})
+    token = client.get(OUTBOX).json()["messages"][-1]["data"]["resetToken"]
+    filled = {k: token if v == "TOKEN" else v for k, v in body.items()}
+    return client.patch(CURRENT, json=filled)
+
+
 BODIES: list[tuple[str, Call, dict]] = [
     (
         "sign in, remembered",
@@ -127,6 +146,17 @@ BODIES: list[tuple[str, Call, dict]] = [
     ("pick-up", patch_session, {"fulfillmentMethod": "pickup", "pickUpWarehouse": {"id": PICKUP}}),
     ("dashboard", patch_session, {"dashboardIsHomepage": True}),
     ("reset email", patch_session, {"userName": "buyer1", "resetPassword": True}),
+    ("activation email", patch_session, {"userName": "invited", "activateAccount": True}),
+    (
+        "reset with token",
+        reset_with_token,
+        {
+            "userName": "buyer1",
+            "resetToken": "TOKEN",
+            "newPassword": "reset-pass-8",
+            "resetPassword": True,
+        },
+    ),
     (
         "change password",
         patch_session,
@@ -161,7 +191,7 @@ def test_every_shape_of_a_body_leaves_the_same_state(
         assert client.post(BASE, json=signed, headers=auth).status_code == 200
         response = call(client, shaped, auth)
         assert response.status_code == 200, (name, response.text)
-        cookies = sorted(cookies_of(response))
+        cookies = [REMEMBERED.sub(r"\1<id>", h) for h in response.headers.get_list("set-cookie")]
         seen[name] = (response.status_code, scrub(response.json()), state(client, auth), cookies)
     first = seen.pop("camelCase")
     for name, other in seen.items():
@@ -170,12 +200,15 @@ def test_every_shape_of_a_body_leaves_the_same_state(
 
 def test_the_shapes_change_what_they_say(app: TestClient, reset: Reset) -> None:
     """The camelCase reference itself changes state (so equal states mean something)."""
-    client = reset(now=NOW, seed={"optimizely": {**DEMO_SECTION, "settings": SETTINGS}})
+    settings = {**SETTINGS, "remember_days": 7}
+    client = reset(now=NOW, seed={"optimizely": {**DEMO_SECTION, "settings": settings}})
     auth = bearer(tokens(client, "buyer1")["access_token"])
     signed = {"UserName": "buyer1", "Password": PASSWORDS["buyer1"], "RememberMe": True}
     signed_in = client.post(BASE, json=signed, headers=auth)
     assert signed_in.status_code == 200, signed_in.text
-    assert "expires=" in cookies_of(signed_in)["CurrentBillToId"]  # remembered
+    # Remembered: the context cookies last the configured days (daysToRetainUser).
+    for name in ("CurrentBillToId", "CurrentShipToId", "SetRememberedUserId"):
+        assert "expires=Sun, 08-Mar-2026 10:00:00 GMT" in cookies_of(signed_in)[name]
     body = sdk(
         {"billTo": {"id": GLOBEX}, "fulfillmentMethod": "PICKUP", "pickUpWarehouse": {"id": PICKUP}}
     )
