@@ -353,11 +353,13 @@ class OptimizelyWarehouse(BaseModel):
     name: str
     description: str | None = None
     address1: str | None = None
+    address2: str | None = None
     city: str | None = None
     state: str | None = None
     postalCode: str | None = None
     phone: str | None = None
     hours: str | None = None
+    contactName: str | None = None
     allowPickup: Annotated[
         bool | None,
         Field(description="Whether the warehouse can be a pick-up location; true when not given."),

@@ -245,11 +245,13 @@ class OptimizelyWarehouse(TypedDict):
     name: str
     description: NotRequired[str]
     address1: NotRequired[str]
+    address2: NotRequired[str]
     city: NotRequired[str]
     state: NotRequired[str]
     postalCode: NotRequired[str]
     phone: NotRequired[str]
     hours: NotRequired[str]
+    contactName: NotRequired[str]
     allowPickup: NotRequired[bool]
 
 

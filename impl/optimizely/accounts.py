@@ -14,7 +14,7 @@ from .context import Caller
 from .customers import CURRENT, signed_in
 from .errors import BadRequest, Missing
 from .models import ACCOUNTS_URI, warehouse_model
-from .users import save_email
+from .users import change_email
 
 FULFILLMENT_METHODS = ("Ship", "PickUp")
 
@@ -71,12 +71,13 @@ async def update_account(
     caller = await signed_in(token_info)
     _own(caller, accountId)
     assert caller.user is not None
+    old_email = caller.user.profile.get("email")
     changes = _changes(caller, body)
     if changes:
         updated = await caller.state.identities.update_profile(caller.user.id, changes)
         caller.user = updated or caller.user
     if body.email:
-        await save_email(runtime_of(request).store, body.email, caller.user.id)
+        await change_email(runtime_of(request).store, old_email, body.email, caller.user.id)
     return respond(account_model(caller), 200)
 
 

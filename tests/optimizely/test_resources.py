@@ -213,3 +213,14 @@ def test_query_keys_bind_whatever_their_case_and_prefix(opti: TestClient) -> Non
     assert [w["id"] for w in pickups["warehouses"]] == [PICKUP]
     prefixed = ok(opti.get(WEBSITE, params={"parameter.expand": "languages"}))
     assert prefixed["languages"] is not None and prefixed["currencies"] is None
+
+
+def test_a_new_email_is_the_one_a_reset_finds(opti: TestClient) -> None:
+    auth = signed_in(opti)
+    assert opti.patch(ACCOUNT, json={"Email": "bea@example.org"}, headers=auth).status_code == 200
+    old = opti.patch(CURRENT, json={"email": "buyer1@example.com", "resetPassword": True})
+    assert "No user" in message(old, 400)
+    new = opti.patch(CURRENT, json={"email": "BEA@example.org", "resetPassword": True})
+    assert new.status_code == 200
+    mail = opti.get("/_admin/optimizely/outbox").json()["messages"]
+    assert [m["to"] for m in mail] == ["bea@example.org"]
