@@ -2,9 +2,53 @@
 #   filename:  optimizely.yaml
 
 from __future__ import annotations
-from typing import Annotated
+from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, RootModel, SecretStr
 from enum import StrEnum
+
+
+class Account(BaseModel):
+    uri: str
+    id: str
+    email: str
+    userName: str
+    password: str | None = None
+    isSubscribed: bool | None = None
+    isGuest: bool | None = None
+    firstName: str | None = None
+    lastName: str | None = None
+    role: str | None = None
+    billToId: str | None = None
+    shipToId: str | None = None
+    activationStatus: str | None = None
+    lastLoginOn: str | None = None
+    setDefaultCustomer: bool | None = None
+    defaultCustomerId: str | None = None
+    defaultFulfillmentMethod: str | None = None
+    defaultWarehouseId: str | None = None
+    defaultWarehouse: Warehouse | None = None
+    properties: Properties
+
+
+class AccountRequest(BaseModel):
+    """
+    A partial AccountModel, bound as ASP.NET binds it: keys in any case at every depth, unknown keys ignored, null as not given.
+    """
+
+    email: Annotated[str | None, Field(max_length=256)] = None
+    firstName: Annotated[str | None, Field(max_length=100)] = None
+    lastName: Annotated[str | None, Field(max_length=100)] = None
+    isSubscribed: bool | None = None
+    setDefaultCustomer: bool | None = None
+    defaultCustomerId: str | None = None
+    defaultFulfillmentMethod: Annotated[
+        str | None,
+        Field(
+            description="Ship or PickUp, in any case (Json.NET matches enum texts case-insensitively).",
+            pattern="^(?:[Ss][Hh][Ii][Pp]|[Pp][Ii][Cc][Kk][Uu][Pp])$",
+        ),
+    ] = None
+    defaultWarehouseId: str | None = None
 
 
 class Address(BaseModel):
@@ -39,8 +83,18 @@ class Address(BaseModel):
 class BillTo(Address):
     isGuest: bool | None = None
     shipTosUri: str | None = None
+    shipTos: Annotated[
+        list[ShipTo | None] | None, Field(description="Filled with `expand=shipTos`, else null.")
+    ] = None
     id: str
     customerNumber: str
+
+
+class BillToCollection(BaseModel):
+    uri: str
+    pagination: Pagination
+    billTos: list[BillTo | None]
+    properties: Properties
 
 
 class Currency(BaseModel):
@@ -51,6 +105,12 @@ class Currency(BaseModel):
     description: str | None = None
     isDefault: bool | None = None
     properties: Properties | None = None
+
+
+class CurrencyCollection(BaseModel):
+    uri: str
+    currencies: list[Currency | None]
+    properties: Properties
 
 
 class Error(BaseModel):
@@ -70,7 +130,7 @@ class IdRef(BaseModel):
     A model given by its id (other keys are ignored).
     """
 
-    id: str | None = None
+    id: Annotated[str | None, Field(max_length=64)] = None
     isDefault: bool | None = None
 
 
@@ -88,6 +148,12 @@ class Language(BaseModel):
     isDefault: bool | None = None
     isLive: bool | None = None
     properties: Properties | None = None
+
+
+class LanguageCollection(BaseModel):
+    uri: str
+    languages: list[Language | None]
+    properties: Properties
 
 
 class OAuthError(BaseModel):
@@ -287,11 +353,13 @@ class OptimizelyWarehouse(BaseModel):
     name: str
     description: str | None = None
     address1: str | None = None
+    address2: str | None = None
     city: str | None = None
     state: str | None = None
     postalCode: str | None = None
     phone: str | None = None
     hours: str | None = None
+    contactName: str | None = None
     allowPickup: Annotated[
         bool | None,
         Field(description="Whether the warehouse can be a pick-up location; true when not given."),
@@ -315,6 +383,24 @@ class OptimizelyWebsite(BaseModel):
     default_currency: Annotated[
         str | None, Field(description="A currencyCode of `currencies`; the first when not given.")
     ] = None
+
+
+class Pagination(BaseModel):
+    """
+    Insite.Core.WebApi.PaginationModel: `page` from 1, `numberOfPages` at least 1, `nextPageUri` and `prevPageUri` the request's URL at the next or previous page, or null.
+    """
+
+    currentPage: int | None = None
+    page: int
+    pageSize: int
+    defaultPageSize: int | None = None
+    totalItemCount: int
+    numberOfPages: int
+    pageSizeOptions: list[int] | None = None
+    sortOptions: list[SortOption] | None = None
+    sortType: str | None = None
+    nextPageUri: str | None = None
+    prevPageUri: str | None = None
 
 
 class Persona(BaseModel):
@@ -387,7 +473,7 @@ class Session(BaseModel):
 
 class SessionRequest(BaseModel):
     """
-    A partial SessionModel: the keys a change needs (see the operation). Keys it does not use are ignored, as ASP.NET's binding ignores them, and property names match whatever their case, at every depth. No body is `{}`.
+    A partial SessionModel: the keys a change needs (see the operation). Keys bind in any case at every depth, keys it does not use are ignored and null is not given, as ASP.NET's binding does (`x-case-insensitive-properties`). No body is `{}`.
     """
 
     userName: str | None = None
@@ -403,7 +489,13 @@ class SessionRequest(BaseModel):
     billTo: IdRef | None = None
     shipTo: IdRef | None = None
     pickUpWarehouse: IdRef | None = None
-    fulfillmentMethod: FulfillmentMethod | None = None
+    fulfillmentMethod: Annotated[
+        str | None,
+        Field(
+            description="Ship or PickUp, in any case (Json.NET matches enum texts case-insensitively).",
+            pattern="^(?:[Ss][Hh][Ii][Pp]|[Pp][Ii][Cc][Kk][Uu][Pp])$",
+        ),
+    ] = None
     dashboardIsHomepage: bool | None = None
     customerWasUpdated: bool | None = None
 
@@ -414,9 +506,16 @@ class ShipTo(Address):
     id: str
 
 
+class ShipToCollection(BaseModel):
+    uri: str
+    pagination: Pagination
+    shipTos: list[ShipTo | None]
+    properties: Properties
+
+
 class SignIn(BaseModel):
     """
-    Other keys of the SessionModel are accepted and ignored. Property names match whatever their case, as ASP.NET's binding matches them (`username`, the Angular client's spelling, and `UserName`, the .NET SDK's, are `userName`); an empty user name or password is refused (400).
+    Other keys of the SessionModel are accepted and ignored. Property names match whatever their case, as ASP.NET's binding matches them (`username`, the Angular client's spelling, and `UserName`, the .NET SDK's, are `userName`); an empty user name or password is refused (400); other properties bind null as not given (see `x-case-insensitive-properties`).
     """
 
     userName: Annotated[str, Field(examples=["buyer1"], min_length=1)]
@@ -424,6 +523,11 @@ class SignIn(BaseModel):
     rememberMe: bool | None = None
     returnUrl: str | None = None
     isGuest: bool | None = None
+
+
+class SortOption(BaseModel):
+    displayName: str | None = None
+    sortType: str | None = None
 
 
 class TokenRequest(BaseModel):
@@ -464,4 +568,38 @@ class Warehouse(BaseModel):
     allowPickup: bool | None = None
     isDefault: bool | None = None
     hours: str | None = None
+    countryId: str | None = None
+    contactName: str | None = None
+    shipSite: str | None = None
+    deactivateOn: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    distance: float | None = None
+    pickupShipViaId: str | None = None
+    alternateWarehouses: list[dict[str, Any]] | None = None
     properties: Properties | None = None
+
+
+class WarehouseCollection(BaseModel):
+    uri: str
+    pagination: Pagination
+    warehouses: list[Warehouse | None]
+    distanceUnitOfMeasure: str | None = None
+    defaultLatitude: float | None = None
+    defaultLongitude: float | None = None
+    defaultRadius: float | None = None
+    properties: Properties
+
+
+class Website(BaseModel):
+    uri: str
+    languagesUri: str
+    currenciesUri: str
+    id: str
+    name: str
+    description: str | None = None
+    isActive: bool | None = None
+    isRestricted: bool | None = None
+    languages: LanguageCollection | None
+    currencies: CurrencyCollection | None
+    properties: Properties

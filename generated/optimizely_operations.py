@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from .optimizely import SessionRequest, SignIn, TokenRequest
+from .optimizely import AccountRequest, SessionRequest, SignIn, TokenRequest
 
 
 class OptimizelyOperations(Protocol):
@@ -33,8 +33,96 @@ class OptimizelyOperations(Protocol):
     ) -> object:
         """createSession: POST /api/v1/sessions"""
 
+    async def get_website(
+        self, *, expand: str = ..., token_info: dict[str, Any] = ..., user: str | None = ...
+    ) -> object:
+        """getWebsite: GET /api/v1/websites/current"""
+
+    async def get_languages(
+        self, *, token_info: dict[str, Any] = ..., user: str | None = ...
+    ) -> object:
+        """getLanguages: GET /api/v1/websites/current/languages"""
+
+    async def get_language(
+        self, languageId: str, *, token_info: dict[str, Any] = ..., user: str | None = ...
+    ) -> object:
+        """getLanguage: GET /api/v1/websites/current/languages/{languageId}"""
+
+    async def get_currencies(
+        self, *, token_info: dict[str, Any] = ..., user: str | None = ...
+    ) -> object:
+        """getCurrencies: GET /api/v1/websites/current/currencies"""
+
+    async def get_currency(
+        self, currencyId: str, *, token_info: dict[str, Any] = ..., user: str | None = ...
+    ) -> object:
+        """getCurrency: GET /api/v1/websites/current/currencies/{currencyId}"""
+
+    async def get_bill_tos(
+        self,
+        *,
+        expand: str = ...,
+        page: int,
+        pageSize: int,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """getBillTos: GET /api/v1/billtos"""
+
+    async def get_bill_to(
+        self, billToId: str, *, expand: str = ..., token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getBillTo: GET /api/v1/billtos/{billToId}"""
+
+    async def get_ship_tos(
+        self,
+        billToId: str,
+        *,
+        page: int,
+        pageSize: int,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """getShipTos: GET /api/v1/billtos/{billToId}/shiptos"""
+
+    async def get_ship_to(
+        self, billToId: str, shipToId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getShipTo: GET /api/v1/billtos/{billToId}/shiptos/{shipToId}"""
+
+    async def get_warehouses(
+        self,
+        *,
+        onlyPickupWarehouses: bool = ...,
+        page: int,
+        pageSize: int,
+        token_info: dict[str, Any] = ...,
+        user: str | None = ...,
+    ) -> object:
+        """getWarehouses: GET /api/v1/warehouses"""
+
+    async def get_warehouse(
+        self, warehouseId: str, *, token_info: dict[str, Any] = ..., user: str | None = ...
+    ) -> object:
+        """getWarehouse: GET /api/v1/warehouses/{warehouseId}"""
+
+    async def get_account(
+        self, accountId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getAccount: GET /api/v1/accounts/{accountId}"""
+
+    async def update_account(
+        self, accountId: str, *, body: AccountRequest, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """updateAccount: PATCH /api/v1/accounts/{accountId}"""
+
     async def create_token(self, *, body: TokenRequest) -> object:
         """createToken: POST /identity/connect/token"""
+
+    async def end_session(
+        self, *, id_token_hint: str = ..., post_logout_redirect_uri: str = ..., state: str = ...
+    ) -> object:
+        """endSession: GET /identity/connect/endsession"""
 
     async def get_jwks(self) -> object:
         """getJwks: GET /identity/.well-known/openid-configuration/jwks"""

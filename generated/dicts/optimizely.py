@@ -2,7 +2,45 @@
 #   filename:  optimizely.yaml
 
 from __future__ import annotations
-from typing import Literal, NotRequired, TypeAlias, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
+
+
+class Account(TypedDict):
+    uri: str
+    id: str
+    email: str
+    userName: str
+    password: NotRequired[str | None]
+    isSubscribed: NotRequired[bool]
+    isGuest: NotRequired[bool]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    role: NotRequired[str]
+    billToId: NotRequired[str | None]
+    shipToId: NotRequired[str | None]
+    activationStatus: NotRequired[str]
+    lastLoginOn: NotRequired[str | None]
+    setDefaultCustomer: NotRequired[bool]
+    defaultCustomerId: NotRequired[str | None]
+    defaultFulfillmentMethod: NotRequired[str]
+    defaultWarehouseId: NotRequired[str | None]
+    defaultWarehouse: NotRequired[Warehouse | None]
+    properties: Properties
+
+
+class AccountRequest(TypedDict):
+    """
+    A partial AccountModel, bound as ASP.NET binds it: keys in any case at every depth, unknown keys ignored, null as not given.
+    """
+
+    email: NotRequired[str | None]
+    firstName: NotRequired[str | None]
+    lastName: NotRequired[str | None]
+    isSubscribed: NotRequired[bool | None]
+    setDefaultCustomer: NotRequired[bool | None]
+    defaultCustomerId: NotRequired[str | None]
+    defaultFulfillmentMethod: NotRequired[str | None]
+    defaultWarehouseId: NotRequired[str | None]
 
 
 class Address(TypedDict):
@@ -37,8 +75,16 @@ class Address(TypedDict):
 class BillTo(Address):
     isGuest: NotRequired[bool]
     shipTosUri: NotRequired[str]
+    shipTos: NotRequired[list[ShipTo | None] | None]
     id: str
     customerNumber: str
+
+
+class BillToCollection(TypedDict):
+    uri: str
+    pagination: Pagination
+    billTos: list[BillTo | None]
+    properties: Properties
 
 
 class Currency(TypedDict):
@@ -51,6 +97,12 @@ class Currency(TypedDict):
     properties: NotRequired[Properties]
 
 
+class CurrencyCollection(TypedDict):
+    uri: str
+    currencies: list[Currency | None]
+    properties: Properties
+
+
 class Error(TypedDict):
     message: str
 
@@ -60,8 +112,8 @@ class IdRef(TypedDict):
     A model given by its id (other keys are ignored).
     """
 
-    id: NotRequired[str]
-    isDefault: NotRequired[bool]
+    id: NotRequired[str | None]
+    isDefault: NotRequired[bool | None]
 
 
 class Jwks(TypedDict):
@@ -78,6 +130,12 @@ class Language(TypedDict):
     isDefault: NotRequired[bool]
     isLive: NotRequired[bool]
     properties: NotRequired[Properties]
+
+
+class LanguageCollection(TypedDict):
+    uri: str
+    languages: list[Language | None]
+    properties: Properties
 
 
 class OAuthError(TypedDict):
@@ -187,11 +245,13 @@ class OptimizelyWarehouse(TypedDict):
     name: str
     description: NotRequired[str]
     address1: NotRequired[str]
+    address2: NotRequired[str]
     city: NotRequired[str]
     state: NotRequired[str]
     postalCode: NotRequired[str]
     phone: NotRequired[str]
     hours: NotRequired[str]
+    contactName: NotRequired[str]
     allowPickup: NotRequired[bool]
 
 
@@ -203,6 +263,24 @@ class OptimizelyWebsite(TypedDict):
     currencies: list[OptimizelyCurrency]
     default_language: NotRequired[str]
     default_currency: NotRequired[str]
+
+
+class Pagination(TypedDict):
+    """
+    Insite.Core.WebApi.PaginationModel: `page` from 1, `numberOfPages` at least 1, `nextPageUri` and `prevPageUri` the request's URL at the next or previous page, or null.
+    """
+
+    currentPage: NotRequired[int]
+    page: int
+    pageSize: int
+    defaultPageSize: NotRequired[int]
+    totalItemCount: int
+    numberOfPages: int
+    pageSizeOptions: NotRequired[list[int]]
+    sortOptions: NotRequired[list[SortOption]]
+    sortType: NotRequired[str]
+    nextPageUri: NotRequired[str | None]
+    prevPageUri: NotRequired[str | None]
 
 
 class Persona(TypedDict):
@@ -274,25 +352,25 @@ class Session(TypedDict):
 
 class SessionRequest(TypedDict):
     """
-    A partial SessionModel: the keys a change needs (see the operation). Keys it does not use are ignored, as ASP.NET's binding ignores them, and property names match whatever their case, at every depth. No body is `{}`.
+    A partial SessionModel: the keys a change needs (see the operation). Keys bind in any case at every depth, keys it does not use are ignored and null is not given, as ASP.NET's binding does (`x-case-insensitive-properties`). No body is `{}`.
     """
 
-    userName: NotRequired[str]
-    email: NotRequired[str]
-    userProfileId: NotRequired[str]
-    password: NotRequired[str]
-    newPassword: NotRequired[str]
-    resetPassword: NotRequired[bool]
-    activateAccount: NotRequired[bool]
-    resetToken: NotRequired[str]
+    userName: NotRequired[str | None]
+    email: NotRequired[str | None]
+    userProfileId: NotRequired[str | None]
+    password: NotRequired[str | None]
+    newPassword: NotRequired[str | None]
+    resetPassword: NotRequired[bool | None]
+    activateAccount: NotRequired[bool | None]
+    resetToken: NotRequired[str | None]
     language: NotRequired[IdRef | None]
     currency: NotRequired[IdRef | None]
     billTo: NotRequired[IdRef | None]
     shipTo: NotRequired[IdRef | None]
     pickUpWarehouse: NotRequired[IdRef | None]
-    fulfillmentMethod: NotRequired[Literal["Ship", "PickUp"]]
+    fulfillmentMethod: NotRequired[str | None]
     dashboardIsHomepage: NotRequired[bool | None]
-    customerWasUpdated: NotRequired[bool]
+    customerWasUpdated: NotRequired[bool | None]
 
 
 class ShipTo(Address):
@@ -301,16 +379,28 @@ class ShipTo(Address):
     id: str
 
 
+class ShipToCollection(TypedDict):
+    uri: str
+    pagination: Pagination
+    shipTos: list[ShipTo | None]
+    properties: Properties
+
+
 class SignIn(TypedDict):
     """
-    Other keys of the SessionModel are accepted and ignored. Property names match whatever their case, as ASP.NET's binding matches them (`username`, the Angular client's spelling, and `UserName`, the .NET SDK's, are `userName`); an empty user name or password is refused (400).
+    Other keys of the SessionModel are accepted and ignored. Property names match whatever their case, as ASP.NET's binding matches them (`username`, the Angular client's spelling, and `UserName`, the .NET SDK's, are `userName`); an empty user name or password is refused (400); other properties bind null as not given (see `x-case-insensitive-properties`).
     """
 
     userName: str
     password: str
-    rememberMe: NotRequired[bool]
+    rememberMe: NotRequired[bool | None]
     returnUrl: NotRequired[str | None]
-    isGuest: NotRequired[bool]
+    isGuest: NotRequired[bool | None]
+
+
+class SortOption(TypedDict):
+    displayName: NotRequired[str]
+    sortType: NotRequired[str]
 
 
 class TokenRequest(TypedDict):
@@ -344,4 +434,38 @@ class Warehouse(TypedDict):
     allowPickup: NotRequired[bool]
     isDefault: NotRequired[bool]
     hours: NotRequired[str]
+    countryId: NotRequired[str | None]
+    contactName: NotRequired[str]
+    shipSite: NotRequired[str]
+    deactivateOn: NotRequired[str | None]
+    latitude: NotRequired[float]
+    longitude: NotRequired[float]
+    distance: NotRequired[float]
+    pickupShipViaId: NotRequired[str | None]
+    alternateWarehouses: NotRequired[list[dict[str, Any]]]
     properties: NotRequired[Properties]
+
+
+class WarehouseCollection(TypedDict):
+    uri: str
+    pagination: Pagination
+    warehouses: list[Warehouse | None]
+    distanceUnitOfMeasure: NotRequired[str]
+    defaultLatitude: NotRequired[float]
+    defaultLongitude: NotRequired[float]
+    defaultRadius: NotRequired[float]
+    properties: Properties
+
+
+class Website(TypedDict):
+    uri: str
+    languagesUri: str
+    currenciesUri: str
+    id: str
+    name: str
+    description: NotRequired[str]
+    isActive: NotRequired[bool]
+    isRestricted: NotRequired[bool]
+    languages: LanguageCollection | None
+    currencies: CurrencyCollection | None
+    properties: Properties

@@ -3,9 +3,13 @@ currencies, customers (billTos with their shipTos) and warehouses, with their lo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..generated.dicts import optimizely as shapes
+
+R = TypeVar("R", bound=Mapping[str, object])
 
 # The persona the StartingDatabase seeds (IsDefault=1); every session shows it.
 DEFAULT_PERSONA: shapes.Persona = {
@@ -29,10 +33,10 @@ class Website:
     default_currency: str  # a currencyCode
 
     def language(self, language_id: str | None) -> shapes.OptimizelyLanguage | None:
-        return next((lang for lang in self.languages if lang["id"] == language_id), None)
+        return _by_id(self.languages, language_id)
 
     def currency(self, currency_id: str | None) -> shapes.OptimizelyCurrency | None:
-        return next((cur for cur in self.currencies if cur["id"] == currency_id), None)
+        return _by_id(self.currencies, currency_id)
 
     def language_by_code(self, code: str) -> shapes.OptimizelyLanguage | None:
         code = code.casefold()
@@ -51,6 +55,12 @@ class Website:
     def default_currency_id(self) -> str:
         found = self.currency_by_code(self.default_currency)
         return (found or self.currencies[0])["id"]
+
+
+def _by_id(records: tuple[R, ...], record_id: str | None) -> R | None:
+    """The record of this id, matched as .NET matches GUIDs: whatever the case."""
+    wanted = (record_id or "").casefold()
+    return next((r for r in records if str(r["id"]).casefold() == wanted), None) if wanted else None
 
 
 # What a storefront shows before any website is seeded.

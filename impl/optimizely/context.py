@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from connexion.middleware.abstract import ROUTING_CONTEXT
+
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
 from ..core.kit.sessions import Session
@@ -30,10 +32,17 @@ class Caller:
     currency: shapes.OptimizelyCurrency
     now: float
     changes: dict = field(default_factory=dict)  # context changed by this request
+    # The absolute URL of the API's mount on the request's scheme and host, which every
+    # model's `uri` starts with ("" without a request: the admin's PunchOut start).
+    root: str = ""
 
     @property
     def signed_in(self) -> bool:
         return self.session is not None and self.user is not None
+
+    def link(self, path: str) -> str:
+        """The absolute URL of a path of the API (its GET route)."""
+        return f"{self.root}{path}"
 
     @property
     def data(self) -> dict:
@@ -62,9 +71,16 @@ async def current(request: Any, token_info: dict | None) -> Caller:
     saved = session.data if session else cookies
     caller = caller_for(state, website, token, await runtime.store.now())
     caller.session, caller.user = session, user
+    caller.root = root_of(request)
     caller.language = website.language(saved.get("language")) or caller.language
     caller.currency = website.currency(saved.get("currency")) or caller.currency
     return caller
+
+
+def root_of(request: Any) -> str:
+    """The request's scheme and host, and the base path its route was mounted at."""
+    routing = request.scope.get("extensions", {}).get(ROUTING_CONTEXT, {})
+    return str(request.base_url).rstrip("/") + routing.get("api_base_path", "")
 
 
 def caller_for(state: Optimizely, website: Website, token: dict | None, now: float) -> Caller:

@@ -1,7 +1,8 @@
 """What the contract run needs of Optimizely: the demo storefront client by Basic auth on
 the token call; the sessions with the bearer of the demo buyer, signed in first (DELETE signs
-out part-way: later calls then take the 401 or the anonymous session the spec documents).
-The same sign-in is how the demo buyer signs in."""
+out part-way: later calls then take the 401 or the anonymous session the spec documents);
+the resources a session links to with a buyer signed in throughout. The same sign-in is how
+the demo buyer signs in."""
 
 from __future__ import annotations
 
@@ -42,8 +43,21 @@ def signed_in(section: dict, client: httpx.Client) -> Headers:
     return headers
 
 
+# The operations that answer a signed-in user only (a bearer alone is a 401).
+SIGNED_IN = {
+    "getBillTos",
+    "getBillTo",
+    "getShipTos",
+    "getShipTo",
+    "getAccount",
+    "updateAccount",
+}
+
+
 def per_operation(section: dict, client: httpx.Client, operation_id: str) -> Headers:
-    return storefront(section) if operation_id == "createToken" else bearer(section, client)
+    if operation_id == "createToken":
+        return storefront(section)
+    return signed_in(section, client) if operation_id in SIGNED_IN else bearer(section, client)
 
 
 CONTRACT = Contract(
@@ -53,6 +67,10 @@ CONTRACT = Contract(
             storefront, ("--include-tag", "Identity", "--phases", "examples,coverage,fuzzing")
         ),
         ContractRun(signed_in, ("--include-tag", "Sessions")),
+        # What a session links to, for a user who stays signed in throughout.
+        ContractRun(
+            signed_in, ("--include-tag-regex", "^(Websites|Customers|Warehouses|Accounts)$")
+        ),
     ),
     auth=per_operation,
     sign_in=signed_in,

@@ -1,4 +1,5 @@
-"""The Storefront API's sessions, and the identity endpoints they need."""
+"""The Storefront API's sessions, the resources their links name (websites, customers,
+warehouses, accounts), and the identity endpoints they need."""
 
 from __future__ import annotations
 
@@ -8,14 +9,35 @@ from starlette.responses import Response
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import respond
 from ..generated.optimizely import SessionRequest, SignIn
+from .accounts import get_account, update_account
 from .context import current, save, signed_in_cookies
 from .cookies import signed_out
-from .identity import create_token, get_jwks
+from .customers import get_bill_to, get_bill_tos, get_ship_to, get_ship_tos
+from .identity import create_token, end_session, get_jwks
 from .models import session_model
 from .patch import update
 from .signin import sign_in, sign_out
+from .warehouses import get_warehouse, get_warehouses
+from .websites import get_currencies, get_currency, get_language, get_languages, get_website
 
-__all__ = ["create_token", "get_jwks"]
+__all__ = [
+    "create_token",
+    "end_session",
+    "get_account",
+    "get_bill_to",
+    "get_bill_tos",
+    "get_currencies",
+    "get_currency",
+    "get_jwks",
+    "get_language",
+    "get_languages",
+    "get_ship_to",
+    "get_ship_tos",
+    "get_warehouse",
+    "get_warehouses",
+    "get_website",
+    "update_account",
+]
 
 
 async def get_session(

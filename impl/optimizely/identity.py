@@ -6,16 +6,20 @@ sid's refresh tokens."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.credentials import basic_credentials
+from ..core.kit.errors import AccountInactive
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.store import Store
 from ..core.kit.tokens import opaque_id
 from ..core.web.bodies import json_response
 from ..generated.dicts import optimizely as shapes
 from ..generated.optimizely import TokenRequest
+from .context import root_of
 from .errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
 from .state import NAMESPACE, Optimizely, optimizely
 
@@ -74,6 +78,29 @@ async def rotate_keys(runtime: Runtime, _body: dict) -> dict:
     return {"kid": await (await optimizely(runtime)).jwt.rotate()}
 
 
+# IdentityServer3's own sign-in cookie, which endsession ends (its name is the product's
+# default; the storefront's API sessions are not its).
+SIGNED_OUT_PAGE = (
+    "<!DOCTYPE html><html><head><title>Logged out</title></head>"
+    "<body><h1>Logout</h1><p>You are now logged out.</p></body></html>"
+)
+
+
+async def end_session(
+    id_token_hint: str | None = None,
+    post_logout_redirect_uri: str | None = None,
+    state: str | None = None,
+) -> Response:
+    """IdentityServer's endsession: its sign-in cookie ends, its signed-out page answers.
+    No redirect URI is registered, so none is followed; tokens and the Storefront API's
+    sessions live on."""
+    path = urlsplit(root_of(request)).path + "/identity"
+    cleared = f"idsrv=; expires=Thu, 01-Jan-1970 00:00:00 GMT; path={path}; HttpOnly"
+    response = Response(SIGNED_OUT_PAGE, 200, media_type="text/html")
+    response.headers.append("Set-Cookie", cleared)
+    return response
+
+
 async def get_jwks() -> Response:
     state = await optimizely(runtime_of(request))
     jwks: shapes.Jwks = await state.jwt.jwks()
@@ -102,7 +129,14 @@ async def _password(state: Optimizely, body: TokenRequest) -> tuple[str, str]:
     scope = body.scope or DEFAULT_SCOPE
     if not set(scope.split()) <= SCOPES:
         raise OAuthError("invalid scope")
-    user = await state.identities.authenticate(username.lower(), password)
+    try:
+        user = await state.identities.authenticate(username.lower(), password)
+    except AccountInactive:
+        # IdentityServer checks the password and the lockout (AspNetUsers); a deactivated or
+        # not activated account (UserProfile) is the Storefront API's to refuse, at sign-in.
+        found = await state.identities.by_login(username.lower())
+        assert found is not None  # authenticate found it, and its password right
+        user = found
     return user.id, scope
 
 

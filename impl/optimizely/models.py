@@ -5,11 +5,17 @@ dicts rather than models, as the session is every call's answer."""
 from __future__ import annotations
 
 from ..generated.dicts import optimizely as shapes
-from .catalog import DEFAULT_PERSONA, Catalog, Website
+from .catalog import DEFAULT_PERSONA, Catalog
 from .context import Caller
 from .users import UserFields, user_fields
 
 SESSION_URI = "/api/v1/sessions/current"
+WEBSITE_URI = "/api/v1/websites/current"
+LANGUAGES_URI = f"{WEBSITE_URI}/languages"
+CURRENCIES_URI = f"{WEBSITE_URI}/currencies"
+BILL_TOS_URI = "/api/v1/billtos"
+WAREHOUSES_URI = "/api/v1/warehouses"
+ACCOUNTS_URI = "/api/v1/accounts"
 ANONYMOUS_USER: UserFields = {
     "userName": "",
     "userProfileId": None,
@@ -35,7 +41,7 @@ def session_model(caller: Caller) -> shapes.Session:
     profile = caller.user.profile if signed_in and caller.user else {}
     warehouse = catalog.warehouses.get(data.get("pickUpWarehouse") or "")
     return {
-        "uri": SESSION_URI,
+        "uri": caller.link(SESSION_URI),
         "isAuthenticated": signed_in,
         "hasRfqUpdates": False,
         **user,
@@ -50,10 +56,10 @@ def session_model(caller: Caller) -> shapes.Session:
         "redirectToChangeCustomerPageOnSignIn": signed_in
         and bool(profile.get("customers"))
         and (bill_to is None or ship_to is None),
-        "billTo": bill_to_model(bill_to, profile) if bill_to else None,
-        "shipTo": ship_to_model(bill_to, ship_to, profile) if bill_to and ship_to else None,
-        "language": language_model(caller.website, caller.language),
-        "currency": currency_model(caller.website, caller.currency),
+        "billTo": bill_to_model(caller, bill_to, profile) if bill_to else None,
+        "shipTo": ship_to_model(caller, bill_to, ship_to, profile) if bill_to and ship_to else None,
+        "language": language_model(caller, caller.language),
+        "currency": currency_model(caller, caller.currency),
         "deviceType": "Desktop",
         "persona": DEFAULT_PERSONA["name"],
         "personas": [DEFAULT_PERSONA],
@@ -64,7 +70,7 @@ def session_model(caller: Caller) -> shapes.Session:
         "customerWasUpdated": bool(data.get("customerWasUpdated")),
         "isGuest": False,
         "isRestrictedProductExistInCart": False,
-        "pickUpWarehouse": warehouse_model(warehouse) if warehouse else None,
+        "pickUpWarehouse": warehouse_model(caller, warehouse) if warehouse else None,
         "fulfillmentMethod": data.get("fulfillmentMethod") or "Ship",
         "cartReminderUnsubscribeToken": None,
         "cartReminderUnsubscribeEmail": None,
@@ -82,9 +88,10 @@ def _has_choice(catalog: Catalog, profile: dict) -> bool:
     return len(customers) > 1 or any(len(c.get("shipTos", [])) > 1 for c in customers)
 
 
-def language_model(website: Website, language: shapes.OptimizelyLanguage) -> shapes.Language:
+def language_model(caller: Caller, language: shapes.OptimizelyLanguage) -> shapes.Language:
+    website = caller.website
     return {
-        "uri": f"/api/v1/websites/current/languages/{language['id']}",
+        "uri": caller.link(f"{LANGUAGES_URI}/{language['id']}"),
         "id": language["id"],
         "languageCode": language["languageCode"],
         "cultureCode": language.get("cultureCode", language["languageCode"]),
@@ -96,9 +103,10 @@ def language_model(website: Website, language: shapes.OptimizelyLanguage) -> sha
     }
 
 
-def currency_model(website: Website, currency: shapes.OptimizelyCurrency) -> shapes.Currency:
+def currency_model(caller: Caller, currency: shapes.OptimizelyCurrency) -> shapes.Currency:
+    website = caller.website
     return {
-        "uri": f"/api/v1/websites/current/currencies/{currency['id']}",
+        "uri": caller.link(f"{CURRENCIES_URI}/{currency['id']}"),
         "id": currency["id"],
         "currencyCode": currency["currencyCode"],
         "currencySymbol": currency.get("currencySymbol", ""),
@@ -148,8 +156,14 @@ def _place(abbreviation: str | None) -> shapes.Place | None:
     return {"name": abbreviation, "abbreviation": abbreviation} if abbreviation else None
 
 
-def bill_to_model(customer: shapes.OptimizelyCustomer, profile: dict) -> shapes.BillTo:
-    uri = f"/api/v1/billtos/{customer['id']}"
+def bill_to_model(
+    caller: Caller,
+    customer: shapes.OptimizelyCustomer,
+    profile: dict,
+    ship_tos: list[shapes.ShipTo | None] | None = None,
+) -> shapes.BillTo:
+    """A billTo; its shipTos (models) only when asked for (expand=shipTos), else null."""
+    uri = caller.link(f"{BILL_TOS_URI}/{customer['id']}")
     return {
         "uri": uri,
         "id": customer["id"],
@@ -158,14 +172,18 @@ def bill_to_model(customer: shapes.OptimizelyCustomer, profile: dict) -> shapes.
         "isDefault": customer["id"] == profile.get("default_customer"),
         "isGuest": False,
         "shipTosUri": f"{uri}/shiptos",
+        "shipTos": ship_tos,
     }
 
 
 def ship_to_model(
-    customer: shapes.OptimizelyCustomer, ship_to: shapes.OptimizelyShipTo, profile: dict
+    caller: Caller,
+    customer: shapes.OptimizelyCustomer,
+    ship_to: shapes.OptimizelyShipTo,
+    profile: dict,
 ) -> shapes.ShipTo:
     return {
-        "uri": f"/api/v1/billtos/{customer['id']}/shiptos/{ship_to['id']}",
+        "uri": caller.link(f"{BILL_TOS_URI}/{customer['id']}/shiptos/{ship_to['id']}"),
         "id": ship_to["id"],
         "customerNumber": customer["customerNumber"],
         **_address(ship_to, customer["customerNumber"], ship_to.get("customerSequence", "")),
@@ -175,19 +193,31 @@ def ship_to_model(
     }
 
 
-def warehouse_model(warehouse: shapes.OptimizelyWarehouse) -> shapes.Warehouse:
+def warehouse_model(caller: Caller, warehouse: shapes.OptimizelyWarehouse) -> shapes.Warehouse:
+    """As a live sandbox answers one (commerce-flutter-sdk's warehouse_test.dart): no
+    coordinates kept, so zeros; nulls where nothing is set."""
     return {
-        "uri": f"/api/v1/warehouses/{warehouse['id']}",
+        "uri": caller.link(f"{WAREHOUSES_URI}/{warehouse['id']}"),
         "id": warehouse["id"],
         "name": warehouse["name"],
         "description": warehouse.get("description", ""),
         "address1": warehouse.get("address1", ""),
+        "address2": warehouse.get("address2", ""),
         "city": warehouse.get("city", ""),
         "state": warehouse.get("state", ""),
         "postalCode": warehouse.get("postalCode", ""),
         "phone": warehouse.get("phone", ""),
         "hours": warehouse.get("hours", ""),
+        "contactName": warehouse.get("contactName", ""),
         "allowPickup": warehouse.get("allowPickup", True),
         "isDefault": False,
+        "countryId": None,
+        "shipSite": "",
+        "deactivateOn": None,
+        "latitude": 0.0,
+        "longitude": 0.0,
+        "distance": 0.0,
+        "pickupShipViaId": None,
+        "alternateWarehouses": [],
         "properties": {},
     }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..core.kit.store import Store
-from ..generated.optimizely import FulfillmentMethod, IdRef, SessionRequest
+from ..generated.optimizely import IdRef, SessionRequest
+from .accounts import fulfillment_method
 from .context import Caller
 from .errors import BadRequest, Denied, Missing, Refused
 from .passwords import change_password, reset_with_token, send_activation, send_reset
@@ -97,11 +98,11 @@ def _set_delivery(caller: Caller, body: SessionRequest) -> None:
         if not warehouse.get("allowPickup", True):
             raise BadRequest(f"Warehouse {wanted} is not a pick-up location.")
         caller.changes["pickUpWarehouse"] = wanted
-    method = body.fulfillmentMethod
-    if method:
-        if method is FulfillmentMethod.PickUp and not caller.data.get("pickUpWarehouse"):
+    if body.fulfillmentMethod:
+        method = fulfillment_method(body.fulfillmentMethod)
+        if method == "PickUp" and not caller.data.get("pickUpWarehouse"):
             raise BadRequest("A pick-up warehouse is required to pick up.")
-        caller.changes["fulfillmentMethod"] = method.value
+        caller.changes["fulfillmentMethod"] = method
 
 
 async def _update_user_profile(caller: Caller, body: SessionRequest) -> None:

@@ -23,6 +23,13 @@ async def save_email(store: Store, email: str, user_id: str) -> None:
     await store.put(_email_key(email), user_id)
 
 
+async def change_email(store: Store, old: str | None, new: str, user_id: str) -> None:
+    """The user found by the new email, no longer by the old one."""
+    if old and old.casefold() != new.casefold():
+        await store.delete(_email_key(old))
+    await save_email(store, new, user_id)
+
+
 async def find_user(state: Optimizely, store: Store, body: SessionRequest) -> User | None:
     """The user a reset or activation names, by userName or else by email (the handlers
     find the user "using either the Email or UserName property")."""

@@ -8,6 +8,7 @@ from ..core.web.api import Api
 from ..generated.optimizely import OptimizelyFixture
 from .binding import bind
 from .contract import CONTRACT
+from .edge import QueryNames
 from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .identity import rotate_keys
@@ -24,6 +25,8 @@ VENDOR = Api(
     CATALOG,
     load_fixture,
     security={"bearer": bearer},
+    # ASP.NET Web API's query strings: keys in any case, with or without the binder's prefix.
+    edge=QueryNames,
     renderers={"createToken": OAUTH_CATALOG},
     views={"user": user_view},
     actions={"punchout": start_punch_out, "rotate-keys": rotate_keys},

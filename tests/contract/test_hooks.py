@@ -1,12 +1,17 @@
 """The credentials a call carries of its own (a declaration's `Contract.own_credentials`)
-are set by the hooks on that API's operation, and on no other API's operation of that name."""
+are set by the hooks on that API's operation, and on no other API's operation of that name;
+a body marked x-case-insensitive-properties goes out PascalCased in half the positive cases."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from schemathesis import auths
+from hypothesis import given, settings, strategies
+from schemathesis import GenerationMode, auths
 from sessim.registry import VENDORS
 
+from tests.contract.hooks import _binds_in_any_case, before_call
 from tests.contract.schemas import schema_for
 
 pytestmark = pytest.mark.contract
@@ -49,3 +54,40 @@ def test_another_apis_operation_of_that_name_is_left_alone(name: str, operation_
     for other in VENDORS:
         if other != name and operation_id not in VENDORS[other].contract.own_credentials:
             assert all(not keys & set(headers) for _, headers in headers_set(other, operation_id))
+
+
+def test_the_bodies_that_bind_in_any_case_are_the_ones_the_spec_marks() -> None:
+    marked = set()
+    for name, api in VENDORS.items():
+        for result in schema_for(api).get_all_operations():
+            operation = result.ok()
+            case = operation.Case(media_type="application/json", body={})
+            if _binds_in_any_case(case):
+                marked.add((name, operation.definition.raw["operationId"]))
+    assert marked == {
+        ("optimizely", "createSession"),
+        ("optimizely", "updateSession"),
+        ("optimizely", "updateAccount"),
+    }
+
+
+@settings(max_examples=1, deadline=None)
+@given(data=strategies.data())
+def test_a_positive_body_goes_out_pascalcased_in_half_of_the_cases(data: Any) -> None:
+    operation = next(
+        result.ok()
+        for result in schema_for(VENDORS["optimizely"]).get_all_operations()
+        if result.ok().definition.raw["operationId"] == "updateSession"
+    )
+    case = data.draw(operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    sent = []
+    for index in range(20):
+        body = {"userName": f"u{index}", "billTo": {"id": "b"}}
+        case.media_type, case.body = "application/json", body
+        kwargs: dict = {}
+        before_call(None, case, kwargs)
+        assert case.body == body  # the case keeps its spelling: it stays a positive case
+        sent.append(kwargs.get("json"))
+    pascal = [s for s in sent if s is not None]
+    assert 0 < len(pascal) < len(sent)
+    assert all(set(s) == {"UserName", "BillTo"} and s["BillTo"] == {"Id": "b"} for s in pascal)

@@ -34,7 +34,7 @@ def test_anonymous_get_has_the_website_defaults_and_no_customer(opti: TestClient
     assert body["language"]["languageCode"] == "en" and body["language"]["isDefault"] is True
     assert body["currency"]["currencyCode"] == "USD"
     assert body["persona"] == "Default" and body["personas"][0]["isDefault"] is True
-    assert body["fulfillmentMethod"] == "Ship" and body["uri"] == "/api/v1/sessions/current"
+    assert body["fulfillmentMethod"] == "Ship" and body["uri"] == "http://localhost" + CURRENT
     assert response.headers.get_list("set-cookie") == []
 
 
@@ -152,13 +152,22 @@ def test_wrong_password_is_401_and_counts_to_a_lockout_that_the_clock_ends(
     assert opti.post(BASE, json=right, headers=auth).status_code == 200
 
 
-def test_deactivated_and_not_activated_accounts_are_403(opti: TestClient) -> None:
+def test_deactivated_and_not_activated_accounts_get_a_token_and_a_403_at_sign_in(
+    opti: TestClient,
+) -> None:
+    """IdentityServer checks the password and the lockout only (AspNetUsers); the account's
+    state (UserProfile) is ValidateContext's, at the session POST."""
     for user, text in (("former", "deactivated"), ("invited", "not been activated")):
-        # The token step refuses them too, so the bearer is another user's: the account
-        # check comes first, as ValidateContext runs before anything else.
-        auth = bearer(tokens(opti, "buyer1")["access_token"])
-        body = {"userName": user, "password": PASSWORDS[user]}
-        assert text in message(opti.post(BASE, json=body, headers=auth), 403)
+        response, _ = sign_in(opti, user)
+        assert text in message(response, 403)
+
+
+def test_a_deactivated_users_wrong_password_is_refused_at_the_token_step(
+    opti: TestClient,
+) -> None:
+    form = {"grant_type": "password", "username": "former", "password": "wrong-pass1"}
+    refused = opti.post(TOKEN, data=form, headers=basic())
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
 
 
 def test_password_change_required_is_422_until_changed(opti: TestClient) -> None:

@@ -13,7 +13,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
@@ -89,22 +89,29 @@ class JSONBodyValidator(JSONRequestBodyValidator):
 
 def fold_keys(schema: dict, value: Any) -> Any:
     """`value` with each key that names one of the schema's properties in another case
-    spelt as the property (a key spelt exactly keeps it; of two spellings of one property,
-    the first), inside nested objects and arrays too."""
+    spelt as the property (see `spelt_as`), inside nested objects and arrays too."""
     if isinstance(value, list):
         return [fold_keys(schema.get("items", {}), item) for item in value]
     if not isinstance(value, dict):
         return value
     properties: dict = schema.get("properties", {})
+    return {
+        name: fold_keys(properties.get(name, {}), item)
+        for name, item in spelt_as(properties, value).items()
+    }
+
+
+def spelt_as(names: Collection[str], given: dict[str, Any]) -> dict[str, Any]:
+    """`given` with each key that names one of `names` whatever its case spelt as that name:
+    a key spelt exactly keeps it; of two spellings of one name, the first (as Json.NET's
+    GetClosestMatchProperty and ASP.NET's binding). Keys that name none stay as they are."""
     by_case: dict[str, str] = {}
-    for name in properties:
+    for name in names:
         by_case.setdefault(name.casefold(), name)
-    given: dict[str, Any] = value  # JSON keys are text
     folded: dict[str, Any] = {}
     for key, item in given.items():
-        name = key if key in properties else by_case.get(key.casefold(), key)
-        if name not in folded:
-            folded[name] = fold_keys(properties.get(name, {}), item)
+        name = key if key in names else by_case.get(key.casefold(), key)
+        folded.setdefault(name, item)
     return folded
 
 
