@@ -52,8 +52,11 @@ def test_stateful_optimizely_sign_in_then_session_calls_and_sign_out() -> None:
             authenticated = response.status_code == 200 and response.json().get("isAuthenticated")
             seen.append((case.operation.label, response.status_code, bool(authenticated)))
 
+    # Derandomized: the sessions link to the resources of other tags, which the machine
+    # follows too; a random draw could spend every step there and miss a signed-in read.
     run_state_machine_as_test(
-        Machine, settings=settings(max_examples=30, stateful_step_count=6, deadline=None)
+        Machine,
+        settings=settings(max_examples=30, stateful_step_count=6, deadline=None, derandomize=True),
     )
     assert ("POST /api/v1/sessions", 200, True) in seen
     assert ("GET /api/v1/sessions/current", 200, True) in seen, sorted(set(seen))
