@@ -46,7 +46,13 @@ run_api() {
   stop_server
 }
 
-$BIN/python -m tests.contract.plan prepare "$WORK"  # the fixture, the configuration, the runs
+# The fixture, the configuration and the runs: made here, or once for all the runs by the
+# caller (tests/contract/test_cli.py) in CONTRACT_PREPARED.
+if [ -n "${CONTRACT_PREPARED:-}" ]; then
+  cp "$CONTRACT_PREPARED"/{contract-fixture.yaml,schemathesis.toml,runs} "$WORK"/
+else
+  $BIN/python -m tests.contract.plan prepare "$WORK"
+fi
 mapfile -t RUNS <"$WORK/runs"
 if [ $# -gt 0 ]; then
   printf '%s\n' "${RUNS[@]}" | grep -qxF "$*" || { echo "no run '$*' in: ${RUNS[*]}" >&2; exit 2; }

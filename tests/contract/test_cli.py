@@ -11,20 +11,34 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, free_port
-from tests.contract.plan import runs
+from tests.contract.plan import prepare, runs
 
 pytestmark = pytest.mark.contract
 
 
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture, the configuration and the runs, made once for every run of a worker."""
+    directory = tmp_path_factory.mktemp("contract")
+    prepare(directory)
+    return directory
+
+
 @pytest.mark.parametrize(("api", "index"), list(runs()), ids=lambda value: str(value))
-def test_the_schemathesis_cli_finds_no_failure(api: str, index: int) -> None:
+def test_the_schemathesis_cli_finds_no_failure(api: str, index: int, prepared: Path) -> None:
     result = subprocess.run(
         [ROOT / "tests" / "contract" / "cli.sh", api, str(index)],
-        env={"CONTRACT_MAX_EXAMPLES": "25", **os.environ, "CONTRACT_PORT": str(free_port())},
+        env={
+            "CONTRACT_MAX_EXAMPLES": "25",
+            **os.environ,
+            "CONTRACT_PORT": str(free_port()),
+            "CONTRACT_PREPARED": str(prepared),
+        },
         capture_output=True,
         text=True,
         timeout=1800,
