@@ -73,6 +73,11 @@ check: lint typecheck
 test: check docs redis-server chromium jq node-clients
 	$(BIN)/pytest -n auto --dist worksteal
 
+# pytest keeps its rewritten test modules in __pycache__ only where Python may write bytecode:
+# with PYTHONDONTWRITEBYTECODE set (as some CI images do), every worker rewrote every test
+# module at each run, 3 to 4 s of CPU each. The suites' runs write it (an empty value is unset).
+test test-fast test-matrix: export PYTHONDONTWRITEBYTECODE :=
+
 # The lanes of pyproject's markers. `make test-fast` runs the tests that carry none of them,
 # on every core too, without redis-server, Chromium or a wheel build; tests/contract is all
 # of the contract lane, left out at once (its stateful tests build their apps at import).

@@ -24,11 +24,12 @@ import pytest
 
 
 class LazySdk:
-    """tests/clients/okta_sdk.py, imported on the first use of one of its names: collecting
-    this module (pytest looks at every name in it, dunders first) loads nothing."""
+    """tests/clients/okta_sdk.py, imported on the first use of one of its public names:
+    collecting this module loads nothing (pytest probes every name in it for private marks
+    such as `_fixture_function_marker`; answering those loaded the SDK in every worker)."""
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(name)
         from tests.clients import okta_sdk
 
