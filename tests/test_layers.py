@@ -47,15 +47,19 @@ def _imports(name: str, path: Path) -> Iterator[str]:
             yield from (alias.name for alias in node.names)
 
 
-# A module's own ancestor packages are left out: Python imports them before it anyway.
-GRAPH = {
-    name: {
-        target
-        for target in _imports(name, path)
-        if target in MODULES and not name.startswith(target + ".")
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    """Each module's imports of sessim modules, parsed by the worker that runs these tests
+    (not at collection, in every worker). A module's own ancestor packages are left out:
+    Python imports them before it anyway."""
+    return {
+        name: {
+            target
+            for target in _imports(name, path)
+            if target in MODULES and not name.startswith(target + ".")
+        }
+        for name, path in MODULES.items()
     }
-    for name, path in MODULES.items()
-}
 
 
 def _under(name: str, package: str) -> bool:
@@ -69,10 +73,12 @@ def _under(name: str, package: str) -> bool:
         ("sessim.core.web", ("sessim.core.features",)),
     ],
 )
-def test_a_layer_imports_nothing_above_it(layer: str, forbidden: tuple[str, ...]) -> None:
+def test_a_layer_imports_nothing_above_it(
+    layer: str, forbidden: tuple[str, ...], graph: dict[str, set[str]]
+) -> None:
     wrong = sorted(
         f"{source} -> {target}"
-        for source, targets in GRAPH.items()
+        for source, targets in graph.items()
         if _under(source, layer)
         for target in targets
         if any(_under(target, above) for above in forbidden)
@@ -80,11 +86,11 @@ def test_a_layer_imports_nothing_above_it(layer: str, forbidden: tuple[str, ...]
     assert wrong == []
 
 
-def test_core_imports_nothing_of_sessim_outside_it() -> None:
+def test_core_imports_nothing_of_sessim_outside_it(graph: dict[str, set[str]]) -> None:
     """No vendor, no admin API, no app factory: core is vendor-neutral."""
     wrong = sorted(
         f"{source} -> {target}"
-        for source, targets in GRAPH.items()
+        for source, targets in graph.items()
         if _under(source, "sessim.core")
         for target in targets
         if not _under(target, "sessim.core")
@@ -92,11 +98,11 @@ def test_core_imports_nothing_of_sessim_outside_it() -> None:
     assert wrong == []
 
 
-def test_no_vendor_imports_another() -> None:
+def test_no_vendor_imports_another(graph: dict[str, set[str]]) -> None:
     wrong = sorted(
         f"{source} -> {target}"
         for vendor in VENDORS
-        for source, targets in GRAPH.items()
+        for source, targets in graph.items()
         if _under(source, f"sessim.{vendor}")
         for target in targets
         if any(_under(target, f"sessim.{other}") for other in VENDORS if other != vendor)
@@ -104,16 +110,16 @@ def test_no_vendor_imports_another() -> None:
     assert wrong == []
 
 
-def test_no_module_imports_itself_through_others() -> None:
+def test_no_module_imports_itself_through_others(graph: dict[str, set[str]]) -> None:
     """No import circle, type-checking imports included (a package's __init__ re-exporting
     its own modules is no circle)."""
     circles = []
-    for start in GRAPH:
+    for start in graph:
         seen: set[str] = set()
         todo = [(start, [start])]
         while todo:
             name, trail = todo.pop()
-            for target in GRAPH[name]:
+            for target in graph[name]:
                 if target == start and not _under(name, start):
                     circles.append(" -> ".join([*trail, target]))
                 elif target not in seen and not _under(target, start):

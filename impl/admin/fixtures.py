@@ -18,7 +18,7 @@ from ..settings import Settings
 def demo() -> dict[str, object]:
     """The demo fixture (`sessim serve --demo`, `make run`): each vendor's declared section."""
     return {
-        name: yaml.safe_load(api.demo.read_text())
+        name: yaml.load(api.demo.read_text(), Loader=yaml.CSafeLoader)
         for name, api in VENDORS.items()
         if api.demo is not None
     }

@@ -33,10 +33,11 @@ Renderer = Callable[[Problem], ConnexionResponse]
 
 
 @functools.cache
-def _parsed(package: str, spec: str) -> dict:
-    """A spec parsed once a process: the admin spec reads every vendor's fixture schemas, and
-    tests build many apps. libyaml's loader: the pure-Python one took a sixth of a second of
-    every start-up; a deep copy of the parsed document costs a tenth of libyaml's parse."""
+def read_spec(package: str, spec: str) -> dict:
+    """A spec parsed once a process, shared: to be read, never changed (Api.load_spec hands
+    out copies). The admin spec reads every vendor's fixture schemas, edges read their
+    vendor's spec, and tests build many apps. libyaml's loader: the pure-Python one took a
+    sixth of a second of every start-up; a deep copy costs a tenth of libyaml's parse."""
     return yaml.load((files(package) / spec).read_text(), Loader=yaml.CSafeLoader)
 
 
@@ -114,7 +115,7 @@ class Api:
 
     def load_spec(self) -> dict:
         """The spec as written, a copy of its own for each caller (mounting changes it)."""
-        return copy.deepcopy(_parsed(f"{self.resources}.openapi", self.spec))
+        return copy.deepcopy(read_spec(f"{self.resources}.openapi", self.spec))
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""
