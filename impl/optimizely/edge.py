@@ -6,11 +6,11 @@ before routing, so that the spec's validation and the handlers see one name."""
 
 from __future__ import annotations
 
-from importlib.resources import files
 from urllib.parse import parse_qsl, urlencode
 
-import yaml
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..core.web.api import spec_document
 
 PREFIXES = ("parameter.", "apiparameter.")
 
@@ -32,10 +32,7 @@ def query_names(spec: dict) -> dict[str, str]:
 class QueryNames:
     def __init__(self, app: ASGIApp, base_path: str) -> None:
         self.app = app
-        spec = yaml.load(
-            (files("sessim.openapi") / "optimizely.yaml").read_text(), Loader=yaml.CSafeLoader
-        )
-        self.names = query_names(spec)
+        self.names = query_names(spec_document("sessim", "optimizely.yaml"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query = scope.get("query_string", b"")
