@@ -192,7 +192,11 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:1] and argv[0] in admin_cli.COMMANDS:
         admin_cli.run(admin_cli.parser().parse_args(argv))
         return
-    args = parser().parse_args(argv)
+    try:
+        # A mistake in the settings is found before anything is loaded or configured.
+        settings = settings_from(parser().parse_args(argv))
+    except ValueError as error:
+        sys.exit(f"sessim: {error}")
     import uvicorn
 
     from .app import create_app
@@ -201,7 +205,6 @@ def main(argv: list[str] | None = None) -> None:
     log_config = logging_config()
     logging.config.dictConfig(log_config)
     try:
-        settings = settings_from(args)
         app = create_app(settings) if settings.workers == 1 else None
         asyncio.run(prepare_store(settings, load_seed=app is None))
     except ValueError as error:
