@@ -20,7 +20,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import admin_cli
+# httpx imports its own command line (click, rich, pygments) whenever they are installed, as
+# they are beside many a test tool: a quarter of the CPU of an admin command, and more than
+# the rest of httpx. Sessim's commands use none of it; this stub (an import of None fails)
+# makes httpx skip it. Set before the first import of httpx, just below.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+from . import admin_cli  # noqa: E402 - after the stub
 
 if TYPE_CHECKING:
     from .settings import Settings
