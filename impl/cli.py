@@ -20,7 +20,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import admin_cli
+# httpx imports its own command line (click, rich, pygments) whenever they are installed, as
+# they are beside many a test tool: a quarter of the CPU of an admin command, and more than
+# the rest of httpx. Sessim's commands use none of it; this stub (an import of None fails)
+# makes httpx skip it. Set before the first import of httpx, just below.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+from . import admin_cli  # noqa: E402 - after the stub
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -192,7 +198,11 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:1] and argv[0] in admin_cli.COMMANDS:
         admin_cli.run(admin_cli.parser().parse_args(argv))
         return
-    args = parser().parse_args(argv)
+    try:
+        # A mistake in the settings is found before anything is loaded or configured.
+        settings = settings_from(parser().parse_args(argv))
+    except ValueError as error:
+        sys.exit(f"sessim: {error}")
     import uvicorn
 
     from .app import create_app
@@ -201,7 +211,6 @@ def main(argv: list[str] | None = None) -> None:
     log_config = logging_config()
     logging.config.dictConfig(log_config)
     try:
-        settings = settings_from(args)
         app = create_app(settings) if settings.workers == 1 else None
         asyncio.run(prepare_store(settings, load_seed=app is None))
     except ValueError as error:

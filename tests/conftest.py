@@ -5,6 +5,7 @@ released at one moment to race."""
 from __future__ import annotations
 
 import contextlib
+import io
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import httpx
 import pytest
 import yaml
 from sessim.app import create_app
+from sessim.cli import main
 from sessim.settings import Settings
 from sessim.testing import running
 from starlette.testclient import TestClient
@@ -139,6 +141,42 @@ def seeded(reset: Reset) -> TestClient:
     return reset(seed={"vestiaire": {"users": [DEMO_USER]}})
 
 
+def plain_client(**options: Any) -> httpx.Client:
+    """An HTTP client for Sessims on plain http://, without the certificate bundle: loading
+    it costs 30 ms of CPU, which `httpx.get` pays on every call."""
+    return httpx.Client(verify=False, **options)
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """A plain_client for the test's calls to real servers (by full URL)."""
+    with plain_client() as client:
+        yield client
+
+
+def sessim_in_process(*argv: str) -> subprocess.CompletedProcess[str]:
+    """`sessim ARGV` run by its main() in this process, as the command would end: what it
+    printed, and its exit status (a SystemExit's message on stderr and status 1, as Python
+    does). For a test of what a command says, not of its process: a real one costs a
+    process start."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(argv))
+            status = 0
+        except SystemExit as exit:
+            status = exit_status(exit.code)
+    return subprocess.CompletedProcess(["sessim", *argv], status, out.getvalue(), err.getvalue())
+
+
+def exit_status(code: object) -> int:
+    """The status a process ends with on SystemExit(code), writing a message code to stderr."""
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)
+    return 1
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -205,14 +243,15 @@ def wait_until_listening(
 ) -> None:
     """Until the `sessim serve` at base answers; a test fails with the log's end (when one
     is given) if the process exits or never answers."""
-    for _ in range(1200):
-        if server is not None and server.poll() is not None:
-            break
-        try:
-            httpx.get(f"{base}/_admin/health")
-            return
-        except httpx.TransportError:
-            time.sleep(0.025)  # waiting for the process to listen, not measuring behaviour
+    with plain_client() as http:
+        for _ in range(1200):
+            if server is not None and server.poll() is not None:
+                break
+            try:
+                http.get(f"{base}/_admin/health")
+                return
+            except httpx.TransportError:
+                time.sleep(0.025)  # waiting for the process to listen, not measuring behaviour
     tail = ""
     if log is not None:
         log.seek(0)
@@ -261,17 +300,42 @@ def race_requests(
 RACE_ROUNDS = 20
 
 
+@pytest.fixture(scope="session")
+def sqlite_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+    """Four `sessim serve` processes on one SQLite file, started once for the run (for each
+    xdist worker): their base URLs. Through `shared_processes`, each test gets them wiped."""
+    store = f"sqlite:///{tmp_path_factory.mktemp('shared')}/shared.db"
+    with sessim_processes(store, 4) as bases:
+        yield bases
+
+
 @pytest.fixture
-def racers(tmp_path: Path) -> Iterator[list[httpx.Client]]:
-    """Twenty HTTP clients spread over four `sessim serve` processes on one SQLite file, each
-    already connected: the racers of race_requests. Their requests run truly in parallel,
-    unlike one event loop's, which takes them one after another."""
-    with (
-        sessim_processes(f"sqlite:///{tmp_path}/shared.db", 4) as bases,
-        contextlib.ExitStack() as stack,
-    ):
+def shared_processes(sqlite_processes: list[str]) -> list[str]:
+    """The run's four processes on one SQLite file, as new: the store wiped (users,
+    sessions, counters, clock, faults, journal), which each of them sees on its next
+    request (the store's generation). For tests of processes sharing a store, not of a
+    process's start."""
+    with plain_client() as http:
+        assert http.post(f"{sqlite_processes[0]}/_admin/reset").status_code == 204
+    return sqlite_processes
+
+
+@pytest.fixture(scope="session")
+def redis_processes(redis_url: str) -> Iterator[list[str]]:
+    """Two `sessim serve` processes on the run's Redis, started once for the run (for each
+    xdist worker): their base URLs. Each test that takes them resets the store first."""
+    with sessim_processes(redis_url, 2) as bases:
+        yield bases
+
+
+@pytest.fixture
+def racers(shared_processes: list[str]) -> Iterator[list[httpx.Client]]:
+    """Twenty HTTP clients spread over the four processes of shared_processes, each already
+    connected: the racers of race_requests. Their requests run truly in parallel, unlike
+    one event loop's, which takes them one after another."""
+    with contextlib.ExitStack() as stack:
         clients = [
-            stack.enter_context(httpx.Client(base_url=bases[index % len(bases)]))
+            stack.enter_context(plain_client(base_url=shared_processes[index % 4]))
             for index in range(20)
         ]
         for client in clients:

@@ -1,5 +1,7 @@
-"""The admin commands (`sessim reset|seed|clock`), run as the `sessim` command against a real
-server, and their one-line failures: no server, a refused token, wrong input."""
+"""The admin commands (`sessim reset|seed|clock|journal|faults`) against a real server, and
+their one-line failures: no server, a refused token, wrong input. Each family runs as the
+`sessim` command at least once, and each failing status too; the rest run its main() in
+this process (what a command says is the test there)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import httpx
 import pytest
@@ -16,7 +19,7 @@ from sessim.admin_cli import admin_url
 from sessim.cli import parser
 from sessim.testing import Sessim
 
-from tests.conftest import free_port
+from tests.conftest import free_port, sessim_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -27,24 +30,31 @@ SEED_YAML = "vestiaire:\n  users:\n    - {email: ana@example.com, password: corr
 
 
 def cli(
-    *args: str, url: str | None = None, token: str | None = None
+    *args: str, url: str | None = None, token: str | None = None, process: bool = False
 ) -> subprocess.CompletedProcess:
-    """`sessim ARGS` with SESSIM_URL and SESSIM_ADMIN_TOKEN as given (unset otherwise)."""
+    """`sessim ARGS` with SESSIM_URL and SESSIM_ADMIN_TOKEN as given (unset otherwise): run
+    in this process (what it says is the test), or with `process`, as the `sessim` command
+    (each command family and each failing status has one such test)."""
     env = {k: v for k, v in os.environ.items() if k not in ("SESSIM_URL", "SESSIM_ADMIN_TOKEN")}
     env.update({"SESSIM_URL": url} if url else {})
     env.update({"SESSIM_ADMIN_TOKEN": token} if token else {})
-    return subprocess.run([SESSIM, *args], capture_output=True, text=True, env=env, timeout=60)
+    if process:
+        return subprocess.run([SESSIM, *args], capture_output=True, text=True, env=env, timeout=60)
+    with mock.patch.dict(os.environ, env, clear=True):
+        return sessim_in_process(*args)
 
 
-def succeeds(*args: str, url: str, token: str | None = None) -> str:
-    result = cli(*args, url=url, token=token)
+def succeeds(*args: str, url: str, token: str | None = None, process: bool = False) -> str:
+    result = cli(*args, url=url, token=token, process=process)
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
     return result.stdout
 
 
-def fails(status: int, *args: str, url: str, token: str | None = None) -> str:
+def fails(
+    status: int, *args: str, url: str, token: str | None = None, process: bool = False
+) -> str:
     """The one line the command wrote to stderr, having exited with status."""
-    result = cli(*args, url=url, token=token)
+    result = cli(*args, url=url, token=token, process=process)
     assert result.returncode == status, (result.stdout, result.stderr)
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -64,9 +74,10 @@ def log_in(url: str) -> int:
 def test_seed_loads_a_yaml_file_and_reset_wipes_it(url: str, tmp_path: Path) -> None:
     fixture = tmp_path / "users.yaml"
     fixture.write_text(SEED_YAML)
-    assert succeeds("seed", str(fixture), url=url) == "vestiaire: 1 users, 0 settings\n"
+    seeded = succeeds("seed", str(fixture), url=url, process=True)
+    assert seeded == "vestiaire: 1 users, 0 settings\n"
     assert log_in(url) == 201
-    assert succeeds("reset", url=url) == ""
+    assert succeeds("reset", url=url, process=True) == ""
     assert log_in(url) == 401
 
 
@@ -84,7 +95,7 @@ def test_seed_reads_json_and_the_url_flag_wins_over_the_environment(
 
 
 def test_clock_set_advance_show_and_unfreeze(url: str) -> None:
-    set_at = succeeds("clock", "set", "2026-03-01T10:00:00Z", "--frozen", url=url)
+    set_at = succeeds("clock", "set", "2026-03-01T10:00:00Z", "--frozen", url=url, process=True)
     assert set_at == "2026-03-01T10:00:00Z (frozen)\n"
     assert succeeds("clock", "advance", "2h", url=url) == "2026-03-01T12:00:00Z (frozen)\n"
     assert succeeds("clock", "advance", "1h30m", url=url) == "2026-03-01T13:30:00Z (frozen)\n"
@@ -107,7 +118,7 @@ def test_a_session_expires_when_the_cli_moves_the_clock(url: str, sessim_shared:
 def test_no_server_is_one_line_and_status_1() -> None:
     nobody = f"http://127.0.0.1:{free_port()}"
     for args in (["reset"], ["clock"], ["clock", "advance", "1h"], ["journal"], ["faults", "list"]):
-        line = fails(1, *args, url=nobody)
+        line = fails(1, *args, url=nobody, process=args == ["journal"])
         assert line.startswith(f"sessim {args[0]}: no Sessim answers at {nobody} (")
         assert line.endswith("is `sessim serve` running there?\n")
 
@@ -178,7 +189,7 @@ def test_journal_lists_counts_filters_and_clears(url: str, sessim_shared: Sessim
     assert log_in(url) == 201
     assert httpx.post(f"{url}/vestiaire/sessions", json={**LOGIN, "password": "no"}).is_error
     assert httpx.get(f"{url}/vestiaire/sessions").status_code == 405
-    listed = succeeds("journal", "--vendor", "vestiaire", url=url).splitlines()
+    listed = succeeds("journal", "--vendor", "vestiaire", url=url, process=True).splitlines()
     assert [line.split("  ")[1:3] for line in listed if not line.startswith(" ")] == [
         ["405", "GET /vestiaire/sessions"],
         ["401", "POST /vestiaire/sessions"],
@@ -192,7 +203,7 @@ def test_journal_lists_counts_filters_and_clears(url: str, sessim_shared: Sessim
     assert [(entry["method"], entry["status"]) for entry in newest] == [("GET", 405)]
     assert succeeds("journal", "clear", url=url) == ""
     assert succeeds("journal", "count", "--vendor", "vestiaire", url=url) == "0\n"
-    line = fails(2, "journal", "--since", "last week", url=url)
+    line = fails(2, "journal", "--since", "last week", url=url, process=True)
     assert line.startswith("sessim journal: 'last week' is not an instant")
 
 
@@ -200,7 +211,7 @@ def test_faults_add_list_remove_and_clear(url: str, sessim_shared: Sessim) -> No
     sessim_shared.seed(FIXTURE)
     added = succeeds(
         "faults", "add", "status", "503", "--vendor", "vestiaire", "--operation",
-        "createSession", "--times", "1", url=url,
+        "createSession", "--times", "1", url=url, process=True,
     )  # fmt: skip
     rule_id = added.split()[0]
     assert added == (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from tests.conftest import (
     Reset,
     free_port,
     sessim_command,
+    sessim_in_process,
     sessim_process,
     wait_until_listening,
 )
@@ -32,21 +34,16 @@ def settings_for(argv: list[str]):
     return settings_from(parser().parse_args(["serve", *argv]))
 
 
-def run_sessim(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """`sessim ARGV` run to its end in cwd."""
+def serve_and_exit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`sessim serve` expected to stop at start-up, run to its end in cwd: a store it opens
+    from the default URL (sqlite:///var/sessim.db) is made there, not in the checkout."""
     return subprocess.run(
-        [sys.executable, "-c", "from sessim.cli import main; main()", *argv],
+        [sys.executable, "-c", "from sessim.cli import main; main()", "serve", *argv],
         capture_output=True,
         text=True,
         cwd=cwd,
         timeout=60,
     )
-
-
-def serve_and_exit(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """`sessim serve` expected to stop at start-up, run in cwd: a store it opens from the
-    default URL (sqlite:///var/sessim.db) is made there, not in the checkout."""
-    return run_sessim(cwd, "serve", *argv)
 
 
 @contextlib.contextmanager
@@ -123,16 +120,30 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings_for(["--port", "9100"]).port == 9100
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--api", "vestiaire", "--root", "okta"], "must be one of the served APIs"),
-        (["--store", "postgres://x"], "unsupported store URL"),
         (["--workers", "2", "--store", "memory://"], "--workers 2 needs a store the workers share"),
         (["--workers", "0"], "--workers 0: at least one worker is needed"),
-        (["--workers", "2", "--store", "postgres://x"], "unsupported store URL"),
         (["--journal-size", "-1"], "--journal-size -1: 0 (no journal) or more"),
+    ],
+)
+def test_a_settings_mistake_says_what_is_wrong(argv: list[str], message: str) -> None:
+    """What `sessim serve` exits with (as the process test below shows for one)."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        settings_for(argv)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # A mistake in the settings, found before the app is built; in the store URL, as the
+        # app (or, with workers, the store's check before them) opens it.
+        (["--workers", "0"], "sessim: --workers 0: at least one worker is needed\n"),
+        (["--store", "postgres://x"], "unsupported store URL"),
+        (["--workers", "2", "--store", "postgres://x"], "unsupported store URL"),
     ],
 )
 def test_bad_configuration_exits_with_a_message(
@@ -206,18 +217,14 @@ def test_serve_seed_and_the_seed_command_word_a_bad_fixture_the_same(
     said = line.format(fixture)
     served = serve_and_exit(tmp_path, "--seed", str(fixture))
     assert (served.returncode, served.stderr) == (1, f"sessim: {said}\n")
-    seeded = run_sessim(tmp_path, "seed", "--url", "http://127.0.0.1:1", str(fixture))
+    seeded = sessim_in_process("seed", "--url", "http://127.0.0.1:1", str(fixture))
     assert (seeded.returncode, seeded.stderr) == (2, f"sessim seed: {said}\n")
 
 
-@pytest.mark.slow
-def test_a_log_format_from_the_environment_is_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_log_format_from_the_environment_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SESSIM_LOG_FORMAT", "xml")
-    result = serve_and_exit(tmp_path)
-    assert result.returncode == 1
-    assert "--log-format 'xml': choose from text, json" in result.stderr
+    with pytest.raises(ValueError, match=re.escape("--log-format 'xml': choose from text, json")):
+        settings_for([])
 
 
 def test_serve_names_the_sqlite_file_it_uses(tmp_path: Path) -> None:

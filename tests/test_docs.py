@@ -6,8 +6,11 @@ The convention, in the markdown:
 
 - A fenced block tagged `bash` is a command block: the test runs it. The blocks of one
   page run in order in one bash process (`set -u`: an unset variable is an error), so a
-  block may use what an earlier one captured, as in a reader's terminal. Each page gets a
-  fresh server (`--demo`, memory store), as a reader's fresh `make run` would be.
+  block may use what an earlier one captured, as in a reader's terminal. Each page finds
+  the server as a reader's fresh `make run` would be: the pages' `sessim serve --demo`
+  (memory store), wiped and seeded with the demo fixture again; a page that reads the
+  metrics, which count from the process's start and which no reset undoes, gets a
+  process of its own.
 - A fenced block tagged `text` that follows a command block, with nothing but blank
   lines between, is its expected output: stdout and stderr together. A command block
   without one must print nothing.
@@ -35,12 +38,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sessim.admin.fixtures import demo
 
-from tests.conftest import ROOT, sessim_process
+from tests.conftest import ROOT, plain_client, sessim_process
 
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 # Pages where every shell example must be a checked one.
@@ -48,6 +53,9 @@ STRICT = sorted((ROOT / "docs" / "vendors").glob("*.md"))
 DOCS_ADDRESS = "127.0.0.1:8080"
 END = "@@sessim-docs-block-end@@"
 UPDATE = os.environ.get("SESSIM_DOCS_UPDATE") == "1"
+DEMO_SERVER = ("memory://", "--demo", "--no-access-log")
+# What a command reads of the metrics, which count from the process's start.
+METRICS = "/_admin/metrics"
 
 FENCE = re.compile(r"^```(\S*).*$")
 HTTP_DATE = r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d[ -]\w{3}[ -]\d{4} \d\d:\d\d:\d\d GMT"
@@ -173,8 +181,17 @@ def rewrite(page: Path, lines: list[str], found: list[Example], outputs: list[st
     page.write_text("\n".join(lines))
 
 
+@pytest.fixture(scope="module")
+def demo_server() -> Iterator[str]:
+    """The `sessim serve --demo` the pages share (each wipes and seeds it first)."""
+    with sessim_process(*DEMO_SERVER) as base:
+        yield base
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
-def test_shell_examples_give_the_shown_answers(page: Path, tmp_path: Path) -> None:
+def test_shell_examples_give_the_shown_answers(
+    page: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     lines = page.read_text().split("\n")
     if page in STRICT:
         unchecked = [b for b in fenced_blocks(lines) if b.tag in ("", "console", "sh", "shell")]
@@ -183,7 +200,14 @@ def test_shell_examples_give_the_shown_answers(page: Path, tmp_path: Path) -> No
     if not found:
         return
     assert shutil.which("jq"), "jq is not installed: `make test` installs it (make jq)"
-    with sessim_process("memory://", "--demo", "--no-access-log") as base:
+    if any(METRICS in example.command.text for example in found):
+        with sessim_process(*DEMO_SERVER) as base:
+            outputs = run_examples(found, base, tmp_path)
+    else:
+        base = request.getfixturevalue("demo_server")
+        with plain_client(base_url=base) as http:
+            assert http.post("/_admin/reset").status_code == 204
+            assert http.post("/_admin/seed", json=demo()).status_code == 200
         outputs = run_examples(found, base, tmp_path)
     if UPDATE:
         rewrite(page, lines, found, outputs)
@@ -213,12 +237,14 @@ def test_a_changed_answer_fails() -> None:
 
 def test_readme_pytest_example_passes(tmp_path: Path) -> None:
     """README's pytest example, as a file of a project of its own: the installed plugin's
-    fixtures are all it needs."""
+    fixtures are all it needs. This checkout's own test tools (schemathesis, hypothesis),
+    which a user's project may not have, stay out: loading them was two thirds of the run."""
     blocks = fenced_blocks((ROOT / "README.md").read_text().split("\n"))
     (example,) = [b.text for b in blocks if b.tag == "python" and "def test_" in b.text]
     (tmp_path / "test_readme.py").write_text(example + "\n")
+    plugins_out = ["-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest"]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_readme.py"],
+        [sys.executable, "-m", "pytest", "-q", *plugins_out, "test_readme.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

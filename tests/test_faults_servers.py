@@ -1,5 +1,6 @@
 """Fault rules on real servers: a dropped connection as clients see it, and rules shared by
-processes on one store, their `times` counted atomically across them."""
+processes on one store (the run's shared ones), their `times` counted atomically across
+them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import DEMO_USER, race_requests, sessim_processes
+from tests.conftest import DEMO_USER, plain_client, race_requests
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 RACERS = 20
@@ -65,19 +66,18 @@ def test_a_dropped_connection_gets_no_answer(
 
 
 @contextlib.contextmanager
-def racers_on(store: str) -> Iterator[tuple[list[str], list[httpx.Client]]]:
-    """Two `sessim serve` processes on one store, and RACERS clients spread over them, each
-    already connected."""
-    with sessim_processes(store, 2) as bases, contextlib.ExitStack() as stack:
+def racers_on(bases: list[str]) -> Iterator[list[httpx.Client]]:
+    """RACERS clients spread over two processes on one store, each already connected."""
+    with contextlib.ExitStack() as stack:
         clients = [
-            stack.enter_context(httpx.Client(base_url=bases[index % 2])) for index in range(RACERS)
+            stack.enter_context(plain_client(base_url=bases[index % 2])) for index in range(RACERS)
         ]
         for client in clients:
             client.get("/_admin/health")
-        yield bases, clients
+        yield clients
 
 
-def race_a_rule_of_five(bases: list[str], clients: list[httpx.Client]) -> None:
+def race_a_rule_of_five(bases: list[str]) -> None:
     """A rule added through one process faults exactly five of twenty logins racing over
     both, and the other process reports its counters."""
     first, second = bases
@@ -86,9 +86,10 @@ def race_a_rule_of_five(bases: list[str], clients: list[httpx.Client]) -> None:
     add(
         first, vendor="vestiaire", operationId="createSession", action="status", status=503, times=5
     )
-    responses = race_requests(
-        clients, lambda client: client.post("/vestiaire/sessions", json=LOGIN)
-    )
+    with racers_on(bases) as clients:
+        responses = race_requests(
+            clients, lambda client: client.post("/vestiaire/sessions", json=LOGIN)
+        )
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [201] * 15 + [503] * 5
     (rule,) = httpx.get(f"{second}/_admin/faults").json()["rules"]
@@ -98,25 +99,25 @@ def race_a_rule_of_five(bases: list[str], clients: list[httpx.Client]) -> None:
 
 
 @pytest.mark.slow
-def test_processes_on_one_sqlite_file_share_rules_and_their_count(tmp_path) -> None:
-    with racers_on(f"sqlite:///{tmp_path}/shared.db") as (bases, clients):
-        race_a_rule_of_five(bases, clients)
+def test_processes_on_one_sqlite_file_share_rules_and_their_count(
+    shared_processes: list[str],
+) -> None:
+    race_a_rule_of_five(shared_processes[:2])
 
 
 @pytest.mark.redis
-def test_processes_on_one_redis_share_rules_and_their_count(redis_url: str) -> None:
-    with racers_on(redis_url) as (bases, clients):
-        race_a_rule_of_five(bases, clients)
+def test_processes_on_one_redis_share_rules_and_their_count(redis_processes: list[str]) -> None:
+    race_a_rule_of_five(redis_processes)
 
 
 @pytest.mark.slow
-def test_a_rule_reaches_a_process_that_cached_none(tmp_path) -> None:
+def test_a_rule_reaches_a_process_that_cached_none(shared_processes: list[str]) -> None:
     """The other process served calls with no rule (and cached that), then sees the rule
     on its next call, and sees it go."""
-    with sessim_processes(f"sqlite:///{tmp_path}/shared.db", 2) as (first, second):
-        seed(first)
-        assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201
-        rule = add(first, vendor="vestiaire", action="status", status=500)
-        assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 500
-        assert httpx.delete(f"{first}/_admin/faults/{rule['id']}").status_code == 204
-        assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201
+    first, second = shared_processes[:2]
+    seed(first)
+    assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201
+    rule = add(first, vendor="vestiaire", action="status", status=500)
+    assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 500
+    assert httpx.delete(f"{first}/_admin/faults/{rule['id']}").status_code == 204
+    assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201

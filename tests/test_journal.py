@@ -16,7 +16,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import AppFor, Reset, sessim_processes, start_sessim, wait_until_listening
+from tests.conftest import AppFor, Reset, plain_client, start_sessim, wait_until_listening
 from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()  # the demo accounts, Okta's rate limits out of the way
@@ -436,14 +436,11 @@ def eventually(check: Callable[[], bool]) -> None:
         time.sleep(0.05)  # waiting for another process's write, not measuring behaviour
 
 
-def shared_journal(store: str) -> None:
+def shared_journal(bases: list[str]) -> None:
     """Requests through two processes on one store, read and cleared through either."""
-    with (
-        sessim_processes(store, 2) as (first, second),
-        httpx.Client(base_url=first) as one,
-        httpx.Client(base_url=second) as two,
-    ):
-        assert one.post("/_admin/reset").status_code == 204  # a shared Redis: from scratch
+    first, second = bases
+    with plain_client(base_url=first) as one, plain_client(base_url=second) as two:
+        assert one.post("/_admin/reset").status_code == 204
         assert one.post("/_admin/seed", json=FIXTURE).status_code == 200
         okta_login(one)
         okta_login(two)
@@ -455,13 +452,13 @@ def shared_journal(store: str) -> None:
 
 
 @pytest.mark.slow
-def test_workers_on_one_sqlite_file_share_the_journal(tmp_path: Path) -> None:
-    shared_journal(f"sqlite:///{tmp_path}/journal.db")
+def test_workers_on_one_sqlite_file_share_the_journal(shared_processes: list[str]) -> None:
+    shared_journal(shared_processes[:2])
 
 
 @pytest.mark.redis
-def test_workers_on_one_redis_share_the_journal(redis_url: str) -> None:
-    shared_journal(redis_url)
+def test_workers_on_one_redis_share_the_journal(redis_processes: list[str]) -> None:
+    shared_journal(redis_processes)
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sessim.registry import VENDORS
 from starlette.testclient import TestClient
 
-from tests.conftest import DEMO_USER, Reset, start_sessim, wait_until_listening
+from tests.conftest import DEMO_USER, Reset, plain_client, start_sessim, wait_until_listening
 from tests.okta.support import (
     ANNA,
     FIXTURE,
@@ -182,8 +182,9 @@ def spread_requests(base: str, count: int) -> None:
     headers = {"Authorization": "SSWS t0ken", "Connection": "close"}
 
     def work() -> None:
-        for _ in range(count // 4):
-            assert httpx.get(f"{base}{MISSING}", headers=headers).status_code == 404
+        with plain_client(base_url=base, headers=headers) as http:
+            for _ in range(count // 4):
+                assert http.get(MISSING).status_code == 404
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:
@@ -194,7 +195,7 @@ def spread_requests(base: str, count: int) -> None:
 
 def scrapes(base: str, count: int) -> list[Samples]:
     """count scrapes of a real server, each on a connection of its own (either worker's)."""
-    with httpx.Client(base_url=base, headers={"Connection": "close"}) as http:
+    with plain_client(base_url=base, headers={"Connection": "close"}) as http:
         return [scrape(http) for _ in range(count)]
 
 

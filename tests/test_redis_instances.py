@@ -10,7 +10,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import DEMO_USER, RACE_ROUNDS, race_requests, sessim_processes
+from tests.conftest import (
+    DEMO_USER,
+    RACE_ROUNDS,
+    plain_client,
+    race_requests,
+    sessim_processes,
+)
 from tests.optimizely.conftest import BASE as OPTI_SESSIONS
 from tests.optimizely.conftest import CURRENT as OPTI_CURRENT
 from tests.optimizely.conftest import DEMO_SECTION as OPTI_DEMO
@@ -30,15 +36,19 @@ SESSIONS = "/okta/api/v1/sessions"
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 
 
-@pytest.fixture(scope="module", params=["redis_url", "redis_cluster_url"])
+@pytest.fixture(scope="module")
+def redis_cluster_processes(redis_cluster_url: str) -> Iterator[list[str]]:
+    """Two processes on the run's Redis Cluster."""
+    with sessim_processes(redis_cluster_url, 2) as bases:
+        yield bases
+
+
+@pytest.fixture(scope="module", params=["redis_processes", "redis_cluster_processes"])
 def instances(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client, httpx.Client]]:
-    """Two processes on the run's Redis server or cluster, a client for each."""
-    url = request.getfixturevalue(request.param)
-    with (
-        sessim_processes(url, 2) as bases,
-        httpx.Client(base_url=bases[0]) as a,
-        httpx.Client(base_url=bases[1]) as b,
-    ):
+    """Two processes on the run's Redis server (the run's shared pair) or cluster, a client
+    for each."""
+    bases = request.getfixturevalue(request.param)
+    with plain_client(base_url=bases[0]) as a, plain_client(base_url=bases[1]) as b:
         yield a, b
 
 
@@ -93,7 +103,7 @@ def test_a_single_use_token_raced_over_both_succeeds_exactly_once(
     a, b = pair
     with contextlib.ExitStack() as stack:
         racers = [
-            stack.enter_context(httpx.Client(base_url=str((a, b)[index % 2].base_url)))
+            stack.enter_context(plain_client(base_url=str((a, b)[index % 2].base_url)))
             for index in range(20)
         ]
         for racer in racers:

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..core.web.api import read_spec
+from ..core.web.api import spec_document
 
 PREFIXES = ("parameter.", "apiparameter.")
 
@@ -32,7 +32,7 @@ def query_names(spec: dict) -> dict[str, str]:
 class QueryNames:
     def __init__(self, app: ASGIApp, base_path: str) -> None:
         self.app = app
-        self.names = query_names(read_spec("sessim.openapi", "optimizely.yaml"))
+        self.names = query_names(spec_document("sessim", "optimizely.yaml"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query = scope.get("query_string", b"")

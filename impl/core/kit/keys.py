@@ -21,12 +21,12 @@ import base64
 import dataclasses
 import secrets
 from dataclasses import dataclass
-from typing import Any, TypedDict
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .store import Store
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 ALGORITHMS = ("HS256", "RS256")
 RSA_BITS = 2048
@@ -222,7 +222,12 @@ class KeyRing:
         return SigningKey(serial, record["kid"], "HS256", secret, secret, expires_at)
 
 
+# cryptography is imported by the first RSA key, not by every start-up (a tenth of a second of
+# CPU, for a server that may sign nothing): here and in tokens.py, with pyjwt.
 def _new_rsa_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     return key.private_bytes(
         serialization.Encoding.PEM,
@@ -232,6 +237,9 @@ def _new_rsa_pem() -> str:
 
 
 def _load_rsa_pem(pem: str) -> rsa.RSAPrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     # The key is one we generated and stored ourselves: skip the slow consistency check.
     key = serialization.load_pem_private_key(
         pem.encode(), password=None, unsafe_skip_rsa_key_validation=True

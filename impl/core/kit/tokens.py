@@ -13,8 +13,6 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-import jwt
-
 from .credentials import digest
 from .errors import AuthenticationFailed, TokenExpired, TokenRevoked
 from .keys import JwkSet, KeyRing, SigningKey
@@ -125,6 +123,8 @@ class Jwt:
         }
         if self._kid:
             header["kid"] = key.kid
+        import jwt  # pyjwt loads cryptography: imported by the first token (keys.py says why)
+
         return jwt.encode(payload, key.private, algorithm=key.algorithm, headers=header)
 
     async def verify(self, token: str, audience: str | None = None) -> dict:
@@ -170,6 +170,8 @@ class Jwt:
 
     async def _decoded(self, token: str, audience: str | None) -> dict:
         """The claims of a token whose signature one of the issuer's live keys makes."""
+        import jwt
+
         header = self._header(token)
         if self._kid:
             return self._decode(token, await self._key_of(header), audience)
@@ -182,6 +184,8 @@ class Jwt:
         raise AuthenticationFailed("invalid token: no key of the issuer signed it")
 
     def _header(self, token: str) -> dict:
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as error:
@@ -205,6 +209,8 @@ class Jwt:
     ) -> dict:
         """The verified claims; with signature_only, a wrong signature raises pyjwt's
         InvalidSignatureError (so that the next key may be tried)."""
+        import jwt
+
         try:
             claims = jwt.decode(
                 token,

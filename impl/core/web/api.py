@@ -30,17 +30,6 @@ from .problems import Problem
 from .slashes import TrailingSlash
 
 Renderer = Callable[[Problem], ConnexionResponse]
-
-
-@functools.cache
-def read_spec(package: str, spec: str) -> dict:
-    """A spec parsed once a process, shared: to be read, never changed (Api.load_spec hands
-    out copies). The admin spec reads every vendor's fixture schemas, edges read their
-    vendor's spec, and tests build many apps. libyaml's loader: the pure-Python one took a
-    sixth of a second of every start-up; a deep copy costs a tenth of libyaml's parse."""
-    return yaml.load((files(package) / spec).read_text(), Loader=yaml.CSafeLoader)
-
-
 # Wraps the app for the requests under one mount (base path): what a vendor does before
 # and after connexion, such as rate limits and headers on every response, errors included.
 Edge = Callable[[ASGIApp, str], ASGIApp]
@@ -110,12 +99,11 @@ class Api:
     conventions: Conventions = field(default_factory=Conventions)
 
     def spec_file(self) -> Traversable:
-        """The spec, as a package resource (a file in a checkout, in a wheel, in a zip)."""
-        return files(f"{self.resources}.openapi") / self.spec
+        return spec_resource(self.resources, self.spec)
 
     def load_spec(self) -> dict:
-        """The spec as written, a copy of its own for each caller (mounting changes it)."""
-        return copy.deepcopy(read_spec(f"{self.resources}.openapi", self.spec))
+        """The spec as a document of its own, which the caller may change."""
+        return copy.deepcopy(spec_document(self.resources, self.spec))
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""
@@ -128,3 +116,16 @@ class Api:
 
     def all_renderers(self) -> list[Renderer]:
         return [self.render, *self.renderers.values()]
+
+
+@functools.cache
+def spec_document(resources: str, spec: str) -> dict:
+    """A spec file of a package, parsed once per process (an app reads a vendor's spec for
+    its mount, for the admin spec's fixture schemas and for its edge): read it, never change
+    it. libyaml's loader: the pure-Python one took a sixth of a second of every start-up."""
+    return yaml.load(spec_resource(resources, spec).read_text(), Loader=yaml.CSafeLoader)
+
+
+def spec_resource(resources: str, spec: str) -> Traversable:
+    """A spec file of a package (a file in a checkout, in a wheel, in a zip)."""
+    return files(f"{resources}.openapi") / spec

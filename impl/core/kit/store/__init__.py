@@ -11,7 +11,6 @@ from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from .base import Counter, Listed, Record, Store
 from .memory import MemoryStore
-from .redis import RedisStore
 from .sqlite import SYNCHRONOUS, SqliteStore
 
 __all__ = ["URL_FORMS", "Counter", "Listed", "Record", "Store", "describe", "open_store"]
@@ -45,6 +44,9 @@ def open_store(url: str) -> Store:
         except (OSError, sqlite3.Error) as error:
             raise ValueError(f"store URL {url!r}: cannot open {_absolute(path)}: {error}") from None
     if parts.scheme in ("redis", "redis+cluster"):
+        # redis-py is imported only for a Redis store: a tenth of a second of every start-up.
+        from .redis import RedisStore
+
         return RedisStore(_checked_redis_url(url))
     raise ValueError(f"unsupported store URL {url!r}: use {URL_FORMS}")
 
