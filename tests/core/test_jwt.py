@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +23,7 @@ from sessim.core.kit.store.sqlite import SqliteStore
 from sessim.core.kit.tokens import Jwt
 
 from tests.core.support import START, T0, advance, freeze, race, run
+from tests.keypool import draw_rsa_keys_from_the_pool
 
 NOW = int(T0)
 ISSUER = "sessim"
@@ -32,31 +31,10 @@ LIFETIME = 600
 BOTH = pytest.mark.parametrize("algorithm", ["HS256", "RS256"])
 
 
-# RSA keys drawn from a pool made once a run: generating one costs ~45 ms of CPU, and each
-# test's store starts empty, so the tests made some 150 (twenty racers each make one). The
-# pool is larger than any test's draws, so each key a test makes is still one no earlier
-# call of that test got: a racer that kept its own key, or a rotation that kept the old one,
-# still fails to verify the others' tokens.
-RSA_POOL_SIZE = 24
-_rsa_pool: list[str] = []
-_rsa_draws = itertools.count()
-_rsa_lock = threading.Lock()
-
-
-def pooled_rsa_pem() -> str:
-    with _rsa_lock:
-        index = next(_rsa_draws) % RSA_POOL_SIZE
-        if index == len(_rsa_pool):
-            _rsa_pool.append(NEW_RSA_PEM())
-        return _rsa_pool[index]
-
-
-NEW_RSA_PEM = sessim.core.kit.keys._new_rsa_pem
-
-
 @pytest.fixture(autouse=True)
 def rsa_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sessim.core.kit.keys, "_new_rsa_pem", pooled_rsa_pem)
+    """Some 150 keys made, twenty racers each making one: tests/keypool.py."""
+    draw_rsa_keys_from_the_pool(monkeypatch)
 
 
 def issuer(store: Store, algorithm: str = "HS256", name: str = ISSUER) -> Jwt:
