@@ -100,9 +100,10 @@ def run_stateful(
     examples: int = 25,
     derandomize: bool = False,
     login_path: dict[str, str] | None = None,
+    steps: int = 5,
 ) -> None:
     """Schemathesis' state machine, with the operation `login` names logging in for real so
-    that links lead somewhere."""
+    that links lead somewhere; `steps` calls at most a scenario."""
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: schemathesis.Case) -> None:
@@ -117,6 +118,6 @@ def run_stateful(
     run_state_machine_as_test(
         Machine,
         settings=settings(
-            max_examples=examples, stateful_step_count=5, deadline=None, derandomize=derandomize
+            max_examples=examples, stateful_step_count=steps, deadline=None, derandomize=derandomize
         ),
     )
