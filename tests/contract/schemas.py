@@ -5,6 +5,8 @@ probes without them."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +55,21 @@ def mount_client(api: Api, app: object) -> TestClient:
     return TestClient(app, base_url=f"http://testserver{api.base_path}")  # type: ignore[arg-type]
 
 
+# The clients of app_client, open until the process exits.
+_OPEN = contextlib.ExitStack()
+atexit.register(_OPEN.close)
+_CLIENTS: dict[int, TestClient] = {}
+
+
+def app_client(api: Api, app: object) -> TestClient:
+    """The run's one client of the app (mount_client's), made on first use and kept: each
+    client entered runs the app's lifespan, which loads the whole fixture again (a reseed in
+    the middle of a run) and costs 8 ms, once per call that asks for credentials."""
+    if id(app) not in _CLIENTS:
+        _CLIENTS[id(app)] = _OPEN.enter_context(mount_client(api, app))
+    return _CLIENTS[id(app)]
+
+
 def _credentials(api: Api, app: object) -> type:
     contract = api.contract
     authenticate = contract.auth
@@ -61,8 +78,7 @@ def _credentials(api: Api, app: object) -> type:
 
     class Credentials:
         def get(self, case: schemathesis.Case, _context: object) -> dict[str, str]:
-            with mount_client(api, app) as client:
-                return authenticate(section, client, operation_id(case))
+            return authenticate(section, app_client(api, app), operation_id(case))
 
         def set(self, case: schemathesis.Case, data: dict[str, str], _context: object) -> None:
             carried = case.headers or {}
@@ -84,9 +100,10 @@ def run_stateful(
     examples: int = 25,
     derandomize: bool = False,
     login_path: dict[str, str] | None = None,
+    steps: int = 5,
 ) -> None:
     """Schemathesis' state machine, with the operation `login` names logging in for real so
-    that links lead somewhere."""
+    that links lead somewhere; `steps` calls at most a scenario."""
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: schemathesis.Case) -> None:
@@ -101,6 +118,6 @@ def run_stateful(
     run_state_machine_as_test(
         Machine,
         settings=settings(
-            max_examples=examples, stateful_step_count=5, deadline=None, derandomize=derandomize
+            max_examples=examples, stateful_step_count=steps, deadline=None, derandomize=derandomize
         ),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sessim.core.kit.store import Store, open_store
 
-from tests.core.support import BACKENDS, run
+from tests.core.support import BACKENDS, close_in_lanes, run
 
 
 @pytest.fixture(params=BACKENDS)
@@ -34,6 +34,7 @@ def connect(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable
         return store
 
     yield open_one
+    close_in_lanes(opened)
     for store in opened:
         run(store.close())
 

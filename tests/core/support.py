@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
 from sessim.core.kit.clock import Clock
 from sessim.core.kit.store import Store
-
-from tests.conftest import race_threads
 
 T = TypeVar("T")
 
@@ -51,14 +50,40 @@ def advance(store: Store, seconds: float) -> None:
     run(Clock(store).advance(seconds))
 
 
+# The racers' threads, one per index, each with its event loop (run's) for the whole run.
+_lanes: list[ThreadPoolExecutor] = []
+
+
+def _lane(index: int) -> ThreadPoolExecutor:
+    while len(_lanes) <= index:
+        _lanes.append(ThreadPoolExecutor(1, thread_name_prefix=f"racer-{len(_lanes)}"))
+    return _lanes[index]
+
+
 def race(stores: Sequence[Store], action: Callable[[Store], Coroutine[Any, Any, T]]) -> list[T]:
     """Run action once per store, each in a thread and event loop of its own, all released
-    at the same moment."""
+    at the same moment. The racer of each index runs on the same thread in every race: a
+    Redis store makes a client per event loop (a cluster's reads the server's command table
+    first), so a test's rounds connect once, not once a round."""
+    start = threading.Barrier(len(stores), timeout=30)
 
-    def racer(index: int, start: threading.Barrier) -> T:
-        with asyncio.Runner() as runner:
-            runner.run(stores[index].now())  # loop, store thread and connection warmed up
+    def racer(index: int) -> T:
+        try:
+            run(stores[index].now())  # loop, store thread and connection warmed up
             start.wait()
-            return runner.run(action(stores[index]))
+            return run(action(stores[index]))
+        except BaseException:
+            start.abort()  # the others must not wait for a racer that will never come
+            raise
 
-    return race_threads(len(stores), racer)
+    futures = [_lane(index).submit(racer, index) for index in range(len(stores))]
+    errors = [error for future in futures if (error := future.exception()) is not None]
+    assert not errors, errors
+    return [future.result() for future in futures]
+
+
+def close_in_lanes(stores: Iterable[Store]) -> None:
+    """Close the clients that the racers' event loops made of these stores."""
+    opened = list(stores)
+    for lane in _lanes:
+        lane.submit(lambda: [run(store.close()) for store in opened]).result()

@@ -23,11 +23,18 @@ from sessim.core.kit.store.sqlite import SqliteStore
 from sessim.core.kit.tokens import Jwt
 
 from tests.core.support import START, T0, advance, freeze, race, run
+from tests.keypool import draw_rsa_keys_from_the_pool
 
 NOW = int(T0)
 ISSUER = "sessim"
 LIFETIME = 600
 BOTH = pytest.mark.parametrize("algorithm", ["HS256", "RS256"])
+
+
+@pytest.fixture(autouse=True)
+def rsa_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some 150 keys made, twenty racers each making one: tests/keypool.py."""
+    draw_rsa_keys_from_the_pool(monkeypatch)
 
 
 def issuer(store: Store, algorithm: str = "HS256", name: str = ISSUER) -> Jwt:

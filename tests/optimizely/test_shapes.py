@@ -12,6 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import Reset
+from tests.keypool import draw_rsa_keys_from_the_pool
 from tests.optimizely.conftest import (
     BASE,
     CURRENT,
@@ -66,6 +67,12 @@ def shapes(body: dict) -> Iterator[tuple[str, dict]]:
     yield "C# SDK", sdk(body)
     yield "UPPER", recased(body, str.upper)
     yield "mIxEd", recased(body, mixed)
+
+
+@pytest.fixture(autouse=True)
+def rsa_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each shape starts from a reset app, whose first token makes a key: tests/keypool.py."""
+    draw_rsa_keys_from_the_pool(monkeypatch)
 
 
 def state(client: TestClient, auth: dict[str, str]) -> dict:

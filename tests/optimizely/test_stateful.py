@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.checks import ignored_auth
 from sessim.optimizely.contract import bearer, login
 from sessim.registry import VENDORS
 
-from tests.contract.schemas import FIXTURE, mount_client, operation_id, schema_for
+from tests.contract.schemas import FIXTURE, app_client, operation_id, schema_for
 
 API = VENDORS["optimizely"]
 # The sessions and the identity calls (what a session links to is tested directly, in
@@ -20,8 +20,7 @@ SECTION = FIXTURE["optimizely"]
 
 
 def fresh_bearer() -> str:
-    with mount_client(API, OPTIMIZELY.app) as client:  # type: ignore[attr-defined]
-        return bearer(SECTION, client)["Authorization"]
+    return bearer(SECTION, app_client(API, OPTIMIZELY.app))["Authorization"]  # type: ignore[attr-defined]
 
 
 def test_stateful_optimizely_sign_in_then_session_calls_and_sign_out() -> None:
