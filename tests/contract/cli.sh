@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The schemathesis CLI against a real uvicorn: every check, every phase (stateful too), one
-# fresh server per run so that admin resets cannot disturb another API's run. The runs, and
-# the headers each vendor's declaration asks for, come from the registry (tests/contract/plan.py):
-# all of them, or the one named by its API and index (`cli.sh okta 0`, as the tests run them).
+# The deep contract run (`make contract`): the schemathesis CLI against a real uvicorn, every
+# check, every phase (stateful too), 60 examples, one fresh server per run. The runs, and
+# their command lines, come from the registry (tests/contract/plan.py): all of them, or the
+# one named by its API and index (`cli.sh okta 0`, as tests/contract/test_cli.py names them).
 # The fixture and the servers' logs go to a temporary directory, removed on exit; when a
 # run fails, its server's log is printed.
 set -euo pipefail
@@ -33,12 +33,10 @@ run_api() {
   local api=$1 index=$2 log="$1-$2"
   start_server "$log"
   local args
-  $BIN/python -m tests.contract.plan args "$api" "$index" "$FIXTURE" "$BASE" "$TOKEN" >"$WORK/args"
+  $BIN/python -m tests.contract.plan args "$api" "$index" "$WORK" "$BASE" "$TOKEN" "$MAX_EXAMPLES" >"$WORK/args"
   mapfile -t args <"$WORK/args"
   echo "--- $api, run $index ---"
-  if ! SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis --config-file "$WORK/schemathesis.toml" run "${args[0]}" \
-    --wait-for-schema 30 --checks all --phases examples,coverage,fuzzing,stateful \
-    --max-examples "$MAX_EXAMPLES" --seed 20261121 --workers 1 "${args[@]:1}"; then
+  if ! SCHEMATHESIS_HOOKS=tests.contract.hooks $BIN/schemathesis "${args[@]}"; then
     echo "--- sessim serve log of the $api run $index ---" >&2
     cat "$WORK/$log.log" >&2
     return 1
@@ -46,13 +44,7 @@ run_api() {
   stop_server
 }
 
-# The fixture, the configuration and the runs: made here, or once for all the runs by the
-# caller (tests/contract/test_cli.py) in CONTRACT_PREPARED.
-if [ -n "${CONTRACT_PREPARED:-}" ]; then
-  cp "$CONTRACT_PREPARED"/{contract-fixture.yaml,schemathesis.toml,runs} "$WORK"/
-else
-  $BIN/python -m tests.contract.plan prepare "$WORK"
-fi
+$BIN/python -m tests.contract.plan prepare "$WORK"
 mapfile -t RUNS <"$WORK/runs"
 if [ $# -gt 0 ]; then
   printf '%s\n' "${RUNS[@]}" | grep -qxF "$*" || { echo "no run '$*' in: ${RUNS[*]}" >&2; exit 2; }

@@ -4,10 +4,10 @@ python -m tests.contract.plan prepare DIRECTORY
     writes there contract-fixture.yaml (tests/contract/fixture.py), schemathesis.toml (every
     vendor's declared settings) and runs (one line per run: the API's name and the run's
     index, each on a fresh server), in one process
-python -m tests.contract.plan args NAME INDEX FIXTURE BASE_URL ADMIN_TOKEN
-    that run's schemathesis arguments, one a line: the schema's URL, then the headers the
-    API's declaration asks for (signing in on the live server where it must) and its
-    further options
+python -m tests.contract.plan args NAME INDEX DIRECTORY BASE_URL ADMIN_TOKEN MAX_EXAMPLES
+    that run's schemathesis command line, one argument a line, for the fixture and the
+    configuration prepared in DIRECTORY (signing in on the live server where the API's
+    declaration asks for headers)
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sessim.registry import ADMIN, VENDORS
 from tests.contract.fixture import contract_fixture
 
 ADMIN_NAME = "_admin"
+SEED = "20261121"  # fixed, so that a failure reproduces
 
 
 def runs() -> Iterator[tuple[str, int]]:
@@ -53,6 +54,24 @@ def arguments(name: str, index: int, fixture: dict, base_url: str, admin_token: 
     return [f"{base_url}{api.base_path}/openapi.json", *options, *run.options]
 
 
+def command(
+    name: str, index: int, directory: Path, base_url: str, admin_token: str, max_examples: int
+) -> list[str]:
+    """The schemathesis CLI's arguments (after `schemathesis`) for that run: every check and
+    every phase (a run's own --phases narrows them), on the fixture and the configuration
+    that `prepare` wrote in directory, against the server at base_url seeded with it. No
+    example database: the fixed seed reproduces a failure, and hypothesis' files in
+    .hypothesis/ cost a run more than they give it."""
+    fixture = yaml.safe_load((directory / "contract-fixture.yaml").read_text())
+    url, *options = arguments(name, index, fixture, base_url, admin_token)
+    return [
+        "--config-file", str(directory / "schemathesis.toml"), "run", url,
+        "--wait-for-schema", "30", "--checks", "all",
+        "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", str(max_examples),
+        "--seed", SEED, "--generation-database", "none", "--workers", "1", *options,
+    ]  # fmt: skip
+
+
 def prepare(directory: Path) -> None:
     (directory / "contract-fixture.yaml").write_text(yaml.safe_dump(contract_fixture()))
     (directory / "schemathesis.toml").write_text(config())
@@ -63,9 +82,8 @@ def main(argv: list[str]) -> None:
     if argv[0] == "prepare":
         prepare(Path(argv[1]))
         return
-    name, index, fixture_path, base_url, token = argv[1:6]
-    fixture = yaml.safe_load(Path(fixture_path).read_text())
-    print("\n".join(arguments(name, int(index), fixture, base_url, token)))
+    name, index, directory, base_url, token, max_examples = argv[1:7]
+    print("\n".join(command(name, int(index), Path(directory), base_url, token, int(max_examples))))
 
 
 if __name__ == "__main__":
