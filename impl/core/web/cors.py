@@ -34,33 +34,29 @@ class CrossOrigin:
         self.operations = frozenset(_enabled(spec, self.cors))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = await self._answer(scope) if scope["type"] == "http" else None
+        await (answer or self.app)(scope, receive, send)
+
+    async def _answer(self, scope: Scope) -> ASGIApp | None:
+        """What this layer answers itself (a preflight, a refusal); None when the request
+        goes on, the CORS headers its answer must carry recorded."""
         headers = Headers(scope=scope)
         origin = headers.get("origin")
-        if scope["type"] != "http" or origin is None:
-            await self.app(scope, receive, send)
-            return
+        if origin is None:
+            return None
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
         method = headers["access-control-request-method"] if preflight else scope["method"]
-        operation = self.routes.operation_at(method, scope["path"])
-        if operation not in self.operations:
-            await self.app(scope, receive, send)
-            return
+        if self.routes.operation_at(method, scope["path"]) not in self.operations:
+            return None
         if not await self.cors.allows(scope, origin):
-            if self.cors.refuse is not None:
-                problem = to_problem(self.cors.refuse(origin))
-                await to_asgi(self.api.render(problem))(scope, receive, send)
-                return
-            await self.app(scope, receive, send)
-            return
+            refuse = self.cors.refuse
+            return None if refuse is None else to_asgi(self.api.render(to_problem(refuse(origin))))
         allowed = self._allowed_origin(origin)
         if preflight:
             answer = {**allowed, **self._preflight(scope["path"], headers)}
-            await Response(status_code=self.cors.preflight_status, headers=answer)(
-                scope, receive, send
-            )
-            return
+            return Response(status_code=self.cors.preflight_status, headers=answer)
         set_response_headers(scope, {**allowed, **self._exposed()})
-        await self.app(scope, receive, send)
+        return None
 
     def _allowed_origin(self, origin: str) -> dict[str, str]:
         headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
