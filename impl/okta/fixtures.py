@@ -39,22 +39,30 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
 
 
 async def _trusted_origins(runtime: Runtime, seeded: list[dict]) -> None:
-    """Each as the API would create it (checked alike), or replacing the one of its id or
-    origin, with the status the seed gives."""
+    """Each as the API would create it, or replacing the one of its id, origin or name,
+    with the status the seed gives: the seed wins, so another trusted origin that holds its
+    name or origin goes, and a scope type given twice counts once."""
     if not seeded:
         return
     by = (await okta(runtime)).principal
     origins = TrustedOrigins(runtime.store)
     for entry in seeded:
-        fields = checked(entry)
+        scopes: dict[str, dict] = {}
+        for scope in entry["scopes"]:
+            scopes.setdefault(scope["type"], scope)  # the first of a type
+        fields = checked({**entry, "scopes": list(scopes.values())})
+        holders = [await origins.of_origin(fields["origin"]), await origins.of_name(fields["name"])]
+        given = await origins.get(entry["id"]) if "id" in entry else None
+        old = given or next((holder for holder in holders if holder), None)
+        for holder in holders:
+            if holder is not None and holder["id"] != (old or {}).get("id"):
+                await origins.delete(holder["id"])
         status = entry.get("status", ORIGIN_ACTIVE)
-        old = await origins.get(entry["id"]) if "id" in entry else None
-        old = old or await origins.of_origin(fields["origin"])
         if old is None:
             await origins.create(fields, by, entry.get("id"), status)
-            continue
-        await origins.replace(old["id"], fields, by)
-        await origins.set_status(old["id"], status, by)
+        else:
+            await origins.replace(old["id"], fields, by)
+            await origins.set_status(old["id"], status, by)
 
 
 def _profile(user: dict) -> dict:

@@ -8,9 +8,13 @@ import re
 
 import httpx
 import pytest
+import yaml
+from sessim.okta.trusted_origins import ORIGIN
 from starlette.testclient import TestClient
 
+from tests.conftest import ROOT
 from tests.okta.support import (
+    BEN,
     NO_PERMISSION,
     NOT_WELL_FORMED,
     ORG,
@@ -316,13 +320,31 @@ def test_a_seed_adds_replaces_by_origin_and_sets_status(okta: TestClient) -> Non
         okta,
         {"okta": {"trusted_origins": [inactive, {**renamed, "origin": PORTAL_ORIGIN["origin"]}]}},
     )
-    listed = assert_json(okta.get(URL, headers=SSWS), 200)
-    assert [(o["id"], o["name"], o["status"]) for o in listed] == [
-        (PORTAL_ORIGIN["id"], "Portal renamed", "ACTIVE"),
-        (listed[1]["id"], DEV["name"], "INACTIVE"),
-    ]
+    listed = {o["name"]: o for o in assert_json(okta.get(URL, headers=SSWS), 200)}
+    assert listed.keys() == {"Portal renamed", DEV["name"]}
+    assert listed["Portal renamed"]["id"] == PORTAL_ORIGIN["id"]  # replaced by its origin
+    assert listed["Portal renamed"]["status"] == "ACTIVE"
+    assert listed[DEV["name"]]["status"] == "INACTIVE"
 
 
-def test_a_seed_with_a_bad_origin_is_refused(okta: TestClient) -> None:
-    bad = {"okta": {"trusted_origins": [{**DEV, "origin": "localhost"}]}}
+def test_a_seed_with_a_bad_origin_is_refused_before_it_loads(okta: TestClient) -> None:
+    """The fixture schema holds the API's own origin pattern, so nothing loads."""
+    schema = yaml.safe_load((ROOT / "openapi" / "okta.yaml").read_text())
+    pattern = schema["components"]["schemas"]["OktaTrustedOrigin"]["properties"]["origin"]
+    assert pattern["pattern"] == ORIGIN
+    bad = {"okta": {"users": [BEN], "trusted_origins": [{**DEV, "origin": "localhost"}]}}
     assert okta.post("/_admin/seed", json=bad).status_code == 400
+    assert ids(okta.get(URL, headers=SSWS)) == [PORTAL_ORIGIN["id"]]
+
+
+def test_a_seed_wins_over_trusted_origins_that_hold_its_name_or_origin(okta: TestClient) -> None:
+    dev = created(okta)
+    scopes = [{"type": "CORS"}, {"type": "REDIRECT"}, {"type": "CORS"}]
+    entry = {"name": DEV["name"], "origin": PORTAL_ORIGIN["origin"], "scopes": scopes}
+    seed(okta, {"okta": {"trusted_origins": [entry]}})
+    (only,) = assert_json(okta.get(URL, headers=SSWS), 200)
+    assert only["id"] == PORTAL_ORIGIN["id"]  # the origin's holder, renamed
+    assert (only["name"], only["scopes"]) == (DEV["name"], [{"type": "CORS"}, {"type": "REDIRECT"}])
+    assert_error(
+        okta.get(f"{URL}/{dev['id']}", headers=SSWS), 404, not_found(f"{dev['id']} (TrustedOrigin)")
+    )
