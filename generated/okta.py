@@ -15,6 +15,10 @@ class AllowEnum(StrEnum):
     PUT = "PUT"
 
 
+class AllowedOktaApp(StrEnum):
+    OKTA_ENDUSER = "OKTA_ENDUSER"
+
+
 class AuthnRequest(BaseModel):
     username: Annotated[str, Field(description="The user's login (matched case-insensitively).")]
     password: SecretStr
@@ -135,6 +139,12 @@ class OktaFixture(BaseModel):
         Field(description="Access tokens that `Authorization: Bearer <token>` may present."),
     ] = None
     users: list[OktaUser] | None = None
+    trusted_origins: Annotated[
+        list[OktaTrustedOrigin] | None,
+        Field(
+            description="Trusted origins, as the Trusted Origins API would create them (ACTIVE unless `status` says otherwise); one of the same origin is replaced."
+        ),
+    ] = None
 
 
 class OktaOAuthToken(BaseModel):
@@ -196,13 +206,35 @@ class OktaSettings(BaseModel):
     rate_limits: Annotated[
         RateLimits | None,
         Field(
-            description="Requests per window for each bucket; authn 500, sessions 375, users 300 when never set."
+            description="Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set."
         ),
     ] = None
     rate_limit_window_seconds: Annotated[
         int | None,
         Field(description="The length of a rate limit window; 60 when never set.", ge=1, le=86400),
     ] = None
+
+
+class OktaTrustedOrigin(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str | None,
+        Field(description="The id; one is made up when absent.", pattern="^tos[A-Za-z0-9]{17}$"),
+    ] = None
+    name: Annotated[str, Field(max_length=255, min_length=1)]
+    origin: Annotated[
+        str,
+        Field(
+            description="A scheme (http, https, ftp, ionic, capacitor), a host, an optional port and path, as the API checks it: a seed with another is refused before it loads.",
+            max_length=255,
+            min_length=1,
+            pattern="^(?:https?|ftp|ionic|capacitor)://[^\\s/?#@:\\[\\]]+(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d\\d|6[0-4]\\d{3}|[1-5]\\d{4}|\\d{1,4}))?(?:/\\S*)?$",
+        ),
+    ]
+    scopes: Annotated[list[TrustedOriginScope], Field(max_length=3, min_length=1)]
+    status: Annotated[Status4 | None, Field(description="ACTIVE when absent.")] = None
 
 
 class OktaUser(BaseModel):
@@ -224,7 +256,7 @@ class OktaUser(BaseModel):
         str | None, Field(description="America/Los_Angeles when absent.", min_length=1)
     ] = None
     status: Annotated[
-        Status3 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
+        Status5 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
     mfaActive: Annotated[
         bool,
@@ -264,12 +296,13 @@ class RateLimit(RootModel[int]):
 
 class RateLimits(BaseModel):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300 when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
+    trustedOrigins: RateLimit | None = None
     authn: RateLimit | None = None
     sessions: RateLimit | None = None
     users: RateLimit | None = None
@@ -296,6 +329,8 @@ class Scope(StrEnum):
     okta_sessions_read = "okta.sessions.read"
     okta_sessions_manage = "okta.sessions.manage"
     okta_users_manage = "okta.users.manage"
+    okta_trustedOrigins_read = "okta.trustedOrigins.read"
+    okta_trustedOrigins_manage = "okta.trustedOrigins.manage"
 
 
 class Session(BaseModel):
@@ -388,6 +423,20 @@ class Status2(StrEnum):
 
 
 class Status3(StrEnum):
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+
+
+class Status4(StrEnum):
+    """
+    ACTIVE when absent.
+    """
+
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+
+
+class Status5(StrEnum):
     """
     Only ACTIVE users can authenticate; ACTIVE when absent.
     """
@@ -397,6 +446,67 @@ class Status3(StrEnum):
     PROVISIONED = "PROVISIONED"
     SUSPENDED = "SUSPENDED"
     DEPROVISIONED = "DEPROVISIONED"
+
+
+class TrustedOrigin(BaseModel):
+    """
+    A trusted origin, keys in Okta's order. `createdBy` and `lastUpdatedBy` name the caller: Sessim models no admin users, so the id is the org's API principal (`00u` and 17 characters, the same for every token).
+    """
+
+    id: Annotated[str, Field(pattern="^tos[A-Za-z0-9]{17}$")]
+    name: str
+    origin: str
+    scopes: list[TrustedOriginScope]
+    status: Status3
+    created: AwareDatetime
+    createdBy: str
+    lastUpdated: AwareDatetime
+    lastUpdatedBy: str
+    field_links: Annotated[TrustedOriginLinks, Field(alias="_links")]
+
+
+class ApiV1TrustedOriginsGetResponse(RootModel[list[TrustedOrigin]]):
+    root: list[TrustedOrigin]
+
+
+class TrustedOriginLinks(BaseModel):
+    """
+    ACTIVE: `self` (GET, PUT, DELETE), then `deactivate`; INACTIVE: `activate`, then `self`.
+    """
+
+    self: HrefObject | None = None
+    activate: HrefObject | None = None
+    deactivate: HrefObject | None = None
+
+
+class TrustedOriginScope(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: TrustedOriginScopeType
+    allowedOktaApps: Annotated[
+        list[AllowedOktaApp] | None,
+        Field(
+            description="Only for IFRAME_EMBED (dropped from other scopes): empty lets the sign-in page be embedded, `OKTA_ENDUSER` the End-User Dashboard too. Stored and returned; Sessim serves no page to embed."
+        ),
+    ] = None
+
+
+class TrustedOriginScopeType(StrEnum):
+    CORS = "CORS"
+    REDIRECT = "REDIRECT"
+    IFRAME_EMBED = "IFRAME_EMBED"
+
+
+class TrustedOriginWrite(BaseModel):
+    """
+    What create and replace read: `name`, `origin` and `scopes` (each required, checked by Okta's rules with E0000001 answers); other fields of a TrustedOrigin a client sends back (`id`, `status`, `created`, `_links`...) are ignored.
+    """
+
+    name: str | None = None
+    origin: str | None = None
+    scopes: list[TrustedOriginScope] | None = None
+    status: str | None = None
 
 
 class Type(StrEnum):

@@ -12,6 +12,7 @@ from .okta import (
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
     StateTokenRequest,
+    TrustedOriginWrite,
     UnlockAccountRequest,
 )
 
@@ -32,7 +33,9 @@ class OktaOperations(Protocol):
     async def cancel_transaction(self, *, body: StateTokenRequest) -> object:
         """cancelTransaction: POST /api/v1/authn/cancel"""
 
-    async def session_cookie_redirect(self, *, token: str, redirectUrl: str) -> object:
+    async def session_cookie_redirect(
+        self, *, token: str, redirectUrl: str, checkAccountSetupComplete: bool = ...
+    ) -> object:
         """sessionCookieRedirect: GET /login/sessionCookieRedirect"""
 
     async def create_session(
@@ -82,3 +85,50 @@ class OktaOperations(Protocol):
         self, userId: str, *, token_info: dict[str, Any], user: str | None
     ) -> object:
         """getUser: GET /api/v1/users/{userId}"""
+
+    async def list_trusted_origins(
+        self,
+        *,
+        q: str = ...,
+        filter: str = ...,
+        after: str = ...,
+        limit: int,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """listTrustedOrigins: GET /api/v1/trustedOrigins"""
+
+    async def create_trusted_origin(
+        self, *, body: TrustedOriginWrite, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """createTrustedOrigin: POST /api/v1/trustedOrigins"""
+
+    async def get_trusted_origin(
+        self, trustedOriginId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getTrustedOrigin: GET /api/v1/trustedOrigins/{trustedOriginId}"""
+
+    async def replace_trusted_origin(
+        self,
+        trustedOriginId: str,
+        *,
+        body: TrustedOriginWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """replaceTrustedOrigin: PUT /api/v1/trustedOrigins/{trustedOriginId}"""
+
+    async def delete_trusted_origin(
+        self, trustedOriginId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteTrustedOrigin: DELETE /api/v1/trustedOrigins/{trustedOriginId}"""
+
+    async def activate_trusted_origin(
+        self, trustedOriginId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """activateTrustedOrigin: POST /api/v1/trustedOrigins/{trustedOriginId}/lifecycle/activate"""
+
+    async def deactivate_trusted_origin(
+        self, trustedOriginId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deactivateTrustedOrigin: POST /api/v1/trustedOrigins/{trustedOriginId}/lifecycle/deactivate"""

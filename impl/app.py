@@ -47,6 +47,7 @@ from .core.web.asgi import (
     with_response_headers,
 )
 from .core.web.bodies import parsing
+from .core.web.cors import CrossOrigin
 from .core.web.limits import BodyLimit
 from .core.web.platform import Platform
 from .core.web.problems import to_problem
@@ -264,7 +265,8 @@ def create_app(settings: Settings) -> ASGIApp:
     # connexion and starlette register handlers of their own for these two; ours must win.
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
-    edges = [(base, api, _serving(app, api, base, routes)) for base, api in owners]
+    mounted = {base_path: spec for base_path, _api, spec in specs}
+    edges = [(base, api, _serving(app, api, base, routes, mounted[base])) for base, api in owners]
     front = Front(app, runtime, edges, routes)
     if not runtime.journal.enabled:
         return front
@@ -284,15 +286,20 @@ def _describe(
     return owner, routes.operation_at(scope["method"], path)
 
 
-def _serving(app: ASGIApp, api: Api, base_path: str, routes: RouteTable) -> ASGIApp:
-    """What serves a mount: a vendor's edge around its platform's conventions around its
-    fault rules around connexion. The admin API has none, and no rule can lock the tester out."""
+def _serving(app: ASGIApp, api: Api, base_path: str, routes: RouteTable, spec: dict) -> ASGIApp:
+    """What serves a mount: its cross-origin answers around a vendor's edge around its
+    platform's conventions around its fault rules around connexion (so that a preflight
+    meets no rate limit or fault). The admin API has none, and no rule can lock the tester
+    out."""
     if api is ADMIN:
         return app
     served: ASGIApp = Faults(app, api, routes)
     if api.conventions.any:
         served = Platform(served, api, routes)
-    return api.edge(served, base_path) if api.edge else served
+    if api.edge:
+        served = api.edge(served, base_path)
+    cors = api.conventions.cors
+    return CrossOrigin(served, api, cors, routes, spec) if cors else served
 
 
 def _routed_handler(scope: Scope) -> str | None:

@@ -75,11 +75,20 @@ class OktaFixture(TypedDict):
     api_tokens: NotRequired[list[OktaSecret]]
     oauth_tokens: NotRequired[list[OktaOAuthToken]]
     users: NotRequired[list[OktaUser]]
+    trusted_origins: NotRequired[list[OktaTrustedOrigin]]
 
 
 class OktaOAuthToken(TypedDict):
     token: OktaSecret
-    scopes: list[Literal["okta.sessions.read", "okta.sessions.manage", "okta.users.manage"]]
+    scopes: list[
+        Literal[
+            "okta.sessions.read",
+            "okta.sessions.manage",
+            "okta.users.manage",
+            "okta.trustedOrigins.read",
+            "okta.trustedOrigins.manage",
+        ]
+    ]
 
 
 OktaSecret: TypeAlias = str
@@ -97,6 +106,14 @@ class OktaSettings(TypedDict):
     show_lockout_failures: NotRequired[bool]
     rate_limits: NotRequired[RateLimits]
     rate_limit_window_seconds: NotRequired[int]
+
+
+class OktaTrustedOrigin(TypedDict):
+    id: NotRequired[str]
+    name: str
+    origin: str
+    scopes: list[TrustedOriginScope]
+    status: NotRequired[Literal["ACTIVE", "INACTIVE"]]
 
 
 class OktaUser(TypedDict):
@@ -140,9 +157,10 @@ RateLimit: TypeAlias = int
 
 class RateLimits(TypedDict):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300 when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set.
     """
 
+    trustedOrigins: NotRequired[RateLimit]
     authn: NotRequired[RateLimit]
     sessions: NotRequired[RateLimit]
     users: NotRequired[RateLimit]
@@ -198,6 +216,55 @@ SessionStatus: TypeAlias = Literal["ACTIVE", "MFA_ENROLL", "MFA_REQUIRED"]
 
 class StateTokenRequest(TypedDict):
     stateToken: str
+
+
+class TrustedOrigin(TypedDict):
+    """
+    A trusted origin, keys in Okta's order. `createdBy` and `lastUpdatedBy` name the caller: Sessim models no admin users, so the id is the org's API principal (`00u` and 17 characters, the same for every token).
+    """
+
+    id: str
+    name: str
+    origin: str
+    scopes: list[TrustedOriginScope]
+    status: Literal["ACTIVE", "INACTIVE"]
+    created: str
+    createdBy: str
+    lastUpdated: str
+    lastUpdatedBy: str
+    _links: TrustedOriginLinks
+
+
+ApiV1TrustedOriginsGetResponse: TypeAlias = list[TrustedOrigin]
+
+
+class TrustedOriginLinks(TypedDict):
+    """
+    ACTIVE: `self` (GET, PUT, DELETE), then `deactivate`; INACTIVE: `activate`, then `self`.
+    """
+
+    self: NotRequired[HrefObject]
+    activate: NotRequired[HrefObject]
+    deactivate: NotRequired[HrefObject]
+
+
+class TrustedOriginScope(TypedDict):
+    type: TrustedOriginScopeType
+    allowedOktaApps: NotRequired[list[Literal["OKTA_ENDUSER"]]]
+
+
+TrustedOriginScopeType: TypeAlias = Literal["CORS", "REDIRECT", "IFRAME_EMBED"]
+
+
+class TrustedOriginWrite(TypedDict):
+    """
+    What create and replace read: `name`, `origin` and `scopes` (each required, checked by Okta's rules with E0000001 answers); other fields of a TrustedOrigin a client sends back (`id`, `status`, `created`, `_links`...) are ignored.
+    """
+
+    name: NotRequired[str]
+    origin: NotRequired[str]
+    scopes: NotRequired[list[TrustedOriginScope]]
+    status: NotRequired[str]
 
 
 class UnlockAccountRequest(TypedDict):

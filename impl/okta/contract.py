@@ -10,7 +10,12 @@ import httpx
 
 from ..core.web.contract import Contract, ContractRun, Headers
 
-UNLIMITED = {"authn": 1_000_000, "sessions": 1_000_000, "users": 1_000_000}
+UNLIMITED = {
+    "authn": 1_000_000,
+    "sessions": 1_000_000,
+    "users": 1_000_000,
+    "trustedOrigins": 1_000_000,
+}
 
 
 def api_token(section: dict, client: httpx.Client, operation_id: str = "") -> Headers:

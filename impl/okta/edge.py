@@ -19,8 +19,9 @@ from .cookies import api_cookies
 from .errors import CATALOG
 from .state import okta
 
-# Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*.
-BUCKET = re.compile(r"/api/v1/(authn|sessions|users)(?:/|$)")
+# Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*,
+# /api/v1/trustedOrigins*.
+BUCKET = re.compile(r"/api/v1/(authn|sessions|users|trustedOrigins)(?:/|$)")
 # The cookie-authenticated calls, which must not clear the cookie they are called with.
 CURRENT_SESSION = re.compile(r"/api/v1/(?:sessions|users)/me(?:/|$)")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from ..core.kit.errors import InvalidInput
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
 from ..core.web.bodies import dump
 from ..core.web.catalog import Catalog
@@ -22,6 +23,22 @@ class OktaError(NamedTuple):
 AUTHENTICATION_FAILED = OktaError(401, "E0000004", "Authentication failed")
 NOT_WELL_FORMED = OktaError(400, "E0000003", "The request body was not well-formed.")
 API_VALIDATION_FAILED = OktaError(400, "E0000001", "Api validation failed: {detail}")
+# Okta's error catalogue (error-codes.json): a filter expression it cannot read.
+INVALID_FILTER = OktaError(400, "E0000031", "Bad request. Invalid filter parameter.")
+
+
+class ApiValidationFailed(InvalidInput):
+    """Okta's E0000001 for fields of a body: the fields in the summary, a cause for each
+    (`<field>: <what is wrong>`, as Okta words them)."""
+
+    def __init__(self, causes: dict[str, str]) -> None:
+        super().__init__(", ".join(causes))
+        self.causes = [f"{name}: {what}" for name, what in causes.items()]
+
+
+class InvalidFilter(InvalidInput):
+    """A `filter` query parameter that is no expression Sessim can evaluate."""
+
 
 ERRORS: dict[Kind, OktaError] = {
     Kind.INVALID_INPUT: NOT_WELL_FORMED,
@@ -51,8 +68,13 @@ ERRORS: dict[Kind, OktaError] = {
 
 
 def _refine(problem: Problem, entry: OktaError) -> OktaError:
-    """A bad parameter is Okta's validation failure, naming the parameter."""
-    return API_VALIDATION_FAILED if problem.parameter is not None else entry
+    """A bad parameter or field is Okta's validation failure, naming it; a bad filter its
+    own code."""
+    if isinstance(problem.error, InvalidFilter):
+        return INVALID_FILTER
+    if problem.parameter is not None or isinstance(problem.error, ApiValidationFailed):
+        return API_VALIDATION_FAILED
+    return entry
 
 
 def _body(problem: Problem, entry: OktaError, status: int) -> dict:
@@ -84,7 +106,11 @@ def _subject(problem: Problem) -> str:
 
 def _causes(problem: Problem, code: str) -> list[ErrorCause]:
     """Okta lists causes only for validation failures (E0000001); elsewhere the array is empty."""
-    return [ErrorCause(errorSummary=problem.detail)] if code == "E0000001" else []
+    if code != "E0000001":
+        return []
+    if isinstance(problem.error, ApiValidationFailed):
+        return [ErrorCause(errorSummary=cause) for cause in problem.error.causes]
+    return [ErrorCause(errorSummary=problem.detail)]
 
 
 CATALOG = Catalog(ERRORS, _body, refine=_refine, headers=_spent_window)

@@ -7,6 +7,8 @@ from functools import partial
 from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
 from .state import add_access_token, add_api_token, new_id, okta, set_org_id
+from .trusted_origins import ACTIVE as ORIGIN_ACTIVE
+from .trusted_origins import TrustedOrigins, checked
 
 DEFAULT_PROFILE = {"locale": "en_US", "timeZone": "America/Los_Angeles"}
 
@@ -30,8 +32,37 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
         await identities.upsert(
             user_id, user["login"], user["password"], status, profile, attributes
         )
-    counts = {name: len(section.get(name, [])) for name in ("users", "api_tokens", "oauth_tokens")}
+    await _trusted_origins(runtime, section.get("trusted_origins", []))
+    listed = ("users", "api_tokens", "oauth_tokens", "trusted_origins")
+    counts = {name: len(section.get(name, [])) for name in listed}
     return {**counts, "settings": int("settings" in section), "org_id": int("org_id" in section)}
+
+
+async def _trusted_origins(runtime: Runtime, seeded: list[dict]) -> None:
+    """Each as the API would create it, or replacing the one of its id, origin or name,
+    with the status the seed gives: the seed wins, so another trusted origin that holds its
+    name or origin goes, and a scope type given twice counts once."""
+    if not seeded:
+        return
+    by = (await okta(runtime)).principal
+    origins = TrustedOrigins(runtime.store)
+    for entry in seeded:
+        scopes: dict[str, dict] = {}
+        for scope in entry["scopes"]:
+            scopes.setdefault(scope["type"], scope)  # the first of a type
+        fields = checked({**entry, "scopes": list(scopes.values())})
+        holders = [await origins.of_origin(fields["origin"]), await origins.of_name(fields["name"])]
+        given = await origins.get(entry["id"]) if "id" in entry else None
+        old = given or next((holder for holder in holders if holder), None)
+        for holder in holders:
+            if holder is not None and holder["id"] != (old or {}).get("id"):
+                await origins.delete(holder["id"])
+        status = entry.get("status", ORIGIN_ACTIVE)
+        if old is None:
+            await origins.create(fields, by, entry.get("id"), status)
+        else:
+            await origins.replace(old["id"], fields, by)
+            await origins.set_status(old["id"], status, by)
 
 
 def _profile(user: dict) -> dict:

@@ -23,9 +23,25 @@ from .recovery import (  # noqa: F401 - operations of the unlock flow, served fr
     verify_recovery_token,
 )
 from .state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta, okta_for
+from .trusted_origins import REDIRECT, TrustedOrigins, origin_of
+from .trusted_origins_api import (  # noqa: F401 - the Trusted Origins API, served from here
+    activate_trusted_origin,
+    create_trusted_origin,
+    deactivate_trusted_origin,
+    delete_trusted_origin,
+    get_trusted_origin,
+    list_trusted_origins,
+    replace_trusted_origin,
+)
 from .views import locked_out_body, org_url, session_body, success_body, user_body
 
 BROWSER_SID = "sid={}; Path=/"  # as Okta's session-cookie guide shows it
+# Okta's end-user error page for a redirect it does not trust (its wording is not public).
+UNTRUSTED_REDIRECT = (
+    "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>"
+    "<h1>403 Forbidden</h1><p>The redirect URL is not a trusted origin of this org.</p>"
+    "</body></html>"
+)
 CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
 CURRENT_USER = "me (User)"
 
@@ -51,9 +67,16 @@ async def create_session(body: CreateSessionRequest) -> Response:
     return respond(_shape(state, session, current=True), 200)
 
 
-async def session_cookie_redirect(token: str, redirectUrl: str) -> Response:
+async def session_cookie_redirect(
+    token: str, redirectUrl: str, checkAccountSetupComplete: bool = False
+) -> Response:
     """The browser's exchange: a 302 to redirectUrl that sets `sid` if the token makes a
-    session. A live `sid` already sent is kept and the token left unspent (Classic Engine)."""
+    session. A live `sid` already sent is kept and the token left unspent (Classic Engine).
+    A redirectUrl that leads neither to the org nor to a trusted REDIRECT origin gets Okta's
+    error page instead, the token unspent (okta-auth-js's checkAccountSetupComplete is
+    accepted and, as nothing of an account's setup is modelled, ignored)."""
+    if not await _may_redirect_to(redirectUrl):
+        return Response(UNTRUSTED_REDIRECT, 403, media_type="text/html")
     state = await okta_for(request)
     headers = {"Location": redirectUrl}
     if await state.sessions.get(_sid()) is not None:
@@ -63,6 +86,19 @@ async def session_cookie_redirect(token: str, redirectUrl: str) -> Response:
     except AuthenticationFailed:
         return respond(None, 302, headers)  # no session, so no cookie
     return respond(None, 302, headers, cookies=[BROWSER_SID.format(session.id)])
+
+
+async def _may_redirect_to(url: str) -> bool:
+    """A path of the org, a URL of its own origin, or of an ACTIVE trusted REDIRECT origin.
+    A path must not begin `//` or `/\\`, which browsers take for another host."""
+    if url.startswith("/") and url[1:2] not in ("/", "\\"):
+        return True
+    target = origin_of(url)
+    if target is None:
+        return False
+    if target == origin_of(org_url(request.scope)):
+        return True
+    return await TrustedOrigins(runtime_of(request).store).allows(target, REDIRECT)
 
 
 async def _open_session(state: Okta, session_token: str) -> Session:

@@ -19,11 +19,16 @@ from ..core.kit.vendor_state import VendorState
 
 NAMESPACE = "okta"
 ORG_KEY = f"{NAMESPACE}:org"
+# The user Okta names as createdBy/lastUpdatedBy of what an API call changes: Sessim models
+# no admin users, so one made-up id stands for every token's owner.
+PRINCIPAL_KEY = f"{NAMESPACE}:principal"
 SESSION_TOKEN_SECONDS = 300  # "a sessionToken expires after five minutes" (authn docs)
 STATE_TOKEN_SECONDS = 300  # an authn transaction's lifetime (inferred: as the sessionToken's)
 RECOVERY_TOKEN_SECONDS = 3600  # Okta's default recovery token lifetime (inferred)
 API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the granted credentials
 ACCESS_TOKENS = f"{NAMESPACE}:access-tokens"
+# As recorded in a preview org; trustedOrigins inferred (Okta's limit for it is not public).
+RATE_LIMITS = {"authn": 500, "sessions": 375, "users": 300, "trustedOrigins": 600}
 
 
 @dataclass(frozen=True)
@@ -36,13 +41,13 @@ class Settings:
     lockout_attempts: int = 10
     lockout_minutes: int = 60
     show_lockout_failures: bool = False
-    rate_limits: dict[str, int] = field(
-        default_factory=lambda: {"authn": 500, "sessions": 375, "users": 300}
-    )
+    rate_limits: dict[str, int] = field(default_factory=lambda: dict(RATE_LIMITS))
     rate_limit_window_seconds: int = 60
 
     def quota(self, bucket: str) -> Quota:
-        return Quota(self.rate_limits[bucket], self.rate_limit_window_seconds)
+        """A bucket's quota; a store saved before the bucket existed has the default."""
+        limit = self.rate_limits.get(bucket, RATE_LIMITS[bucket])
+        return Quota(limit, self.rate_limit_window_seconds)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class Okta:
     rate_limiter: RateLimiter
     api_tokens: frozenset[str]  # digests
     access_tokens: dict[str, list[str]]  # digest -> scopes
+    principal: str  # the id of the user behind the credentials
 
     def is_api_token(self, token: str) -> bool:
         return digest(token) in self.api_tokens
@@ -88,6 +94,7 @@ async def _build(runtime: Runtime, settings: Settings) -> Okta:
         RateLimiter(store, NAMESPACE),
         frozenset(grant["digest"] for grant in await Grants(store, API_TOKENS).granted()),
         {grant["digest"]: grant["scopes"] for grant in access},
+        await store.get_or_add(PRINCIPAL_KEY, lambda: new_id("00u")),
     )
 
 

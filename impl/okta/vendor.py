@@ -1,11 +1,13 @@
 """Okta declared: spec, handlers, errors, fixture section, the rate-limit edge, the demo
-accounts and the contract run's API token."""
+accounts, the contract run's API token and its answers to browsers on trusted origins."""
 
 from importlib.resources import files
 
 from ..core.web.api import Api
+from ..core.web.conventions import Conventions
 from ..core.web.slashes import TrailingSlash
 from ..generated.okta import OktaFixture
+from .browsers import CORS
 from .contract import CONTRACT
 from .edge import OktaEdge
 from .errors import CATALOG
@@ -30,4 +32,5 @@ VENDOR = Api(
     fixture=OktaFixture,
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
+    conventions=Conventions(cors=CORS),
 )

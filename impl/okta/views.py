@@ -15,7 +15,7 @@ from ..generated.dicts import okta as shapes
 from ..generated.okta import Profile
 
 # The methods a link's hints allow (the spec's enum holds these and more).
-Method = Literal["DELETE", "GET", "POST"]
+Method = Literal["DELETE", "GET", "POST", "PUT"]
 UserStatus = Literal["ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED"]
 
 
@@ -174,4 +174,28 @@ def user_body(org: str, user: User, last_login: float | None, *, locked: bool) -
         "profile": profile,
         "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
         "_links": {"self": {"href": f"{org}/api/v1/users/{user.id}"}},
+    }
+
+
+def trusted_origin_body(org: str, record: dict) -> shapes.TrustedOrigin:
+    """A trusted origin in Okta's key order; an ACTIVE one links `self` then `deactivate`,
+    an INACTIVE one `activate` then `self` (as recorded from real Okta)."""
+    href = f"{org}/api/v1/trustedOrigins/{record['id']}"
+    self_link = _link(href, "GET", "PUT", "DELETE")
+    links: shapes.TrustedOriginLinks
+    if record["status"] == "ACTIVE":
+        links = {"self": self_link, "deactivate": _link(f"{href}/lifecycle/deactivate", "POST")}
+    else:
+        links = {"activate": _link(f"{href}/lifecycle/activate", "POST"), "self": self_link}
+    return {
+        "id": record["id"],
+        "name": record["name"],
+        "origin": record["origin"],
+        "scopes": record["scopes"],
+        "status": record["status"],
+        "created": timestamp(record["created"]),
+        "createdBy": record["createdBy"],
+        "lastUpdated": timestamp(record["lastUpdated"]),
+        "lastUpdatedBy": record["lastUpdatedBy"],
+        "_links": links,
     }

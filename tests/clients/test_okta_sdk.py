@@ -46,6 +46,8 @@ USER = {
     "firstName": "Ana",
     "lastName": "Lima",
 }
+# The browser's app, a trusted origin that sessionCookieRedirect may send it back to.
+APP_ORIGIN = {"name": "App", "origin": "https://app.example.com", "scopes": [{"type": "REDIRECT"}]}
 TOO_MANY = "API call exceeded rate limit due to too many requests."
 FROZEN_AT = "2030-01-01T00:00:00Z"  # rate limit windows and backoffs in whole seconds
 
@@ -73,7 +75,12 @@ def _plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def seed(base: str, **settings: object) -> None:
-    okta: dict[str, object] = {"org_id": ORG_ID, "api_tokens": [API_TOKEN], "users": [USER]}
+    okta: dict[str, object] = {
+        "org_id": ORG_ID,
+        "api_tokens": [API_TOKEN],
+        "users": [USER],
+        "trusted_origins": [APP_ORIGIN],
+    }
     if settings:
         okta["settings"] = settings
     response = httpx.post(f"{base}/_admin/seed", json={"okta": okta})

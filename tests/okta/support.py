@@ -43,6 +43,14 @@ SUSPENDED = {
     "lastName": "Held",
     "status": "SUSPENDED",
 }
+# The storefront the browser tests run on: trusted for CORS and for redirects back to it.
+PORTAL = "https://app.example.com"
+PORTAL_ORIGIN = {
+    "id": "tosPortal0000000d7x1",
+    "name": "Portal",
+    "origin": PORTAL,
+    "scopes": [{"type": "CORS"}, {"type": "REDIRECT"}],
+}
 LOCKOUT_ATTEMPTS = 3
 LOCKOUT_MINUTES = 15
 FIXTURE = {
@@ -55,6 +63,7 @@ FIXTURE = {
             {"token": USERS_TOKEN, "scopes": ["okta.users.manage"]},
         ],
         "users": [ANNA, BEN, SUSPENDED],
+        "trusted_origins": [PORTAL_ORIGIN],
         "settings": {"lockout_attempts": LOCKOUT_ATTEMPTS, "lockout_minutes": LOCKOUT_MINUTES},
     }
 }

@@ -76,7 +76,7 @@ def json_response(
 
 
 def respond(
-    body: Mapping[str, Any] | None,
+    body: Mapping[str, Any] | Sequence[Any] | None,
     status: int,
     headers: Mapping[str, str] | None = None,
     cookies: Sequence[str] = (),

@@ -1,12 +1,15 @@
 """What a vendor's server platform does on every resource, whatever the operation: a
-method carried in a POST, OPTIONS, the request media types it takes and the Content-Type
-of its JSON answers. An API declares them (Api.conventions); the layer in platform.py
-applies them before routing. Each is off unless declared."""
+method carried in a POST, OPTIONS, the request media types it takes, the Content-Type
+of its JSON answers and its answers to pages on other origins (CORS). An API declares them
+(Api.conventions); the layer in platform.py applies them before routing, cors.py's the
+cross-origin ones outside the vendor's edge. Each is off unless declared."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from starlette.types import Scope
 
 from ..kit.errors import SessimError
 
@@ -32,6 +35,29 @@ class MediaTypes:
     refuse: Callable[[str], SessimError]  # the Content-Type sent -> the error answered
 
 
+# (the request's scope, its Origin) -> whether the vendor allows that origin here.
+Allows = Callable[[Scope, str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Cors:
+    """Which operations answer a page on another origin, and how (cors.py applies it)."""
+
+    allows: Allows
+    # Whether an operation (its object in the spec) answers cross-origin requests; the
+    # others never do.
+    enabled: Callable[[dict], bool]
+    credentials: bool = True
+    exposed: tuple[str, ...] = ()
+    # The request headers a preflight may ask for; None: whatever it asks for.
+    allowed_headers: tuple[str, ...] | None = None
+    max_age: int | None = None
+    preflight_status: int = 200
+    # An origin not allowed -> the error answered (preflight or not); None: served as if
+    # no Origin were sent.
+    refuse: Callable[[str], SessimError] | None = None
+
+
 @dataclass(frozen=True)
 class Conventions:
     override: MethodOverride | None = None
@@ -40,6 +66,8 @@ class Conventions:
     media_types: MediaTypes | None = None
     # The Content-Type that replaces `application/json` on every answer (a charset).
     json_content_type: str | None = None
+    # Cross-origin requests (cors.py): none are answered unless declared.
+    cors: Cors | None = None
 
     @property
     def any(self) -> bool:
