@@ -205,14 +205,17 @@ def wait_until_listening(
 ) -> None:
     """Until the `sessim serve` at base answers; a test fails with the log's end (when one
     is given) if the process exits or never answers."""
-    for _ in range(1200):
-        if server is not None and server.poll() is not None:
-            break
-        try:
-            httpx.get(f"{base}/_admin/health")
-            return
-        except httpx.TransportError:
-            time.sleep(0.025)  # waiting for the process to listen, not measuring behaviour
+    # One client for every try: httpx.get() builds a TLS context each time (30 ms of CPU),
+    # which a start of a few seconds multiplied into seconds of the test's CPU.
+    with httpx.Client() as probe:
+        for _ in range(1200):
+            if server is not None and server.poll() is not None:
+                break
+            try:
+                probe.get(f"{base}/_admin/health")
+                return
+            except httpx.TransportError:
+                time.sleep(0.025)  # waiting for the process to listen, not measuring behaviour
     tail = ""
     if log is not None:
         log.seek(0)
