@@ -92,6 +92,7 @@ def test_core_imports_nothing_of_sessim_outside_it() -> None:
     assert wrong == []
 
 
+@pytest.mark.registry
 def test_no_vendor_imports_another() -> None:
     wrong = sorted(
         f"{source} -> {target}"

@@ -104,6 +104,7 @@ def newest_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_venv(wheel, tmp_path_factory.mktemp("newest") / "venv")
 
 
+@pytest.mark.registry
 def test_the_wheel_holds_one_package_with_its_specs_models_fixture_and_inspector(
     wheel: Path,
 ) -> None:

@@ -38,11 +38,13 @@ def duplicate_keys(node: yaml.Node) -> list[str]:
     return found + [dup for value in node_values for dup in duplicate_keys(value)]
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("spec", SPECS, ids=lambda path: path.stem)
 def test_spec_writes_no_key_twice(spec: Path) -> None:
     assert duplicate_keys(yaml.compose(spec.read_text())) == []
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("spec", SPECS, ids=lambda path: path.stem)
 def test_spec_is_valid_openapi_3_0_3(spec: Path) -> None:
     document = yaml.safe_load(spec.read_text())
@@ -50,6 +52,7 @@ def test_spec_is_valid_openapi_3_0_3(spec: Path) -> None:
     validate(document)
 
 
+@pytest.mark.registry
 def test_the_admin_spec_as_served_is_valid_and_holds_every_vendors_fixture() -> None:
     """The app fills the admin spec's vendor sections from the registry (impl/admin/spec.py)."""
     document = load_spec(ADMIN, make_settings())
@@ -63,6 +66,7 @@ def test_the_admin_spec_as_served_is_valid_and_holds_every_vendors_fixture() -> 
     assert "x-sessim-vendor-fixtures" not in repr(document)
 
 
+@pytest.mark.registry
 def test_every_vendors_fixture_schema_is_in_its_own_spec() -> None:
     admin = yaml.safe_load((ROOT / "openapi" / "admin.yaml").read_text())
     for api in VENDORS.values():
