@@ -37,6 +37,7 @@ import importlib
 import importlib.metadata
 import inspect
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,7 +49,6 @@ from typing import Any
 
 import yaml
 from connexion.decorators.parameter import sanitized
-from datamodel_code_generator.__main__ import main as codegen
 from sessim.core.web.api import handler_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,18 +84,28 @@ def specs() -> Iterator[tuple[str, dict]]:
 
 def generate(output: Path) -> None:
     """generated/ as `write` makes it, in output: datamodel-codegen's models (configured in
-    pyproject.toml, which it finds from the working directory), the same schemas as
-    TypedDicts (in dicts/) and the Protocols. datamodel-codegen runs in this process: its
-    command would import it twice more (a second of CPU)."""
-    with contextlib.chdir(ROOT):
-        for arguments in (
-            ["--output", str(output)],
-            ["--output", str(output / "dicts"), *TYPED_DICTS],
-        ):
-            if codegen(arguments) != 0:
-                raise RuntimeError(f"datamodel-codegen {' '.join(arguments)} failed")
+    pyproject.toml), the same schemas as TypedDicts (in dicts/) and the Protocols."""
+    _codegen(["--output", str(output)])
+    _codegen(["--output", str(output / "dicts"), *TYPED_DICTS])
     for name, spec in specs():
         (output / f"{name}_operations.py").write_text(render(name, spec))
+
+
+def _codegen(arguments: list[str]) -> None:
+    """datamodel-codegen's command, in this process (its own would import it twice more, a
+    second of CPU), from the repository, where it finds pyproject.toml. It is imported here,
+    where it runs (a check its stamp spares does without it), and importing it sets a SIGINT
+    handler that exits quietly (in a pytest worker too): the caller's is put back."""
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        from datamodel_code_generator.__main__ import main
+
+        with contextlib.chdir(ROOT):
+            status = main(arguments)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    if status != 0:
+        raise RuntimeError(f"datamodel-codegen {' '.join(arguments)} failed")
 
 
 def write() -> None:
