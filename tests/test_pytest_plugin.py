@@ -1,11 +1,5 @@
 """The pytest plugin as a user meets it: pytest run in a project of its own (a temporary
-directory with nothing of Sessim's tests), where installing sessim is all it took.
-
-The runs that read the fixtures' behaviour run in this process (pytester's in-process run:
-a configuration of their own, which finds the plugin by its entry point as a user's run
-does, without a second of start-up each); the run that reads what a fresh interpreter
-warns of importing Sessim's stack runs in a process of its own, which also shows the plugin
-loading where nothing of Sessim was imported before."""
+directory with nothing of Sessim's tests), where installing sessim is all it took."""
 
 from __future__ import annotations
 
@@ -17,7 +11,6 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.slow
-pytest_plugins = ["pytester"]
 
 SEED = "vestiaire:\n  users:\n    - {email: ana@example.com, password: correct horse}\n"
 
@@ -57,24 +50,15 @@ def test_own_servers_differ(sessim, sessim_session):
 OTHERS = ("schemathesis", "hypothesispytest", "xdist", "xdist.looponfail")
 
 
-OPTIONS = ["-q", "-p", "no:cacheprovider", *(f"-pno:{name}" for name in OTHERS)]
-
-
 def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """pytest in a process of its own, in the project."""
+    others = [option for name in OTHERS for option in ("-p", f"no:{name}")]
     return subprocess.run(
-        [sys.executable, "-m", "pytest", *OPTIONS, *args],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *others, *args],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=120,
     )
-
-
-def run_here(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    """pytest in this process, from the working directory (pytester's project, unless a test
-    moved elsewhere)."""
-    return pytester.runpytest_inprocess(*OPTIONS, *args)
 
 
 def project_with(tmp_path: Path, ini: str) -> Path:
@@ -86,37 +70,34 @@ def project_with(tmp_path: Path, ini: str) -> Path:
 
 
 def test_the_seed_option_seeds_every_fixture_and_the_shared_one_after_each_reset(
-    pytester: pytest.Pytester,
+    tmp_path: Path,
 ) -> None:
-    project_with(pytester.path, "[pytest]\n")
-    result = run_here(pytester, "--sessim-seed", "fixtures/users.yaml")
-    assert result.ret == 0, result.stdout.str()
-    result.assert_outcomes(passed=4)
+    project = project_with(tmp_path, "[pytest]\n")
+    result = run_pytest(project, "--sessim-seed", "fixtures/users.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout
 
 
-def test_the_ini_option_names_the_seed_relative_to_the_rootdir(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = project_with(pytester.path, "[pytest]\nsessim_seed = fixtures/users.yaml\n")
+def test_the_ini_option_names_the_seed_relative_to_the_rootdir(tmp_path: Path) -> None:
+    project = project_with(tmp_path, "[pytest]\nsessim_seed = fixtures/users.yaml\n")
     (project / "sub").mkdir()
-    monkeypatch.chdir(project / "sub")  # run from elsewhere in the project
-    result = run_here(pytester, str(project))
-    assert result.ret == 0, result.stdout.str()
-    result.assert_outcomes(passed=4)
+    result = run_pytest(project / "sub", str(project))  # run from elsewhere in the project
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout
 
 
-def test_without_a_seed_the_servers_are_empty(pytester: pytest.Pytester) -> None:
-    project_with(pytester.path, "[pytest]\n")
-    result = run_here(pytester, "-k", "seeded_own_server")
-    assert result.ret == 1
-    assert "assert 401 == 201" in result.stdout.str()
+def test_without_a_seed_the_servers_are_empty(tmp_path: Path) -> None:
+    project = project_with(tmp_path, "[pytest]\n")
+    result = run_pytest(project, "-k", "seeded_own_server")
+    assert result.returncode == 1
+    assert "assert 401 == 201" in result.stdout
 
 
-def test_the_options_and_fixtures_are_listed(pytester: pytest.Pytester) -> None:
-    project_with(pytester.path, "[pytest]\n")
-    helped = run_here(pytester, "--help").stdout.str()
+def test_the_options_and_fixtures_are_listed(tmp_path: Path) -> None:
+    project = project_with(tmp_path, "[pytest]\n")
+    helped = run_pytest(project, "--help").stdout
     assert "--sessim-seed=FILE" in helped and "sessim_seed" in helped
-    listed = run_here(pytester, "--fixtures").stdout.str()
+    listed = run_pytest(project, "--fixtures").stdout
     for name in ("sessim ", "sessim_shared", "sessim_session"):
         assert name in listed
 
