@@ -22,14 +22,20 @@ python_version = $(shell $(1) -c 'import platform; print(platform.python_version
 	$(PYTHON) -m venv --clear $*
 	touch $@
 
-# Install the locked tree, then Sessim itself editable, when the venv is new or the pins
-# change. The build backend is in the lock: no build environment is downloaded.
+# Install the locked tree when the venv is new or the pins change; then Sessim itself
+# editable, again when pyproject.toml changes (a new vendor's entry point: the lock is not
+# read again for it), by the lock's uv (a fifth of pip's second). The build backend is in
+# the lock: no build environment is downloaded.
 # A clone installed before hatchling keeps setuptools' sessim.egg-info at its top, which
 # Python finds before the install's metadata (and its vendors' entry points): it goes.
-$(INSTALLED): $(VENV)/.python-$(call python_version,$(PYTHON)) pyproject.toml requirements.lock
-	rm -rf sessim.egg-info
+LOCKED := $(VENV)/.locked
+$(LOCKED): $(VENV)/.python-$(call python_version,$(PYTHON)) requirements.lock
 	$(BIN)/python $(PIP_INSTALL) -r requirements.lock
-	$(BIN)/python $(PIP_INSTALL) --no-deps --no-build-isolation -e .
+	touch $@
+
+$(INSTALLED): $(LOCKED) pyproject.toml
+	rm -rf sessim.egg-info
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
 run: $(INSTALLED)
@@ -60,7 +66,8 @@ typecheck: $(INSTALLED)
 	$(BIN)/mypy > $(TYPECHECK).log; status=$$?; sed -e 's|^$(TYPECHECK)/sessim/generated/|generated/|' \
 		-e 's|^$(TYPECHECK)/sessim/|impl/|' $(TYPECHECK).log; exit $$status
 
-# generated/ must be exactly what `make generate` writes from openapi/, and every handler
+# generated/ must be exactly what `make generate` writes from openapi/ (a stamp in build/
+# spares regenerating it to compare while neither side has changed since), and every handler
 # take what connexion passes it, as its spec's Protocol says.
 check: lint typecheck
 	$(BIN)/python tools/operations.py check

@@ -63,6 +63,7 @@ def serving(cwd: Path, store: str) -> Iterator[tuple[str, list[str]]]:
             server.wait(timeout=10)
 
 
+@pytest.mark.registry
 def test_defaults() -> None:
     settings = settings_for([])
     assert (settings.journal_size, settings.log_format) == (1000, "text")

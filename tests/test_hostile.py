@@ -222,6 +222,7 @@ def credentials(app: Any) -> dict[str, dict[str, str]]:
     return found
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize(("operation", "case", "request_args"), list(all_cases()))
 def test_hostile_input_is_refused_in_the_apis_format(
     client: TestClient, operation: Operation, case: str, request_args: dict

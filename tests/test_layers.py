@@ -98,6 +98,7 @@ def test_core_imports_nothing_of_sessim_outside_it(graph: dict[str, set[str]]) -
     assert wrong == []
 
 
+@pytest.mark.registry
 def test_no_vendor_imports_another(graph: dict[str, set[str]]) -> None:
     wrong = sorted(
         f"{source} -> {target}"

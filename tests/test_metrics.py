@@ -71,6 +71,7 @@ def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:
     return value(after, name, **labels) - value(before, name, **labels)
 
 
+@pytest.mark.registry
 def test_the_scrape_parses_and_names_every_metric(okta: TestClient) -> None:
     response = okta.get("/_admin/metrics")
     families = {family.name: family for family in text_string_to_metric_families(response.text)}

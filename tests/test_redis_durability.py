@@ -262,6 +262,7 @@ OUTAGE = {
 }
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("api", [ADMIN, *VENDORS.values()], ids=lambda api: api.name)
 def test_a_redis_nobody_listens_on_is_a_503_in_each_apis_format(api: Api) -> None:
     """No Redis at all: every API refuses in its own format and asks for a retry."""

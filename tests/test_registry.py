@@ -24,6 +24,7 @@ RENDERERS = [
 ]
 
 
+@pytest.mark.registry
 def test_settings_and_the_fixture_schema_list_the_registrys_vendors() -> None:
     assert tuple(VENDORS) == VENDOR_APIS
     assert Settings().apis == tuple(VENDORS)
@@ -42,6 +43,7 @@ def renderer_id(value: object) -> str:
     return getattr(value, "__name__", type(value).__name__)
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize(
     ("api", "index", "render"),
     [renderer for renderer in RENDERERS if renderer[0] != ADMIN.name],  # never faulted
@@ -56,6 +58,7 @@ def test_every_vendor_renderer_answers_an_injected_status_as_is(
     assert json.loads(response.body)
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize(("api", "index", "render"), RENDERERS, ids=renderer_id)
 @pytest.mark.parametrize("kind", list(Kind), ids=str)
 def test_every_renderer_answers_every_kind(api: str, index: int, render, kind: Kind) -> None:
@@ -77,6 +80,7 @@ def test_a_bare_core_error_is_a_server_error_not_a_crash() -> None:
     assert to_problem(SessimError("a bug")).kind is Kind.SERVER_ERROR
 
 
+@pytest.mark.registry
 def test_errors_render_in_the_format_of_the_operation_that_failed(monkeypatch) -> None:
     """One mount, two formats: an operation listed in `renderers` answers in its own."""
 

@@ -55,6 +55,7 @@ class VestiaireLogInTest(unittest.TestCase):
     # --8<-- [end:example]
 
 
+@pytest.mark.registry
 def test_urls_of_every_served_api() -> None:
     with sessim.running() as server:
         assert server.url.startswith("http://127.0.0.1:")

@@ -19,7 +19,12 @@ parameters is no subtype of one that takes more), so `check` does: every operati
 async handler, which takes every path parameter and nothing connexion does not pass, whose
 annotations accept what connexion passes and whose required parameters are always passed.
 `check` first fails when generated/ differs from what `write` would write (byte for byte:
-datamodel-codegen's own --check would count the Protocols as stray files).
+datamodel-codegen's own --check would count the Protocols as stray files). Generating takes
+seconds, so `write`, and a `check` that found no drift, leave a stamp in build/: the digest
+of everything the generation reads (openapi/, pyproject.toml, this tool, the resolver's
+naming, the generators' versions) beside the digest of generated/. A `check` that finds both
+digests as stamped has nothing to compare: what generated/ holds is what those inputs gave.
+A change to either side, or no stamp (a fresh clone), and it generates and compares.
 """
 
 from __future__ import annotations
@@ -27,9 +32,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import filecmp
+import hashlib
 import importlib
+import importlib.metadata
 import inspect
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,6 +54,9 @@ from sessim.core.web.api import handler_name
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "openapi"
 GENERATED = ROOT / "generated"
+STAMP = ROOT / "build" / "generated.stamp"
+# What the output depends on besides openapi/: the tools' versions (the stamp's digest).
+GENERATORS = ("datamodel-code-generator", "ruff", "connexion")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 # Answers built on the hot path are dicts (a model and its dump cost getSession's answer
@@ -74,44 +85,89 @@ def specs() -> Iterator[tuple[str, dict]]:
 def generate(output: Path) -> None:
     """generated/ as `write` makes it, in output: datamodel-codegen's models (configured in
     pyproject.toml), the same schemas as TypedDicts (in dicts/) and the Protocols."""
-    codegen = str(Path(sys.executable).with_name("datamodel-codegen"))
-    subprocess.run([codegen, "--output", str(output)], cwd=ROOT, check=True)
-    subprocess.run([codegen, "--output", str(output / "dicts"), *TYPED_DICTS], cwd=ROOT, check=True)
+    _codegen(["--output", str(output)])
+    _codegen(["--output", str(output / "dicts"), *TYPED_DICTS])
     for name, spec in specs():
         (output / f"{name}_operations.py").write_text(render(name, spec))
 
 
+def _codegen(arguments: list[str]) -> None:
+    """datamodel-codegen's command, in this process (its own would import it twice more, a
+    second of CPU), from the repository, where it finds pyproject.toml. It is imported here,
+    where it runs (a check its stamp spares does without it), and importing it sets a SIGINT
+    handler that exits quietly (in a pytest worker too): the caller's is put back."""
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        from datamodel_code_generator.__main__ import main
+
+        with contextlib.chdir(ROOT):
+            status = main(arguments)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    if status != 0:
+        raise RuntimeError(f"datamodel-codegen {' '.join(arguments)} failed")
+
+
 def write() -> None:
-    """Rewrites generated/, removing modules no longer generated."""
-    with _scratch() as output:
+    """Rewrites generated/, removing modules no longer generated, and stamps it."""
+    with scratch() as output:
         generate(output)
-        for stale in set(_modules(GENERATED)) - set(_modules(output)):
+        for stale in set(modules(GENERATED)) - set(modules(output)):
             (GENERATED / stale).unlink()
-        for module in _modules(output):
+        for module in modules(output):
             (GENERATED / module).parent.mkdir(exist_ok=True)
             shutil.copyfile(output / module, GENERATED / module)
+    _stamp()
 
 
 def drifted() -> list[str]:
     """How generated/ differs from what `write` would write now."""
-    with _scratch() as output:
+    if STAMP.is_file() and STAMP.read_text() == _digests():
+        return []
+    with scratch() as output:
         generate(output)
-        made, found = set(_modules(output)), set(_modules(GENERATED))
+        made, found = set(modules(output)), set(modules(GENERATED))
         changed = [m for m in made & found if not filecmp.cmp(output / m, GENERATED / m, False)]
     faults = [f"generated/{m} is out of date" for m in sorted(changed)]
     faults += [f"generated/{m} is missing" for m in sorted(made - found)]
     faults += [f"generated/{m} is not generated" for m in sorted(found - made)]
+    if not faults:
+        _stamp()
     return faults + (["run `make generate`"] if faults else [])
 
 
+def _stamp() -> None:
+    STAMP.parent.mkdir(exist_ok=True)
+    STAMP.write_text(_digests())
+
+
+def _digests() -> str:
+    """The digest of the generation's inputs, and of generated/, one line each."""
+    naming = Path(inspect.getfile(handler_name))
+    inputs = [*sorted(path for path in SPECS.rglob("*") if path.is_file()), ROOT / "pyproject.toml"]
+    inputs += [Path(__file__).resolve(), naming]
+    versions = " ".join(importlib.metadata.version(name) for name in GENERATORS)
+    outputs = [GENERATED / module for module in modules(GENERATED)]
+    return f"{_digest(inputs, ROOT, versions)}\n{_digest(outputs, GENERATED)}\n"
+
+
+def _digest(paths: list[Path], root: Path, salt: str = "") -> str:
+    """sha256 over the files' names (relative to root, where they are under it) and bytes."""
+    digest = hashlib.sha256(salt.encode())
+    for path in paths:
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(f"\0{name}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 @contextlib.contextmanager
-def _scratch() -> Iterator[Path]:
+def scratch() -> Iterator[Path]:
     """A directory under the repository, so that the formatter reads its pyproject.toml."""
     with tempfile.TemporaryDirectory(dir=ROOT, prefix=".generated-") as scratch:
         yield Path(scratch)
 
 
-def _modules(directory: Path) -> list[str]:
+def modules(directory: Path) -> list[str]:
     return sorted(
         str(path.relative_to(directory))
         for path in directory.rglob("*.py")

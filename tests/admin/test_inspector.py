@@ -32,6 +32,7 @@ def demo(reset: Reset) -> TestClient:
     return reset(now=NOW, seed=DEMO_FIXTURE)
 
 
+@pytest.mark.registry
 def test_the_page_is_html_that_loads_only_its_own_files(app: TestClient) -> None:
     response = app.get("/_admin/")
     assert response.status_code == 200
@@ -159,6 +160,7 @@ def test_okta_lists_its_users_its_token_then_the_session_until_it_expires(
     assert state(demo, "okta")["sessions"] == []
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_vendors_session_is_listed_after_a_login_until_it_expires(
     demo: TestClient, vendor: str
@@ -176,6 +178,7 @@ def test_a_vendors_session_is_listed_after_a_login_until_it_expires(
     assert state(demo, vendor)["sessions"] == []
 
 
+@pytest.mark.registry
 def test_optimizely_lists_the_refresh_token_of_a_sign_in(demo: TestClient) -> None:
     sign_in(demo, "optimizely")
     listed = state(demo, "optimizely")
@@ -184,6 +187,7 @@ def test_optimizely_lists_the_refresh_token_of_a_sign_in(demo: TestClient) -> No
     assert refresh[0]["expiresAt"] == at(2_592_000)
 
 
+@pytest.mark.registry
 def test_lists_are_bounded_and_the_latest_to_expire_come_first(demo: TestClient) -> None:
     first = sign_in(demo, "vestiaire")
     advance(demo, 60)

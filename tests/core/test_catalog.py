@@ -59,6 +59,7 @@ def test_a_catalog_missing_a_kind_fails_when_made() -> None:
         Catalog(entries, body)
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("api", [ADMIN, *VENDORS.values()], ids=lambda api: api.name)
 def test_every_api_renders_through_a_catalog(api) -> None:
     assert isinstance(api.render, Catalog)

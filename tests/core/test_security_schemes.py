@@ -27,6 +27,7 @@ def schemes(spec: dict) -> dict[str, dict]:
     return spec["components"]["securitySchemes"]
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)
 def test_the_spec_file_names_no_python(api: Api) -> None:
     text = api.spec_file().read_text()
@@ -34,6 +35,7 @@ def test_the_spec_file_names_no_python(api: Api) -> None:
     assert api.security, f"{api.name} declares no security functions"
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)
 def test_the_mounted_spec_names_the_declared_function_of_each_scheme(api: Api) -> None:
     mounted = schemes(load_spec(api, make_settings()))
@@ -68,6 +70,7 @@ def test_a_function_is_mounted_by_its_dotted_name() -> None:
     assert dotted_name("a.b.c") == "a.b.c"
 
 
+@pytest.mark.registry
 def test_a_start_with_a_used_scheme_left_undeclared_fails_naming_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
