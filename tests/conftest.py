@@ -225,6 +225,22 @@ def sessim_servers(
 
 
 @contextlib.contextmanager
+def logged_sessim(
+    store: str, *args: str, **popen: Any
+) -> Iterator[tuple[str, subprocess.Popen[bytes], IO[bytes]]]:
+    """One `sessim serve` waited for, its stderr kept in a temporary file (a test shows its
+    end on failure): its base URL, process and log; stopped (SIGTERM) after."""
+    with tempfile.TemporaryFile() as log:
+        server, base = start_sessim(store, *args, stderr=log, **popen)
+        try:
+            wait_until_listening(base, server, log)
+            yield base, server, log
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@contextlib.contextmanager
 def sessim_processes(store: str, count: int, *args: str) -> Iterator[list[str]]:
     """sessim_servers' base URLs."""
     with sessim_servers(store, count, *args) as servers:

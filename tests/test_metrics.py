@@ -21,7 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sessim.registry import VENDORS
 from starlette.testclient import TestClient
 
-from tests.conftest import DEMO_USER, Reset, plain_client, start_sessim, wait_until_listening
+from tests.conftest import DEMO_USER, Reset, logged_sessim, plain_client
 from tests.okta.support import (
     ANNA,
     FIXTURE,
@@ -167,14 +167,8 @@ NOT_FOUND = {"vendor": "okta", "operation": "getSession", "status": "404"}
 @contextlib.contextmanager
 def serving(store: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`sessim serve --workers 2` with this environment added; stopped (SIGTERM) after."""
-    with tempfile.TemporaryFile() as log:
-        server, base = start_sessim(store, "--workers", "2", env={**os.environ, **env}, stderr=log)
-        try:
-            wait_until_listening(base, server, log)
-            yield base, server
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with logged_sessim(store, "--workers", "2", env={**os.environ, **env}) as (base, server, _):
+        yield base, server
 
 
 def spread_requests(base: str, count: int) -> None:

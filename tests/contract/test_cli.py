@@ -21,7 +21,6 @@ its schema (in every phase that reached the operation)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -32,7 +31,7 @@ import yaml
 from click.testing import CliRunner
 from schemathesis.cli import schemathesis
 
-from tests.conftest import start_sessim, wait_until_listening
+from tests.conftest import logged_sessim
 from tests.contract.plan import command, prepare, runs
 
 pytestmark = pytest.mark.contract
@@ -52,14 +51,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def server() -> Iterator[tuple[str, IO[bytes]]]:
     """The worker's `sessim serve` for its runs: its base URL and its log."""
-    with tempfile.TemporaryFile() as log:
-        process, base = start_sessim("memory://", "--admin-token", TOKEN, stderr=log)
-        try:
-            wait_until_listening(base, process, log)
-            yield base, log
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with logged_sessim("memory://", "--admin-token", TOKEN) as (base, _, log):
+        yield base, log
 
 
 def reseed(base: str, fixture: dict) -> None:
