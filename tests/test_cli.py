@@ -228,6 +228,7 @@ def test_a_log_format_from_the_environment_is_checked(monkeypatch: pytest.Monkey
         settings_for([])
 
 
+@pytest.mark.slow  # a real `sessim serve` process
 def test_serve_names_the_sqlite_file_it_uses(tmp_path: Path) -> None:
     """Three slashes are relative to the working directory, whose missing folders are made;
     the start-up line says which file that is."""
@@ -239,6 +240,7 @@ def test_serve_names_the_sqlite_file_it_uses(tmp_path: Path) -> None:
         assert file.is_file()
 
 
+@pytest.mark.slow  # a real `sessim serve` process
 def test_a_sqlite_file_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a database")
     result = serve_and_exit(tmp_path, "--store", "sqlite:///notes.txt")
@@ -254,6 +256,7 @@ def unreachable(port: int) -> str:
     return f"Error 111 connecting to 127.0.0.1:{port}."
 
 
+@pytest.mark.slow  # real `sessim serve` processes
 @pytest.mark.parametrize(
     ("argv", "fixture"),
     [
@@ -277,6 +280,7 @@ def test_a_seed_into_a_redis_nobody_listens_on_is_one_line_and_exit_1(
     assert failed.startswith(said)
 
 
+@pytest.mark.slow  # a real `sessim serve` process
 def test_a_redis_nobody_listens_on_is_said_at_start_then_answered_503_until_it_is_back(
     tmp_path: Path,
 ) -> None:

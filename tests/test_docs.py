@@ -47,6 +47,9 @@ from sessim.admin.fixtures import demo
 
 from tests.conftest import ROOT, plain_client, sessim_process
 
+# Real `sessim serve` processes, bash and curl: the slow lane (make test runs it).
+pytestmark = pytest.mark.slow
+
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 # Pages where every shell example must be a checked one.
 STRICT = sorted((ROOT / "docs" / "vendors").glob("*.md"))
