@@ -26,8 +26,9 @@ from tests.contract.fixture import contract_fixture
 from tests.contract.plan import config
 
 FIXTURE = contract_fixture()
-# The apps are made at import, before any tmp_path: the seed file lives in a temporary
-# directory removed at exit, never in the checkout.
+# The seed file, made once a process, lives in a temporary directory removed at exit, never
+# in the checkout. Each stateful test builds its app when it runs (not at import: every
+# worker collects every module).
 SEED_DIR = tempfile.TemporaryDirectory(prefix="sessim-contract-")
 SEED = Path(SEED_DIR.name) / "contract-fixture.yaml"
 SEED.write_text(yaml.safe_dump(FIXTURE))

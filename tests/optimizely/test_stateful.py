@@ -13,26 +13,26 @@ from sessim.registry import VENDORS
 from tests.contract.schemas import FIXTURE, app_client, operation_id, schema_for
 
 API = VENDORS["optimizely"]
-# The sessions and the identity calls (what a session links to is tested directly, in
-# test_resources.py: with those rules too the machine drew flakily).
-OPTIMIZELY = schema_for(API).include(tag_regex="^(Sessions|Identity)$")
 SECTION = FIXTURE["optimizely"]
 
 
-def fresh_bearer() -> str:
-    return bearer(SECTION, app_client(API, OPTIMIZELY.app))["Authorization"]  # type: ignore[attr-defined]
+def fresh_bearer(schema: schemathesis.BaseSchema) -> str:
+    return bearer(SECTION, app_client(API, schema.app))["Authorization"]  # type: ignore[attr-defined]
 
 
 def test_stateful_optimizely_sign_in_then_session_calls_and_sign_out() -> None:
     seen: list[tuple[str, int, bool]] = []
     signed_in: list[str] = []  # the bearer of the live sign-in, if any
+    # The sessions and the identity calls (what a session links to is tested directly, in
+    # test_resources.py: with those rules too the machine drew flakily).
+    optimizely = schema_for(API).include(tag_regex="^(Sessions|Identity)$")
 
-    class Machine(OPTIMIZELY.as_state_machine()):  # type: ignore[misc]
+    class Machine(optimizely.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: schemathesis.Case) -> None:
             operation = operation_id(case)
             if operation == "createSession":
                 case.body = login(SECTION)
-                case.headers = {**(case.headers or {}), "Authorization": fresh_bearer()}
+                case.headers = {**(case.headers or {}), "Authorization": fresh_bearer(optimizely)}
             elif signed_in and operation != "createToken":
                 case.headers = {**(case.headers or {}), "Authorization": signed_in[-1]}
 

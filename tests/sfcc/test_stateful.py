@@ -7,11 +7,6 @@ from sessim.registry import VENDORS
 
 from tests.contract.schemas import run_stateful, schema_for
 
-# A store of its own: random fuzzing leaves state behind (baskets, counters) that would make
-# which chains the derandomized run walks vary. The journal is on, as a user runs Sessim (its
-# layer once changed the chains walked: tests/contract/schemas.py says why, and no more).
-SFCC_CHAIN = schema_for(VENDORS["sfcc"])
-
 
 def test_stateful_sfcc_auth_then_sessions_and_logout() -> None:
     """The links carry the path's site and the answer's JWT to /sessions and the logout,
@@ -24,8 +19,12 @@ def test_stateful_sfcc_auth_then_sessions_and_logout() -> None:
     # twice and never with a 200; at 10 steps, 40 examples walk each asserted chain every run
     # (logout 28, /sessions 35, billing address 25 times with a 200) at a third of the CPU.
     site = {"site_id": "-", "version": "20.8"}  # a known site, which the links carry on
+    # A store of its own: random fuzzing leaves state behind (baskets, counters) that would make
+    # which chains the derandomized run walks vary. The journal is on, as a user runs Sessim (its
+    # layer once changed the chains walked: tests/contract/schemas.py says why, and no more).
+    chain = schema_for(VENDORS["sfcc"])
     run_stateful(
-        SFCC_CHAIN,
+        chain,
         login,
         lambda *c: seen.append(c),
         examples=40,

@@ -6,12 +6,15 @@ from sessim.registry import VENDORS
 
 from tests.contract.schemas import FIXTURE, run_stateful, schema_for
 
-VESTIAIRE = schema_for(VENDORS["vestiaire"])
 DEMO_LOGIN = {k: FIXTURE["vestiaire"]["users"][0][k] for k in ("email", "password")}
 
 
 def test_stateful_create_then_delete() -> None:
     seen: list[tuple[str, int]] = []
-    run_stateful(VESTIAIRE, ("createSession", DEMO_LOGIN), lambda *call: seen.append(call))
+    run_stateful(
+        schema_for(VENDORS["vestiaire"]),
+        ("createSession", DEMO_LOGIN),
+        lambda *call: seen.append(call),
+    )
     assert ("POST /sessions", 201) in seen
     assert ("DELETE /sessions/{sessionId}", 204) in seen  # the link carried a live session
