@@ -56,6 +56,10 @@ class Cors:
     # An origin not allowed -> the error answered (preflight or not); None: served as if
     # no Origin were sent.
     refuse: Callable[[str], SessimError] | None = None
+    # Whether the layer runs inside the vendor's edge: an edge that rewrites paths (SFCC's
+    # host-mapped form) must have run before the operation is found. Outside, a preflight
+    # meets none of what an edge does (Okta's rate limits).
+    inside_edge: bool = False
 
 
 @dataclass(frozen=True)
