@@ -266,7 +266,7 @@ def create_app(settings: Settings) -> ASGIApp:
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
     mounted = {base_path: spec for base_path, _api, spec in specs}
-    trusted: tuple[str, ...] = ()  # --allow-origin: the next step
+    trusted = settings.allow_origins
     edges = [
         (base, api, _serving(app, api, base, routes, mounted[base], trusted))
         for base, api in owners
