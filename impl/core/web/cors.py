@@ -5,8 +5,9 @@ A request with an `Origin` for an operation the policy enables, from an origin t
 allows for this request, gets its answer (errors included) decorated with the
 Access-Control-* headers; its preflight (OPTIONS with Access-Control-Request-Method) is
 answered here, before rate limits, faults or routing. An origin not allowed gets what the
-vendor gives it: its refusal when the policy names one, else the answer the request gets
-without any CORS header (the browser then keeps it from the page).
+vendor gives it: its refusal when the policy names one (for its preflight alone, or for
+every request), else the answer the request gets without any CORS header (the browser then
+keeps it from the page).
 
 Origins trusted by `--allow-origin` (a development convenience no real vendor has) are
 allowed on every enabled operation before the vendor's own check; a vendor that declares no
@@ -68,7 +69,7 @@ class CrossOrigin:
         if not enabled:
             return None
         if origin not in self.trusted and not await self.cors.allows(scope, origin):
-            refuse = self.cors.refuse
+            refuse = self.cors.refuse or (self.cors.refuse_preflight if preflight else None)
             return None if refuse is None else to_asgi(self.api.render(to_problem(refuse(origin))))
         allowed = self._allowed_origin(origin)
         if preflight:
