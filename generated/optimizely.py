@@ -80,6 +80,10 @@ class Address(BaseModel):
     properties: Properties | None = None
 
 
+class AllowedOrigin(RootModel[str]):
+    root: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+$")]
+
+
 class BillTo(Address):
     isGuest: bool | None = None
     shipTosUri: str | None = None
@@ -382,6 +386,13 @@ class OptimizelyWebsite(BaseModel):
     ] = None
     default_currency: Annotated[
         str | None, Field(description="A currencyCode of `currencies`; the first when not given.")
+    ] = None
+    allowed_origins: Annotated[
+        list[AllowedOrigin] | None,
+        Field(
+            description="The origins (exact `scheme://host[:port]`) whose pages may call this website's APIs from a browser: their preflights are 200 and their answers carry CORS headers; another origin's preflight is 400 `{\"message\"}` and its requests get no CORS header (ASP.NET Web API's CORS handler). None when not given. Inferred: Optimizely documents no such setting.",
+            max_length=100,
+        ),
     ] = None
 
 

@@ -7,6 +7,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from typing import Annotated, Any
 
 
+class AllowedOrigin(RootModel[str]):
+    root: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+$")]
+
+
 class AuthRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -118,6 +122,13 @@ class SfccClient(BaseModel):
             pattern="^[!-~]{1,100}$",
         ),
     ]
+    allowed_origins: Annotated[
+        list[AllowedOrigin] | None,
+        Field(
+            description='The origins whose pages may call the Shop API with this client id (the `allowed_origins` of the client in Business Manager\'s OCAPI settings document, `{"_v", "clients": [{"client_id", "allowed_origins", "resources"}]}`): exact `scheme://host[:port]`, no wildcard. Replaces the list seeded before for this client; none when never seeded.',
+            max_length=100,
+        ),
+    ] = None
 
 
 class SfccCustomer(BaseModel):

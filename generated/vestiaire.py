@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 from typing import Annotated
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 from enum import StrEnum
+
+
+class AllowedOrigin(RootModel[str]):
+    root: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+$")]
 
 
 class Code(StrEnum):
@@ -105,6 +109,13 @@ class VestiaireSettings(BaseModel):
             description="How long a locked account stays locked; 900 when never set.",
             ge=1,
             le=31536000,
+        ),
+    ] = None
+    allowed_origins: Annotated[
+        list[AllowedOrigin] | None,
+        Field(
+            description="The origins (exact `scheme://host[:port]`, e.g. a storefront `https://us.vestiairecollective.com`) whose pages may call the API from a browser: their preflights are 200 and their answers carry CORS headers; other origins get none. None when never set. Inferred: no public source shows Vestiaire's CORS answers.",
+            max_length=100,
         ),
     ] = None
 

@@ -47,7 +47,7 @@ from .core.web.asgi import (
     with_response_headers,
 )
 from .core.web.bodies import parsing
-from .core.web.cors import CrossOrigin
+from .core.web.cors import DEVELOPMENT, CrossOrigin
 from .core.web.limits import BodyLimit
 from .core.web.platform import Platform
 from .core.web.problems import to_problem
@@ -266,7 +266,11 @@ def create_app(settings: Settings) -> ASGIApp:
     for exc_class in (Exception, ProblemException, HTTPException):
         app.add_error_handler(exc_class, handle_error)
     mounted = {base_path: spec for base_path, _api, spec in specs}
-    edges = [(base, api, _serving(app, api, base, routes, mounted[base])) for base, api in owners]
+    trusted = settings.allow_origins
+    edges = [
+        (base, api, _serving(app, api, base, routes, mounted[base], trusted))
+        for base, api in owners
+    ]
     front = Front(app, runtime, edges, routes)
     if not runtime.journal.enabled:
         return front
@@ -286,20 +290,26 @@ def _describe(
     return owner, routes.operation_at(scope["method"], path)
 
 
-def _serving(app: ASGIApp, api: Api, base_path: str, routes: RouteTable, spec: dict) -> ASGIApp:
-    """What serves a mount: its cross-origin answers around a vendor's edge around its
-    platform's conventions around its fault rules around connexion (so that a preflight
-    meets no rate limit or fault). The admin API has none, and no rule can lock the tester
-    out."""
+def _serving(
+    app: ASGIApp, api: Api, base_path: str, routes: RouteTable, spec: dict, trusted: tuple[str, ...]
+) -> ASGIApp:
+    """What serves a mount: its cross-origin answers around a vendor's edge (or inside it,
+    where the policy says so) around its platform's conventions around its fault rules
+    around connexion (so that a preflight meets no fault). The admin API has none, and no
+    rule can lock the tester out. `trusted`: the origins --allow-origin trusts."""
     if api is ADMIN:
         return app
     served: ASGIApp = Faults(app, api, routes)
     if api.conventions.any:
         served = Platform(served, api, routes)
+    cors = api.conventions.cors or (DEVELOPMENT if trusted else None)
+    if cors and cors.inside_edge:
+        served = CrossOrigin(served, api, cors, routes, spec, trusted)
     if api.edge:
         served = api.edge(served, base_path)
-    cors = api.conventions.cors
-    return CrossOrigin(served, api, cors, routes, spec) if cors else served
+    if cors and not cors.inside_edge:
+        served = CrossOrigin(served, api, cors, routes, spec, trusted)
+    return served
 
 
 def _routed_handler(scope: Scope) -> str | None:

@@ -128,6 +128,14 @@ def parser() -> argparse.ArgumentParser:
         help="requests the journal (GET /_admin/journal) keeps, shared by workers (0: none)",
     )
     serve.add_argument(
+        "--allow-origin",
+        dest="allow_origins",
+        action="append",
+        metavar="URL",
+        help="answer this origin cross-origin on every vendor (repeatable; SESSIM_ALLOW_ORIGIN "
+        "takes a comma list): a development convenience the real vendors do not have",
+    )
+    serve.add_argument(
         "--validate-responses",
         action=argparse.BooleanOptionalAction,
         default=_env_switch("validate_responses", False),
@@ -172,6 +180,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
     listed = [name for name in str(_env("api", "")).split(",") if name]
     apis = args.apis or listed or VENDOR_APIS
+    origins = [origin for origin in str(_env("allow_origin", "")).split(",") if origin]
     return Settings(
         host=args.host,
         port=args.port,
@@ -190,6 +199,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         workers=args.workers,
         journal_size=args.journal_size,
         log_format=args.log_format,
+        allow_origins=tuple(args.allow_origins or origins),
     )
 
 

@@ -40,6 +40,9 @@ class Settings:
     journal_size: int = 1000
     # "text": uvicorn's access log; "json": one JSON line per request (journal fields).
     log_format: str = "text"
+    # Origins every vendor answers cross-origin (--allow-origin): a development convenience
+    # that no real vendor has.
+    allow_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.apis if name not in VENDOR_APIS]
@@ -51,6 +54,8 @@ class Settings:
             raise ValueError(f"--journal-size {self.journal_size}: 0 (no journal) or more")
         if self.log_format not in LOG_FORMATS:
             raise ValueError(f"--log-format {self.log_format!r}: choose from text, json")
+        for origin in self.allow_origins:
+            _check_origin(origin)
         if self.workers < 1:
             raise ValueError(f"--workers {self.workers}: at least one worker is needed")
         if self.workers > 1 and urlsplit(self.store).scheme == "memory":
@@ -66,4 +71,12 @@ class Settings:
     @classmethod
     def from_json(cls, text: str) -> Settings:
         values = json.loads(text)
-        return cls(**{**values, "apis": tuple(values["apis"])})
+        tuples = {name: tuple(values[name]) for name in ("apis", "allow_origins")}
+        return cls(**{**values, **tuples})
+
+
+def _check_origin(origin: str) -> None:
+    """An origin as a browser sends it: scheme://host[:port], no path."""
+    parts = urlsplit(origin)
+    if not (parts.scheme and parts.netloc) or parts.path or parts.query or parts.fragment:
+        raise ValueError(f"--allow-origin {origin!r}: an origin is scheme://host[:port]")

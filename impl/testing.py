@@ -84,10 +84,12 @@ class _Server(uvicorn.Server):
 def running(seed: Fixture | None = None, **options: Any) -> Iterator[Sessim]:
     """A Sessim serving until the block ends. `seed`: a fixture to load (a document or the
     path of a YAML or JSON file). Other options are `sessim serve`'s settings (Settings):
-    `apis=["okta"]`, `admin_token=...`, `store="sqlite:///..."`, `root=...`, `port=...`;
-    by default a memory store on a free loopback port."""
-    if "apis" in options:
-        options["apis"] = tuple(options["apis"])
+    `apis=["okta"]`, `admin_token=...`, `store="sqlite:///..."`, `root=...`, `port=...`,
+    `allow_origins=["http://localhost:5173"]` (every vendor answers them cross-origin, a
+    development convenience); by default a memory store on a free loopback port."""
+    for name in ("apis", "allow_origins"):
+        if name in options:
+            options[name] = tuple(options[name])
     settings = Settings(**{**DEFAULTS, **options})
     app = create_app(settings)
     listener = socket.create_server((settings.host, settings.port))

@@ -141,6 +141,23 @@ def seeded(reset: Reset) -> TestClient:
     return reset(seed={"vestiaire": {"users": [DEMO_USER]}})
 
 
+def preflight(
+    client: TestClient, path: str, origin: str, method: str, requested: str
+) -> httpx.Response:
+    """A browser's preflight of a `method` request from `origin` with the `requested`
+    headers."""
+    headers = {
+        "Origin": origin,
+        "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": requested,
+    }
+    return client.options(path, headers=headers)
+
+
+def assert_no_cors(response: httpx.Response) -> None:
+    assert not [name for name in response.headers if name.startswith("access-control-")]
+
+
 def plain_client(**options: Any) -> httpx.Client:
     """An HTTP client for Sessims on plain http://, without the certificate bundle: loading
     it costs 30 ms of CPU, which `httpx.get` pays on every call."""

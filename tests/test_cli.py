@@ -88,6 +88,7 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
         "PURGE_INTERVAL": "0.5",
         "JOURNAL_SIZE": "20",
         "LOG_FORMAT": "json",
+        "ALLOW_ORIGIN": "http://localhost:3000,https://app.example.com",
     }.items():
         monkeypatch.setenv(f"SESSIM_{name}", value)
     settings = settings_for([])
@@ -102,6 +103,16 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
     assert settings.max_body_bytes == 2048
     assert settings.purge_interval == 0.5
     assert (settings.journal_size, settings.log_format) == (20, "json")
+    assert settings.allow_origins == ("http://localhost:3000", "https://app.example.com")
+
+
+def test_allow_origin_is_repeatable_and_wins_over_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert settings_for([]).allow_origins == ()
+    monkeypatch.setenv("SESSIM_ALLOW_ORIGIN", "http://localhost:3000")
+    argv = ["--allow-origin", "http://localhost:5173", "--allow-origin", "http://[::1]:8000"]
+    assert settings_for(argv).allow_origins == ("http://localhost:5173", "http://[::1]:8000")
 
 
 def test_max_body_bytes_flag() -> None:
@@ -128,6 +139,14 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
         (["--workers", "2", "--store", "memory://"], "--workers 2 needs a store the workers share"),
         (["--workers", "0"], "--workers 0: at least one worker is needed"),
         (["--journal-size", "-1"], "--journal-size -1: 0 (no journal) or more"),
+        (
+            ["--allow-origin", "localhost:3000"],
+            "--allow-origin 'localhost:3000': an origin is scheme://host[:port]",
+        ),
+        (
+            ["--allow-origin", "http://localhost:3000/"],
+            "--allow-origin 'http://localhost:3000/': an origin is scheme://host[:port]",
+        ),
     ],
 )
 def test_a_settings_mistake_says_what_is_wrong(argv: list[str], message: str) -> None:

@@ -77,6 +77,15 @@ def test_apis_option_serves_only_those() -> None:
         assert httpx.post(f"{server.url}/vestiaire/sessions", json=SHOPPER).status_code == 404
 
 
+def test_allow_origins_option_trusts_an_origin_on_every_vendor() -> None:
+    with sessim.running(apis=["vestiaire"], allow_origins=["http://localhost:5173"]) as server:
+        assert server.settings.allow_origins == ("http://localhost:5173",)
+        headers = {"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"}
+        response = httpx.options(f"{server.vestiaire}/sessions", headers=headers)
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
 def test_leaving_the_block_stops_the_server_and_frees_its_port() -> None:
     with sessim.running() as server:
         port = int(server.url.rsplit(":", 1)[1])

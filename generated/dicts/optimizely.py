@@ -72,6 +72,9 @@ class Address(TypedDict):
     properties: NotRequired[Properties]
 
 
+AllowedOrigin: TypeAlias = str
+
+
 class BillTo(Address):
     isGuest: NotRequired[bool]
     shipTosUri: NotRequired[str]
@@ -263,6 +266,7 @@ class OptimizelyWebsite(TypedDict):
     currencies: list[OptimizelyCurrency]
     default_language: NotRequired[str]
     default_currency: NotRequired[str]
+    allowed_origins: NotRequired[list[AllowedOrigin]]
 
 
 class Pagination(TypedDict):

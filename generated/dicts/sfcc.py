@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+AllowedOrigin: TypeAlias = str
+
+
 class AuthRequest(TypedDict):
     type: Literal["guest", "credentials", "session", "refresh"]
 
@@ -79,6 +82,7 @@ class OrderAddress(TypedDict):
 
 class SfccClient(TypedDict):
     client_id: str
+    allowed_origins: NotRequired[list[AllowedOrigin]]
 
 
 class SfccCustomer(TypedDict):

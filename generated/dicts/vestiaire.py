@@ -2,7 +2,10 @@
 #   filename:  vestiaire.yaml
 
 from __future__ import annotations
-from typing import Literal, NotRequired, TypedDict
+from typing import Literal, NotRequired, TypeAlias, TypedDict
+
+
+AllowedOrigin: TypeAlias = str
 
 
 class Credentials(TypedDict):
@@ -54,6 +57,7 @@ class VestiaireSettings(TypedDict):
     session_lifetime_seconds: NotRequired[int]
     lockout_attempts: NotRequired[int]
     lockout_seconds: NotRequired[int]
+    allowed_origins: NotRequired[list[AllowedOrigin]]
 
 
 class VestiaireUser(TypedDict):

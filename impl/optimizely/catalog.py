@@ -31,6 +31,8 @@ class Website:
     currencies: tuple[shapes.OptimizelyCurrency, ...]
     default_language: str  # a languageCode
     default_currency: str  # a currencyCode
+    # The origins whose pages may call the API from a browser (browsers.py).
+    allowed_origins: frozenset[str] = frozenset()
 
     def language(self, language_id: str | None) -> shapes.OptimizelyLanguage | None:
         return _by_id(self.languages, language_id)
@@ -122,4 +124,5 @@ def website_of(record: dict) -> Website:
         tuple(record["currencies"]),
         record.get("default_language") or record["languages"][0]["languageCode"],
         record.get("default_currency") or record["currencies"][0]["currencyCode"],
+        frozenset(record.get("allowed_origins", [])),
     )

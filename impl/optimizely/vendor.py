@@ -5,8 +5,10 @@ contract run's two-step sign-in."""
 from importlib.resources import files
 
 from ..core.web.api import Api
+from ..core.web.conventions import Conventions
 from ..generated.optimizely import OptimizelyFixture
 from .binding import bind
+from .browsers import CORS
 from .contract import CONTRACT
 from .edge import QueryNames
 from .errors import CATALOG, OAUTH_CATALOG
@@ -38,4 +40,5 @@ VENDOR = Api(
     contract=CONTRACT,
     # ASP.NET Web API's binding: keys match properties whatever their case.
     parse=bind,
+    conventions=Conventions(cors=CORS),
 )

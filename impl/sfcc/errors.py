@@ -89,6 +89,10 @@ class IllegalHttpMethodOverride(Fault, InvalidInput):
     type_name, status = "IllegalHttpMethodOverrideException", 400
 
 
+class UnauthorizedOrigin(Fault, Unauthenticated):
+    type_name, status = "UnauthorizedOriginException", 401
+
+
 class UnsupportedContentType(Fault, UnsupportedMediaType):
     type_name, status = "UnsupportedContentTypeException", 415
 
@@ -98,6 +102,12 @@ def illegal_override(method: str) -> IllegalHttpMethodOverride:
         f"The HTTP method '{method}' cannot override POST; use PUT, PATCH, DELETE, HEAD or"
         " OPTIONS.",
         method=method,
+    )
+
+
+def unauthorized_origin(origin: str) -> UnauthorizedOrigin:
+    return UnauthorizedOrigin(
+        f"The origin '{origin}' is not allowed for the client.", origin=origin
     )
 
 

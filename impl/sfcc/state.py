@@ -8,7 +8,8 @@ generation; customers, sessions, keys and revocations live in the store.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ..core.kit.identities import Identities, LockoutPolicy
 from ..core.kit.runtime import Runtime
@@ -21,6 +22,7 @@ from .errors import UnknownSite
 NAMESPACE = "sfcc"
 SITES_KEY = f"{NAMESPACE}:sites"
 CLIENTS_KEY = f"{NAMESPACE}:clients"
+ORIGINS_KEY = f"{NAMESPACE}:allowed_origins"  # client id -> its OCAPI settings' allowed_origins
 DEFAULT_SITE = "RefArch"  # the reference storefront of every sandbox
 ANY_SITE = "-"  # the generated clients' `/s/-/`
 TOKEN_SECONDS = 1800  # "A JWT has a lifetime of 30 minutes"; exp - iat in every real token
@@ -57,6 +59,16 @@ class Sfcc:
     clients: frozenset[str]
     # The site a storefront's own hostname maps to (`/dw/shop/...` without `/s/{site}`).
     host_site: str | None = None
+    # The origins each client's OCAPI settings allow (`allowed_origins`).
+    allowed_origins: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def allows(self, client_id: str | None, origin: str) -> bool:
+        """Whether the client's settings list the origin. A request that names no known
+        client (a preflight, which carries no x-dw-client-id): whether any client's do
+        (inferred: OCAPI does not say how it answers one)."""
+        if client_id in self.clients:
+            return origin in self.allowed_origins.get(client_id, frozenset())
+        return any(origin in origins for origins in self.allowed_origins.values())
 
     def site(self, site_id: str) -> Site:
         """The site a path names (`-`: the default one); UnknownSiteException otherwise."""
@@ -72,7 +84,10 @@ async def _build(runtime: Runtime, settings: Settings) -> Sfcc:
     sites = {site_id: _site(runtime, settings, site_id) for site_id in site_ids}
     clients = frozenset(await store.get(CLIENTS_KEY) or [])
     host_site = settings.default_site
-    return Sfcc(settings, sites, host_site or site_ids[0], clients, host_site)
+    origins = {
+        client: frozenset(listed) for client, listed in (await store.get(ORIGINS_KEY) or {}).items()
+    }
+    return Sfcc(settings, sites, host_site or site_ids[0], clients, host_site, origins)
 
 
 # The instance as last seeded, built again only after a seed or reset.

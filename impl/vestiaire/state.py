@@ -19,10 +19,13 @@ class Settings:
     session_lifetime_seconds: int = 30 * 86_400
     lockout_attempts: int = 5
     lockout_seconds: int = 900
+    # The origins whose pages may call the API from a browser (browsers.py).
+    allowed_origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Vestiaire:
+    settings: Settings
     identities: Identities
     sessions: Sessions
 
@@ -30,6 +33,7 @@ class Vestiaire:
 async def _build(runtime: Runtime, settings: Settings) -> Vestiaire:
     lockout = LockoutPolicy(settings.lockout_attempts, settings.lockout_seconds)
     return Vestiaire(
+        settings,
         Identities(runtime.store, NAMESPACE, runtime.passwords, lockout),
         Sessions(runtime.store, NAMESPACE, SessionPolicy(settings.session_lifetime_seconds)),
     )

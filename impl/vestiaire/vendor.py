@@ -6,7 +6,9 @@ from importlib.resources import files
 
 from ..core.kit.vendor_state import AccountsInventory
 from ..core.web.api import Api
+from ..core.web.conventions import Conventions
 from ..generated.vestiaire import VestiaireFixture
+from .browsers import CORS
 from .contract import CONTRACT
 from .errors import CATALOG
 from .fixtures import load_fixture
@@ -26,4 +28,5 @@ VENDOR = Api(
     fixture=VestiaireFixture,
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
+    conventions=Conventions(cors=CORS),
 )

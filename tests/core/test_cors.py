@@ -13,12 +13,14 @@ from sessim.core.kit.errors import Forbidden
 from sessim.core.web.api import Api
 from sessim.core.web.asgi import set_response_cookies, with_response_headers
 from sessim.core.web.conventions import Conventions, Cors
-from sessim.core.web.cors import CrossOrigin
+from sessim.core.web.cors import DEVELOPMENT, CrossOrigin
 from sessim.core.web.problems import Problem
 from sessim.core.web.routes import RouteTable
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
+
+from tests.conftest import assert_no_cors
 
 ALLOWED = "https://shop.example.com"
 SPEC = {
@@ -41,9 +43,10 @@ def render(problem: Problem) -> ConnexionResponse:
     return ConnexionResponse(status_code=401, body=f"refused: {problem.detail}")
 
 
-def client(**policy: Any) -> TestClient:
-    """The layer, with this policy, around an app that answers 200 "served"."""
-    cors = Cors(allows, lambda operation: operation.get("x-cors", False), **policy)
+def client(trusted: tuple[str, ...] = (), base: Cors | None = None, **policy: Any) -> TestClient:
+    """The layer, with this policy (else `base`) and the origins --allow-origin trusts,
+    around an app that answers 200 "served"."""
+    cors = base or Cors(allows, lambda operation: operation.get("x-cors", False), **policy)
     api = Api("x", "x.yaml", "/x", "x", render, conventions=Conventions(cors=cors))
     routes = RouteTable()
     routes.add_spec("/x", SPEC, api)
@@ -51,7 +54,7 @@ def client(**policy: Any) -> TestClient:
     async def served(scope: Scope, receive: Receive, send: Send) -> None:
         await PlainTextResponse("served")(scope, receive, send)
 
-    layer = CrossOrigin(served, api, cors, routes, SPEC)
+    layer = CrossOrigin(served, api, cors, routes, SPEC, trusted)
 
     async def front(scope: Scope, receive: Receive, send: Send) -> None:
         set_response_cookies(scope, {})  # as Sessim's Front: recorded headers reach the answer
@@ -136,3 +139,36 @@ def test_a_request_without_origin_is_left_alone() -> None:
     response = client(refuse=lambda origin: Forbidden(origin)).get("/x/things")
     assert response.text == "served"
     assert "vary" not in response.headers
+
+
+def test_a_refusal_of_preflights_alone_serves_the_request_without_cors() -> None:
+    test = client(refuse_preflight=lambda origin: Forbidden(f"origin {origin}"))
+    other = "https://other.example.com"
+    refused = ask(test, other)
+    assert (refused.status_code, refused.text) == (401, "refused: origin https://other.example.com")
+    served = test.get("/x/things", headers={"Origin": other})
+    assert served.text == "served"
+    assert_no_cors(served)
+
+
+def test_a_trusted_origin_is_allowed_before_the_policy_s_check() -> None:
+    dev = "http://localhost:4200"
+    test = client(trusted=(dev,), refuse=lambda origin: Forbidden(origin))
+    response = test.get("/x/things", headers={"Origin": dev})
+    assert (response.text, response.headers["access-control-allow-origin"]) == ("served", dev)
+    assert ask(test, dev).headers["access-control-allow-origin"] == dev
+    private = test.get("/x/private", headers={"Origin": dev})  # not enabled: no CORS
+    assert private.text == "served"
+    assert_no_cors(private)
+    assert test.get("/x/things", headers={"Origin": ALLOWED + ".evil"}).status_code == 401
+
+
+def test_without_a_vendor_policy_trusted_origins_reach_every_operation() -> None:
+    dev = "http://localhost:4200"
+    test = client(trusted=(dev,), base=DEVELOPMENT)
+    for path in ("/x/things", "/x/private"):
+        response = test.get(path, headers={"Origin": dev})
+        assert response.headers["access-control-allow-origin"] == dev
+    assert ask(test, dev, "DELETE").headers["access-control-allow-methods"] == "GET, POST, DELETE"
+    # Any other origin, even the one the test's own policy allows, gets no CORS header.
+    assert_no_cors(test.get("/x/things", headers={"Origin": ALLOWED}))

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import assert_no_cors
+from tests.conftest import preflight as browser_preflight
 from tests.okta.support import (
     ANNA,
     PORTAL,
@@ -46,12 +48,7 @@ UNTRUSTED = "https://evil.example.com"
 
 
 def preflight(client: TestClient, path: str, origin: str, method: str = "POST") -> httpx.Response:
-    headers = {
-        "Origin": origin,
-        "Access-Control-Request-Method": method,
-        "Access-Control-Request-Headers": AUTH_JS_HEADERS,
-    }
-    return client.options(path, headers=headers)
+    return browser_preflight(client, path, origin, method, AUTH_JS_HEADERS)
 
 
 def assert_cors(response: httpx.Response, origin: str = PORTAL) -> None:
@@ -60,10 +57,6 @@ def assert_cors(response: httpx.Response, origin: str = PORTAL) -> None:
     assert response.headers["access-control-allow-credentials"] == "true"
     assert response.headers["access-control-expose-headers"] == EXPOSED
     assert response.headers["vary"] == "Origin"
-
-
-def assert_no_cors(response: httpx.Response) -> None:
-    assert not [name for name in response.headers if name.startswith("access-control-")]
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,13 @@ class Cors:
     # An origin not allowed -> the error answered (preflight or not); None: served as if
     # no Origin were sent.
     refuse: Callable[[str], SessimError] | None = None
+    # Where `refuse` is None: the error a preflight from an origin not allowed gets (the
+    # request itself is then served without CORS headers, as ASP.NET's CORS handler does).
+    refuse_preflight: Callable[[str], SessimError] | None = None
+    # Whether the layer runs inside the vendor's edge: an edge that rewrites paths (SFCC's
+    # host-mapped form) must have run before the operation is found. Outside, a preflight
+    # meets none of what an edge does (Okta's rate limits).
+    inside_edge: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,13 @@ A request with an `Origin` for an operation the policy enables, from an origin t
 allows for this request, gets its answer (errors included) decorated with the
 Access-Control-* headers; its preflight (OPTIONS with Access-Control-Request-Method) is
 answered here, before rate limits, faults or routing. An origin not allowed gets what the
-vendor gives it: its refusal when the policy names one, else the answer the request gets
-without any CORS header (the browser then keeps it from the page)."""
+vendor gives it: its refusal when the policy names one (for its preflight alone, or for
+every request), else the answer the request gets without any CORS header (the browser then
+keeps it from the page).
+
+Origins trusted by `--allow-origin` (a development convenience no real vendor has) are
+allowed on every enabled operation before the vendor's own check; a vendor that declares no
+policy then gets one that enables every operation and allows no other origin."""
 
 from __future__ import annotations
 
@@ -16,9 +21,11 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..kit.errors import SessimError
 from .api import Api
 from .asgi import set_response_headers, to_asgi
 from .conventions import Cors
+from .platform import served_method
 from .problems import to_problem
 from .routes import HTTP_METHODS, RouteTable
 
@@ -26,12 +33,21 @@ from .routes import HTTP_METHODS, RouteTable
 class CrossOrigin:
     """The ASGI layer of a mount whose API declares a Cors policy."""
 
-    def __init__(self, app: ASGIApp, api: Api, cors: Cors, routes: RouteTable, spec: dict) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        api: Api,
+        cors: Cors,
+        routes: RouteTable,
+        spec: dict,
+        trusted: Collection[str] = (),
+    ) -> None:
         self.app = app
         self.api = api
         self.cors = cors
         self.routes = routes
         self.operations = frozenset(_enabled(spec, self.cors))
+        self.trusted = frozenset(trusted)  # --allow-origin's
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         answer = await self._answer(scope) if scope["type"] == "http" else None
@@ -45,11 +61,15 @@ class CrossOrigin:
         if origin is None:
             return None
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
-        method = headers["access-control-request-method"] if preflight else scope["method"]
-        if self.routes.operation_at(method, scope["path"]) not in self.operations:
+        path = scope["path"]
+        if preflight:
+            enabled = headers["access-control-request-method"] in self._methods(path)
+        else:
+            enabled = self.routes.operation_at(self._served(scope), path) in self.operations
+        if not enabled:
             return None
-        if not await self.cors.allows(scope, origin):
-            refuse = self.cors.refuse
+        if origin not in self.trusted and not await self.cors.allows(scope, origin):
+            refuse = self.cors.refuse or (self.cors.refuse_preflight if preflight else None)
             return None if refuse is None else to_asgi(self.api.render(to_problem(refuse(origin))))
         allowed = self._allowed_origin(origin)
         if preflight:
@@ -69,15 +89,33 @@ class CrossOrigin:
             return {}
         return {"Access-Control-Expose-Headers": ", ".join(self.cors.exposed)}
 
-    def _preflight(self, path: str, headers: Headers) -> dict[str, str]:
-        """The methods of the path that answer cross-origin, the request headers taken and
-        how long a browser may keep the answer."""
+    def _served(self, scope: Scope) -> str:
+        """The method the request is served as, after the platform's method override (one
+        the override refuses: its own, and the platform answers the refusal)."""
+        override = self.api.conventions.override
+        if override is None:
+            return str(scope["method"])
+        try:
+            return served_method(scope, override)
+        except SessimError:
+            return str(scope["method"])
+
+    def _methods(self, path: str) -> list[str]:
+        """The methods of the path that answer cross-origin; POST too where a method
+        override lets a POST carry any of them."""
         methods = [
             method
             for method in self.routes.allowed(path)
             if self.routes.operation_at(method, path) in self.operations
         ]
-        answer = {"Access-Control-Allow-Methods": ", ".join(methods)}
+        if methods and self.api.conventions.override and "POST" not in methods:
+            methods.append("POST")
+        return methods
+
+    def _preflight(self, path: str, headers: Headers) -> dict[str, str]:
+        """The methods of the path that answer cross-origin, the request headers taken and
+        how long a browser may keep the answer."""
+        answer = {"Access-Control-Allow-Methods": ", ".join(self._methods(path))}
         requested = headers.get("access-control-request-headers", "").strip()
         taken = _headers_taken(requested, self.cors.allowed_headers)
         if taken:
@@ -98,3 +136,12 @@ def _enabled(spec: dict, cors: Cors) -> Iterator[str]:
 def _headers_taken(requested: str, allowed: Collection[str] | None) -> str:
     """The headers a preflight's answer allows: those asked for, or the policy's own list."""
     return requested if allowed is None else ", ".join(allowed)
+
+
+async def _none(scope: Scope, origin: str) -> bool:
+    return False
+
+
+# The policy of a vendor that declares none, under --allow-origin: every operation answers
+# the origins it trusts, and no other.
+DEVELOPMENT = Cors(_none, lambda operation: True)

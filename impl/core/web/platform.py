@@ -73,19 +73,25 @@ class Platform:
 
 
 def _override(scope: Scope, override: MethodOverride) -> None:
-    """A POST's method as its header (else its query parameter) names it, in place. The
-    query keeps the parameter: no operation declares it, and the journal shows it sent."""
+    """A POST's method as its override names it, in place. The query keeps the parameter:
+    no operation declares it, and the journal shows it sent."""
+    scope["method"] = served_method(scope, override)
+
+
+def served_method(scope: Scope, override: MethodOverride) -> str:
+    """The method a request is served as: a POST's as its header (else its query parameter)
+    names it, any other's its own; a value the override does not take raises its error."""
     if scope["method"] != "POST":
-        return
+        return str(scope["method"])
     method = Headers(scope=scope).get(override.header, "").strip()
     if not method and override.query:
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
         method = next((value for name, value in query if name == override.query), "")
     if not method:
-        return
+        return "POST"
     if method not in override.methods:
         raise override.refuse(method)
-    scope["method"] = method
+    return method
 
 
 def _with_json_type(send: Send, json_type: bytes) -> Send:
