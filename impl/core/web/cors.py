@@ -62,8 +62,9 @@ class CrossOrigin:
             return None
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
         path = scope["path"]
+        methods = self._methods(path) if preflight else []
         if preflight:
-            enabled = headers["access-control-request-method"] in self._methods(path)
+            enabled = headers["access-control-request-method"] in methods
         else:
             enabled = self.routes.operation_at(self._served(scope), path) in self.operations
         if not enabled:
@@ -73,7 +74,7 @@ class CrossOrigin:
             return None if refuse is None else to_asgi(self.api.render(to_problem(refuse(origin))))
         allowed = self._allowed_origin(origin)
         if preflight:
-            answer = {**allowed, **self._preflight(scope["path"], headers)}
+            answer = {**allowed, **self._preflight(methods, headers)}
             return Response(status_code=self.cors.preflight_status, headers=answer)
         set_response_headers(scope, {**allowed, **self._exposed()})
         return None
@@ -112,10 +113,10 @@ class CrossOrigin:
             methods.append("POST")
         return methods
 
-    def _preflight(self, path: str, headers: Headers) -> dict[str, str]:
-        """The methods of the path that answer cross-origin, the request headers taken and
-        how long a browser may keep the answer."""
-        answer = {"Access-Control-Allow-Methods": ", ".join(self._methods(path))}
+    def _preflight(self, methods: list[str], headers: Headers) -> dict[str, str]:
+        """The methods of the path that answer cross-origin (_methods'), the request headers
+        taken and how long a browser may keep the answer."""
+        answer = {"Access-Control-Allow-Methods": ", ".join(methods)}
         requested = headers.get("access-control-request-headers", "").strip()
         taken = _headers_taken(requested, self.cors.allowed_headers)
         if taken:
