@@ -219,21 +219,22 @@ def start_sessim(store: str, *args: str, **popen: Any) -> tuple[subprocess.Popen
 
 
 @contextlib.contextmanager
-def sessim_servers(
-    store: str, count: int, *args: str
-) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
-    """`count` processes of `sessim serve` on this store URL, each on a free port; yields
-    their base URLs and processes. All are started before any is waited for, so that
-    start-ups overlap; one that never answers fails the test with its log's end."""
+def logged_servers(
+    store: str, count: int, *args: str, **popen: Any
+) -> Iterator[tuple[list[tuple[str, subprocess.Popen[bytes]]], IO[bytes]]]:
+    """`count` processes of `sessim serve` on this store URL, each on a free port, their
+    stderr in one temporary file: their base URLs and processes, and the log. All are
+    started before any is waited for, so that start-ups overlap; one that never answers
+    fails the test with its log's end. Stopped (SIGTERM) after."""
     servers: list[tuple[str, subprocess.Popen[bytes]]] = []
     with tempfile.TemporaryFile() as log:
         try:
             for _ in range(count):
-                server, base = start_sessim(store, *args, stderr=log)
+                server, base = start_sessim(store, *args, stderr=log, **popen)
                 servers.append((base, server))
             for base, server in servers:
                 wait_until_listening(base, server, log)
-            yield servers
+            yield servers, log
         finally:
             for _base, server in servers:
                 server.terminate()
@@ -242,19 +243,21 @@ def sessim_servers(
 
 
 @contextlib.contextmanager
+def sessim_servers(
+    store: str, count: int, *args: str
+) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
+    """logged_servers' base URLs and processes."""
+    with logged_servers(store, count, *args) as (servers, _log):
+        yield servers
+
+
+@contextlib.contextmanager
 def logged_sessim(
     store: str, *args: str, **popen: Any
 ) -> Iterator[tuple[str, subprocess.Popen[bytes], IO[bytes]]]:
-    """One `sessim serve` waited for, its stderr kept in a temporary file (a test shows its
-    end on failure): its base URL, process and log; stopped (SIGTERM) after."""
-    with tempfile.TemporaryFile() as log:
-        server, base = start_sessim(store, *args, stderr=log, **popen)
-        try:
-            wait_until_listening(base, server, log)
-            yield base, server, log
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    """One of logged_servers: its base URL, process and log."""
+    with logged_servers(store, 1, *args, **popen) as ([(base, server)], log):
+        yield base, server, log
 
 
 @contextlib.contextmanager
