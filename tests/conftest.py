@@ -386,3 +386,15 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     store = f"sqlite:///{tmp_path}/live.db"
     with running(store=store, validate_responses=True) as server:
         yield server.url
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """A headless Chromium (tests/browser.py), quit after the test."""
+    from tests.browser import chromium  # selenium loads only where a test drives a browser
+
+    session = chromium()
+    try:
+        yield session
+    finally:
+        session.quit()

@@ -3,70 +3,36 @@ driven by selenium): log in through Okta's API, see the session and its journal 
 the page, see a fault rule and remove it from the page, advance the clock from the page
 past the session's lifetime, see the session go, and reset from the page.
 
-Each step's screenshot is saved in test-artifacts/inspector/. `make test` installs the
-browser where it is missing; where it cannot be installed this test fails saying so.
+Each step's screenshot is saved in test-artifacts/inspector/ (tests/browser.py opens the
+browser).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.wait import WebDriverWait
 from sessim.admin.fixtures import demo
 
-from tests.conftest import ROOT, sessim_process
+from tests.browser import screenshot as browser_screenshot
+from tests.browser import wait
+from tests.conftest import sessim_process
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = ROOT / "test-artifacts" / "inspector"
-WAIT_SECONDS = 15  # the page refreshes every 2 s and after each of its own actions
 OKTA_SESSIONS = 'section[data-vendor="okta"] table.sessions tbody tr'
 OKTA_USERS = 'section[data-vendor="okta"] table.users tbody tr'
 JOURNAL_ROWS = "#journal table.journal tbody tr"
 FAULT_ROWS = "#faults table.faults tbody tr"
 
 
-@pytest.fixture
-def browser() -> Iterator[WebDriver]:
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if chromium is None or driver is None:
-        pytest.fail(
-            "Debian's chromium and chromium-driver are not installed, and this test needs "
-            "them: `make test` installs them (apt-get install -y chromium chromium-driver)."
-        )
-    options = Options()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_argument("--window-size=1280,1400")
-    # The driver's own path: selenium then looks nothing up (no Selenium Manager download).
-    session = webdriver.Chrome(service=Service(driver), options=options)
-    try:
-        yield session
-    finally:
-        session.quit()
-
-
 def screenshot(browser: WebDriver, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
-
-def wait(browser: WebDriver) -> WebDriverWait:
-    """A wait that tries again when the page's refresh replaced an element it was reading."""
-    return WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=[StaleElementReferenceException])
+    browser_screenshot(browser, "inspector", name)
 
 
 def okta_session(base: str) -> tuple[str, str]:
