@@ -164,6 +164,20 @@ def test_running_with_tls_serves_https_that_its_authority_vouches_for() -> None:
     assert not Path(s.authority).exists()  # made for the run, gone with it
 
 
+def test_the_admin_commands_trust_the_authority_named_by_ssl_cert_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As the docs tell: httpx, under the admin commands, reads SSL_CERT_FILE."""
+    with sessim.running(tls=True, apis=["okta"]) as s:
+        refused = sessim_in_process("clock", "--url", s.url)
+        assert refused.returncode == 1
+        assert "CERTIFICATE_VERIFY_FAILED" in refused.stderr
+        monkeypatch.setenv("SSL_CERT_FILE", s.authority or "")
+        trusted = sessim_in_process("clock", "--url", s.url)
+        assert trusted.returncode == 0, trusted.stderr
+        assert trusted.stdout.endswith(" (running)\n")
+
+
 @pytest.mark.slow
 def test_serve_self_signed_with_workers_logs_the_authority_and_serves_https(
     tmp_path: Path,
