@@ -19,6 +19,7 @@ from tests.okta.support import (
     create_session,
     refresh_url,
     session_token,
+    set_settings,
     sid_cookie,
 )
 
@@ -88,3 +89,13 @@ def test_others_get_the_recorded_cookies(okta: TestClient, user_agent: str) -> N
         "/okta/api/v1/sessions/me", headers={"User-Agent": user_agent, **sid_cookie(session_id)}
     )
     assert closed.headers.get_list("set-cookie") == SESSION_CLEARED
+
+
+def test_a_refusal_before_the_api_carries_the_browser_cookies(okta: TestClient) -> None:
+    """A 429 answered by the rate-limit edge, outside the API, is written the same way."""
+    set_settings(okta, rate_limits={"authn": 1}, rate_limit_window_seconds=60)
+    assert authn(okta).status_code == 200
+    refused = okta.post("/okta/api/v1/authn", json={}, headers={"User-Agent": CHROME})
+    assert refused.status_code == 429, refused.text
+    assert refused.headers.get_list("set-cookie")[:2] == BROWSER_CLEARED
+    assert JSESSIONID.match(refused.headers.get_list("set-cookie")[-1])
