@@ -5,6 +5,7 @@ PyYAML (fixture_files), nothing of the server, so that the CLI's admin commands 
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,18 +56,26 @@ class ClockTime:
 
 class AdminClient:
     """The admin API of the Sessim at `url` (its root, such as http://127.0.0.1:8080), with
-    `token` as its bearer token when the server has one (SESSIM_ADMIN_TOKEN)."""
+    `token` as its bearer token when the server has one (SESSIM_ADMIN_TOKEN); `authority`:
+    the certificate (PEM) that an https:// Sessim's is checked against, when not the
+    system's (`sessim serve --tls-self-signed`'s ca.pem)."""
 
-    def __init__(self, url: str, token: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        timeout: float = 30.0,
+        authority: str | None = None,
+    ) -> None:
         self.url = url.rstrip("/")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         # Certificates are loaded for an https:// Sessim only: loading them took a tenth of
         # the CPU of an admin command.
+        verify: ssl.SSLContext | bool = self.url.startswith("https:")
+        if verify and authority:
+            verify = ssl.create_default_context(cafile=authority)
         self._http = httpx.Client(
-            base_url=f"{self.url}/_admin",
-            headers=headers,
-            timeout=timeout,
-            verify=self.url.startswith("https:"),
+            base_url=f"{self.url}/_admin", headers=headers, timeout=timeout, verify=verify
         )
         self.clock = ClockControl(self)
         self.journal = Journal(self)

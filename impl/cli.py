@@ -136,6 +136,26 @@ def parser() -> argparse.ArgumentParser:
         "takes a comma list): a development convenience the real vendors do not have",
     )
     serve.add_argument(
+        "--tls-cert",
+        metavar="FILE",
+        default=_env("tls_cert"),
+        help="serve HTTPS with this certificate (PEM; with --tls-key), e.g. one of mkcert's",
+    )
+    serve.add_argument(
+        "--tls-key",
+        metavar="FILE",
+        default=_env("tls_key"),
+        help="the private key of --tls-cert (PEM)",
+    )
+    serve.add_argument(
+        "--tls-self-signed",
+        action="store_true",
+        default=_env_switch("tls_self_signed", False),
+        help="serve HTTPS with a certificate for localhost, 127.0.0.1, ::1 and --host, signed "
+        "by a local authority made once in $XDG_DATA_HOME/sessim/tls (its path is logged at "
+        "start: trust it to call Sessim without warnings)",
+    )
+    serve.add_argument(
         "--validate-responses",
         action=argparse.BooleanOptionalAction,
         default=_env_switch("validate_responses", False),
@@ -200,6 +220,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         journal_size=args.journal_size,
         log_format=args.log_format,
         allow_origins=tuple(args.allow_origins or origins),
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        tls_self_signed=args.tls_self_signed,
     )
 
 
@@ -208,9 +231,12 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:1] and argv[0] in admin_cli.COMMANDS:
         admin_cli.run(admin_cli.parser().parse_args(argv))
         return
+    from . import tls
+
     try:
         # A mistake in the settings is found before anything is loaded or configured.
         settings = settings_from(parser().parse_args(argv))
+        https = tls.serving(settings)
     except ValueError as error:
         sys.exit(f"sessim: {error}")
     import uvicorn
@@ -220,6 +246,13 @@ def main(argv: list[str] | None = None) -> None:
 
     log_config = logging_config()
     logging.config.dictConfig(log_config)
+    if https and https.authority:
+        LOG.info(
+            "HTTPS with %s, signed by the local authority %s: trust that file (once) to call "
+            "Sessim without certificate warnings",
+            https.certificate,
+            https.authority,
+        )
     try:
         app = create_app(settings) if settings.workers == 1 else None
         asyncio.run(prepare_store(settings, load_seed=app is None))
@@ -245,6 +278,8 @@ def main(argv: list[str] | None = None) -> None:
             # The JSON lines replace uvicorn's access log (create_app writes them).
             access_log=settings.access_log and settings.log_format == "text",
             date_header=False,
+            ssl_certfile=https.certificate if https else None,
+            ssl_keyfile=https.key if https else None,
         )
 
 

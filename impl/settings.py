@@ -43,6 +43,11 @@ class Settings:
     # Origins every vendor answers cross-origin (--allow-origin): a development convenience
     # that no real vendor has.
     allow_origins: tuple[str, ...] = ()
+    # HTTPS (tls.py): the user's certificate and key (PEM files), or a self-signed pair
+    # made on request and kept in the user's data directory.
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_self_signed: bool = False
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.apis if name not in VENDOR_APIS]
@@ -56,6 +61,10 @@ class Settings:
             raise ValueError(f"--log-format {self.log_format!r}: choose from text, json")
         for origin in self.allow_origins:
             _check_origin(origin)
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("--tls-cert and --tls-key go together: a certificate and its key")
+        if self.tls_self_signed and self.tls_cert:
+            raise ValueError("--tls-self-signed makes its own certificate: drop --tls-cert")
         if self.workers < 1:
             raise ValueError(f"--workers {self.workers}: at least one worker is needed")
         if self.workers > 1 and urlsplit(self.store).scheme == "memory":

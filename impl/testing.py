@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -23,6 +25,7 @@ from .app import create_app
 from .fixture_files import Fixture
 from .registry import ADMIN, VENDORS
 from .settings import Settings
+from .tls import TlsFiles, names_for, self_signed, serving
 
 # A server for tests: in memory, quiet, with argon2id at its cheapest (a test of a client
 # measures its behaviour, not the cost of hashing passwords).
@@ -38,11 +41,13 @@ DEFAULTS: dict[str, Any] = {
 class Sessim(AdminClient):
     """A running Sessim: `url` (its root), each served API's base URL by name (`s.okta`,
     `s.vestiaire`, `s.sfcc`, `s.optimizely`, `s.admin`), and the admin calls: `seed()`,
-    `reset()`, `clock`, `journal`, `faults`."""
+    `reset()`, `clock`, `journal`, `faults`. Served on HTTPS with its own authority,
+    `authority` is that authority's certificate (PEM), to check Sessim's against."""
 
-    def __init__(self, url: str, settings: Settings) -> None:
-        super().__init__(url, settings.admin_token)
+    def __init__(self, url: str, settings: Settings, authority: str | None = None) -> None:
+        super().__init__(url, settings.admin_token, authority=authority)
         self.settings = settings
+        self.authority = authority
         served = [ADMIN, *(VENDORS[name] for name in settings.apis)]
         self.urls = {api.name: f"{self.url}{api.base_path}" for api in served}
 
@@ -81,16 +86,31 @@ class _Server(uvicorn.Server):
 
 
 @contextlib.contextmanager
-def running(seed: Fixture | None = None, **options: Any) -> Iterator[Sessim]:
+def running(seed: Fixture | None = None, tls: bool = False, **options: Any) -> Iterator[Sessim]:
     """A Sessim serving until the block ends. `seed`: a fixture to load (a document or the
-    path of a YAML or JSON file). Other options are `sessim serve`'s settings (Settings):
-    `apis=["okta"]`, `admin_token=...`, `store="sqlite:///..."`, `root=...`, `port=...`,
-    `allow_origins=["http://localhost:5173"]` (every vendor answers them cross-origin, a
-    development convenience); by default a memory store on a free loopback port."""
+    path of a YAML or JSON file). `tls=True`: served on HTTPS (`s.url` is https://...) with
+    a certificate for localhost, 127.0.0.1 and ::1 from an authority made for this run,
+    `s.authority` (give it to a client as the certificate to trust). Other options are
+    `sessim serve`'s settings (Settings): `apis=["okta"]`, `admin_token=...`,
+    `store="sqlite:///..."`, `root=...`, `port=...`, `allow_origins=["http://localhost:5173"]`
+    (every vendor answers them cross-origin, a development convenience), `tls_cert=...` and
+    `tls_key=...`; by default a memory store on a free loopback port."""
     for name in ("apis", "allow_origins"):
         if name in options:
             options[name] = tuple(options[name])
     settings = Settings(**{**DEFAULTS, **options})
+    with contextlib.ExitStack() as stack:
+        https: TlsFiles | None
+        if tls:
+            directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sessim-")))
+            https = self_signed(directory, names_for(settings.host))
+        else:
+            https = serving(settings)
+        yield stack.enter_context(_serving(settings, seed, https))
+
+
+@contextlib.contextmanager
+def _serving(settings: Settings, seed: Fixture | None, https: TlsFiles | None) -> Iterator[Sessim]:
     app = create_app(settings)
     listener = socket.create_server((settings.host, settings.port))
     host, port = listener.getsockname()[:2]
@@ -101,6 +121,8 @@ def running(seed: Fixture | None = None, **options: Any) -> Iterator[Sessim]:
         log_config=None,
         access_log=settings.access_log,
         date_header=False,
+        ssl_certfile=https.certificate if https else None,
+        ssl_keyfile=https.key if https else None,
     )
     server = _Server(config)
     thread = threading.Thread(target=server.run, args=([listener],), daemon=True, name="sessim")
@@ -109,7 +131,8 @@ def running(seed: Fixture | None = None, **options: Any) -> Iterator[Sessim]:
         server.ready.wait()
         if not server.started:
             raise RuntimeError("Sessim did not start: see the log of the logger 'uvicorn.error'")
-        sessim = Sessim(f"http://{host}:{port}", settings)
+        scheme = "https" if https else "http"
+        sessim = Sessim(f"{scheme}://{host}:{port}", settings, https.authority if https else None)
         try:
             if seed is not None:
                 sessim.seed(seed)

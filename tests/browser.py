@@ -25,8 +25,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 WAIT_SECONDS = 15
 
 
-def chromium(*arguments: str) -> WebDriver:
-    """A headless Chromium, with `arguments` beside the house's own."""
+def chromium(*arguments: str, prefs: dict[str, object] | None = None) -> WebDriver:
+    """A headless Chromium, with `arguments` beside the house's own and `prefs` in its new
+    profile (such as {"profile.cookie_controls_mode": 0}: third-party cookies allowed)."""
     binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if binary is None or driver is None:
         pytest.fail(
@@ -38,6 +39,8 @@ def chromium(*arguments: str) -> WebDriver:
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", *arguments):
         options.add_argument(argument)
     options.add_argument("--window-size=1280,1400")
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     # The driver's own path: selenium then looks nothing up (no Selenium Manager download).
     return webdriver.Chrome(service=Service(driver), options=options)
 

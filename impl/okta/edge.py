@@ -1,6 +1,6 @@
 """What every Okta response carries (X-Okta-Request-Id, its bucket's X-Rate-Limit-* headers
-and the cookies Okta sets on API calls), and the rate limits that turn a call away with
-429 E0000047 before it runs."""
+and the cookies Okta sets on API calls, `SameSite=None; Secure` for a browser), and the
+rate limits that turn a call away with 429 E0000047 before it runs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..core.kit.errors import RateLimited
 from ..core.kit.ratelimit import Usage
 from ..core.kit.runtime import SCOPE_KEY, Runtime
 from ..core.web.asgi import set_response_cookies, set_response_headers, to_asgi
+from ..core.web.cookies import send_cross_site
 from ..core.web.problems import to_problem
 from .cookies import api_cookies
 from .errors import CATALOG
@@ -33,6 +34,8 @@ class OktaEdge:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         set_response_headers(scope, {"X-Okta-Request-Id": secrets.token_hex(16)})
+        # Okta adds SameSite=None to its cookies for the browsers that take it (cookies.py).
+        send_cross_site(scope)
         path = scope["path"][len(self.base_path) :]
         bucket = BUCKET.match(path)
         if bucket is None:

@@ -5,7 +5,8 @@ and rate limit headers). The layers outside connexion decide them and record the
 scope; they are written onto the answer twice: by ResponseHeaders, the innermost layer in
 connexion, so that connexion's response validation sees them, and by the outermost layer,
 for answers made outside (errors, a 429 before connexion runs). Cookies are recorded the
-same way, by name, and sent as one Set-Cookie header each.
+same way, by name, and sent as one Set-Cookie header each; where a vendor asked for
+cookies a browser sends cross-site (cookies.py), every Set-Cookie is written so here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .cookies import cross_site, sends_cross_site
 
 HEADERS_KEY = "sessim.response_headers"
 COOKIES_KEY = "sessim.response_cookies"
@@ -41,6 +44,13 @@ def _cookie_name(value: bytes) -> bytes:
     return value.split(b"=", 1)[0].strip()
 
 
+def _cross_site(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    name, value = header
+    if name.lower() != SET_COOKIE:
+        return header
+    return name, cross_site(value.decode("latin-1")).encode("latin-1")
+
+
 def with_response_headers(scope: Scope, send: Send) -> Send:
     """`send`, setting the request's recorded headers and cookies on the answer (replacing
     any of the same name), as they stand when the answer starts."""
@@ -63,7 +73,10 @@ def with_response_headers(scope: Scope, send: Send) -> Send:
                 if k.lower() not in names
                 and not (k.lower() == SET_COOKIE and _cookie_name(v) in cookie_names)
             ]
-            message = {**message, "headers": kept + extra + cookies}
+            headers = kept + extra + cookies
+            if sends_cross_site(scope):
+                headers = [_cross_site(header) for header in headers]
+            message = {**message, "headers": headers}
         await send(message)
 
     return send_with_headers
