@@ -6,7 +6,9 @@ gave, and the log-out, the page's origin trusted the vendor's own way (an Okta t
 created through the Trusted Origins API; the SFCC client's allowed_origins, the Optimizely
 website's and the Vestiaire deployment's, by fixture). Vestiaire's apiv2 has no session read:
 the page's token names another session, which reads its own without ending it (403 while it
-lives, 401 once logged out).
+lives, 401 once logged out). Okta's own browser SDK, @okta/okta-auth-js from npm (`make
+node-clients`; its bundle served by the same static server), runs its session calls on
+another page (skipped where it is not installed).
 
 The same pages from an origin the vendor does not trust (http://localhost:P3) are refused as
 the vendor refuses them: the page sees a network error (the browser's console says no
@@ -36,6 +38,7 @@ from tests.conftest import ROOT, sessim_process
 pytestmark = pytest.mark.browser
 
 PAGES = ROOT / "tests" / "spa"
+OKTA_AUTH_JS = ROOT / "tests" / "clients" / "node" / "node_modules" / "@okta" / "okta-auth-js"
 DEMO = demo()
 DANA = DEMO["okta"]["users"][0]
 SSWS = {"Authorization": f"SSWS {DEMO['okta']['api_tokens'][0]}"}
@@ -49,10 +52,12 @@ NETWORK_ERROR = "TypeError: Failed to fetch"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
-    """tests/spa's pages on two origins: [trusted, untrusted]."""
+    """tests/spa's pages and okta-auth-js's browser bundles (where `make node-clients`
+    installed them) on two origins: [trusted, untrusted]."""
     folder = tmp_path_factory.mktemp("spa")
     for page in PAGES.iterdir():
         (folder / page.name).symlink_to(page)
+    (folder / "okta-auth-js").symlink_to(OKTA_AUTH_JS / "dist")
     with static_origins(folder, 2) as origins:
         yield origins
 
@@ -325,3 +330,67 @@ def test_the_page_on_an_untrusted_origin_is_refused_by_every_vendor(
     assert len(refusals) == sum(len(answered) for _login, answered in REFUSED_LOGINS)
     assert all("No 'Access-Control-Allow-Origin' header" in text for text in refusals)
     assert all(method == "OPTIONS" for method, *_ in journal_of(sessim, untrusted))
+
+
+@pytest.mark.skipif(
+    not (OKTA_AUTH_JS / "package.json").exists(),
+    reason="@okta/okta-auth-js is not installed: make node-clients",
+)
+def test_okta_auth_js_signs_in_sets_the_cookie_reads_and_closes_the_session(
+    browser: WebDriver, sessim: str, site: list[str]
+) -> None:
+    """Okta's own browser SDK (tests/spa/okta-sdk.js), then the same page from an untrusted
+    origin: its sign-in fails as the SDK reports a CORS refusal, and a redirect back to it
+    is refused with Okta's error page and no cookie."""
+    trusted, untrusted = site
+    open_page(browser, trusted, sessim, "okta-sdk.html")
+    signed = step(browser, "sdk", "signIn", DANA["login"], DANA["password"])
+    assert signed["result"]["status"] == "SUCCESS", signed
+    assert signed["result"]["user"]["profile"]["login"] == DANA["login"]
+    shot(browser, "okta-sdk-1-signInWithCredentials")
+
+    leave_and_return(browser, "sdk", "setCookieAndRedirect", f"{trusted}/okta-sdk.html")
+    redirect = journal(sessim, operationId="sessionCookieRedirect")[-1]
+    assert redirect["status"] == 302
+    assert redirect["query"].startswith("checkAccountSetupComplete=true&token=")
+    sid = cookie(browser, "sid")
+    assert sid is not None
+    assert step(browser, "sdk", "exists") == {"result": True}
+    session = step(browser, "sdk", "get")["result"]
+    assert (session["id"], session["status"], session["userId"]) == (
+        sid["value"],
+        "ACTIVE",
+        DANA["id"],
+    )
+    assert "x-okta-request-id" in session["headers"]  # exposed, as the SDK reads it
+    shot(browser, "okta-sdk-2-session-exists-and-get")
+
+    assert step(browser, "sdk", "close") == {"result": True}
+    assert step(browser, "sdk", "exists") == {"result": False}
+    assert step(browser, "sdk", "get") == {"result": {"status": "INACTIVE"}}
+    assert step(browser, "sdk", "close") == {"result": False}  # E0000007: already closed
+    assert sid["value"] not in {s["id"] for s in state(sessim, "okta")["sessions"]}
+    shot(browser, "okta-sdk-3-closeSession")
+    assert not cors_refusals(browser)
+
+    open_page(browser, untrusted, sessim, "okta-sdk.html")
+    before = state(sessim, "okta")
+    refused = step(browser, "sdk", "signIn", DANA["login"], DANA["password"])
+    # No answer reached the SDK: no status, no Okta error code.
+    assert refused == {"error": "AuthApiError: Failed to fetch", "errorCode": None, "status": None}
+    assert step(browser, "sdk", "exists") == {"result": False}
+    assert state(sessim, "okta") == before
+    shot(browser, "okta-sdk-4-untrusted-origin-refused")
+    assert len(cors_refusals(browser)) == 2  # authn's preflight, sessions/me's answer
+
+    # A sessionToken had elsewhere: the redirect back to this origin is refused.
+    authn = httpx.post(
+        f"{sessim}/okta/api/v1/authn",
+        json={"username": DANA["login"], "password": DANA["password"]},
+    )
+    assert authn.status_code == 200, authn.text
+    browser.execute_script("keep('sessionToken', arguments[0])", authn.json()["sessionToken"])
+    leave_and_return(browser, "sdk", "setCookieAndRedirect", f"{sessim}/okta/login/")
+    assert "The redirect URL is not a trusted origin of this org." in browser.page_source
+    assert cookie(browser, "sid") is None
+    shot(browser, "okta-sdk-5-untrusted-redirect-refused")
