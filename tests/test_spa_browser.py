@@ -151,7 +151,7 @@ def cors_refusals(browser: WebDriver) -> list[str]:
 
 
 def cookie(browser: WebDriver, name: str) -> dict | None:
-    """A cookie of localhost (Sessim's and the page's host: ports do not part them)."""
+    """A cookie of localhost, the host of Sessim and of the page (cookies ignore ports)."""
     return next((c for c in browser.get_cookies() if c["name"] == name), None)
 
 
