@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from selenium.common.exceptions import JavascriptException
 from selenium.webdriver.remote.webdriver import WebDriver
 from sessim.admin.fixtures import demo
 
@@ -107,12 +108,15 @@ def leave_and_return(browser: WebDriver, vendor: str, name: str, back: str) -> N
     loaded the page at `back` it ends on: a new document, not the one that left."""
     browser.execute_script("window.left = true")
     step(browser, vendor, name)
-    wait(browser).until(
-        lambda page: (
-            page.execute_script("return !window.left && document.readyState === 'complete'")
-            and page.current_url.startswith(back)
-        )
-    )
+
+    def returned(page: WebDriver) -> bool:
+        try:
+            loaded = page.execute_script("return !window.left && document.readyState")
+        except JavascriptException:  # asked while the document was being replaced
+            return False
+        return loaded == "complete" and page.current_url.startswith(back)
+
+    wait(browser).until(returned)
 
 
 def shot(browser: WebDriver, name: str) -> Path:
@@ -142,7 +146,8 @@ def journal_of(sessim: str, origin: str) -> list[tuple[str, str, int, str | None
 
 
 def cors_refusals(browser: WebDriver) -> list[str]:
-    """The console's reports of answers the browser kept from the page."""
+    """The console's reports of answers the browser kept from the page, since the last
+    call (reading the console's log empties it)."""
     return [
         entry["message"]
         for entry in browser.get_log("browser")
