@@ -55,7 +55,10 @@ const optimizely = {
     const form = new URLSearchParams({grant_type: 'password', username: userName, password, scope: 'iscapi'});
     const basic = {'Authorization': 'Basic ' + btoa(`${client}:${secret}`)};
     const token = await call('Optimizely: token', '/optimizely/identity/connect/token', {method: 'POST', headers: basic, body: form});
-    keep('bearer', `Bearer ${token.body?.access_token}`);
+    if (token.status !== 200) {
+      return token;
+    }
+    keep('bearer', `Bearer ${token.body.access_token}`);
     const headers = {...JSON_BODY, 'Authorization': kept.bearer};
     const body = JSON.stringify({userName, password});
     return call('Optimizely: sign in', '/optimizely/api/v1/sessions', {method: 'POST', headers, body});
