@@ -8,7 +8,12 @@ tests that use it fail saying so.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -56,3 +61,25 @@ def screenshot(browser: WebDriver, folder: str, name: str) -> Path:
 def wait(browser: WebDriver, seconds: float = WAIT_SECONDS) -> WebDriverWait:
     """A wait that tries again when the page replaced an element it was reading."""
     return WebDriverWait(browser, seconds, ignored_exceptions=[StaleElementReferenceException])
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """The test's output stays the test's: no line per file served."""
+
+
+@contextlib.contextmanager
+def static_origins(folder: Path, count: int) -> Iterator[list[str]]:
+    """The files of `folder` served on `count` ports of localhost, each its own origin (one
+    trusted by the server under test, another not): their origins, `http://localhost:PORT`.
+    Same-site with a Sessim reached as localhost, as a dev server and its API are."""
+    handler = functools.partial(_QuietFiles, directory=str(folder))
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for _ in range(count)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield [f"http://localhost:{server.server_address[1]}" for server in servers]
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()

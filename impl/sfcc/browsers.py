@@ -3,7 +3,13 @@ Shop API resource answers an Origin that the client's OCAPI settings list in
 `allowed_origins`, with the origin confirmed and credentials allowed; any other origin is
 401 UnauthorizedOriginException (`origin`, the global exceptions table) without CORS
 headers. A preflight is 204 (OCAPI's OPTIONS). The client is the one the request names:
-`x-dw-client-id`, `client_id` in the query, else the `iss` of its Bearer JWT."""
+`x-dw-client-id`, `client_id` in the query, else the `iss` of its Bearer JWT.
+
+The answers expose `Authorization`, where customers/auth puts the JWT: without it a page
+could not read its token. No OCAPI page lists the exposed headers (the global headers page
+names Access-Control-Expose-Headers only); Salesforce's own client, "for Node and browsers"
+(commercecloud-ocapi-client's README), reads the JWT from that header after customers/auth,
+which a browser on another origin allows only when it is exposed (inferred)."""
 
 from __future__ import annotations
 
@@ -56,6 +62,7 @@ def _issuer(token: str) -> str | None:
 CORS = Cors(
     allowed_origin,
     lambda operation: True,
+    exposed=("Authorization",),
     preflight_status=204,
     refuse=unauthorized_origin,
     inside_edge=True,

@@ -98,6 +98,9 @@ def test_answers_to_an_allowed_origin_carry_cors_headers_errors_included(
     response = auth(sfcc, "guest", headers=origin)
     assert response.status_code == 200
     assert_cors(response)
+    # The page reads its JWT from the Authorization header (a browser hides the others).
+    assert response.headers["access-control-expose-headers"] == "Authorization"
+    assert response.headers["authorization"].startswith("Bearer ")
     wrong = auth(sfcc, "credentials", headers={**origin, **basic(JANE["login"], "wrong")})
     assert fault(wrong, 401, "AuthenticationFailedException") == {"credentialType": "credentials"}
     assert_cors(wrong)
