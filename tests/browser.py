@@ -69,16 +69,17 @@ class _QuietFiles(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def static_origins(folder: Path, count: int) -> Iterator[list[str]]:
-    """The files of `folder` served on `count` ports of localhost, each its own origin (one
-    trusted by the server under test, another not): their origins, `http://localhost:PORT`.
-    Same-site with a Sessim reached as localhost, as a dev server and its API are."""
+def static_origins(folder: Path, count: int, host: str = "localhost") -> Iterator[list[str]]:
+    """The files of `folder` served on `count` ports of the loopback, each its own origin
+    (one trusted by the server under test, another not): their origins, `http://HOST:PORT`.
+    As `localhost` they are same-site with a Sessim reached as localhost, as a dev server
+    and its API are; as `127.0.0.1`, another site."""
     handler = functools.partial(_QuietFiles, directory=str(folder))
     servers = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for _ in range(count)]
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield [f"http://localhost:{server.server_address[1]}" for server in servers]
+        yield [f"http://{host}:{server.server_address[1]}" for server in servers]
     finally:
         for server in servers:
             server.shutdown()

@@ -22,10 +22,8 @@ Screenshots of each step are in test-artifacts/tls/.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -35,7 +33,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from sessim.admin.fixtures import demo
 
-from tests.browser import chromium, screenshot, wait
+from tests.browser import chromium, screenshot, static_origins, wait
 
 pytestmark = pytest.mark.browser
 
@@ -67,31 +65,12 @@ fetch(url, options)
 """
 
 
-class Page(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = PAGE.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the test's output is its own."""
-
-
 @contextlib.contextmanager
-def page_server() -> Iterator[str]:
+def page_server(folder: Path) -> Iterator[str]:
     """The page's origin, http://127.0.0.1:<free port>, served until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    (folder / "index.html").write_text(PAGE)
+    with static_origins(folder, 1, host="127.0.0.1") as [origin]:
+        yield origin
 
 
 def fixture(page: str) -> dict:
@@ -134,11 +113,11 @@ def sign_in(browser: WebDriver, page: str, okta: str, shots: str) -> dict:
     return session
 
 
-def test_a_cross_site_page_signs_in_reads_the_session_and_signs_out() -> None:
+def test_a_cross_site_page_signs_in_reads_the_session_and_signs_out(tmp_path: Path) -> None:
     resolver = f"--host-resolver-rules=MAP {OTHER_NAME} 127.0.0.1"
     allowed = {"profile.cookie_controls_mode": 0}  # third-party cookies allowed
     with (
-        page_server() as page,
+        page_server(tmp_path) as page,
         sessim.running(tls=True, apis=["okta"], seed=fixture(page)) as https,
         sessim.running(apis=["okta"], seed=fixture(page)) as plain,
     ):
