@@ -136,6 +136,22 @@ def parser() -> argparse.ArgumentParser:
         "takes a comma list): a development convenience the real vendors do not have",
     )
     serve.add_argument(
+        "--allowed-host",
+        dest="allowed_hosts",
+        action="append",
+        metavar="NAME",
+        help="also answer the admin API when the Host header names NAME, beside localhost, IP "
+        "addresses and --host (repeatable; SESSIM_ALLOWED_HOST takes a comma list; .NAME: its "
+        "subdomains too; '*': any name, the check off)",
+    )
+    serve.add_argument(
+        "--no-admin-token",
+        action="store_true",
+        default=_env_switch("no_admin_token", False),
+        help="bound beyond loopback without an admin token, serve the admin API without one "
+        "(by default Sessim then generates a token, prints it and requires it)",
+    )
+    serve.add_argument(
         "--validate-responses",
         action=argparse.BooleanOptionalAction,
         default=_env_switch("validate_responses", False),
@@ -181,6 +197,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     listed = [name for name in str(_env("api", "")).split(",") if name]
     apis = args.apis or listed or VENDOR_APIS
     origins = [origin for origin in str(_env("allow_origin", "")).split(",") if origin]
+    hosts = [host.strip() for host in str(_env("allowed_host", "")).split(",") if host.strip()]
     return Settings(
         host=args.host,
         port=args.port,
@@ -200,6 +217,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         journal_size=args.journal_size,
         log_format=args.log_format,
         allow_origins=tuple(args.allow_origins or origins),
+        allowed_hosts=tuple(args.allowed_hosts or hosts),
+        no_admin_token=args.no_admin_token,
     )
 
 
@@ -210,9 +229,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     try:
         # A mistake in the settings is found before anything is loaded or configured.
-        settings = settings_from(parser().parse_args(argv))
+        given = settings_from(parser().parse_args(argv))
     except ValueError as error:
         sys.exit(f"sessim: {error}")
+    settings = given.with_admin_token()
     import uvicorn
 
     from .app import create_app
@@ -225,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(prepare_store(settings, load_seed=app is None))
     except ValueError as error:
         sys.exit(f"sessim: {error}")
+    announce_admin_access(settings, generated=settings.admin_token != given.admin_token)
     if app is None:
         # uvicorn's supervisor starts the workers, each building the app by this factory;
         # the seed is in the store already, so no worker (nor a restarted one) loads it again.
@@ -246,6 +267,36 @@ def main(argv: list[str] | None = None) -> None:
             access_log=settings.access_log and settings.log_format == "text",
             date_header=False,
         )
+
+
+def announce_admin_access(settings: Settings, generated: bool) -> None:
+    """Say at start who may call the admin API, where it is open beyond loopback or guarded
+    by a token generated for this run. That token is written here once, on stderr (not
+    through the log), and nowhere else."""
+    if generated:
+        sys.stderr.write(
+            f"Sessim listens beyond loopback (--host {settings.host}), so its admin API requires "
+            "this token, generated for this run (SESSIM_ADMIN_TOKEN chooses one; "
+            "--no-admin-token goes without):\n\n"
+            f"    Authorization: Bearer {settings.admin_token}\n\n"
+            f"The inspector, which asks for it: {inspector_url(settings)}\n"
+        )
+        sys.stderr.flush()
+    elif settings.beyond_loopback and not settings.admin_token:
+        LOG.warning(
+            "--no-admin-token: the admin API (reset, seed, the journal, every user's state) "
+            "is open without a token to every client that reaches %s:%s",
+            settings.host,
+            settings.port,
+        )
+
+
+def inspector_url(settings: Settings) -> str:
+    """The inspector's URL on this machine (a wildcard address named as loopback)."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}/_admin/"
 
 
 @contextlib.contextmanager

@@ -90,7 +90,8 @@ def running(seed: Fixture | None = None, **options: Any) -> Iterator[Sessim]:
     for name in ("apis", "allow_origins"):
         if name in options:
             options[name] = tuple(options[name])
-    settings = Settings(**{**DEFAULTS, **options})
+    # Bound beyond loopback without a token, it gets one (which this object sends).
+    settings = Settings(**{**DEFAULTS, **options}).with_admin_token()
     app = create_app(settings)
     listener = socket.create_server((settings.host, settings.port))
     host, port = listener.getsockname()[:2]
