@@ -12,7 +12,10 @@
   (any value), or an `Authorization: Bearer` header. Sessim's own clients send one (the
   inspector page and the admin client X-Sessim-Admin, the contract runs a bearer). A method
   and path that name no operation are left to their 404 or 405: they change nothing.
-- With an admin token, repeated failures of one client are slowed down (throttle.py).
+- With an admin token, repeated failures of one client are slowed down (throttle.py), but
+  for clients on loopback: this machine's own programs (a contract run probes with wrong
+  tokens by the hundred), which no web page can stand in for here (the Host check keeps
+  rebinding pages out, and without CORS no page can send a token at all).
 
 Each refusal is a 403 problem naming why. No CORS layer wraps the admin API, whatever
 --allow-origin trusts: a page on another origin can never read its answers.
@@ -20,6 +23,7 @@ Each refusal is a 403 problem naming why. No CORS layer wraps the admin API, wha
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
@@ -61,10 +65,10 @@ class AdminGuard:
         if refusal is not None:
             await to_asgi(API.render(to_problem(Forbidden(refusal))))(scope, receive, send)
             return
-        if self.throttle is None or "authorization" not in headers:
+        client = scope["client"][0] if scope.get("client") else ""
+        if self.throttle is None or "authorization" not in headers or _loopback(client):
             await self.app(scope, receive, send)
             return
-        client = scope["client"][0] if scope.get("client") else ""
         await self.throttle.wait(client)
         await self.app(scope, receive, self.throttle.watching(client, send))
 
@@ -115,6 +119,13 @@ def cross_site(scope: Scope, headers: Headers) -> str | None:
         "application/json), the header X-Sessim-Admin (any value) or an Authorization: "
         "Bearer header: a form or a no-cors fetch on another web site can send none of them."
     )
+
+
+def _loopback(client: str) -> bool:
+    try:
+        return ipaddress.ip_address(client).is_loopback
+    except ValueError:
+        return False
 
 
 def _bearer(headers: Headers) -> bool:
