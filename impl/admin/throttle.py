@@ -4,7 +4,8 @@ A client (by address) whose calls carried a refused token FREE_FAILURES times,
 each less than FORGET_AFTER seconds after the one before, waits before each further call
 that carries a token: FIRST_DELAY seconds, doubled at each failure up to MAX_DELAY, and one
 call at a time, so that a guesser gets at most one try per delay however many connections it
-opens. A minute without a failure forgets them.
+opens. A minute without a failure forgets them. The guard leaves clients on loopback out
+(guard.py says why).
 
 Real time (the monotonic clock), not Sessim's emulated clock: a test that freezes or moves
 the emulated time must not change how fast a guesser goes. Counted in each worker's memory,
