@@ -6,8 +6,10 @@ tested in process: tests/admin/test_guard.py)."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from sessim.admin import throttle
 from sessim.settings import Settings
 
 from tests.conftest import ADMIN, logged_sessim, plain_client
@@ -37,6 +39,13 @@ def test_beyond_loopback_a_token_is_generated_printed_once_and_required() -> Non
             )
             assert http.post("/_admin/reset", headers=bearer).status_code == 204
             assert token not in http.get("/_admin/journal", headers=bearer).text
+            # Clients on loopback are never slowed down (tests/admin/test_guard.py: others are).
+            wrong = {"Authorization": "Bearer wr0ng"}
+            began = time.perf_counter()
+            for _ in range(throttle.FREE_FAILURES + 3):
+                assert http.get("/_admin/clock", headers=wrong).status_code == 401
+            # Slowed, the last three would wait 0.5 + 1 + 2 seconds.
+            assert time.perf_counter() - began < throttle.FIRST_DELAY * 3
         log.seek(0)
         assert log.read().decode().count(token) == 1  # the access log never shows it
 

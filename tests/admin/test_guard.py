@@ -12,6 +12,7 @@ import pytest
 from sessim.admin import throttle
 from sessim.admin.fixtures import demo
 from sessim.admin.throttle import Throttle
+from sessim.registry import ADMIN as ADMIN_API
 from starlette.testclient import TestClient
 
 from tests.admin.calls import state_changing
@@ -168,6 +169,21 @@ def test_no_cors_under_admin_whatever_allow_origin_trusts(app_for: AppFor) -> No
     # The vendors do answer it.
     vendor = preflight(trusting, "/vestiaire/sessions", origin, "POST", "content-type")
     assert vendor.headers["access-control-allow-origin"] == origin
+
+
+def test_the_spec_documents_the_refusal_on_every_operation_but_health() -> None:
+    """Every admin operation can answer the guard's 403 (health alone answers any Host)."""
+    spec = ADMIN_API.load_spec()
+    undocumented = [
+        operation["operationId"]
+        for item in spec["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+        if operation["operationId"] != "getHealth" and "403" not in operation["responses"]
+    ]
+    assert undocumented == []
+    forbidden = spec["components"]["responses"]["Forbidden"]
+    assert "--allowed-host" in forbidden["description"]
 
 
 def test_the_token_is_never_journaled(app_for: AppFor) -> None:
