@@ -68,7 +68,11 @@ class AdminClient:
         authority: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # The mark of a call that is no web page's (a form or a no-cors fetch cannot send
+        # it): the admin API requires it, or a JSON body, on the calls that change state.
+        headers = {"X-Sessim-Admin": "client"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         # Certificates are loaded for an https:// Sessim only: loading them took a tenth of
         # the CPU of an admin command.
         verify: ssl.SSLContext | bool = self.url.startswith("https:")

@@ -26,7 +26,10 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .admin import fixtures
+from .admin.guard import AdminGuard
+from .admin.hosts import AllowedHosts
 from .admin.spec import with_vendors
+from .admin.throttle import Throttle
 from .core.features import metrics
 from .core.features.faults import Faults
 from .core.features.journal import Journal, Recorder
@@ -267,10 +270,12 @@ def create_app(settings: Settings) -> ASGIApp:
         app.add_error_handler(exc_class, handle_error)
     mounted = {base_path: spec for base_path, _api, spec in specs}
     trusted = settings.allow_origins
-    edges = [
-        (base, api, _serving(app, api, base, routes, mounted[base], trusted))
-        for base, api in owners
-    ]
+    guard = _guard(app, routes, settings)
+
+    def serving(base: str, api: Api) -> ASGIApp:
+        return guard if api is ADMIN else _serving(app, api, base, routes, mounted[base], trusted)
+
+    edges = [(base, api, serving(base, api)) for base, api in owners]
     front = Front(app, runtime, edges, routes)
     if not runtime.journal.enabled:
         return front
@@ -290,15 +295,21 @@ def _describe(
     return owner, routes.operation_at(scope["method"], path)
 
 
+def _guard(app: ASGIApp, routes: RouteTable, settings: Settings) -> ASGIApp:
+    """What serves the admin API: its guard (admin/guard.py) around connexion, and nothing
+    else: no CORS layer (no other origin may read it) and no fault rules (none can lock the
+    tester out)."""
+    hosts = AllowedHosts(settings.host, settings.allowed_hosts)
+    return AdminGuard(app, routes, hosts, Throttle() if settings.admin_token else None)
+
+
 def _serving(
     app: ASGIApp, api: Api, base_path: str, routes: RouteTable, spec: dict, trusted: tuple[str, ...]
 ) -> ASGIApp:
-    """What serves a mount: its cross-origin answers around a vendor's edge (or inside it,
+    """What serves a vendor's mount: its cross-origin answers around its edge (or inside it,
     where the policy says so) around its platform's conventions around its fault rules
-    around connexion (so that a preflight meets no fault). The admin API has none, and no
-    rule can lock the tester out. `trusted`: the origins --allow-origin trusts."""
-    if api is ADMIN:
-        return app
+    around connexion (so that a preflight meets no fault). `trusted`: the origins
+    --allow-origin trusts."""
     served: ASGIApp = Faults(app, api, routes)
     if api.conventions.any:
         served = Platform(served, api, routes)

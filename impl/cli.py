@@ -156,6 +156,22 @@ def parser() -> argparse.ArgumentParser:
         "start: trust it to call Sessim without warnings)",
     )
     serve.add_argument(
+        "--allowed-host",
+        dest="allowed_hosts",
+        action="append",
+        metavar="NAME",
+        help="also answer the admin API when the Host header names NAME, beside localhost, IP "
+        "addresses and --host (repeatable; SESSIM_ALLOWED_HOST takes a comma list; .NAME: its "
+        "subdomains too; '*': any name, the check off)",
+    )
+    serve.add_argument(
+        "--no-admin-token",
+        action="store_true",
+        default=_env_switch("no_admin_token", False),
+        help="bound beyond loopback without an admin token, serve the admin API without one "
+        "(by default Sessim then generates a token, prints it and requires it)",
+    )
+    serve.add_argument(
         "--validate-responses",
         action=argparse.BooleanOptionalAction,
         default=_env_switch("validate_responses", False),
@@ -201,6 +217,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     listed = [name for name in str(_env("api", "")).split(",") if name]
     apis = args.apis or listed or VENDOR_APIS
     origins = [origin for origin in str(_env("allow_origin", "")).split(",") if origin]
+    hosts = [host.strip() for host in str(_env("allowed_host", "")).split(",") if host.strip()]
     return Settings(
         host=args.host,
         port=args.port,
@@ -223,6 +240,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         tls_self_signed=args.tls_self_signed,
+        allowed_hosts=tuple(args.allowed_hosts or hosts),
+        no_admin_token=args.no_admin_token,
     )
 
 
@@ -235,10 +254,11 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         # A mistake in the settings is found before anything is loaded or configured.
-        settings = settings_from(parser().parse_args(argv))
-        https = tls.serving(settings)
+        given = settings_from(parser().parse_args(argv))
+        https = tls.serving(given)
     except ValueError as error:
         sys.exit(f"sessim: {error}")
+    settings = given.with_admin_token()
     import uvicorn
 
     from .app import create_app
@@ -258,6 +278,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(prepare_store(settings, load_seed=app is None))
     except ValueError as error:
         sys.exit(f"sessim: {error}")
+    scheme = "https" if https else "http"
+    announce_admin_access(settings, settings.admin_token != given.admin_token, scheme)
     if app is None:
         # uvicorn's supervisor starts the workers, each building the app by this factory;
         # the seed is in the store already, so no worker (nor a restarted one) loads it again.
@@ -281,6 +303,36 @@ def main(argv: list[str] | None = None) -> None:
             ssl_certfile=https.certificate if https else None,
             ssl_keyfile=https.key if https else None,
         )
+
+
+def announce_admin_access(settings: Settings, generated: bool, scheme: str) -> None:
+    """Say at start who may call the admin API, where it is open beyond loopback or guarded
+    by a token generated for this run. That token is written here once, on stderr (not
+    through the log), and nowhere else."""
+    if generated:
+        sys.stderr.write(
+            f"Sessim listens beyond loopback (--host {settings.host}), so its admin API requires "
+            "this token, generated for this run (SESSIM_ADMIN_TOKEN chooses one; "
+            "--no-admin-token goes without):\n\n"
+            f"    Authorization: Bearer {settings.admin_token}\n\n"
+            f"The inspector, which asks for it: {inspector_url(settings, scheme)}\n"
+        )
+        sys.stderr.flush()
+    elif settings.beyond_loopback and not settings.admin_token:
+        LOG.warning(
+            "--no-admin-token: the admin API (reset, seed, the journal, every user's state) "
+            "is open without a token to every client that reaches %s:%s",
+            settings.host,
+            settings.port,
+        )
+
+
+def inspector_url(settings: Settings, scheme: str) -> str:
+    """The inspector's URL on this machine (a wildcard address named as loopback)."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{settings.port}/_admin/"
 
 
 @contextlib.contextmanager

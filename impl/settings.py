@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
-from dataclasses import asdict, dataclass, field
+import secrets
+from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import urlsplit
 
 from .registry import VENDORS
@@ -12,6 +14,8 @@ VENDOR_APIS = tuple(VENDORS)
 # How `sessim serve --workers N` hands its settings to the worker processes it starts.
 SETTINGS_ENV = "SESSIM_WORKER_SETTINGS"
 LOG_FORMATS = ("text", "json")
+# The settings that are tuples (JSON hands them over as lists).
+TUPLES = ("apis", "allow_origins", "allowed_hosts")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,12 @@ class Settings:
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_self_signed: bool = False
+    # Host names the admin API answers besides loopback, IP addresses and `host`
+    # (--allowed-host; ".example.test" takes its subdomains too; "*": any, the check off).
+    allowed_hosts: tuple[str, ...] = ()
+    # Bound beyond loopback without admin_token, the admin API stays open (--no-admin-token)
+    # instead of requiring a token generated at start.
+    no_admin_token: bool = False
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.apis if name not in VENDOR_APIS]
@@ -65,6 +75,8 @@ class Settings:
             raise ValueError("--tls-cert and --tls-key go together: a certificate and its key")
         if self.tls_self_signed and self.tls_cert:
             raise ValueError("--tls-self-signed makes its own certificate: drop --tls-cert")
+        for host in self.allowed_hosts:
+            _check_host(host)
         if self.workers < 1:
             raise ValueError(f"--workers {self.workers}: at least one worker is needed")
         if self.workers > 1 and urlsplit(self.store).scheme == "memory":
@@ -74,13 +86,31 @@ class Settings:
                 "clock; use sqlite:///path/file.db or redis://host:port/db"
             )
 
+    @property
+    def beyond_loopback(self) -> bool:
+        """Whether `host` lets other machines in: an address that is not loopback, a
+        wildcard (0.0.0.0, ::) or a name other than localhost (it may resolve to any)."""
+        if self.host.lower().rstrip(".") == "localhost":
+            return False
+        try:
+            return not ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
+            return True
+
+    def with_admin_token(self) -> Settings:
+        """These settings, with an admin token generated for them where they serve beyond
+        loopback without one (unless no_admin_token says the admin API stays open)."""
+        if self.admin_token or self.no_admin_token or not self.beyond_loopback:
+            return self
+        return replace(self, admin_token=secrets.token_urlsafe(32))
+
     def to_json(self) -> str:
         return json.dumps(asdict(self))
 
     @classmethod
     def from_json(cls, text: str) -> Settings:
         values = json.loads(text)
-        tuples = {name: tuple(values[name]) for name in ("apis", "allow_origins")}
+        tuples = {name: tuple(values[name]) for name in TUPLES}
         return cls(**{**values, **tuples})
 
 
@@ -89,3 +119,14 @@ def _check_origin(origin: str) -> None:
     parts = urlsplit(origin)
     if not (parts.scheme and parts.netloc) or parts.path or parts.query or parts.fragment:
         raise ValueError(f"--allow-origin {origin!r}: an origin is scheme://host[:port]")
+
+
+def _check_host(host: str) -> None:
+    """A host name as --allowed-host takes it: a name (".name" for its subdomains too), an
+    address, or "*"; no scheme, port or path."""
+    name = host.removeprefix(".")
+    if host != "*" and (not name or any(mark in name for mark in ":/@ *")):
+        raise ValueError(
+            f"--allowed-host {host!r}: a host name (such as sessim or okta.example.test), "
+            '".example.test" for its subdomains too, or "*" for any; no scheme or port'
+        )

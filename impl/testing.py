@@ -24,7 +24,7 @@ from .admin_client import AdminClient
 from .app import create_app
 from .fixture_files import Fixture
 from .registry import ADMIN, VENDORS
-from .settings import Settings
+from .settings import TUPLES, Settings
 from .tls import TlsFiles, names_for, self_signed, serving
 
 # A server for tests: in memory, quiet, with argon2id at its cheapest (a test of a client
@@ -95,10 +95,11 @@ def running(seed: Fixture | None = None, tls: bool = False, **options: Any) -> I
     `store="sqlite:///..."`, `root=...`, `port=...`, `allow_origins=["http://localhost:5173"]`
     (every vendor answers them cross-origin, a development convenience), `tls_cert=...` and
     `tls_key=...`; by default a memory store on a free loopback port."""
-    for name in ("apis", "allow_origins"):
+    for name in TUPLES:
         if name in options:
             options[name] = tuple(options[name])
-    settings = Settings(**{**DEFAULTS, **options})
+    # Bound beyond loopback without a token, it gets one (which this object sends).
+    settings = Settings(**{**DEFAULTS, **options}).with_admin_token()
     with contextlib.ExitStack() as stack:
         https: TlsFiles | None
         if tls:

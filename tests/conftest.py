@@ -38,9 +38,17 @@ T = TypeVar("T")
 DEMO_USER = {"email": "ana@example.com", "password": "correct horse", "id": "28731456"}
 
 
+# What marks a state-changing admin call as no web page's, where it sends no JSON body (the
+# admin API refuses it otherwise: impl/admin/guard.py).
+ADMIN = {"X-Sessim-Admin": "tests"}
+
+
 def make_settings(**overrides: object) -> Settings:
-    """Every answer is also checked against its spec: a handler drifting from it fails."""
-    return Settings(**{"store": "memory://", "validate_responses": True, **CHEAP, **overrides})
+    """Every answer is also checked against its spec: a handler drifting from it fails. The
+    admin API answers the host name of starlette's TestClient (`testserver`), as a user's
+    --allowed-host lets it answer a docker-compose service name."""
+    defaults = {"store": "memory://", "validate_responses": True, "allowed_hosts": ("testserver",)}
+    return Settings(**{**defaults, **CHEAP, **overrides})
 
 
 @pytest.fixture(scope="session")
@@ -116,7 +124,7 @@ def reset(app: TestClient) -> Reset:
         now: datetime | str | None = None, seed: dict | None = None, client: TestClient = app
     ) -> TestClient:
         client.cookies.clear()
-        assert client.post("/_admin/reset").status_code == 204
+        assert client.post("/_admin/reset", headers=ADMIN).status_code == 204
         if now is not None:
             when = now.isoformat() if isinstance(now, datetime) else now
             frozen = client.put("/_admin/clock", json={"now": when, "frozen": True})
@@ -352,7 +360,7 @@ def shared_processes(sqlite_processes: list[str]) -> list[str]:
     request (the store's generation). For tests of processes sharing a store, not of a
     process's start."""
     with plain_client() as http:
-        assert http.post(f"{sqlite_processes[0]}/_admin/reset").status_code == 204
+        assert http.post(f"{sqlite_processes[0]}/_admin/reset", headers=ADMIN).status_code == 204
     return sqlite_processes
 
 

@@ -89,6 +89,8 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
         "JOURNAL_SIZE": "20",
         "LOG_FORMAT": "json",
         "ALLOW_ORIGIN": "http://localhost:3000,https://app.example.com",
+        "ALLOWED_HOST": "sessim, .example.test",
+        "NO_ADMIN_TOKEN": "1",
     }.items():
         monkeypatch.setenv(f"SESSIM_{name}", value)
     settings = settings_for([])
@@ -104,6 +106,16 @@ def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
     assert settings.purge_interval == 0.5
     assert (settings.journal_size, settings.log_format) == (20, "json")
     assert settings.allow_origins == ("http://localhost:3000", "https://app.example.com")
+    assert (settings.allowed_hosts, settings.no_admin_token) == (("sessim", ".example.test"), True)
+
+
+def test_allowed_host_is_repeatable_and_wins_over_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert (settings_for([]).allowed_hosts, settings_for([]).no_admin_token) == ((), False)
+    monkeypatch.setenv("SESSIM_ALLOWED_HOST", "sessim")
+    argv = ["--allowed-host", "okta.example.test", "--allowed-host", "*"]
+    assert settings_for(argv).allowed_hosts == ("okta.example.test", "*")
 
 
 def test_allow_origin_is_repeatable_and_wins_over_its_variable(
@@ -147,6 +159,9 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
             ["--allow-origin", "http://localhost:3000/"],
             "--allow-origin 'http://localhost:3000/': an origin is scheme://host[:port]",
         ),
+        (["--allowed-host", "sessim:8080"], "--allowed-host 'sessim:8080': a host name"),
+        (["--allowed-host", "http://sessim"], "no scheme or port"),
+        (["--allowed-host", "*.example.test"], '".example.test" for its subdomains too'),
     ],
 )
 def test_a_settings_mistake_says_what_is_wrong(argv: list[str], message: str) -> None:

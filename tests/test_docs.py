@@ -45,7 +45,7 @@ from pathlib import Path
 import pytest
 from sessim.admin.fixtures import demo
 
-from tests.conftest import ROOT, plain_client, sessim_process
+from tests.conftest import ADMIN, ROOT, plain_client, sessim_process
 
 # Real `sessim serve` processes, bash and curl: the slow lane (make test runs it).
 pytestmark = pytest.mark.slow
@@ -209,7 +209,7 @@ def test_shell_examples_give_the_shown_answers(
     else:
         base = request.getfixturevalue("demo_server")
         with plain_client(base_url=base) as http:
-            assert http.post("/_admin/reset").status_code == 204
+            assert http.post("/_admin/reset", headers=ADMIN).status_code == 204
             assert http.post("/_admin/seed", json=demo()).status_code == 200
         outputs = run_examples(found, base, tmp_path)
     if UPDATE:

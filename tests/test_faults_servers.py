@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import DEMO_USER, plain_client, race_requests
+from tests.conftest import ADMIN, DEMO_USER, plain_client, race_requests
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 RACERS = 20
@@ -81,7 +81,7 @@ def race_a_rule_of_five(bases: list[str]) -> None:
     """A rule added through one process faults exactly five of twenty logins racing over
     both, and the other process reports its counters."""
     first, second = bases
-    assert httpx.post(f"{first}/_admin/reset").status_code == 204
+    assert httpx.post(f"{first}/_admin/reset", headers=ADMIN).status_code == 204
     seed(first)
     add(
         first, vendor="vestiaire", operationId="createSession", action="status", status=503, times=5
@@ -94,7 +94,7 @@ def race_a_rule_of_five(bases: list[str]) -> None:
     assert statuses == [201] * 15 + [503] * 5
     (rule,) = httpx.get(f"{second}/_admin/faults").json()["rules"]
     assert (rule["matched"], rule["remaining"]) == (RACERS, 0)
-    assert httpx.delete(f"{second}/_admin/faults/{rule['id']}").status_code == 204
+    assert httpx.delete(f"{second}/_admin/faults/{rule['id']}", headers=ADMIN).status_code == 204
     assert httpx.post(f"{first}/vestiaire/sessions", json=LOGIN).status_code == 201
 
 
@@ -119,5 +119,5 @@ def test_a_rule_reaches_a_process_that_cached_none(shared_processes: list[str]) 
     assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201
     rule = add(first, vendor="vestiaire", action="status", status=500)
     assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 500
-    assert httpx.delete(f"{first}/_admin/faults/{rule['id']}").status_code == 204
+    assert httpx.delete(f"{first}/_admin/faults/{rule['id']}", headers=ADMIN).status_code == 204
     assert httpx.post(f"{second}/vestiaire/sessions", json=LOGIN).status_code == 201

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import AppFor, Reset, plain_client, start_sessim, wait_until_listening
+from tests.conftest import ADMIN, AppFor, Reset, plain_client, start_sessim, wait_until_listening
 from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()  # the demo accounts, Okta's rate limits out of the way
@@ -43,7 +43,7 @@ def app(app_for: AppFor) -> TestClient:
 def client(app: TestClient) -> TestClient:
     """The module's app with an empty journal and no cookies."""
     app.cookies.clear()
-    assert app.delete(JOURNAL).status_code == 204
+    assert app.delete(JOURNAL, headers=ADMIN).status_code == 204
     return app
 
 
@@ -344,7 +344,7 @@ def test_an_unknown_or_bad_parameter_is_a_400(client: TestClient, path: str, par
 def test_delete_empties_the_journal(client: TestClient) -> None:
     okta_login(client)
     assert count(client) == 2
-    assert client.delete(JOURNAL).status_code == 204
+    assert client.delete(JOURNAL, headers=ADMIN).status_code == 204
     assert entries(client) == []
     okta_login(client)
     assert count(client) == 2
@@ -352,7 +352,7 @@ def test_delete_empties_the_journal(client: TestClient) -> None:
 
 def test_reset_wipes_the_journal(client: TestClient) -> None:
     okta_login(client)
-    assert client.post("/_admin/reset").status_code == 204
+    assert client.post("/_admin/reset", headers=ADMIN).status_code == 204
     assert entries(client) == []
     client.post("/_admin/seed", json=FIXTURE)
 
@@ -440,14 +440,14 @@ def shared_journal(bases: list[str]) -> None:
     """Requests through two processes on one store, read and cleared through either."""
     first, second = bases
     with plain_client(base_url=first) as one, plain_client(base_url=second) as two:
-        assert one.post("/_admin/reset").status_code == 204
+        assert one.post("/_admin/reset", headers=ADMIN).status_code == 204
         assert one.post("/_admin/seed", json=FIXTURE).status_code == 200
         okta_login(one)
         okta_login(two)
         eventually(lambda: count(two, operationId="createSession") == 2)
         assert count(two, vendor="okta") == 4
         assert count(one, vendor="okta") == 4
-        assert two.delete(JOURNAL).status_code == 204
+        assert two.delete(JOURNAL, headers=ADMIN).status_code == 204
         assert count(one) == 0
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import (
+    ADMIN,
     DEMO_USER,
     RACE_ROUNDS,
     plain_client,
@@ -57,7 +58,7 @@ def pair(instances: tuple[httpx.Client, httpx.Client]) -> tuple[httpx.Client, ht
     """The two instances on an emptied store, the clock frozen, every vendor seeded through
     the first."""
     a, _ = instances
-    assert a.post("/_admin/reset").status_code == 204
+    assert a.post("/_admin/reset", headers=ADMIN).status_code == 204
     assert a.put("/_admin/clock", json={"frozen": True}).status_code == 200
     seed = {
         "okta": OKTA,

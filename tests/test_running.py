@@ -17,6 +17,8 @@ import sessim
 from sessim.admin_client import AdminClient, ClockTime
 from sessim.registry import VENDORS
 
+from tests.conftest import ADMIN
+
 SHOPPER = {"email": "ana@example.com", "password": "correct horse"}
 SEED = {"vestiaire": {"users": [SHOPPER]}}
 SEED_YAML = "vestiaire:\n  users:\n    - {email: ana@example.com, password: correct horse}\n"
@@ -134,10 +136,17 @@ def test_a_refusal_is_an_admin_error_with_its_status_and_reason() -> None:
         assert raised.value.status == 400
 
 
+def test_beyond_loopback_a_token_is_generated_and_the_object_presents_it() -> None:
+    with sessim.running(host="0.0.0.0") as server:
+        assert server.settings.admin_token
+        assert server.clock.set(frozen=True).frozen
+        assert httpx.post(f"{server.admin}/reset", headers=ADMIN).status_code == 401
+
+
 def test_the_admin_token_option_guards_the_admin_api_and_the_object_presents_it() -> None:
     with sessim.running(admin_token="s3cret-admin", seed=SEED) as server:
         assert server.clock.set(frozen=True).frozen
-        assert httpx.post(f"{server.admin}/reset").status_code == 401
+        assert httpx.post(f"{server.admin}/reset", headers=ADMIN).status_code == 401
         unauthorized = AdminClient(server.url, "wrong")
         with pytest.raises(sessim.AdminError, match="refused the admin token") as raised:
             unauthorized.reset()

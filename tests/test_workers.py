@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import DEMO_USER, plain_client, race_threads, sessim_servers
+from tests.conftest import ADMIN, DEMO_USER, plain_client, race_threads, sessim_servers
 
 pytestmark = pytest.mark.slow
 
@@ -94,7 +94,7 @@ def test_a_seed_or_reset_through_one_worker_reaches_the_others_cache(
     http.post(f"{first}/_admin/seed", json=limits)
     seen = http.delete(users.format(second), headers=new)
     assert seen.headers["X-Rate-Limit-Limit"] == "7"
-    http.post(f"{first}/_admin/reset")
+    http.post(f"{first}/_admin/reset", headers=ADMIN)
     assert http.delete(users.format(second), headers=new).status_code == 401
     assert http.delete(users.format(second), headers=old).status_code == 401
 

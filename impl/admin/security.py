@@ -1,4 +1,6 @@
-"""The admin bearer token, checked only when SESSIM_ADMIN_TOKEN is set."""
+"""The admin bearer token, checked only when Sessim has one: SESSIM_ADMIN_TOKEN, or the one it
+generates bound beyond loopback (Settings.with_admin_token). Refusals are slowed down by the
+admin guard (guard.py, throttle.py)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import DEMO_USER, AppFor
+from tests.conftest import ADMIN, DEMO_USER, AppFor
 
 LOGIN = {"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
 
@@ -63,7 +63,7 @@ def test_a_bad_fixture_is_400_and_loads_nothing(client: TestClient, fixture: obj
 def test_reset_wipes_users_sessions_and_clock(seeded: TestClient) -> None:
     session_id = seeded.post("/vestiaire/sessions", json=LOGIN).json()["data"]["id"]
     seeded.put("/_admin/clock", json={"now": "2030-01-01T00:00:00Z", "frozen": True})
-    response = seeded.post("/_admin/reset")
+    response = seeded.post("/_admin/reset", headers=ADMIN)
     assert response.status_code == 204
     assert response.content == b""
     assert seeded.post("/vestiaire/sessions", json=LOGIN).status_code == 401

@@ -13,7 +13,7 @@ from sessim.admin.fixtures import demo
 from sessim.core.features.faults import ConnectionDropped
 from starlette.testclient import TestClient
 
-from tests.conftest import Reset
+from tests.conftest import ADMIN, Reset
 
 FIXTURE = demo()
 FROZEN_AT = "2030-01-01T00:00:00.250Z"  # a fraction, so that a 429's reset rounds up
@@ -67,9 +67,9 @@ def test_a_rule_is_added_listed_and_removed(client: TestClient) -> None:
         "matched": 0,
     }
     assert listed(client) == [rule]
-    assert client.delete(f"/_admin/faults/{rule['id']}").status_code == 204
+    assert client.delete(f"/_admin/faults/{rule['id']}", headers=ADMIN).status_code == 204
     assert listed(client) == []
-    gone = client.delete(f"/_admin/faults/{rule['id']}")
+    gone = client.delete(f"/_admin/faults/{rule['id']}", headers=ADMIN)
     assert gone.status_code == 404
     assert gone.headers["content-type"] == "application/problem+json"
     assert gone.json()["detail"] == f"no fault rule {rule['id']!r}"
@@ -80,15 +80,17 @@ def test_rules_are_listed_in_the_order_they_were_added_and_cleared_at_once(
 ) -> None:
     ids = [add(client, action="delay", delayMs=index)["id"] for index in range(5)]
     assert [rule["id"] for rule in listed(client)] == ids
-    assert client.delete("/_admin/faults").status_code == 204
+    assert client.delete("/_admin/faults", headers=ADMIN).status_code == 204
     assert listed(client) == []
-    assert client.delete("/_admin/faults").status_code == 204  # none left: still a 204
+    assert (
+        client.delete("/_admin/faults", headers=ADMIN).status_code == 204
+    )  # none left: still a 204
 
 
 def test_a_reset_removes_every_rule(client: TestClient) -> None:
     add(client, vendor="vestiaire", action="status", status=500)
     assert login(client) == 500
-    assert client.post("/_admin/reset").status_code == 204
+    assert client.post("/_admin/reset", headers=ADMIN).status_code == 204
     assert listed(client) == []
     client.post("/_admin/seed", json=FIXTURE)
     assert login(client) == 201
@@ -126,7 +128,7 @@ def test_the_next_n_calls_then_normal_answers(client: TestClient) -> None:
 def test_probability_zero_never_acts_and_one_always_does(client: TestClient) -> None:
     never = add(client, vendor="vestiaire", action="status", status=500, probability=0)
     assert [login(client) for _ in range(5)] == [201] * 5
-    client.delete(f"/_admin/faults/{never['id']}")
+    client.delete(f"/_admin/faults/{never['id']}", headers=ADMIN)
     add(client, vendor="vestiaire", action="status", status=500, probability=1)
     assert [login(client) for _ in range(5)] == [500] * 5
 
@@ -178,7 +180,7 @@ def test_the_admin_api_and_unowned_paths_are_never_faulted(client: TestClient) -
     assert all(rule["matched"] == 0 for rule in listed(client))
     with pytest.raises(ConnectionDropped):
         login(client)
-    assert client.delete(f"/_admin/faults/{everything['id']}").status_code == 204
+    assert client.delete(f"/_admin/faults/{everything['id']}", headers=ADMIN).status_code == 204
 
 
 def test_a_drop_sends_nothing_and_the_next_call_is_served(client: TestClient) -> None:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import ADMIN
 from tests.okta.support import (
     ANNA,
     FIXTURE,
@@ -166,7 +167,7 @@ def test_admin_reset_and_reseed_reset_the_counters(limited: TestClient) -> None:
     session_id = new_session(limited)["id"]
     spend(limited, session_id, LIMIT - 1)
     assert_error(get_session(limited, session_id), 429, RATE_LIMITED)
-    assert limited.post("/_admin/reset").status_code == 204
+    assert limited.post("/_admin/reset", headers=ADMIN).status_code == 204
     freeze(limited)  # reset also reset the clock
     seed(limited, FIXTURE)
     set_settings(limited, **LIMITS)

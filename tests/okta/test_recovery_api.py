@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 from starlette.testclient import TestClient
 
+from tests.conftest import ADMIN
 from tests.okta.support import (
     ANNA,
     AUTHENTICATION_FAILED,
@@ -240,7 +241,7 @@ def test_outbox_lists_oldest_first_and_filters_by_recipient(okta: TestClient) ->
 
 def test_a_reset_empties_the_outbox(okta: TestClient) -> None:
     recovery_token(okta)
-    assert okta.post("/_admin/reset").status_code == 204
+    assert okta.post("/_admin/reset", headers=ADMIN).status_code == 204
     assert outbox(okta) == []
 
 

@@ -11,7 +11,7 @@ import pytest
 from sessim.okta.contract import UNLIMITED
 from starlette.testclient import TestClient
 
-from tests.conftest import RACE_ROUNDS, race_requests
+from tests.conftest import ADMIN, RACE_ROUNDS, race_requests
 from tests.okta.support import (
     ANNA,
     API_TOKEN,
@@ -131,7 +131,7 @@ def test_max_lifetime_caps_the_first_expiry(okta: TestClient) -> None:
 
 
 def test_org_id_is_made_up_and_kept_when_the_fixture_has_none(okta: TestClient) -> None:
-    okta.post("/_admin/reset")
+    okta.post("/_admin/reset", headers=ADMIN)
     freeze(okta)
     seed(okta, {"okta": {key: value for key, value in FIXTURE["okta"].items() if key != "org_id"}})
     first, second = new_session(okta)["idp"], new_session(okta)["idp"]

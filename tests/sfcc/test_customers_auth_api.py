@@ -13,6 +13,7 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import ADMIN
 from tests.sfcc.support import (
     CLIENT_ID,
     GENERATED,
@@ -291,7 +292,7 @@ def test_a_token_of_another_site_is_invalid_here(sfcc: TestClient) -> None:
 
 def test_a_token_of_a_client_id_no_longer_known_is_invalid(sfcc: TestClient) -> None:
     token = guest(sfcc)
-    assert sfcc.post("/_admin/reset").status_code == 204
+    assert sfcc.post("/_admin/reset", headers=ADMIN).status_code == 204
     seeded = {"sfcc": {"clients": [{"client_id": OTHER_CLIENT}]}}
     assert sfcc.post("/_admin/seed", json=seeded).status_code == 200
     response = auth(sfcc, "refresh", headers={"x-dw-client-id": OTHER_CLIENT, **bearer(token)})

