@@ -56,6 +56,7 @@ from .core.web.security import SECURITY_MAP
 from .core.web.security_schemes import with_handlers
 from .core.web.slashes import (
     TrailingSlash,
+    add_trailing_slash,
     has_trailing_slash,
     method_not_allowed,
     strip_trailing_slash,
@@ -152,6 +153,8 @@ class Front:
         # Only a spec path loses its slash: the docs UI lives at ui/, and an unknown path
         # is answered as one either way.
         path = scope["path"]
+        if path == ADMIN.base_path:  # the inspector, as at /_admin/ (Starlette would redirect)
+            add_trailing_slash(scope)
         allow = self.routes.allowed(path.rstrip("/")) if has_trailing_slash(path) else []
         slash = bool(allow)
         if slash:

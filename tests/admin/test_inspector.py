@@ -47,6 +47,15 @@ def test_the_page_is_html_that_loads_only_its_own_files(app: TestClient) -> None
         assert f'<section class="vendor" data-vendor="{vendor}"' in page
 
 
+def test_the_page_is_served_at_admin_with_and_without_the_slash(app: TestClient) -> None:
+    bare = app.get("/_admin", follow_redirects=False)
+    slashed = app.get("/_admin/", follow_redirects=False)
+    assert bare.status_code == slashed.status_code == 200
+    assert "location" not in bare.headers
+    assert bare.headers["content-security-policy"] == slashed.headers["content-security-policy"]
+    assert bare.text == slashed.text
+
+
 @pytest.mark.parametrize("name", ["inspector.js", "inspector.css"])
 def test_the_script_and_style_sheet_load_nothing_from_elsewhere(app: TestClient, name: str) -> None:
     response = app.get(f"/_admin/assets/{name}")
