@@ -12,9 +12,17 @@ import html
 from importlib import resources
 from string import Template
 
+from ..core.kit.identities import User
 from ..core.kit.instants import to_datetime
 from ..core.kit.inventory import Inventory
-from ..generated.admin import StateSession, StateToken, StateUser, VendorState
+from ..core.kit.sessions import Session
+from ..generated.admin import (
+    StateSession,
+    StateSessionDetail,
+    StateToken,
+    StateUser,
+    VendorState,
+)
 
 # The page and its assets, package data of sessim.admin.
 HERE = resources.files("sessim.admin")
@@ -70,10 +78,26 @@ def page(vendors: list[str]) -> str:
     return _template().substitute(vendor_sections=sections, vendor_options=options)
 
 
+def user_view(user: User, locked_until: float | None) -> StateUser:
+    until = None if locked_until is None else to_datetime(locked_until)
+    return StateUser(id=user.id, login=user.login, status=user.status, lockedUntil=until)
+
+
+def session_detail(session: Session) -> StateSessionDetail:
+    return StateSessionDetail(
+        id=session.id,
+        owner=session.subject,
+        createdAt=to_datetime(session.created_at),
+        expiresAt=to_datetime(session.expires_at),
+        endsAt=None if session.ends_at is None else to_datetime(session.ends_at),
+        context=session.data,
+    )
+
+
 def state_body(vendor: str, held: Inventory) -> VendorState:
     return VendorState(
         vendor=vendor,
-        users=[StateUser(id=user.id, login=user.login, status=user.status) for user in held.users],
+        users=[user_view(user, held.locked.get(user.id)) for user in held.users],
         sessions=[
             StateSession(id=s.id, owner=s.subject, expiresAt=to_datetime(s.expires_at))
             for s in held.sessions

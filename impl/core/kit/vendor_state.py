@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from .identities import Identities
-from .inventory import Inventory, inventory_of, tokens
+from .inventory import Holding, Inventory, inventory_of, tokens
 from .runtime import Runtime
 from .sessions import Sessions
 from .store import Store
@@ -81,6 +81,7 @@ class AccountsInventory(Generic[A]):
 
     state: Callable[[Runtime], Awaitable[A]]
     unspent: Mapping[str, Callable[[A], SingleUseTokens]] = field(default_factory=dict)
+    inactive: str | None = None  # the status a deactivated user takes (TakeInventory's)
 
     async def __call__(self, runtime: Runtime, limit: int) -> Inventory:
         state = await self.state(runtime)
@@ -90,3 +91,7 @@ class AccountsInventory(Generic[A]):
             for token in tokens(kind, await of(state).newest(limit))
         ]
         return await inventory_of(state.identities, state.sessions, limit, found)
+
+    async def holdings(self, runtime: Runtime) -> list[Holding]:
+        state = await self.state(runtime)
+        return [Holding(state.identities, state.sessions)]
