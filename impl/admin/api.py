@@ -21,6 +21,8 @@ UNJOURNALED = frozenset(
         "getInspector",
         "getInspectorAsset",
         "getVendorState",
+        "getOutbox",
+        "getVendorOutbox",
         "getStateSession",
         "getChanges",
         "getClock",

@@ -41,8 +41,9 @@ def test_the_page_is_html_that_loads_only_its_own_files(app: TestClient) -> None
     assert "default-src 'none'" in response.headers["content-security-policy"]
     page = response.text
     assert page.startswith("<!doctype html>")
-    links = re.findall(r'(?:src|href|action)="([^"]*)"', page)
+    links = re.findall(r'(?:src|href|action)="([^#"][^"]*)"', page)  # not the page's own #ids
     assert sorted(links) == [f"/_admin/assets/{name}" for name in sorted(ASSETS)]
+    assert re.findall(r'href="(#[^"]*)"', page) == ["#journal"]  # the skip link
     assert not EXTERNAL.search(page)
     for vendor in VENDORS:
         assert f'<section class="vendor" data-vendor="{vendor}"' in page
