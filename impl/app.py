@@ -63,7 +63,7 @@ from .core.web.slashes import (
 )
 from .core.web.validation import VALIDATOR_MAP
 from .registry import ADMIN, VENDORS
-from .server import Served
+from .server import Served, told_to_stop
 from .settings import SETTINGS_ENV, Settings
 
 # connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
@@ -237,7 +237,8 @@ def create_app(settings: Settings) -> ASGIApp:
         if seed is not None:
             await fixtures.load(runtime, seed)
         async with purging(store, settings.purge_interval):
-            yield
+            with told_to_stop(runtime.stopping):
+                yield
         await runtime.journal.flush()
         await store.close()
 

@@ -3,8 +3,9 @@
 The version is made of what every change moves, read in three cheap store reads: the
 journal's counter and floor (every answered request that is not a read of the admin API's),
 the clock's setting and the generation (every seed and reset). The poll reads it twice a
-second until it differs or the wait is over, and stops early when the client has gone: an
-open page never holds a worker (nor a shutting-down server) past its `wait`.
+second until it differs or the wait is over, and stops early when the client has gone or
+the process is told to stop (SIGINT, SIGTERM: uvicorn waits for open answers before it
+stops): an open page never holds a worker past its `wait`, nor a stopping server at all.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ async def version(served: Served) -> str:
 async def changed(
     served: Served, since: str | None, wait: float, gone: Callable[[], Awaitable[bool]]
 ) -> str:
-    """The version, once it differs from `since`, or when `wait` seconds have passed, or
-    when the caller has gone."""
+    """The version, once it differs from `since`, or when `wait` seconds have passed, the
+    server is stopping or the caller has gone."""
     deadline = time.monotonic() + wait  # real time: the emulated clock may stand still
     while True:
         now = await version(served)
-        if now != since or time.monotonic() >= deadline or await gone():
+        over = time.monotonic() >= deadline or served.stopping.is_set()
+        if now != since or over or await gone():
             return now
         await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
