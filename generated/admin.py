@@ -329,6 +329,18 @@ class StateSessionDetail(BaseModel):
             description="What the vendor keeps with the session, in its terms (Okta's login and alias, SFCC's guest flag and the digest of its secure token, Optimizely's billTo, shipTo, language and currency)."
         ),
     ]
+    cookies: Annotated[
+        dict[str, str],
+        Field(
+            description="The cookies that carry the session, by name, as the vendor sets them (Okta's `sid`, SFCC's `dwsid`); empty where it travels otherwise."
+        ),
+    ]
+    headers: Annotated[
+        dict[str, str],
+        Field(
+            description="The request headers that carry it (Vestiaire's `__session`); empty where none does (Optimizely's sessions travel in the access token's `sid` claim)."
+        ),
+    ]
 
 
 class StateToken(BaseModel):

@@ -208,6 +208,7 @@ def test_open_entries_focus_scroll_and_filters_survive_updates(
     session = browser.find_element(By.CSS_SELECTOR, f"{OKTA_SESSIONS} details")
     click(browser, session.find_element(By.TAG_NAME, "summary"))
     wait(browser).until(lambda _: "context" in session.text)
+    assert "cookie sid=" in session.text  # what carries an Okta session
     browser.find_element(By.ID, "journal-status").send_keys("200")  # a filter, not applied yet
     seconds = browser.find_element(By.ID, "advance-seconds")
     seconds.send_keys("42")  # focused, typed into

@@ -172,6 +172,8 @@ class StateSessionDetail(TypedDict):
     expiresAt: str
     endsAt: NotRequired[str]
     context: dict[str, Any]
+    cookies: dict[str, str]
+    headers: dict[str, str]
 
 
 class StateToken(TypedDict):

@@ -276,8 +276,10 @@ async def get_vendor_state(vendor: str, limit: int = 200) -> ConnexionResponse:
 
 
 async def get_state_session(vendor: str, sessionId: str) -> ConnexionResponse:
-    found = await accounts.session(served_of(request), vendor, sessionId)
-    return json_response(dump(inspector.session_detail(found)), 200)
+    runtime = served_of(request)
+    found = await accounts.session(runtime, vendor, sessionId)
+    detail = inspector.session_detail(found, accounts.inventory_of(runtime, vendor))
+    return json_response(dump(detail), 200)
 
 
 async def revoke_state_session(vendor: str, sessionId: str) -> ConnexionResponse:

@@ -15,6 +15,7 @@ from string import Template
 from ..core.kit.identities import User
 from ..core.kit.instants import to_datetime
 from ..core.kit.inventory import Inventory
+from ..core.kit.runtime import TakeInventory
 from ..core.kit.sessions import Session
 from ..generated.admin import (
     StateSession,
@@ -97,7 +98,8 @@ def user_view(user: User, locked_until: float | None) -> StateUser:
     return StateUser(id=user.id, login=user.login, status=user.status, lockedUntil=until)
 
 
-def session_detail(session: Session) -> StateSessionDetail:
+def session_detail(session: Session, held: TakeInventory) -> StateSessionDetail:
+    cookie, header = held.session_cookie, held.session_header
     return StateSessionDetail(
         id=session.id,
         owner=session.subject,
@@ -105,6 +107,8 @@ def session_detail(session: Session) -> StateSessionDetail:
         expiresAt=to_datetime(session.expires_at),
         endsAt=None if session.ends_at is None else to_datetime(session.ends_at),
         context=session.data,
+        cookies={} if cookie is None else {cookie: session.id},
+        headers={} if header is None else {header: session.id},
     )
 
 

@@ -13,4 +13,5 @@ inventory = AccountsInventory[Okta](
         "stateToken": lambda state: state.state_tokens,
     },
     inactive="DEPROVISIONED",
+    session_cookie="sid",
 )

@@ -11,6 +11,8 @@ from .state import sfcc
 
 class SfccInventory:
     inactive = DISABLED  # a customer whose `enabled` is false
+    session_cookie = "dwsid"
+    session_header = None
 
     async def __call__(self, runtime: Runtime, limit: int) -> Inventory:
         sites = (await sfcc(runtime)).sites.values()

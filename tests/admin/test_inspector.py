@@ -267,6 +267,7 @@ def test_a_session_in_detail_then_revoked_is_gone_from_okta_itself(demo: TestCli
     assert (body["createdAt"], body["expiresAt"]) == (at(0), at(7200))
     assert body["context"]["login"] == dana["login"]
     assert "endsAt" not in body  # Okta's default policy has no absolute cap
+    assert (body["cookies"], body["headers"]) == ({"sid": session_id}, {})
     api_token = {"Authorization": f"SSWS {DEMO_FIXTURE['okta']['api_tokens'][0]}"}
     okta_session = f"/okta/api/v1/sessions/{session_id}"
     assert demo.get(okta_session, headers=api_token).status_code == 200
@@ -289,6 +290,7 @@ def test_each_vendors_session_can_be_revoked_from_the_admin_api(
     [listed] = state(demo, vendor)["sessions"]
     detail = demo.get(f"/_admin/state/{vendor}/sessions/{listed['id']}").json()
     assert (detail["owner"], detail["expiresAt"]) == (listed["owner"], listed["expiresAt"])
+    assert set(detail["cookies"].values()) | set(detail["headers"].values()) <= {listed["id"]}
     assert demo.delete(f"/_admin/state/{vendor}/sessions/{listed['id']}").status_code == 204
     assert state(demo, vendor)["sessions"] == []
 
@@ -343,3 +345,18 @@ def test_a_vendor_without_an_inactive_status_refuses_deactivation_with_a_409(
     assert refused.status_code == 409
     assert refused.json()["detail"] == "vestiaire has no inactive status for a user"
     assert state(demo, "vestiaire")["users"][0]["status"] == "ACTIVE"
+
+
+@pytest.mark.registry
+@pytest.mark.parametrize(
+    ("vendor", "cookies", "headers"),
+    [("sfcc", ["dwsid"], []), ("vestiaire", [], ["__session"]), ("optimizely", [], [])],
+)
+def test_a_session_names_what_carries_it(
+    demo: TestClient, vendor: str, cookies: list[str], headers: list[str]
+) -> None:
+    sign_in(demo, vendor)
+    [listed] = state(demo, vendor)["sessions"]
+    detail = demo.get(f"/_admin/state/{vendor}/sessions/{listed['id']}").json()
+    assert detail["cookies"] == dict.fromkeys(cookies, listed["id"])
+    assert detail["headers"] == dict.fromkeys(headers, listed["id"])

@@ -286,6 +286,11 @@
       add("created", detail.createdAt, true);
       add("expires", detail.expiresAt, true);
       add("absolute end", detail.endsAt ?? "none");
+      const carriers = [
+        ...Object.entries(detail.cookies).map(([name, value]) => `cookie ${name}=${value}`),
+        ...Object.entries(detail.headers).map(([name, value]) => `header ${name}: ${value}`),
+      ];
+      add("carried by", carriers.length ? carriers.join("; ") : "no cookie nor header");
       const tokens = $$(`section[data-vendor="${vendor}"] table.tokens tbody tr`)
         .filter((row) => row.dataset.owner === detail.owner)
         .map((row) => `${row.dataset.kind} ${row.dataset.id}`);

@@ -36,6 +36,13 @@ class TakeInventory(Protocol):
     @property
     def inactive(self) -> str | None: ...
 
+    # The cookie, and the request header, whose value is a session's id; None: none is.
+    @property
+    def session_cookie(self) -> str | None: ...
+
+    @property
+    def session_header(self) -> str | None: ...
+
     async def __call__(self, runtime: Runtime, limit: int) -> Inventory:
         """At most `limit` of each."""
         ...

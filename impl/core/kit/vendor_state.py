@@ -81,7 +81,11 @@ class AccountsInventory(Generic[A]):
 
     state: Callable[[Runtime], Awaitable[A]]
     unspent: Mapping[str, Callable[[A], SingleUseTokens]] = field(default_factory=dict)
-    inactive: str | None = None  # the status a deactivated user takes (TakeInventory's)
+    # What TakeInventory names: the status a deactivated user takes, the cookie and the
+    # header that carry a session's id.
+    inactive: str | None = None
+    session_cookie: str | None = None
+    session_header: str | None = None
 
     async def __call__(self, runtime: Runtime, limit: int) -> Inventory:
         state = await self.state(runtime)
