@@ -421,6 +421,10 @@ def test_axe_finds_nothing_serious_and_the_main_actions_work_by_keyboard(
         )
     )
     assert serious_violations(browser) == []  # a session's detail open
+    focus_on(f"{OKTA_SESSIONS} button[aria-label='Copy session id']").send_keys(Keys.ENTER)
+    wait(browser).until(
+        lambda page: "Copied the session id" in page.find_element(By.ID, "message").text
+    )
     focus_on(f"{OKTA_SESSIONS} button[aria-label='Revoke this session']").send_keys(Keys.ENTER)
     wait(browser).until(lambda page: "Revoked" in page.find_element(By.ID, "message").text)
     focus_on("#fault-operation").send_keys("getSession")

@@ -373,6 +373,7 @@
         call("GET", `/${path}/outbox`).catch((error) => (error instanceof Missing ? null : Promise.reject(error))),
       ]);
       const logins = new Map(state.users.map((user) => [user.id, user.login]));
+      for (const [id, held] of known) if (held.vendor === vendor) known.delete(id);
       for (const user of state.users) known.set(user.id, { vendor, kind: "user" });
       for (const session of state.sessions) known.set(session.id, { vendor, kind: "session" });
       sync($("table.sessions tbody", section), state.sessions, (s) => s.id, sessionRow(vendor), (tr, s) => {
