@@ -179,6 +179,10 @@ def test_with_an_admin_token_the_page_asks_for_it_once_and_keeps_it_in_the_tab(
             expected_conditions.visibility_of_element_located((By.ID, "admin-token"))
         )
         assert browser.find_element(By.ID, "clock-now").text == "…"  # nothing read yet
+        unread = browser.find_element(By.CSS_SELECTOR, 'section[data-vendor="okta"] .users tbody')
+        assert unread.get_attribute("data-loaded") == "no"  # "not loaded", not "none"
+        assert "not loaded" in browser.find_element(By.ID, "vendor-okta").text
+        assert serious_violations(browser) == []  # the token asked for
         screenshot(browser, "4-token-asked")
         token.send_keys("s3cret")
         browser.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
