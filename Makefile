@@ -124,9 +124,9 @@ jq:
 	@command -v jq >/dev/null || (apt-get update && apt-get install -y jq) \
 		|| echo "could not install jq: the docs' examples will fail" >&2
 
-# Vendors' npm clients (pinned in tests/clients/node), which tests/clients runs unmodified
-# against Sessim: installed with npm where node is. Where that fails, those tests are
-# skipped, saying so.
+# npm packages pinned in tests/clients/node: vendors' clients that tests/clients and the SPA
+# browser test run unmodified against Sessim, and axe-core for the inspector's browser test;
+# installed with npm where node is. Where that fails, those tests are skipped, saying so.
 NODE_CLIENTS := tests/clients/node/node_modules/.package-lock.json
 node-clients: $(NODE_CLIENTS)
 $(NODE_CLIENTS): tests/clients/node/package-lock.json

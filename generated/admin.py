@@ -19,6 +19,13 @@ class ActionsVendorActionPostResponse(BaseModel):
     )
 
 
+class Changes(BaseModel):
+    version: str
+    journaled: Annotated[
+        bool, Field(description="Whether requests change the version (false with the journal off).")
+    ]
+
+
 class ClockAdvance(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -305,6 +312,37 @@ class StateSession(BaseModel):
     ]
 
 
+class StateSessionDetail(BaseModel):
+    id: str
+    owner: str
+    createdAt: AwareDatetime
+    expiresAt: Annotated[
+        AwareDatetime, Field(description="When it expires unless used again, in emulated time.")
+    ]
+    endsAt: Annotated[
+        AwareDatetime | None,
+        Field(description="The absolute end that use never moves it past; absent when none."),
+    ] = None
+    context: Annotated[
+        dict[str, Any],
+        Field(
+            description="What the vendor keeps with the session, in its terms (Okta's login and alias, SFCC's guest flag and the digest of its secure token, Optimizely's billTo, shipTo, language and currency)."
+        ),
+    ]
+    cookies: Annotated[
+        dict[str, str],
+        Field(
+            description="The cookies that carry the session, by name, as the vendor sets them (Okta's `sid`, SFCC's `dwsid`); empty where it travels otherwise."
+        ),
+    ]
+    headers: Annotated[
+        dict[str, str],
+        Field(
+            description="The request headers that carry it (Vestiaire's `__session`); empty where none does (Optimizely's sessions travel in the access token's `sid` claim)."
+        ),
+    ]
+
+
 class StateToken(BaseModel):
     id: str
     kind: Annotated[
@@ -324,6 +362,12 @@ class StateUser(BaseModel):
         str,
         Field(description="The vendor's stored status (ACTIVE unless the fixture said otherwise)."),
     ]
+    lockedUntil: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="While failed sign-ins keep the user locked out, when the lockout ends (emulated time); absent when not locked."
+        ),
+    ] = None
 
 
 class Status(StrEnum):

@@ -21,6 +21,31 @@ class AdminOperations(Protocol):
     ) -> object:
         """getVendorState: GET /state/{vendor}"""
 
+    async def get_changes(
+        self, *, since: str = ..., wait: int, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getChanges: GET /changes"""
+
+    async def get_state_session(
+        self, vendor: str, sessionId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getStateSession: GET /state/{vendor}/sessions/{sessionId}"""
+
+    async def revoke_state_session(
+        self, vendor: str, sessionId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """revokeStateSession: DELETE /state/{vendor}/sessions/{sessionId}"""
+
+    async def unlock_state_user(
+        self, vendor: str, userId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """unlockStateUser: POST /state/{vendor}/users/{userId}/unlock"""
+
+    async def deactivate_state_user(
+        self, vendor: str, userId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deactivateStateUser: POST /state/{vendor}/users/{userId}/deactivate"""
+
     async def get_health(self) -> object:
         """getHealth: GET /health"""
 

@@ -59,13 +59,14 @@ from .core.web.security import SECURITY_MAP
 from .core.web.security_schemes import with_handlers
 from .core.web.slashes import (
     TrailingSlash,
+    add_trailing_slash,
     has_trailing_slash,
     method_not_allowed,
     strip_trailing_slash,
 )
 from .core.web.validation import VALIDATOR_MAP
 from .registry import ADMIN, VENDORS
-from .server import Served
+from .server import Served, told_to_stop
 from .settings import SETTINGS_ENV, Settings
 
 # connexion checks every spec against the OpenAPI schema at each start-up, a tenth of a
@@ -155,6 +156,8 @@ class Front:
         # Only a spec path loses its slash: the docs UI lives at ui/, and an unknown path
         # is answered as one either way.
         path = scope["path"]
+        if path == ADMIN.base_path:  # the inspector, as at /_admin/ (Starlette would redirect)
+            add_trailing_slash(scope)
         allow = self.routes.allowed(path.rstrip("/")) if has_trailing_slash(path) else []
         slash = bool(allow)
         if slash:
@@ -237,7 +240,8 @@ def create_app(settings: Settings) -> ASGIApp:
         if seed is not None:
             await fixtures.load(runtime, seed)
         async with purging(store, settings.purge_interval):
-            yield
+            with told_to_stop(runtime.stopping):
+                yield
         await runtime.journal.flush()
         await store.close()
 

@@ -13,6 +13,11 @@ class ActionsVendorActionPostResponse(TypedDict):
     pass
 
 
+class Changes(TypedDict):
+    version: str
+    journaled: bool
+
+
 class ClockAdvance(TypedDict):
     seconds: float
 
@@ -160,6 +165,17 @@ class StateSession(TypedDict):
     expiresAt: str
 
 
+class StateSessionDetail(TypedDict):
+    id: str
+    owner: str
+    createdAt: str
+    expiresAt: str
+    endsAt: NotRequired[str]
+    context: dict[str, Any]
+    cookies: dict[str, str]
+    headers: dict[str, str]
+
+
 class StateToken(TypedDict):
     id: str
     kind: str
@@ -171,6 +187,7 @@ class StateUser(TypedDict):
     id: str
     login: str
     status: str
+    lockedUntil: NotRequired[str]
 
 
 class VendorState(TypedDict):

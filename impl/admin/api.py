@@ -8,8 +8,9 @@ from .errors import CATALOG
 from .security import check_admin_token
 
 # Not journaled: reading or clearing the journal (which would change what it reads), the
-# reset that wipes it, health probes, and the reads the inspector page repeats every two
-# seconds (they would push the calls a tester wants to see out of the ring).
+# reset that wipes it, health probes, and the reads the inspector page repeats on every
+# change (they would push the calls a tester wants to see out of the ring, and each would
+# be a change of its own).
 UNJOURNALED = frozenset(
     {
         "listJournal",
@@ -20,6 +21,10 @@ UNJOURNALED = frozenset(
         "getInspector",
         "getInspectorAsset",
         "getVendorState",
+        "getOutbox",
+        "getVendorOutbox",
+        "getStateSession",
+        "getChanges",
         "getClock",
         "listFaults",
     }

@@ -18,6 +18,7 @@ from ..core.kit.runtime import Runtime, runtime_of
 from ..core.web.api import Api
 from ..core.web.bodies import dump, json_response
 from ..generated.admin import (
+    Changes,
     ClockAdvance,
     ClockUpdate,
     ClockView,
@@ -35,7 +36,7 @@ from ..generated.admin import (
 )
 from ..generated.dicts.admin import Journal
 from ..server import Served, served_of
-from . import fixtures, inspector
+from . import accounts, changes, fixtures, inspector
 
 # A fault rule's fields that core names otherwise.
 RULE_FIELDS = {"operationId": "operation_id", "delayMs": "delay_ms", "delayMaxMs": "delay_max_ms"}
@@ -270,11 +271,38 @@ async def get_inspector_asset(asset: str) -> ConnexionResponse:
 async def get_vendor_state(vendor: str, limit: int = 200) -> ConnexionResponse:
     """A vendor's users, live sessions and tokens (what its Api.inventory lists)."""
     runtime = served_of(request)
-    take = _api(runtime, vendor).inventory
-    if take is None:
-        raise NotFound(f"Sessim emulates no vendor {vendor!r}")
-    held = await take(runtime, limit)
+    held = await accounts.inventory_of(runtime, vendor)(runtime, limit)
     return json_response(dump(inspector.state_body(vendor, held)), 200)
+
+
+async def get_state_session(vendor: str, sessionId: str) -> ConnexionResponse:
+    runtime = served_of(request)
+    found = await accounts.session(runtime, vendor, sessionId)
+    detail = inspector.session_detail(found, accounts.inventory_of(runtime, vendor))
+    return json_response(dump(detail), 200)
+
+
+async def revoke_state_session(vendor: str, sessionId: str) -> ConnexionResponse:
+    await accounts.end_session(served_of(request), vendor, sessionId)
+    return ConnexionResponse(status_code=204)
+
+
+async def unlock_state_user(vendor: str, userId: str) -> ConnexionResponse:
+    user = await accounts.unlock(served_of(request), vendor, userId)
+    return json_response(dump(inspector.user_view(user, None)), 200)
+
+
+async def deactivate_state_user(vendor: str, userId: str) -> ConnexionResponse:
+    user, locked_until = await accounts.deactivate(served_of(request), vendor, userId)
+    return json_response(dump(inspector.user_view(user, locked_until)), 200)
+
+
+async def get_changes(since: str | None = None, wait: int = 0) -> ConnexionResponse:
+    """The state's version, once it differs from `since` or `wait` seconds have passed."""
+    runtime = served_of(request)
+    now = await changes.changed(runtime, since, wait, request.is_disconnected)
+    body = Changes(version=now, journaled=runtime.journal.size > 0)
+    return json_response(dump(body), 200)
 
 
 async def get_metrics() -> ConnexionResponse:

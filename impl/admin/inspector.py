@@ -12,9 +12,18 @@ import html
 from importlib import resources
 from string import Template
 
+from ..core.kit.identities import User
 from ..core.kit.instants import to_datetime
 from ..core.kit.inventory import Inventory
-from ..generated.admin import StateSession, StateToken, StateUser, VendorState
+from ..core.kit.runtime import TakeInventory
+from ..core.kit.sessions import Session
+from ..generated.admin import (
+    StateSession,
+    StateSessionDetail,
+    StateToken,
+    StateUser,
+    VendorState,
+)
 
 # The page and its assets, package data of sessim.admin.
 HERE = resources.files("sessim.admin")
@@ -29,20 +38,34 @@ POLICY = (
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 HTML = "text/html; charset=utf-8"
-# One vendor's section of the page, its tables empty: the script fills them.
+# One vendor's card on the page, its tables empty ("not loaded" until the script fills
+# them). The heading's button folds the card.
 VENDOR_SECTION = Template("""\
-<section class="vendor" data-vendor="$vendor" id="vendor-$vendor">
-  <h2>$vendor</h2>
-  <p class="status" data-role="status"></p>
+<section class="vendor" data-vendor="$vendor" id="vendor-$vendor" aria-labelledby="title-$vendor">
+  <h2 id="title-$vendor"><button type="button" class="fold" aria-expanded="true"
+    aria-controls="body-$vendor">$vendor</button></h2>
+  <p class="status" data-role="status">not loaded</p>
+  <div class="card-body" id="body-$vendor">
   <h3>Live sessions</h3>
-  <table class="sessions"><thead><tr><th>id</th><th>owner</th><th>expires</th></tr></thead>
-  <tbody></tbody></table>
+  <table class="sessions"><thead><tr><th scope="col">id</th><th scope="col">owner</th>
+  <th scope="col">expires</th><th scope="col">actions</th></tr></thead>
+  <tbody data-loaded="no"></tbody></table>
+  <h3>Ended or expired since this page opened</h3>
+  <table class="gone"><thead><tr><th scope="col">id</th><th scope="col">owner</th>
+  <th scope="col">how</th></tr></thead><tbody data-loaded="no"></tbody></table>
   <h3>Unspent tokens</h3>
-  <table class="tokens"><thead><tr><th>kind</th><th>id</th><th>owner</th><th>expires</th></tr>
-  </thead><tbody></tbody></table>
+  <table class="tokens"><thead><tr><th scope="col">kind</th><th scope="col">id</th>
+  <th scope="col">owner</th><th scope="col">expires</th></tr></thead>
+  <tbody data-loaded="no"></tbody></table>
   <h3>Users</h3>
-  <table class="users"><thead><tr><th>id</th><th>login</th><th>status</th></tr></thead>
-  <tbody></tbody></table>
+  <table class="users"><thead><tr><th scope="col">id</th><th scope="col">login</th>
+  <th scope="col">status</th><th scope="col">actions</th></tr></thead>
+  <tbody data-loaded="no"></tbody></table>
+  <h3>Outbox</h3>
+  <table class="outbox"><thead><tr><th scope="col">to</th><th scope="col">subject</th>
+  <th scope="col">sent</th><th scope="col">carries</th></tr></thead>
+  <tbody data-loaded="no"></tbody></table>
+  </div>
 </section>""")
 
 
@@ -70,10 +93,29 @@ def page(vendors: list[str]) -> str:
     return _template().substitute(vendor_sections=sections, vendor_options=options)
 
 
+def user_view(user: User, locked_until: float | None) -> StateUser:
+    until = None if locked_until is None else to_datetime(locked_until)
+    return StateUser(id=user.id, login=user.login, status=user.status, lockedUntil=until)
+
+
+def session_detail(session: Session, held: TakeInventory) -> StateSessionDetail:
+    cookie, header = held.session_cookie, held.session_header
+    return StateSessionDetail(
+        id=session.id,
+        owner=session.subject,
+        createdAt=to_datetime(session.created_at),
+        expiresAt=to_datetime(session.expires_at),
+        endsAt=None if session.ends_at is None else to_datetime(session.ends_at),
+        context=session.data,
+        cookies={} if cookie is None else {cookie: session.id},
+        headers={} if header is None else {header: session.id},
+    )
+
+
 def state_body(vendor: str, held: Inventory) -> VendorState:
     return VendorState(
         vendor=vendor,
-        users=[StateUser(id=user.id, login=user.login, status=user.status) for user in held.users],
+        users=[user_view(user, held.locked.get(user.id)) for user in held.users],
         sessions=[
             StateSession(id=s.id, owner=s.subject, expiresAt=to_datetime(s.expires_at))
             for s in held.sessions

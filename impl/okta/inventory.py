@@ -12,4 +12,6 @@ inventory = AccountsInventory[Okta](
         "recoveryToken": lambda state: state.recovery_tokens,
         "stateToken": lambda state: state.state_tokens,
     },
+    inactive="DEPROVISIONED",
+    session_cookie="sid",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..core.kit.vendor_state import AccountsInventory
 from .state import Optimizely, optimizely
+from .users import DEACTIVATED
 
 inventory = AccountsInventory[Optimizely](
     optimizely,
@@ -12,4 +13,5 @@ inventory = AccountsInventory[Optimizely](
         "refresh_token": lambda state: state.refresh_tokens,
         "resetToken": lambda state: state.reset_tokens,
     },
+    inactive=DEACTIVATED,
 )

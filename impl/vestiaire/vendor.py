@@ -24,7 +24,8 @@ VENDOR = Api(
     load_fixture,
     security={"ApiKeyAuth": session_from_header},
     error_code=("errors", 0, "code"),
-    inventory=AccountsInventory(vestiaire),  # it issues no token but its sessions
+    # It issues no token but its sessions, which travel in the __session header.
+    inventory=AccountsInventory(vestiaire, session_header="__session"),
     fixture=VestiaireFixture,
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,

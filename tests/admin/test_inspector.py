@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from sessim.core.web.api import Api
 from sessim.registry import VENDORS
 from starlette.testclient import TestClient
 
-from tests.conftest import AppFor, Reset
+from tests.conftest import ADMIN, AppFor, Reset
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 DEMO_FIXTURE = demo()
@@ -40,11 +41,21 @@ def test_the_page_is_html_that_loads_only_its_own_files(app: TestClient) -> None
     assert "default-src 'none'" in response.headers["content-security-policy"]
     page = response.text
     assert page.startswith("<!doctype html>")
-    links = re.findall(r'(?:src|href|action)="([^"]*)"', page)
+    links = re.findall(r'(?:src|href|action)="([^#"][^"]*)"', page)  # not the page's own #ids
     assert sorted(links) == [f"/_admin/assets/{name}" for name in sorted(ASSETS)]
+    assert re.findall(r'href="(#[^"]*)"', page) == ["#journal"]  # the skip link
     assert not EXTERNAL.search(page)
     for vendor in VENDORS:
         assert f'<section class="vendor" data-vendor="{vendor}"' in page
+
+
+def test_the_page_is_served_at_admin_with_and_without_the_slash(app: TestClient) -> None:
+    bare = app.get("/_admin", follow_redirects=False)
+    slashed = app.get("/_admin/", follow_redirects=False)
+    assert bare.status_code == slashed.status_code == 200
+    assert "location" not in bare.headers
+    assert bare.headers["content-security-policy"] == slashed.headers["content-security-policy"]
+    assert bare.text == slashed.text
 
 
 @pytest.mark.parametrize("name", ["inspector.js", "inspector.css"])
@@ -197,3 +208,158 @@ def test_lists_are_bounded_and_the_latest_to_expire_come_first(demo: TestClient)
     assert [s["id"] for s in state(demo, "vestiaire", limit=1)["sessions"]] == [second]
     assert len(state(demo, "okta", limit=1)["users"]) == 1
     assert demo.get("/_admin/state/okta", params={"limit": 0}).status_code == 400
+
+
+def changes(client: TestClient, **query: object) -> dict:
+    response = client.get("/_admin/changes", params=query)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    return response.json()
+
+
+def test_the_version_moves_with_a_vendor_call_the_clock_a_seed_and_a_reset(
+    demo: TestClient,
+) -> None:
+    first = changes(demo)
+    assert first["journaled"] is True
+    assert changes(demo, since=first["version"])["version"] == first["version"]  # no wait
+    assert changes(demo)["version"] == first["version"]  # its own reads change nothing
+    state(demo, "okta")
+    assert changes(demo)["version"] == first["version"]
+    okta_login(demo)
+    logged_in = changes(demo, since=first["version"], wait=5)["version"]  # at once
+    assert logged_in != first["version"]
+    advance(demo, 1)
+    advanced = changes(demo)["version"]
+    assert advanced != logged_in
+    assert demo.post("/_admin/seed", json={"okta": {}}).status_code == 200
+    seeded = changes(demo)["version"]
+    assert seeded != advanced
+    assert demo.post("/_admin/reset", headers=ADMIN).status_code == 204
+    assert changes(demo)["version"] != seeded
+
+
+def test_the_long_poll_holds_until_its_wait_when_nothing_changes(demo: TestClient) -> None:
+    version = changes(demo)["version"]
+    began = time.monotonic()
+    assert changes(demo, since=version, wait=1)["version"] == version
+    assert 0.9 <= time.monotonic() - began < 5
+
+
+@pytest.mark.parametrize("wait", [-1, 11, "soon"])
+def test_a_wait_out_of_bounds_is_a_400_problem(app: TestClient, wait: object) -> None:
+    response = app.get("/_admin/changes", params={"wait": wait})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_without_a_journal_the_version_says_requests_do_not_move_it(app_for: AppFor) -> None:
+    assert changes(app_for(journal_size=0))["journaled"] is False
+
+
+def test_a_session_in_detail_then_revoked_is_gone_from_okta_itself(demo: TestClient) -> None:
+    session_id = okta_login(demo)
+    dana = DEMO_FIXTURE["okta"]["users"][0]
+    detail = demo.get(f"/_admin/state/okta/sessions/{session_id}")
+    assert detail.status_code == 200, detail.text
+    body = detail.json()
+    assert body["id"] == session_id and body["owner"] == dana["id"]
+    assert (body["createdAt"], body["expiresAt"]) == (at(0), at(7200))
+    assert body["context"]["login"] == dana["login"]
+    assert "endsAt" not in body  # Okta's default policy has no absolute cap
+    assert (body["cookies"], body["headers"]) == ({"sid": session_id}, {})
+    api_token = {"Authorization": f"SSWS {DEMO_FIXTURE['okta']['api_tokens'][0]}"}
+    okta_session = f"/okta/api/v1/sessions/{session_id}"
+    assert demo.get(okta_session, headers=api_token).status_code == 200
+    revoked = demo.delete(f"/_admin/state/okta/sessions/{session_id}", headers=ADMIN)
+    assert revoked.status_code == 204
+    assert demo.get(okta_session, headers=api_token).status_code == 404
+    assert state(demo, "okta")["sessions"] == []
+    again = demo.delete(f"/_admin/state/okta/sessions/{session_id}", headers=ADMIN)
+    assert again.status_code == 404
+    assert again.json()["detail"] == f"okta holds no live session {session_id!r}"
+    assert demo.get(f"/_admin/state/okta/sessions/{session_id}").status_code == 404
+
+
+@pytest.mark.registry
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_each_vendors_session_can_be_revoked_from_the_admin_api(
+    demo: TestClient, vendor: str
+) -> None:
+    sign_in(demo, vendor)
+    [listed] = state(demo, vendor)["sessions"]
+    detail = demo.get(f"/_admin/state/{vendor}/sessions/{listed['id']}").json()
+    assert (detail["owner"], detail["expiresAt"]) == (listed["owner"], listed["expiresAt"])
+    assert set(detail["cookies"].values()) | set(detail["headers"].values()) <= {listed["id"]}
+    assert (
+        demo.delete(f"/_admin/state/{vendor}/sessions/{listed['id']}", headers=ADMIN).status_code
+        == 204
+    )
+    assert state(demo, vendor)["sessions"] == []
+
+
+def okta_authn(client: TestClient, password: str) -> int:
+    login = DEMO_FIXTURE["okta"]["users"][0]["login"]
+    body = {"username": login, "password": password}
+    return client.post("/okta/api/v1/authn", json=body).status_code
+
+
+def test_a_locked_out_user_shows_when_the_lock_ends_and_unlocks_from_the_admin_api(
+    demo: TestClient,
+) -> None:
+    dana = DEMO_FIXTURE["okta"]["users"][0]
+    while not [u for u in state(demo, "okta")["users"] if "lockedUntil" in u]:
+        assert okta_authn(demo, "wrong") == 401
+    [locked] = [user for user in state(demo, "okta")["users"] if "lockedUntil" in user]
+    assert locked["id"] == dana["id"]
+    assert datetime.fromisoformat(locked["lockedUntil"]) > NOW
+    assert okta_authn(demo, dana["password"]) == 401  # locked
+    unlocked = demo.post(f"/_admin/state/okta/users/{dana['id']}/unlock", headers=ADMIN)
+    assert unlocked.status_code == 200, unlocked.text
+    assert unlocked.json() == {"id": dana["id"], "login": dana["login"], "status": "ACTIVE"}
+    assert okta_authn(demo, dana["password"]) == 200
+    missing = demo.post("/_admin/state/okta/users/nobody/unlock", headers=ADMIN)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "okta holds no user 'nobody'"
+
+
+def test_a_deactivated_okta_user_loses_their_sessions_and_may_not_sign_in(
+    demo: TestClient,
+) -> None:
+    session_id = okta_login(demo)
+    dana = DEMO_FIXTURE["okta"]["users"][0]
+    done = demo.post(f"/_admin/state/okta/users/{dana['id']}/deactivate", headers=ADMIN)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "DEPROVISIONED"
+    assert state(demo, "okta")["sessions"] == []
+    api_token = {"Authorization": f"SSWS {DEMO_FIXTURE['okta']['api_tokens'][0]}"}
+    assert demo.get(f"/okta/api/v1/sessions/{session_id}", headers=api_token).status_code == 404
+    user = demo.get(f"/okta/api/v1/users/{dana['id']}", headers=api_token)
+    assert user.json()["status"] == "DEPROVISIONED"
+    assert okta_authn(demo, dana["password"]) == 401
+
+
+@pytest.mark.registry
+def test_a_vendor_without_an_inactive_status_refuses_deactivation_with_a_409(
+    demo: TestClient,
+) -> None:
+    user = state(demo, "vestiaire")["users"][0]
+    refused = demo.post(f"/_admin/state/vestiaire/users/{user['id']}/deactivate", headers=ADMIN)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "vestiaire has no inactive status for a user"
+    assert state(demo, "vestiaire")["users"][0]["status"] == "ACTIVE"
+
+
+@pytest.mark.registry
+@pytest.mark.parametrize(
+    ("vendor", "cookies", "headers"),
+    [("sfcc", ["dwsid"], []), ("vestiaire", [], ["__session"]), ("optimizely", [], [])],
+)
+def test_a_session_names_what_carries_it(
+    demo: TestClient, vendor: str, cookies: list[str], headers: list[str]
+) -> None:
+    sign_in(demo, vendor)
+    [listed] = state(demo, vendor)["sessions"]
+    detail = demo.get(f"/_admin/state/{vendor}/sessions/{listed['id']}").json()
+    assert detail["cookies"] == dict.fromkeys(cookies, listed["id"])
+    assert detail["headers"] == dict.fromkeys(headers, listed["id"])

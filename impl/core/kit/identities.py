@@ -141,6 +141,14 @@ class Identities:
         user.profile = {**user.profile, **(profile or {})}
         return user if await self._store.replace(self._user_key(user_id), asdict(user)) else None
 
+    async def set_status(self, user_id: str, status: str) -> User | None:
+        """The user with a new status (an admin's deactivation), in place; None when gone."""
+        user = await self.by_id(user_id)
+        if user is None:
+            return None
+        user.status = status
+        return user if await self._store.replace(self._user_key(user_id), asdict(user)) else None
+
     async def check_password(self, user: User, password: str) -> bool:
         """Whether this is the user's password, with no failure counted (a change of
         password checks the current one)."""

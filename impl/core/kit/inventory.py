@@ -1,11 +1,12 @@
-"""What a vendor holds, for the inspector: its users, live sessions and tokens, each list
-bounded (a store may hold a million sessions) and the latest to expire first."""
+"""What a vendor holds, for the inspector: its users (with their lockouts), live sessions
+and tokens, each list bounded (a store may hold a million sessions) and the latest to
+expire first; and the namespaces that hold them, which the inspector's actions work on."""
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .identities import Identities, User
@@ -29,6 +30,15 @@ class Inventory:
     users: list[User]
     sessions: list[Session]
     tokens: list[Token]
+    locked: Mapping[str, float] = field(default_factory=dict)  # user id -> lockout's end
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One namespace's users and sessions: a vendor's (SFCC holds one per site)."""
+
+    identities: Identities
+    sessions: Sessions
 
 
 async def inventory_of(
@@ -36,7 +46,15 @@ async def inventory_of(
 ) -> Inventory:
     """One namespace's users and sessions, and the tokens found, `limit` of each."""
     users = await identities.listed(limit)
-    return Inventory(users, await sessions.newest(limit), latest(found, limit))
+    locked = await locks(identities, users)
+    return Inventory(users, await sessions.newest(limit), latest(found, limit), locked)
+
+
+async def locks(identities: Identities, users: Iterable[User]) -> dict[str, float]:
+    """When each locked-out user's lockout ends, by user id (one read per user: an
+    admin's read)."""
+    ends = {user.id: await identities.locked_until(user.id) for user in users}
+    return {user_id: until for user_id, until in ends.items() if until is not None}
 
 
 def tokens(kind: str, listed: Iterable[Listed], owner_field: str = "user_id") -> list[Token]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .clock import Clock
 from .identities import Passwords
-from .inventory import Inventory
+from .inventory import Holding, Inventory
 from .store import Store
 
 SCOPE_KEY = "sessim.runtime"
@@ -26,8 +26,30 @@ StateView = Callable[["Runtime", str], Awaitable[dict | None]]
 # What a vendor does for the admin API on what reaches it from outside its own API (a
 # PunchOut setup); takes the request body, returns the answer's body.
 Action = Callable[["Runtime", dict], Awaitable[dict]]
-# A vendor's users, live sessions and tokens for the inspector, at most `limit` of each.
-TakeInventory = Callable[["Runtime", int], Awaitable[Inventory]]
+
+
+class TakeInventory(Protocol):
+    """A vendor's users, live sessions and tokens for the inspector, and what its actions
+    (revoke, unlock, deactivate) work on."""
+
+    # The status a deactivated user takes in the vendor's terms; None: the vendor has none.
+    @property
+    def inactive(self) -> str | None: ...
+
+    # The cookie, and the request header, whose value is a session's id; None: none is.
+    @property
+    def session_cookie(self) -> str | None: ...
+
+    @property
+    def session_header(self) -> str | None: ...
+
+    async def __call__(self, runtime: Runtime, limit: int) -> Inventory:
+        """At most `limit` of each."""
+        ...
+
+    async def holdings(self, runtime: Runtime) -> list[Holding]:
+        """The namespaces that hold its users and sessions."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from .identities import Identities
-from .inventory import Inventory, inventory_of, tokens
+from .inventory import Holding, Inventory, inventory_of, tokens
 from .runtime import Runtime
 from .sessions import Sessions
 from .store import Store
@@ -81,6 +81,11 @@ class AccountsInventory(Generic[A]):
 
     state: Callable[[Runtime], Awaitable[A]]
     unspent: Mapping[str, Callable[[A], SingleUseTokens]] = field(default_factory=dict)
+    # What TakeInventory names: the status a deactivated user takes, the cookie and the
+    # header that carry a session's id.
+    inactive: str | None = None
+    session_cookie: str | None = None
+    session_header: str | None = None
 
     async def __call__(self, runtime: Runtime, limit: int) -> Inventory:
         state = await self.state(runtime)
@@ -90,3 +95,7 @@ class AccountsInventory(Generic[A]):
             for token in tokens(kind, await of(state).newest(limit))
         ]
         return await inventory_of(state.identities, state.sessions, limit, found)
+
+    async def holdings(self, runtime: Runtime) -> list[Holding]:
+        state = await self.state(runtime)
+        return [Holding(state.identities, state.sessions)]

@@ -30,6 +30,14 @@ def strip_trailing_slash(scope: Scope) -> None:
         scope["raw_path"] = scope["raw_path"].rstrip(b"/") or b"/"
 
 
+def add_trailing_slash(scope: Scope) -> None:
+    """The scope's path (and raw path) with a trailing slash, in place: a mount's root
+    (the inspector at /_admin) answered as its page at /_admin/, not redirected there."""
+    scope["path"] += "/"
+    if isinstance(scope.get("raw_path"), bytes):
+        scope["raw_path"] += b"/"
+
+
 def method_not_allowed(method: str, allow: list[str]) -> Problem:
     """The 405 of a path that has other methods, with its Allow header."""
     methods = ", ".join(allow)

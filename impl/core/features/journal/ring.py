@@ -165,6 +165,14 @@ class Journal:
             self._pending.clear()
             await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
 
+    async def version(self) -> str:
+        """What changes with every entry written and every clear, this process's pending
+        entries written first: the counter and the floor."""
+        await self.flush()
+        if self.size <= 0:
+            return ""
+        return f"{await self._store.get(SEQUENCE_KEY) or 0}.{await self._store.get(FLOOR_KEY) or 0}"
+
     async def _records(self) -> list[dict]:
         """The ring's live records, newest first."""
         await self.flush()
