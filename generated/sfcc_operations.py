@@ -42,6 +42,17 @@ class SfccOperations(Protocol):
     ) -> object:
         """postBaskets: POST /s/{site_id}/dw/shop/{version}/baskets"""
 
+    async def get_baskets_by_i_d(
+        self,
+        site_id: str,
+        version: str,
+        basket_id: str,
+        *,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """getBasketsByID: GET /s/{site_id}/dw/shop/{version}/baskets/{basket_id}"""
+
     async def put_baskets_by_i_d_billing_address(
         self,
         site_id: str,

@@ -96,6 +96,14 @@ async def post_baskets(
     return respond(basket_document(basket), 200)
 
 
+async def get_baskets_by_i_d(
+    site_id: str, version: str, basket_id: str, token_info: dict
+) -> Response:
+    site = (await sfcc(runtime_of(request))).site(site_id)
+    basket = await site.baskets.owned(basket_id, token_info["customer"].customer_id)
+    return respond(basket_document(basket), 200)
+
+
 async def put_baskets_by_i_d_billing_address(
     site_id: str, version: str, basket_id: str, body: OrderAddress, token_info: dict
 ) -> Response:

@@ -71,11 +71,22 @@ def _baskets(client: TestClient, base: str) -> Call:
     return Call("postBaskets", "POST", f"{base}/baskets", 200, bearer(token), None, token)
 
 
-def _billing_address(client: TestClient, base: str) -> Call:
-    token = guest(client, base)
+def _basket_url(client: TestClient, base: str, token: str) -> str:
+    """The URL of a basket made for the token's customer."""
     made = client.post(f"{base}/baskets", headers=bearer(token))
     assert made.status_code == 200, made.text
-    url = f"{base}/baskets/{made.json()['basket_id']}/billing_address"
+    return f"{base}/baskets/{made.json()['basket_id']}"
+
+
+def _basket(client: TestClient, base: str) -> Call:
+    token = guest(client, base)
+    url = _basket_url(client, base, token)
+    return Call("getBasketsByID", "GET", url, 200, bearer(token), None, token)
+
+
+def _billing_address(client: TestClient, base: str) -> Call:
+    token = guest(client, base)
+    url = f"{_basket_url(client, base, token)}/billing_address"
     return Call("putBasketsByIDBillingAddress", "PUT", url, 200, bearer(token), ADDRESS, token)
 
 
@@ -84,6 +95,7 @@ RECIPES: dict[str, Callable[[TestClient, str], Call]] = {
     "deleteCustomersAuth": _logout,
     "postSessions": _sessions,
     "postBaskets": _baskets,
+    "getBasketsByID": _basket,
     "putBasketsByIDBillingAddress": _billing_address,
 }
 

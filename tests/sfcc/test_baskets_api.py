@@ -57,6 +57,29 @@ def test_the_billing_address_is_stored(sfcc: TestClient) -> None:
     assert response.json()["billing_address"] == ADDRESS
 
 
+def test_the_customer_reads_the_basket_with_its_billing_address(sfcc: TestClient) -> None:
+    token = guest(sfcc)
+    basket_id = new_basket(sfcc, token)
+    url = f"{SITE}/baskets/{basket_id}"
+    first = sfcc.get(url, headers=bearer(token))
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"].startswith("application/json")
+    assert (first.json()["_type"], first.json()["basket_id"]) == ("basket", basket_id)
+    assert "billing_address" not in first.json()
+    assert set_address(sfcc, token, basket_id).status_code == 200
+    assert sfcc.get(url, headers=bearer(token)).json()["billing_address"] == ADDRESS
+
+
+def test_a_basket_read_needs_the_owners_live_token(sfcc: TestClient) -> None:
+    token = guest(sfcc)
+    url = f"{SITE}/baskets/{new_basket(sfcc, token)}"
+    arguments = fault(sfcc.get(url, headers=bearer(guest(sfcc))), 404, "BasketNotFoundException")
+    assert arguments == {"basketId": url.rsplit("/", 1)[1]}
+    fault(sfcc.get(url), 401, "AuthorizationHeaderMissingException")
+    assert sfcc.delete(f"{SITE}/customers/auth", headers=bearer(token)).status_code == 204
+    fault(sfcc.get(url, headers=bearer(token)), 401, "InvalidAccessTokenException")
+
+
 def test_a_guest_basket_made_before_the_session_keeps_its_sensitive_data(
     sfcc: TestClient,
 ) -> None:
