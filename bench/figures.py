@@ -368,6 +368,9 @@ def resets(tmp: Path, redis_url: str, seed: Path) -> dict:
 # --- verdicts ------------------------------------------------------------------------------
 
 
+STORES = {"memory": "memory", "sqlite": "SQLite", "redis": "Redis"}
+
+
 def verdicts(results: dict) -> list[Figure]:
     one, two = results["get_session"]["one_worker"], results["get_session"]["two_workers"]
     memory, prism, bare = rps(one["memory"]), rps(one["prism"]), rps(one["bare"])
@@ -380,10 +383,10 @@ def verdicts(results: dict) -> list[Figure]:
     ]  # fmt: skip
     for store in ("memory", "sqlite", "redis"):
         p99 = one[store]["half_rate"]["latency_ms"]["p99"]
-        figures.append(at_most(f"p99 at half of the {store} store's peak", p99, 5, "ms"))
+        figures.append(at_most(f"p99 at half of the {STORES[store]} store's peak", p99, 5, "ms"))
     for store, floor in (("sqlite", 1.6), ("redis", 1.8)):
         gain = ratio(rps(two[store]), rps(one[store]))
-        figures.append(at_least(f"{store} store, two workers / one worker", gain, floor))
+        figures.append(at_least(f"{STORES[store]} store, two workers / one worker", gain, floor))
     for vendor, read in results["vendor_reads"].items():
         value = ratio(read["peak"]["requests_per_s"], memory) if read["peak"] else None
         figure = at_least(f"{vendor} {read['operation']} / Okta getSession", value, 0.8)
@@ -397,7 +400,7 @@ def verdicts(results: dict) -> list[Figure]:
     first = results["running"]["first_s"]
     figures.append(at_most("sessim.running() to the first answer", first, 0.5, "s"))
     for store, run in results["reset"].items():
-        name = f"reset with {run['sessions']:,} sessions, {store} store"
+        name = f"reset with {run['sessions']:,} sessions, {STORES[store]} store"
         figures.append(at_most(name, run["ms"], 10, "ms"))
     return figures
 
@@ -408,7 +411,7 @@ def verdicts(results: dict) -> list[Figure]:
 def shown(value: float | None, unit: str) -> str:
     if value is None:
         return "-"
-    number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+    number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
     return f"{number}{unit}" if unit in ("x", "/s") else f"{number} {unit}"
 
 
@@ -492,8 +495,8 @@ def write_page(text: str) -> None:
     current = PAGE.read_text() if PAGE.exists() else ""
     before, found, rest = current.partition(MARKERS[0])
     after = rest.partition(MARKERS[1])[2] if found else ""
-    head = before.rstrip("\n")
-    PAGE.write_text((f"{head}\n\n" if head else "") + text + "\n" + after.lstrip("\n"))
+    head, tail = before.rstrip("\n"), after.lstrip("\n")
+    PAGE.write_text((f"{head}\n\n" if head else "") + text + "\n" + (f"\n{tail}" if tail else ""))
 
 
 # --- main ----------------------------------------------------------------------------------
