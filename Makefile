@@ -138,9 +138,12 @@ $(NODE_CLIENTS): tests/clients/node/package-lock.json
 contract: $(INSTALLED)
 	tests/contract/cli.sh
 
-# Benchmarks by name: `make bench BENCH=get_session` runs one (bench/<name>.py). The
-# repository root is on the path: bench/scale.py starts redis-server with tests/'s helpers.
-BENCH ?= login_logout get_session sfcc_flow scale
+# `make bench`: issue 21's figures side by side, each beside its target (bench/figures.py,
+# about 6 minutes; BENCH_QUICK=1 for a one-minute smoke test whose figures mean nothing),
+# into bench/results.json and docs/benchmarks.md. Other benchmarks by name: `make bench
+# BENCH=get_session` (bench/<name>.py). The repository root is on the path: bench/ starts
+# redis-server with tests/'s helpers.
+BENCH ?= figures
 bench: $(INSTALLED)
 	for name in $(BENCH); do PYTHONPATH=$(CURDIR) $(BIN)/python bench/$$name.py || exit 1; done
 

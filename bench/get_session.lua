@@ -1,20 +1,28 @@
--- wrk script for bench/get_session.py: GET <prefix><id> rotating through the session ids
--- in a file (one a line), with the API token; done() prints the figures as one JSON line.
--- Usage: wrk ... -s get_session.lua <url> -- <ids file> <path prefix> <SSWS token>
+-- wrk script for bench/: GET <prefix><line> rotating through the lines of a file, with one
+-- header; done() prints the figures as one JSON line. A line is a path suffix (a session
+-- id), or a suffix, a tab and that request's own header value (a bearer token, say).
+-- Usage: wrk ... -s get_session.lua <url> -- <lines file> <path prefix> <header value> [name]
 
-local ids, next_id, prefix, authorization = {}, 0, "", ""
+local paths, values, next_line, prefix, name = {}, {}, 0, "", "Authorization"
 
 function init(args)
   for line in io.lines(args[1]) do
-    ids[#ids + 1] = line
+    local tab = string.find(line, "\t", 1, true)
+    if tab then
+      paths[#paths + 1] = string.sub(line, 1, tab - 1)
+      values[#values + 1] = string.sub(line, tab + 1)
+    else
+      paths[#paths + 1] = line
+      values[#values + 1] = args[3]
+    end
   end
   prefix = args[2]
-  authorization = "SSWS " .. args[3]
+  name = args[4] or name
 end
 
 function request()
-  next_id = next_id % #ids + 1
-  return wrk.format("GET", prefix .. ids[next_id], { Authorization = authorization })
+  next_line = next_line % #paths + 1
+  return wrk.format("GET", prefix .. paths[next_line], { [name] = values[next_line] })
 end
 
 function done(summary, latency, requests)

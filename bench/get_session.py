@@ -19,9 +19,10 @@ with `Authorization: SSWS <token>`, rotating through every session id (bench/get
    earlier ones are done, and its latency runs from when it was due, so queueing behind a slow
    answer counts (no coordinated omission). It includes the generator's own cost (tens of us).
 
-Writes bench/results.json (raw figures) and bench/results.md (table, targets, machine, commands).
+Writes bench/results_get_session.json (raw figures) and bench/results.md (table, targets,
+machine, commands).
 Installs what it needs when missing: wrk (apt) and Prism (npm ci in bench/node, pinned).
-Usage: make bench BENCH=get_session [BENCH_SECONDS=10] [SESSIONS=10000]
+Usage: make bench BENCH=get_session [BENCH_SECONDS=10] [SESSIONS=1000] [BENCH_QUICK=1]
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,6 +47,7 @@ from pathlib import Path
 
 import httpx
 import uvloop
+import yaml
 from sessim.admin.fixtures import demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,14 +60,20 @@ API_TOKEN = "00sessim-demo-api-token"
 OKTA = "/okta/api/v1"
 OKTA_LOGIN = {"username": "dana.demo@sessim.dev", "password": "sessim-okta-demo"}
 OKTA_UNLIMITED = {"authn": 1_000_000, "sessions": 1_000_000, "users": 1_000_000}
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-SESSIONS = int(os.environ.get("SESSIONS", "10000"))
-WARMUP_SECONDS = 3
+# BENCH_QUICK=1: a smoke test of the harness (one-second runs, no warm-up, few sessions),
+# whose figures measure nothing.
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "1" if QUICK else "10"))
+SESSIONS = int(os.environ.get("SESSIONS", "50" if QUICK else "1000"))
+WARMUP_SECONDS = int(os.environ.get("WARMUP_SECONDS", "0" if QUICK else "3"))
 CONNECTIONS = 16
 EARLY = 0.0005  # seconds a request may go out before it is due (see fixed_rate)
 SEED_CLIENTS = 16
 SERVER_CPU, LOAD_CPU = "0", 1
 TARGETS = {"vs_bare": 0.4, "vs_prism": 1.5, "p99_half_ms": 10.0}
+# The header each request carries: Okta's API token unless a bench names another.
+Header = tuple[str, str]
+OKTA_AUTH: Header = ("Authorization", f"SSWS {API_TOKEN}")
 
 
 # --- tools ---------------------------------------------------------------------------------
@@ -204,9 +212,17 @@ def bare_command(tmp: Path, port: int) -> list[str]:
     return [sys.executable, str(BENCH / "bare.py"), "serve", str(tmp / "bare.db"), str(port)]
 
 
-def prism_command(port: int) -> list[str]:
+def prism_spec(tmp: Path) -> Path:
+    """openapi/okta.yaml as JSON, its YAML merge keys (`<<: *common`) resolved: Prism's YAML
+    reader takes `<<` for a header name and answers every request with a 500."""
+    path = tmp / "okta.json"
+    path.write_text(json.dumps(yaml.safe_load((ROOT / "openapi" / "okta.yaml").read_text())))
+    return path
+
+
+def prism_command(port: int, spec: Path) -> list[str]:
     return [
-        str(PRISM), "mock", "openapi/okta.yaml", "--port", str(port),
+        str(PRISM), "mock", str(spec), "--port", str(port),
         "--errors", "false", "--verboseLevel", "silent",
     ]  # fmt: skip
 
@@ -224,12 +240,15 @@ async def open_session(http: httpx.AsyncClient) -> str:
     return created.json()["id"]
 
 
-async def open_sessions(port: int, count: int) -> list[str]:
-    """count sessions from SEED_CLIENTS concurrent clients, over Okta's own API."""
+async def open_sessions(
+    port: int, count: int, opener: Callable[[httpx.AsyncClient], Awaitable[str]] = open_session
+) -> list[str]:
+    """count sessions from SEED_CLIENTS concurrent clients, over the vendor's own API (Okta's
+    unless opener opens another's): what each opener call answers."""
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
 
         async def client(share: int) -> list[str]:
-            return [await open_session(http) for _ in range(share)]
+            return [await opener(http) for _ in range(share)]
 
         shares = [len(range(i, count, SEED_CLIENTS)) for i in range(SEED_CLIENTS)]
         batches = await asyncio.gather(*(client(share) for share in shares))
@@ -252,26 +271,33 @@ def seed_bare(tmp: Path, ids_file: Path) -> None:
 # --- load ----------------------------------------------------------------------------------
 
 
-def wrk_command(port: int, seconds: int, ids_file: Path, prefix: str) -> list[str]:
+def wrk_command(
+    port: int, seconds: int, ids_file: Path, prefix: str, header: Header = OKTA_AUTH
+) -> list[str]:
     return [
         "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
         "-s", str(BENCH / "get_session.lua"), f"http://127.0.0.1:{port}",
-        "--", str(ids_file), prefix, API_TOKEN,
+        "--", str(ids_file), prefix, header[1], header[0],
     ]  # fmt: skip
 
 
-def run_wrk(port: int, seconds: int, ids_file: Path, prefix: str) -> dict:
-    text = output(wrk_command(port, seconds, ids_file, prefix))
+def run_wrk(port: int, seconds: int, ids_file: Path, prefix: str, header: Header) -> dict:
+    text = output(wrk_command(port, seconds, ids_file, prefix, header))
     line = next(line for line in text.splitlines() if line.startswith("WRK-JSON "))
     figures = json.loads(line.removeprefix("WRK-JSON "))
     figures["requests_per_s"] = round(figures["requests"] / (figures["duration_us"] / 1e6), 1)
     return figures
 
 
-def http_requests(port: int, ids_file: Path, prefix: str) -> list[bytes]:
-    head = f"Host: 127.0.0.1:{port}\r\nAuthorization: SSWS {API_TOKEN}\r\n\r\n"
-    ids = ids_file.read_text().split()
-    return [f"GET {prefix}{sid} HTTP/1.1\r\n{head}".encode() for sid in ids]
+def http_requests(port: int, ids_file: Path, prefix: str, header: Header) -> list[bytes]:
+    """The requests of the lines file as get_session.lua makes them (a line: a path suffix,
+    then optionally a tab and its own header value)."""
+    requests = []
+    for line in ids_file.read_text().splitlines():
+        suffix, tab, value = line.partition("\t")
+        head = f"Host: 127.0.0.1:{port}\r\n{header[0]}: {value if tab else header[1]}\r\n\r\n"
+        requests.append(f"GET {prefix}{suffix} HTTP/1.1\r\n{head}".encode())
+    return requests
 
 
 async def read_status(reader: asyncio.StreamReader) -> int:
@@ -336,8 +362,8 @@ def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_fixed_rate(port: int, ids_file: Path, prefix: str, rate: float) -> dict:
-    requests = http_requests(port, ids_file, prefix)
+def run_fixed_rate(port: int, ids_file: Path, prefix: str, rate: float, header: Header) -> dict:
+    requests = http_requests(port, ids_file, prefix, header)
     # The generator must not pause: a full collection walks every request of a million-id
     # list, milliseconds that would count as the server's latency. No collection runs
     # while it measures; what it keeps from before is out of the collector's sight.
@@ -368,17 +394,20 @@ def cuts(seconds: list[float]) -> dict[str, float]:
 # --- one server ----------------------------------------------------------------------------
 
 
-def peak(port: int, ids_file: Path, prefix: str) -> dict:
-    run_wrk(port, WARMUP_SECONDS, ids_file, prefix)
-    figures = run_wrk(port, SECONDS, ids_file, prefix)
+def peak(port: int, ids_file: Path, prefix: str, header: Header = OKTA_AUTH) -> dict:
+    if WARMUP_SECONDS:
+        run_wrk(port, WARMUP_SECONDS, ids_file, prefix, header)
+    figures = run_wrk(port, SECONDS, ids_file, prefix, header)
     if figures["errors"]["status"]:  # a non-2xx answer is not a getSession served
         print(f"  warning: {figures['errors']['status']} answers were not 2xx")
     print(f"  peak {figures['requests_per_s']:,.0f} req/s, p99 {figures['latency_us']['p99']} us")
     return figures
 
 
-def half_rate(port: int, ids_file: Path, prefix: str, rate: float) -> dict:
-    figures = run_fixed_rate(port, ids_file, prefix, rate)
+def half_rate(
+    port: int, ids_file: Path, prefix: str, rate: float, header: Header = OKTA_AUTH
+) -> dict:
+    figures = run_fixed_rate(port, ids_file, prefix, rate, header)
     lag = figures["generator_lag_ms"]["p99"]
     print(f"  at {rate:,.0f} req/s: p99 {figures['latency_ms']['p99']} ms (generator lag {lag})")
     return figures
@@ -416,7 +445,7 @@ def bench_bare(tmp: Path, rate: float) -> dict:
 def bench_prism(tmp: Path, ids_file: Path, rate: float) -> dict:
     """Prism serves the spec's paths without its server's /okta base path."""
     port = free_port()
-    command = prism_command(port)
+    command = prism_command(port, prism_spec(tmp))
     print("prism:")
     with serving(command, port, tmp / "prism.log") as server:
         figures = measure(server, port, ids_file, "/api/v1/sessions/", rate)
@@ -553,7 +582,7 @@ def markdown(results: dict) -> str:
             "",
             *command_lines(results),
             "",
-            "Raw figures: bench/results.json.",
+            "Raw figures: bench/results_get_session.json.",
             "",
         ]
     )
@@ -619,7 +648,7 @@ def main() -> None:
         "targets": {name: verdicts(servers, name) for name in SESSIMS},
         "commands": commands,
     }
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (BENCH / "results_get_session.json").write_text(json.dumps(results, indent=2) + "\n")
     (BENCH / "results.md").write_text(markdown(results) + other_sections())
     print("\n".join(["", *table(results), "", *target_lines(results)]))
 

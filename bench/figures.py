@@ -1,0 +1,540 @@
+"""`make bench`: issue 21's figures side by side in one run, each beside its target.
+
+Over HTTP, on the conventions of bench/get_session.py (wrk for the peak, its open-loop
+generator for p99 at half of a server's own peak, a server alone on core 0 and the load on
+core 1, rate limits lifted, cheap argon2id):
+- Okta getSession on one worker: Sessim on the memory, SQLite and Redis stores, bare
+  Starlette (bench/bare.py), Prism mocking openapi/okta.yaml; peak and p99 at half peak.
+- Two workers on the SQLite file and the Redis server the one-worker runs filled, nothing
+  pinned (the workers need both cores, so wrk shares them): the ratio to one worker.
+- Each vendor's getSession-equivalent read, on the memory store, one worker (VENDOR_READS),
+  beside Okta's; a read its spec lacks is reported as not measured, not as a figure.
+In the bench's own process, with `sessim.running()`'s defaults (memory store, its argon2id):
+- log-in and log-out cycles per second from one client, as a test suite makes them;
+- `sessim.running()` from the call to the first answer, in a fresh interpreter (sessim
+  imported before the clock starts) and again in that interpreter;
+- POST /_admin/reset (AdminClient.reset) with RESET_SESSIONS Okta sessions stored, per store.
+
+Writes one JSON file (BENCH_JSON, default bench/results.json) and the generated section of
+the benchmark page (BENCH_PAGE, default docs/benchmarks.md, between MARKERS), with the
+machine, the versions, the date and the commit. About 6 minutes; BENCH_QUICK=1 is a smoke
+test in about a minute (one-second runs, few sessions) whose figures measure nothing.
+Usage: make bench [BENCH_SECONDS=10] [SESSIONS=1000] [RESET_SESSIONS=1000] [BENCH_QUICK=1]
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import redis
+import uvloop
+import yaml
+from get_session import (
+    LOAD_CPU,
+    OKTA,
+    OKTA_AUTH,
+    OKTA_LOGIN,
+    QUICK,
+    ROOT,
+    SECONDS,
+    SERVER_CPU,
+    SESSIONS,
+    Header,
+    bench_bare,
+    bench_prism,
+    bench_sessim,
+    commit,
+    ensure_prism,
+    ensure_wrk,
+    free_port,
+    machine,
+    open_sessions,
+    peak,
+    serving,
+    sessim_command,
+    sessim_fixture,
+    versions,
+)
+from login_logout import LOGIN, vestiaire_cycle
+from sessim import running
+
+from tests.redis_servers import free_ports, start_redis, wait_for_redis
+
+JSON_PATH = Path(os.environ.get("BENCH_JSON", ROOT / "bench" / "results.json"))
+PAGE = Path(os.environ.get("BENCH_PAGE", ROOT / "docs" / "benchmarks.md"))
+MARKERS = ("<!-- bench/figures.py: begin -->", "<!-- bench/figures.py: end -->")
+RESET_SESSIONS = int(os.environ.get("RESET_SESSIONS", "50" if QUICK else "1000"))
+RUNNING_REPEATS = 1 if QUICK else 3
+REDIS_PORTS = range(16600, 16700)  # the tests' redis-servers use 16400-16599
+SEED_CLIENTS = 16
+SFCC_SITE = "/sfcc/s/RefArch/dw/shop/v20_8"
+SFCC_CLIENT = {"x-dw-client-id": "a" * 30}
+SFCC_LOGIN = ("jane.demo@sessim.dev", "sessim-sfcc-demo")
+OPTIMIZELY_LOGIN = {
+    "grant_type": "password",
+    "username": "buyer1",
+    "password": "sessim-opti-demo1",
+    "scope": "iscapi offline_access",
+}
+OPTIMIZELY_CLIENT = ("isc", "009AC476-B28E-4E33-8BAE-B5F103A142BC")
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One figure beside its target: met is None where there is no target or no figure."""
+
+    name: str
+    value: float | None
+    unit: str
+    target: str
+    met: bool | None
+    note: str = ""
+
+
+def at_least(name: str, value: float | None, floor: float, unit: str = "x") -> Figure:
+    met = None if value is None else value >= floor
+    return Figure(name, value, unit, f">= {floor:g}{unit}", met)
+
+
+def at_most(name: str, value: float | None, ceiling: float, unit: str) -> Figure:
+    met = None if value is None else value <= ceiling
+    return Figure(name, value, unit, f"<= {ceiling:g} {unit}", met)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else round(a / b, 2)
+
+
+# --- Okta getSession, one and two workers ---------------------------------------------------
+
+
+@contextmanager
+def own_redis(tmp: Path) -> Iterator[str]:
+    """A redis-server without persistence on the server's core; its store URL."""
+    (port,) = free_ports(1, REDIS_PORTS)
+    server = start_redis(port, tmp / "redis")
+    try:
+        wait_for_redis(port)
+        if (os.cpu_count() or 1) > 1:
+            os.sched_setaffinity(server.pid, {int(SERVER_CPU)})
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def rps(run: dict) -> float:
+    return run["peak"]["requests_per_s"]
+
+
+def two_workers(tmp: Path, store: str, ids: Path) -> dict:
+    """Peak of `sessim serve --workers 2` on a store filled by a one-worker run."""
+    port = free_port()
+    command = sessim_command(tmp, port, store, "--workers", "2", seed=False)
+    print(f"sessim ({store.split(':')[0]}, 2 workers):")
+    with serving(command, port, tmp / "workers.log", pin=False):
+        return {"peak": peak(port, ids, f"{OKTA}/sessions/")}
+
+
+def get_session(tmp: Path, redis_url: str) -> dict:
+    stores = {"memory": "memory://", "sqlite": f"sqlite:///{tmp}/bench.db", "redis": redis_url}
+    ids = {name: tmp / f"{name}-ids.txt" for name in stores}
+    one = {name: bench_sessim(tmp, ids[name], url) for name, url in stores.items()}
+    for run in one.values():
+        del run["command"], run["port"]
+    one["bare"] = bench_bare(tmp, 0)
+    one["prism"] = bench_prism(tmp, ids["memory"], 0)
+    for name in ("bare", "prism"):
+        del one[name]["command"], one[name]["port"]
+    two = {name: two_workers(tmp, stores[name], ids[name]) for name in ("sqlite", "redis")}
+    return {"one_worker": one, "two_workers": two}
+
+
+# --- each vendor's read --------------------------------------------------------------------
+
+
+@dataclass
+class Read:
+    """A vendor's getSession-equivalent: the operation in its spec, and how a session that
+    can call it is opened (its lines for get_session.lua: path suffix, tab, header value)."""
+
+    vendor: str
+    method: str
+    path: str  # as in the spec, below the vendor's base path
+    prefix: str  # the path wrk requests, before each line's suffix
+    header: str
+    open_line: Callable[[httpx.AsyncClient], Awaitable[str]]
+
+
+async def sfcc_line(http: httpx.AsyncClient) -> str:
+    basic = base64.b64encode(":".join(SFCC_LOGIN).encode()).decode()
+    headers = {**SFCC_CLIENT, "Authorization": f"Basic {basic}"}
+    response = await http.post(
+        f"{SFCC_SITE}/customers/auth", json={"type": "credentials"}, headers=headers
+    )
+    response.raise_for_status()
+    return f"{response.json()['customer_id']}\t{response.headers['authorization']}"
+
+
+async def optimizely_line(http: httpx.AsyncClient) -> str:
+    basic = base64.b64encode(":".join(OPTIMIZELY_CLIENT).encode()).decode()
+    response = await http.post(
+        "/optimizely/identity/connect/token",
+        data=OPTIMIZELY_LOGIN,
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    response.raise_for_status()
+    return f"\tBearer {response.json()['access_token']}"
+
+
+async def vestiaire_line(http: httpx.AsyncClient) -> str:
+    response = await http.post("/vestiaire/sessions", json=LOGIN)
+    response.raise_for_status()
+    session = response.json()["data"]["id"]
+    return f"{session}\t{session}"
+
+
+VENDOR_READS = (
+    Read(
+        "sfcc",
+        "get",
+        "/s/{site_id}/dw/shop/{version}/customers/{customer_id}",
+        f"{SFCC_SITE}/customers/",
+        "Authorization",
+        sfcc_line,
+    ),
+    Read(
+        "optimizely",
+        "get",
+        "/api/v1/sessions/current",
+        "/optimizely/api/v1/sessions/current",
+        "Authorization",
+        optimizely_line,
+    ),
+    Read(
+        "vestiaire",
+        "get",
+        "/sessions/{sessionId}",
+        "/vestiaire/sessions/",
+        "__session",
+        vestiaire_line,
+    ),
+)
+
+
+def in_spec(read: Read) -> bool:
+    spec = yaml.safe_load((ROOT / "openapi" / f"{read.vendor}.yaml").read_text())
+    return read.method in spec["paths"].get(read.path, {})
+
+
+def vendor_reads(tmp: Path) -> dict:
+    """Each read of VENDOR_READS its spec has, on one memory-store server."""
+    found: dict[str, dict] = {}
+    port = free_port()
+    command = sessim_command(tmp, port, "memory://")
+    with serving(command, port, tmp / "vendors.log"):
+        for read in VENDOR_READS:
+            operation = f"{read.method.upper()} {read.path}"
+            if not in_spec(read):
+                print(f"{read.vendor}: {operation} is not in openapi/{read.vendor}.yaml")
+                found[read.vendor] = {"operation": operation, "peak": None}
+                continue
+            print(f"{read.vendor}: {operation}")
+            lines = tmp / f"{read.vendor}-lines.txt"
+            opened = uvloop.run(open_sessions(port, SESSIONS, read.open_line))
+            lines.write_text("\n".join(opened) + "\n")
+            header: Header = (read.header, "")
+            found[read.vendor] = {
+                "operation": operation,
+                "peak": peak(port, lines, read.prefix, header),
+            }
+    return found
+
+
+# --- in process: logins, start-up, reset ----------------------------------------------------
+
+
+def okta_session(http: httpx.Client) -> str:
+    token = http.post(f"{OKTA}/authn", json=OKTA_LOGIN).json()["sessionToken"]
+    created = http.post(f"{OKTA}/sessions", json={"sessionToken": token}, headers=[OKTA_AUTH])
+    assert created.status_code == 200, created.text
+    return created.json()["id"]
+
+
+def okta_cycle(http: httpx.Client) -> None:
+    gone = http.delete(f"{OKTA}/sessions/{okta_session(http)}", headers=[OKTA_AUTH])
+    assert gone.status_code == 204, gone.text
+
+
+CYCLES = {"vestiaire": vestiaire_cycle, "okta": okta_cycle}
+
+
+def cycles_per_second(url: str, cycle: Callable[[httpx.Client], None]) -> dict:
+    """Cycles one after another for SECONDS, after a few unmeasured."""
+    latencies: list[float] = []
+    with httpx.Client(base_url=url) as http:
+        for _ in range(10):
+            cycle(http)
+        started = time.perf_counter()
+        while time.perf_counter() - started < SECONDS:
+            begun = time.perf_counter()
+            cycle(http)
+            latencies.append(time.perf_counter() - begun)
+        elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "cycles": len(ordered),
+        "per_s": round(len(ordered) / elapsed, 1),
+        "p50_ms": round(ordered[len(ordered) // 2] * 1000, 2),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 2),
+    }
+
+
+def logins(seed: Path) -> dict:
+    with running(seed=seed) as sessim:
+        found = {}
+        for vendor, cycle in CYCLES.items():
+            found[vendor] = cycles_per_second(sessim.url, cycle)
+            print(f"{vendor} log-in + log-out in process: {found[vendor]['per_s']:,.0f}/s")
+    return found
+
+
+# Run in a fresh interpreter: sessim imported first, then running() timed to the first answer.
+STARTUP = """
+import json, sys, time
+started = time.perf_counter()
+import httpx
+from sessim import running
+imported = time.perf_counter()
+times = []
+for _ in range(2):
+    begun = time.perf_counter()
+    with running() as sessim:
+        httpx.get(f"{sessim.url}/_admin/health").raise_for_status()
+        times.append(time.perf_counter() - begun)
+print(json.dumps({"import_s": imported - started, "first_s": times[0], "again_s": times[1]}))
+"""
+
+
+def startup() -> dict:
+    runs = [
+        json.loads(subprocess.run([sys.executable, "-c", STARTUP], **QUIET).stdout)
+        for _ in range(RUNNING_REPEATS)
+    ]
+    found = {key: round(statistics.median(run[key] for run in runs), 3) for key in runs[0]}
+    print(f"running() to the first answer: {found['first_s']} s (again {found['again_s']} s)")
+    return found
+
+
+QUIET: dict = {"capture_output": True, "text": True, "check": True, "cwd": ROOT}
+
+
+def reset_time(store: str, seed: Path) -> dict:
+    """POST /_admin/reset with RESET_SESSIONS Okta sessions stored, opened over HTTP."""
+    with running(seed=seed, store=store) as sessim, httpx.Client(base_url=sessim.url) as http:
+        for _ in range(RESET_SESSIONS):
+            okta_session(http)
+        started = time.perf_counter()
+        sessim.reset()
+        seconds = time.perf_counter() - started
+    return {"sessions": RESET_SESSIONS, "ms": round(seconds * 1000, 2)}
+
+
+def resets(tmp: Path, redis_url: str, seed: Path) -> dict:
+    with redis.Redis.from_url(redis_url) as client:
+        client.flushdb()  # what the getSession runs left there
+    stores = {"memory": "memory://", "sqlite": f"sqlite:///{tmp}/reset.db", "redis": redis_url}
+    found = {name: reset_time(url, seed) for name, url in stores.items()}
+    print("reset: " + ", ".join(f"{name} {run['ms']} ms" for name, run in found.items()))
+    return found
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+STORES = {"memory": "memory", "sqlite": "SQLite", "redis": "Redis"}
+
+
+def verdicts(results: dict) -> list[Figure]:
+    one, two = results["get_session"]["one_worker"], results["get_session"]["two_workers"]
+    memory, prism, bare = rps(one["memory"]), rps(one["prism"]), rps(one["bare"])
+    figures = [
+        at_least("Okta getSession, memory store / Prism", ratio(memory, prism), 1.3),
+        at_least("Okta getSession, memory store / bare Starlette", ratio(memory, bare), 0.4),
+        at_least("Okta getSession, SQLite store / Prism", ratio(rps(one["sqlite"]), prism), 1.1),
+        Figure("Okta getSession, Redis store / Prism", ratio(rps(one["redis"]), prism), "x",
+               "reported", None),
+    ]  # fmt: skip
+    for store in ("memory", "sqlite", "redis"):
+        p99 = one[store]["half_rate"]["latency_ms"]["p99"]
+        figures.append(at_most(f"p99 at half of the {STORES[store]} store's peak", p99, 5, "ms"))
+    for store, floor in (("sqlite", 1.6), ("redis", 1.8)):
+        gain = ratio(rps(two[store]), rps(one[store]))
+        figures.append(at_least(f"{STORES[store]} store, two workers / one worker", gain, floor))
+    for vendor, read in results["vendor_reads"].items():
+        value = ratio(read["peak"]["requests_per_s"], memory) if read["peak"] else None
+        figure = at_least(f"{vendor} {read['operation']} / Okta getSession", value, 0.8)
+        if read["peak"] is None:
+            figure.note = f"not measured: not in openapi/{vendor}.yaml"
+        figures.append(figure)
+    floors = {"vestiaire": 500, "okta": 300}
+    for vendor, floor in floors.items():
+        per_s = results["logins"][vendor]["per_s"]
+        figures.append(at_least(f"{vendor} log-in + log-out, in process", per_s, floor, "/s"))
+    first = results["running"]["first_s"]
+    figures.append(at_most("sessim.running() to the first answer", first, 0.5, "s"))
+    for store, run in results["reset"].items():
+        name = f"reset with {run['sessions']:,} sessions, {STORES[store]} store"
+        figures.append(at_most(name, run["ms"], 10, "ms"))
+    return figures
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{number}{unit}" if unit in ("x", "/s") else f"{number} {unit}"
+
+
+def verdict(figure: Figure) -> str:
+    if figure.met is None:
+        return figure.note or "-"
+    return "met" if figure.met else "**missed**"
+
+
+LABELS = {
+    "memory": "Sessim, memory store",
+    "sqlite": "Sessim, SQLite store",
+    "redis": "Sessim, Redis store",
+    "bare": "bare Starlette + SQLite (bench/bare.py)",
+    "prism": "Prism (stateless mock of openapi/okta.yaml)",
+}
+
+
+def servers_table(results: dict) -> list[str]:
+    one, two = results["get_session"]["one_worker"], results["get_session"]["two_workers"]
+    rows = [
+        "| Okta getSession | requests/s | p99 at peak (ms) | p99 at half peak (ms) "
+        "| two workers (requests/s) | answers not 2xx |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, label in LABELS.items():
+        run = one[name]
+        workers = f"{rps(two[name]):,.0f}" if name in two else ""
+        refused = run["peak"]["errors"]["status"] + run["half_rate"]["non_200"]
+        refused += two[name]["peak"]["errors"]["status"] if name in two else 0
+        rows.append(
+            f"| {label} | {rps(run):,.0f} | {run['peak']['latency_us']['p99'] / 1000:.2f} "
+            f"| {run['half_rate']['latency_ms']['p99']:.2f} | {workers} | {refused} |"
+        )
+    return rows
+
+
+def figures_table(figures: list[Figure]) -> list[str]:
+    rows = ["| figure | measured | target | verdict |", "|---|---:|---|---|"]
+    for figure in figures:
+        rows.append(
+            f"| {figure.name} | {shown(figure.value, figure.unit)} | {figure.target} "
+            f"| {verdict(figure)} |"
+        )
+    return rows
+
+
+def section(results: dict, figures: list[Figure]) -> str:
+    box, settings = results["machine"], results["settings"]
+    quick = (
+        "**Quick mode (BENCH_QUICK=1): a smoke test of the harness, not a measurement.**\n\n"
+        if results["quick"]
+        else ""
+    )
+    return "\n".join(
+        [
+            MARKERS[0],
+            "",
+            f"{quick}Measured {results['date']} by `make bench` (bench/figures.py) at commit"
+            f" {results['commit']}, {settings['seconds']} s per run, {settings['sessions']:,}"
+            f" sessions per server. Raw figures: `bench/results.json`.",
+            "",
+            *figures_table(figures),
+            "",
+            *servers_table(results),
+            "",
+            f"Machine: {box['nproc']} cores, {box['cpu']}, Linux {box['kernel']}; load average"
+            f" {box['load']} (1, 5, 15 min) when the run began.",
+            "",
+            "Versions: "
+            + ", ".join(f"{name} {version}" for name, version in results["versions"].items())
+            + ".",
+            "",
+            MARKERS[1],
+        ]
+    )
+
+
+def write_page(text: str) -> None:
+    """Replace the text between the markers, or add it at the end of the page."""
+    current = PAGE.read_text() if PAGE.exists() else ""
+    before, found, rest = current.partition(MARKERS[0])
+    after = rest.partition(MARKERS[1])[2] if found else ""
+    head, tail = before.rstrip("\n"), after.lstrip("\n")
+    PAGE.write_text((f"{head}\n\n" if head else "") + text + "\n" + (f"\n{tail}" if tail else ""))
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    box = machine()
+    ensure_wrk()
+    ensure_prism()
+    subprocess.run(["make", "--no-print-directory", "redis-server"], cwd=ROOT, check=True)
+    if (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {LOAD_CPU})  # wrk, the generator and in-process runs
+    results: dict = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit(),
+        "quick": QUICK,
+        "machine": box,
+        "versions": {**versions(), "redis": redis_version()},
+        "settings": {"seconds": SECONDS, "sessions": SESSIONS, "reset_sessions": RESET_SESSIONS},
+    }
+    with tempfile.TemporaryDirectory() as name, own_redis(Path(name)) as redis_url:
+        tmp = Path(name)
+        results["get_session"] = get_session(tmp, redis_url)
+        results["vendor_reads"] = vendor_reads(tmp)
+        seed = sessim_fixture(tmp)  # Okta's rate limits lifted, no lockout
+        results["logins"] = logins(seed)
+        results["running"] = startup()
+        results["reset"] = resets(tmp, redis_url, seed)
+    figures = verdicts(results)
+    results["targets"] = [figure.__dict__ for figure in figures]
+    JSON_PATH.write_text(json.dumps(results, indent=2) + "\n")
+    write_page(section(results, figures))
+    print("\n".join(["", *figures_table(figures)]))
+
+
+def redis_version() -> str:
+    return subprocess.run(["redis-server", "--version"], **QUIET).stdout.split()[2][2:]
+
+
+if __name__ == "__main__":
+    main()
