@@ -82,7 +82,6 @@ REDIS_PORTS = range(16600, 16700)  # the tests' redis-servers use 16400-16599
 SEED_CLIENTS = 16
 SFCC_SITE = "/sfcc/s/RefArch/dw/shop/v20_8"
 SFCC_CLIENT = {"x-dw-client-id": "a" * 30}
-SFCC_LOGIN = ("jane.demo@sessim.dev", "sessim-sfcc-demo")
 OPTIMIZELY_LOGIN = {
     "grant_type": "password",
     "username": "buyer1",
@@ -183,13 +182,15 @@ class Read:
 
 
 async def sfcc_line(http: httpx.AsyncClient) -> str:
-    basic = base64.b64encode(":".join(SFCC_LOGIN).encode()).decode()
-    headers = {**SFCC_CLIENT, "Authorization": f"Basic {basic}"}
-    response = await http.post(
-        f"{SFCC_SITE}/customers/auth", json={"type": "credentials"}, headers=headers
+    """A guest's basket (one per customer: a guest each) and the guest's JWT."""
+    guest = await http.post(
+        f"{SFCC_SITE}/customers/auth", json={"type": "guest"}, headers=SFCC_CLIENT
     )
-    response.raise_for_status()
-    return f"{response.json()['customer_id']}\t{response.headers['authorization']}"
+    guest.raise_for_status()
+    token = guest.headers["authorization"]
+    basket = await http.post(f"{SFCC_SITE}/baskets", headers={"Authorization": token})
+    basket.raise_for_status()
+    return f"{basket.json()['basket_id']}\t{token}"
 
 
 async def optimizely_line(http: httpx.AsyncClient) -> str:
@@ -214,8 +215,8 @@ VENDOR_READS = (
     Read(
         "sfcc",
         "get",
-        "/s/{site_id}/dw/shop/{version}/customers/{customer_id}",
-        f"{SFCC_SITE}/customers/",
+        "/s/{site_id}/dw/shop/{version}/baskets/{basket_id}",
+        f"{SFCC_SITE}/baskets/",
         "Authorization",
         sfcc_line,
     ),
