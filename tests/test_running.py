@@ -207,6 +207,17 @@ def test_importing_sessim_or_its_plugin_loads_no_server() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_a_plain_http_server_loads_no_cryptography() -> None:
+    """cryptography's x509 module is a tenth of running()'s start-up: HTTPS only."""
+    code = (
+        "import sys, httpx, sessim\n"
+        "with sessim.running() as s: assert httpx.get(s.admin + '/health').status_code == 200\n"
+        "loaded = [name for name in sys.modules if name.startswith('cryptography')]\n"
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_journal_through_the_object() -> None:
     with sessim.running(seed=SEED) as server:
         server.journal.clear()
