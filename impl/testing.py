@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -25,7 +25,9 @@ from .app import create_app
 from .fixture_files import Fixture
 from .registry import ADMIN, VENDORS
 from .settings import TUPLES, Settings
-from .tls import TlsFiles, names_for, self_signed, serving
+
+if TYPE_CHECKING:
+    from .tls import TlsFiles
 
 # A server for tests: in memory, quiet, with argon2id at its cheapest (a test of a client
 # measures its behaviour, not the cost of hashing passwords).
@@ -101,13 +103,20 @@ def running(seed: Fixture | None = None, tls: bool = False, **options: Any) -> I
     # Bound beyond loopback without a token, it gets one (which this object sends).
     settings = Settings(**{**DEFAULTS, **options}).with_admin_token()
     with contextlib.ExitStack() as stack:
-        https: TlsFiles | None
-        if tls:
-            directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sessim-")))
-            https = self_signed(directory, names_for(settings.host))
-        else:
-            https = serving(settings)
-        yield stack.enter_context(_serving(settings, seed, https))
+        yield stack.enter_context(_serving(settings, seed, _https(settings, tls, stack)))
+
+
+def _https(settings: Settings, tls: bool, stack: contextlib.ExitStack) -> TlsFiles | None:
+    """The files to serve HTTPS with, or None. Plain HTTP loads no cryptography (its x509
+    module is a tenth of the start-up's CPU)."""
+    if not (tls or settings.tls_self_signed or (settings.tls_cert and settings.tls_key)):
+        return None
+    from .tls import names_for, self_signed, serving
+
+    if not tls:
+        return serving(settings)
+    directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sessim-")))
+    return self_signed(directory, names_for(settings.host))
 
 
 @contextlib.contextmanager

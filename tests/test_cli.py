@@ -71,6 +71,8 @@ def test_defaults() -> None:
     assert settings.store == "sqlite:///var/sessim.db"
     assert settings.apis == tuple(VENDORS) == VENDOR_APIS
     assert settings.seed is settings.root is settings.admin_token is None
+    # `sessim serve` hashes at OWASP's argon2id minimum; only running() is cheap by default.
+    assert (settings.argon2_time_cost, settings.argon2_memory_kib) == (2, 19_456)
 
 
 def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:

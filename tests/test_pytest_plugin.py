@@ -26,6 +26,8 @@ def log_in(server):
 
 def test_seeded_own_server(sessim):
     assert log_in(sessim) == 201
+    # running()'s default: argon2id at its minimum cost, not `sessim serve`'s OWASP one.
+    assert (sessim.settings.argon2_time_cost, sessim.settings.argon2_memory_kib) == (1, 8)
 
 
 def test_shared_first(sessim_shared, sessim_session):

@@ -4,7 +4,10 @@ promises: URLs, options, the admin calls, a clean stop."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import unittest
@@ -88,6 +91,38 @@ def test_allow_origins_option_trusts_an_origin_on_every_vendor() -> None:
         assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
 
 
+def stored_hash_costs(database: Path) -> str:
+    """The argon2id parameters of the password hash SEED's shopper got, in the SQLite file."""
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        values = [json.loads(row[0]) for row in db.execute("SELECT value FROM records")]
+    hashes = [
+        value["password_hash"]
+        for value in values
+        if isinstance(value, dict) and "password_hash" in value
+    ]
+    assert len(hashes) == 1
+    return hashes[0].split("$")[3]
+
+
+def test_passwords_are_hashed_at_argon2ids_minimum_cost_by_default(tmp_path: Path) -> None:
+    """Tests measure a client's behaviour, not the hashing: one pass over 8 KiB, not OWASP's."""
+    with sessim.running(seed=SEED, store=f"sqlite:///{tmp_path}/s.db") as server:
+        assert (server.settings.argon2_time_cost, server.settings.argon2_memory_kib) == (1, 8)
+        assert httpx.post(f"{server.vestiaire}/sessions", json=SHOPPER).status_code == 201
+    assert stored_hash_costs(tmp_path / "s.db") == "m=8,t=1,p=1"
+
+
+def test_the_hashing_cost_is_an_option(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/s.db"
+    with sessim.running(seed=SEED, store=store, argon2_time_cost=2, argon2_memory_kib=1024) as s:
+        assert httpx.post(f"{s.vestiaire}/sessions", json=SHOPPER).status_code == 201
+        assert (
+            httpx.post(f"{s.vestiaire}/sessions", json={**SHOPPER, "password": "no"}).status_code
+            == 401
+        )
+    assert stored_hash_costs(tmp_path / "s.db") == "m=1024,t=2,p=1"
+
+
 def test_leaving_the_block_stops_the_server_and_frees_its_port() -> None:
     with sessim.running() as server:
         port = int(server.url.rsplit(":", 1)[1])
@@ -168,6 +203,17 @@ def test_importing_sessim_or_its_plugin_loads_no_server() -> None:
         "import sys, sessim, sessim.pytest_plugin;"
         "heavy = {'sessim.app', 'sessim.testing', 'connexion', 'uvicorn'} & set(sys.modules);"
         "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_plain_http_server_loads_no_cryptography() -> None:
+    """cryptography's x509 module is a tenth of running()'s start-up: HTTPS only."""
+    code = (
+        "import sys, httpx, sessim\n"
+        "with sessim.running() as s: assert httpx.get(s.admin + '/health').status_code == 200\n"
+        "loaded = [name for name in sys.modules if name.startswith('cryptography')]\n"
+        "assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

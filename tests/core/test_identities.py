@@ -217,9 +217,8 @@ class ThreadRecordingHasher(PasswordHasher):
         return super().verify(hash, password)
 
 
-def test_hashing_and_checking_passwords_run_off_the_event_loop() -> None:
-    """argon2 takes tens of milliseconds by design: on the loop it would stall every request."""
-    passwords = Passwords(time_cost=1, memory_kib=8)
+def threads_of_hash_and_check(passwords: Passwords) -> tuple[str, list[str]]:
+    """The loop's thread, and the threads a hash and a check of `passwords` ran on."""
     recorder = passwords._hasher = ThreadRecordingHasher()
 
     async def sign_up_and_in() -> tuple[str, bool]:
@@ -229,7 +228,20 @@ def test_hashing_and_checking_passwords_run_off_the_event_loop() -> None:
     loop_thread, verified = run(sign_up_and_in())
     assert verified is True
     assert len(recorder.threads) == 2
-    assert loop_thread not in recorder.threads
+    return loop_thread, recorder.threads
+
+
+def test_costly_hashing_and_checking_run_off_the_event_loop() -> None:
+    """argon2 at OWASP's cost takes tens of milliseconds: on the loop it would stall every
+    request."""
+    loop_thread, threads = threads_of_hash_and_check(Passwords(time_cost=2, memory_kib=19_456))
+    assert loop_thread not in threads
+
+
+def test_the_cheapest_hashing_and_checking_run_on_the_event_loop() -> None:
+    """At argon2id's minimum cost a hash takes less than the hop to a worker thread."""
+    loop_thread, threads = threads_of_hash_and_check(Passwords(time_cost=1, memory_kib=8))
+    assert threads == [loop_thread, loop_thread]
 
 
 def test_unlock_lifts_the_lock_and_forgets_the_failures(store: Store) -> None:

@@ -301,6 +301,18 @@ def test_the_sqlite_url_chooses_the_synchronous_level(
     run(store.close())
 
 
+def test_a_sqlite_reset_leaves_the_foreign_key_enforced(tmp_path: Path) -> None:
+    """The wipe turns the foreign key off to truncate both tables, and on again after."""
+    store = SqliteStore(str(tmp_path / "s.db"))
+    run(store.put_many([Record(f"k{n}", n, None, ["t"]) for n in range(100)]))
+    run(store.reset())
+    assert run(store.tagged("t")) == {}
+    assert store._db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    with pytest.raises(sqlite3.IntegrityError):
+        store._db.execute("INSERT INTO tags (tag, key) VALUES ('t', 'no such record')")
+    run(store.close())
+
+
 @pytest.mark.parametrize("query", ["?synchronous=off", "?cache=shared"])
 def test_the_sqlite_url_refuses_other_options(tmp_path: Path, query: str) -> None:
     with pytest.raises(ValueError, match="the one SQLite option is"):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import pytest
+from sessim.core.kit import tokens
 from sessim.core.kit.store import Store
 from sessim.core.kit.tokens import ALPHANUMERIC, URL_SAFE, SingleUseTokens, opaque_id
 
@@ -21,6 +23,16 @@ def test_opaque_id_length_prefix_and_alphabet() -> None:
     assert set(opaque_id(64, alphabet="01")) == {"0", "1"}
     assert opaque_id(0, prefix="x") == "x"
     assert opaque_id(32) != opaque_id(32)
+
+
+def test_opaque_id_drops_the_bytes_that_would_favour_some_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """62 characters: 248 is the largest multiple under 256, so bytes 248-255 (which would
+    give a, b... a 5th chance) are drawn again rather than folded onto the alphabet."""
+    draws: Iterator[bytes] = iter([bytes([250, 1, 249, 63]), bytes([248, 255, 0, 2])])
+    monkeypatch.setattr(tokens.secrets, "token_bytes", lambda size: next(draws))
+    assert opaque_id(4, prefix="p", alphabet=ALPHANUMERIC) == "pbbac"
 
 
 def test_single_use_token_carries_data_and_redeems_once(store: Store) -> None:

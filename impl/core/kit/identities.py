@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -18,6 +19,7 @@ from .errors import AccountInactive, AccountLocked, AuthenticationFailed
 from .store import Store
 
 ACTIVE = "ACTIVE"
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,23 +43,32 @@ class LockoutPolicy:
     window_seconds: float = 86_400
 
 
+# A hash at most this costly (passes x KiB) takes tens of microseconds: less than the trip
+# to a worker thread and back, which would cost more than it saves the loop.
+INLINE_COST = 64
+
+
 class Passwords:
     """argon2id hashing; costs are settable so tests can make it cheap."""
 
     def __init__(self, time_cost: int, memory_kib: int) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+        self._inline = time_cost * memory_kib <= INLINE_COST
 
     @cached_property
     def _decoy(self) -> str:
         return self._hasher.hash("decoy password for unknown logins")
 
     async def hash(self, password: str) -> str:
-        """Hash off the event loop: it takes tens of milliseconds by design."""
-        return await asyncio.to_thread(self._hasher.hash, password)
+        """Hash off the event loop (it takes tens of milliseconds by design), unless cheap."""
+        return await self._run(self._hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
-        """Check off the event loop; an unknown user costs as much as a known one."""
-        return await asyncio.to_thread(self._check, password_hash, password)
+        """Check off the event loop unless cheap; an unknown user costs as much as a known one."""
+        return await self._run(self._check, password_hash, password)
+
+    async def _run(self, work: Callable[..., T], *args: str | None) -> T:
+        return work(*args) if self._inline else await asyncio.to_thread(work, *args)
 
     def _check(self, password_hash: str | None, password: str) -> bool:
         try:

@@ -24,8 +24,17 @@ REQUIRED_CLAIMS = ("exp", "iat", "iss", "jti")
 
 
 def opaque_id(length: int, prefix: str = "", alphabet: str = URL_SAFE) -> str:
-    """prefix followed by `length` random characters of alphabet."""
-    return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
+    """prefix followed by `length` random characters of alphabet, uniformly drawn.
+
+    One read of random bytes rather than a `secrets.choice` per character (a tenth of the
+    cost, and ids are made on every log-in): bytes at or above the largest multiple of the
+    alphabet's size are dropped, so that `byte % size` favours no character."""
+    size = len(alphabet)
+    ceiling = 256 - 256 % size
+    drawn: list[str] = []
+    while len(drawn) < length:
+        drawn += [alphabet[byte % size] for byte in secrets.token_bytes(length) if byte < ceiling]
+    return prefix + "".join(drawn[:length])
 
 
 class SingleUseTokens:

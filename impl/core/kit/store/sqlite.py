@@ -337,10 +337,17 @@ class SqliteStore(Store):
         await self._run(self._delete_all)
 
     def _delete_all(self) -> None:
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM tags")
-            self._db.execute("DELETE FROM records")
+        # Both tables go whole, so the foreign key has nothing to check: without it SQLite
+        # truncates them rather than deleting row by row (a quarter of the CPU with 1,000
+        # sessions stored). The pragma is the writer connection's, and writes are serial.
+        self._db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("DELETE FROM tags")
+                self._db.execute("DELETE FROM records")
+        finally:
+            self._db.execute("PRAGMA foreign_keys = ON")
 
     async def close(self) -> None:
         self._readers.shutdown()
