@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from email.utils import formatdate
 from typing import Any
 
-from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -52,6 +51,7 @@ from .core.web.asgi import (
 from .core.web.bodies import parsing
 from .core.web.cors import DEVELOPMENT, CrossOrigin
 from .core.web.limits import BodyLimit
+from .core.web.operations import App
 from .core.web.platform import Platform
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
@@ -245,7 +245,7 @@ def create_app(settings: Settings) -> ASGIApp:
         await runtime.journal.flush()
         await store.close()
 
-    app = AsyncApp(
+    app = App(
         __name__,
         lifespan=lifespan,
         validator_map=VALIDATOR_MAP,
