@@ -41,7 +41,7 @@ class OperationOnce(AsyncOperation):
     """An operation whose wrapped handler is built on first use and kept."""
 
     @functools.cached_property
-    def fn(self) -> Callable:  # type: ignore[override]
+    def fn(self) -> Callable:
         decorator = DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
         return decorator(self._fn)
 
@@ -58,4 +58,4 @@ class App(AsyncApp):
 
     def __init__(self, import_name: str, **options: Any) -> None:
         super().__init__(import_name, **options)
-        self._middleware_app.api_cls = ApiOnce  # type: ignore[misc]
+        self._middleware_app.api_cls = ApiOnce
