@@ -15,11 +15,12 @@ from collections.abc import AsyncIterator
 from email.utils import formatdate
 from typing import Any
 
-from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.middleware import MiddlewarePosition
+from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.routing import ROUTING_CONTEXT
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.resolver import Resolver
 from connexion.spec import OpenAPISpecification
 from starlette.exceptions import HTTPException
@@ -51,7 +52,9 @@ from .core.web.asgi import (
 )
 from .core.web.bodies import parsing
 from .core.web.cors import DEVELOPMENT, CrossOrigin
+from .core.web.docs_ui import SwaggerUIAside
 from .core.web.limits import BodyLimit
+from .core.web.operations import App
 from .core.web.platform import Platform
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
@@ -245,19 +248,14 @@ def create_app(settings: Settings) -> ASGIApp:
         await runtime.journal.flush()
         await store.close()
 
-    app = AsyncApp(
+    app = App(
         __name__,
         lifespan=lifespan,
+        middlewares=_middlewares(settings),
         validator_map=VALIDATOR_MAP,
         security_map=SECURITY_MAP,
         validate_responses=settings.validate_responses,
     )
-    # Inside connexion's error handling, so that a 413 is rendered like any other failure.
-    app.add_middleware(
-        BodyLimit, position=MiddlewarePosition.BEFORE_SWAGGER, max_bytes=settings.max_body_bytes
-    )
-    # Inside response validation, so that it sees the headers the outer layers decided.
-    app.add_middleware(ResponseHeaders, position=MiddlewarePosition.BEFORE_CONTEXT)
     for base_path, api, spec in specs:
         app.add_api(spec, base_path=base_path, name=base_path, resolver=SnakeCaseResolver(api))
     owners = sorted(mounts, key=lambda mount: len(mount[0]), reverse=True)
@@ -284,6 +282,24 @@ def create_app(settings: Settings) -> ASGIApp:
     if not runtime.journal.enabled:
         return front
     return Recorder(front, runtime.journal, functools.partial(_describe, front, routes))
+
+
+def _middlewares(settings: Settings) -> list[Any]:
+    """connexion's default stack, with the Swagger UI aside from the request path and two
+    layers of Sessim's own."""
+    replaced: dict[type, list[Any]] = {
+        # Inside connexion's error handling, so that a 413 is rendered like any other failure.
+        SwaggerUIMiddleware: [
+            functools.partial(BodyLimit, max_bytes=settings.max_body_bytes),
+            SwaggerUIAside,
+        ],
+        # Inside response validation, so that it sees the headers the outer layers decided.
+        ContextMiddleware: [ResponseHeaders, ContextMiddleware],
+    }
+    return [
+        layer for default in ConnexionMiddleware.default_middlewares
+        for layer in replaced.get(default, [default])
+    ]  # fmt: skip
 
 
 def _describe(

@@ -22,6 +22,9 @@ from .cookies import cross_site, sends_cross_site
 HEADERS_KEY = "sessim.response_headers"
 COOKIES_KEY = "sessim.response_cookies"
 SET_COOKIE = b"set-cookie"
+# In the scope's extensions (shared by connexion's copies of the scope): the header list the
+# inner writer made, so that the outer one passes an answer that still carries it as it is.
+WRITTEN_KEY = "sessim.headers_written"
 
 
 def set_response_headers(scope: Scope, headers: Mapping[str, str]) -> None:
@@ -53,10 +56,15 @@ def _cross_site(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
 
 def with_response_headers(scope: Scope, send: Send) -> Send:
     """`send`, setting the request's recorded headers and cookies on the answer (replacing
-    any of the same name), as they stand when the answer starts."""
+    any of the same name), as they stand when the answer starts (none are recorded after:
+    an answer that still carries the list an inner writer made is passed as it is)."""
+    extensions = scope.setdefault("extensions", {})
 
     async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
+        written = extensions.get(WRITTEN_KEY)
+        if message["type"] == "http.response.start" and (
+            written is None or message.get("headers") is not written
+        ):
             extra = [
                 (name.lower().encode("latin-1"), value.encode("latin-1"))
                 for name, value in scope.get(HEADERS_KEY, {}).items()
@@ -76,6 +84,7 @@ def with_response_headers(scope: Scope, send: Send) -> Send:
             headers = kept + extra + cookies
             if sends_cross_site(scope):
                 headers = [_cross_site(header) for header in headers]
+            extensions[WRITTEN_KEY] = headers
             message = {**message, "headers": headers}
         await send(message)
 
