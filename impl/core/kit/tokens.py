@@ -16,7 +16,6 @@ from typing import Any
 from .credentials import digest
 from .errors import AuthenticationFailed, TokenExpired, TokenRevoked
 from .keys import JwkSet, KeyRing, SigningKey
-from .pyjwt import pyjwt
 from .store import Listed, Store
 
 URL_SAFE = string.ascii_letters + string.digits + "-_"
@@ -133,7 +132,7 @@ class Jwt:
         }
         if self._kid:
             header["kid"] = key.kid
-        jwt = pyjwt()  # pyjwt loads cryptography: imported by the first token (keys.py says why)
+        import jwt  # pyjwt loads cryptography: imported by the first token (keys.py says why)
 
         return jwt.encode(payload, key.private, algorithm=key.algorithm, headers=header)
 
@@ -180,7 +179,7 @@ class Jwt:
 
     async def _decoded(self, token: str, audience: str | None) -> dict:
         """The claims of a token whose signature one of the issuer's live keys makes."""
-        jwt = pyjwt()
+        import jwt
 
         header = self._header(token)
         if self._kid:
@@ -194,7 +193,7 @@ class Jwt:
         raise AuthenticationFailed("invalid token: no key of the issuer signed it")
 
     def _header(self, token: str) -> dict:
-        jwt = pyjwt()
+        import jwt
 
         try:
             header = jwt.get_unverified_header(token)
@@ -219,7 +218,7 @@ class Jwt:
     ) -> dict:
         """The verified claims; with signature_only, a wrong signature raises pyjwt's
         InvalidSignatureError (so that the next key may be tried)."""
-        jwt = pyjwt()
+        import jwt
 
         try:
             claims = jwt.decode(
