@@ -22,6 +22,7 @@ When an answer may go out is the setting `journal_sync`:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections.abc import Callable
@@ -107,7 +108,9 @@ class Journal:
         writer = self._writer
         # A writer of another loop is gone with it (test clients run one loop after another).
         if writer is None or writer.done() or writer.get_loop() is not loop:
-            self._writer = loop.create_task(self._write_pending())
+            # A context of its own: the request's would pin its clock instant on every batch.
+            fresh = contextvars.Context()
+            self._writer = loop.create_task(self._write_pending(), context=fresh)
         if not self._sync:
             return None
         written = self._written
