@@ -9,7 +9,7 @@ import socketserver
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,8 @@ from sessim.core.features.purge import purge_expired
 from sessim.core.kit.errors import Unavailable
 from sessim.core.kit.instants import ClockState
 from sessim.core.kit.store import URL_FORMS, Counter, Listed, Record, Store, describe, open_store
-from sessim.core.kit.store.memory import MemoryStore
 from sessim.core.kit.store import redis as redis_store
+from sessim.core.kit.store.memory import MemoryStore
 from sessim.core.kit.store.redis import RedisStore
 from sessim.core.kit.store.sqlite import SqliteStore
 

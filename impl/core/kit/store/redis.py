@@ -655,9 +655,7 @@ class RedisStore(Store):
             Any,
             await client.zrangebyscore(EXPIRIES, "-inf", repr(now), 0, limit, withscores=True),
         )
-        calls = [
-            (self._with_expiries(key), (repr(now), key, repr(score))) for key, score in due
-        ]
+        calls = [(self._with_expiries(key), (repr(now), key, repr(score))) for key, score in due]
         gone = await self._run_all(client, PURGE, calls)
         if self._cluster:
             unexpire = [([EXPIRIES], (key, repr(score))) for key, score in due]
