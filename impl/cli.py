@@ -47,7 +47,7 @@ def _env_switch(flag: str, default: bool) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     from .core.kit.store import URL_FORMS
-    from .settings import LOG_FORMATS, VENDOR_APIS, Settings
+    from .settings import JOURNAL_SYNCS, LOG_FORMATS, VENDOR_APIS, Settings
 
     top = argparse.ArgumentParser(
         prog="sessim",
@@ -126,6 +126,14 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=_env("journal_size", defaults.journal_size),
         help="requests the journal (GET /_admin/journal) keeps, shared by workers (0: none)",
+    )
+    serve.add_argument(
+        "--journal-sync",
+        choices=JOURNAL_SYNCS,
+        default=_env("journal_sync", defaults.journal_sync),
+        help="answered: each answer waits for its journal entry's batched write, so a read "
+        "through any worker sees it; after: written after answering (faster; other workers "
+        "see it a moment later)",
     )
     serve.add_argument(
         "--allow-origin",
@@ -235,6 +243,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         purge_interval=args.purge_interval,
         workers=args.workers,
         journal_size=args.journal_size,
+        journal_sync=args.journal_sync,
         log_format=args.log_format,
         allow_origins=tuple(args.allow_origins or origins),
         tls_cert=args.tls_cert,

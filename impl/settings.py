@@ -14,6 +14,8 @@ VENDOR_APIS = tuple(VENDORS)
 # How `sessim serve --workers N` hands its settings to the worker processes it starts.
 SETTINGS_ENV = "SESSIM_WORKER_SETTINGS"
 LOG_FORMATS = ("text", "json")
+# When an answer goes out relative to its journal entry's write (journal/ring.py).
+JOURNAL_SYNCS = ("answered", "after")
 # The settings that are tuples (JSON hands them over as lists).
 TUPLES = ("apis", "allow_origins", "allowed_hosts")
 
@@ -42,6 +44,10 @@ class Settings:
     workers: int = 1
     # Entries the request journal keeps (a ring shared through the store; 0: none).
     journal_size: int = 1000
+    # "answered": an answer waits for its journal entry's (batched) write, so a journal read
+    # through any worker sees every request answered before it; "after": written after the
+    # answer, faster, and only the answering worker's own reads are sure to see it at once.
+    journal_sync: str = "answered"
     # "text": uvicorn's access log; "json": one JSON line per request (journal fields).
     log_format: str = "text"
     # Origins every vendor answers cross-origin (--allow-origin): a development convenience
@@ -67,6 +73,8 @@ class Settings:
             raise ValueError(f"--root {self.root!r} must be one of the served APIs")
         if self.journal_size < 0:
             raise ValueError(f"--journal-size {self.journal_size}: 0 (no journal) or more")
+        if self.journal_sync not in JOURNAL_SYNCS:
+            raise ValueError(f"--journal-sync {self.journal_sync!r}: choose from answered, after")
         if self.log_format not in LOG_FORMATS:
             raise ValueError(f"--log-format {self.log_format!r}: choose from text, json")
         for origin in self.allow_origins:

@@ -8,7 +8,7 @@ import base64
 import json
 import subprocess
 import time
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,15 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import ADMIN, AppFor, Reset, plain_client, start_sessim, wait_until_listening
+from tests.conftest import (
+    ADMIN,
+    AppFor,
+    Reset,
+    plain_client,
+    sessim_processes,
+    start_sessim,
+    wait_until_listening,
+)
 from tests.contract.fixture import contract_fixture
 
 FIXTURE = contract_fixture()  # the demo accounts, Okta's rate limits out of the way
@@ -428,14 +436,6 @@ def test_a_request_an_operation_answered_has_no_near_misses(client: TestClient) 
     assert only(client)["nearMisses"] == []
 
 
-def eventually(check: Callable[[], bool]) -> None:
-    """Until another process has written its entries (it does so right after answering)."""
-    deadline = time.monotonic() + 10
-    while not check():
-        assert time.monotonic() < deadline, "the other worker's entries never showed"
-        time.sleep(0.05)  # waiting for another process's write, not measuring behaviour
-
-
 def shared_journal(bases: list[str]) -> None:
     """Requests through two processes on one store, read and cleared through either."""
     first, second = bases
@@ -444,11 +444,58 @@ def shared_journal(bases: list[str]) -> None:
         assert one.post("/_admin/seed", json=FIXTURE).status_code == 200
         okta_login(one)
         okta_login(two)
-        eventually(lambda: count(two, operationId="createSession") == 2)
+        assert count(two, operationId="createSession") == 2
         assert count(two, vendor="okta") == 4
         assert count(one, vendor="okta") == 4
         assert two.delete(JOURNAL, headers=ADMIN).status_code == 204
         assert count(one) == 0
+
+
+BURSTS, BURST = 15, 8
+
+
+def counts_read_right_after_bursts(bases: list[str]) -> list[int]:
+    """Bursts of BURST concurrent requests answered by one process, each followed at once by
+    a count of the journal through the other: what each count found."""
+    first, second = bases
+    with (
+        plain_client(base_url=first) as one,
+        plain_client(base_url=second) as two,
+        ThreadPoolExecutor(BURST) as pool,
+    ):
+        assert two.delete(JOURNAL, headers=ADMIN).status_code == 204
+        found = []
+        for burst in range(BURSTS):
+            paths = [f"/vestiaire/nothing-{burst}-{index}" for index in range(BURST)]
+            statuses = list(pool.map(lambda path: one.get(path).status_code, paths))
+            assert statuses == [404] * BURST
+            found.append(count(two))
+        return found
+
+
+def test_a_read_through_another_worker_sees_every_request_answered_before_it(
+    shared_processes: list[str],
+) -> None:
+    """journal_sync "answered" (the default): no waiting, no retry, from the first burst on."""
+    expected = [BURST * (burst + 1) for burst in range(BURSTS)]
+    assert counts_read_right_after_bursts(shared_processes[:2]) == expected
+
+
+@pytest.mark.slow
+def test_journal_sync_after_answers_first_and_other_workers_catch_up(tmp_path: Path) -> None:
+    """journal_sync "after" (the trade for speed): the answering process's own reads see
+    its entries at once; another worker's see them once written, a moment later."""
+    store = f"sqlite:///{tmp_path}/after.db"
+    with sessim_processes(store, 2, "--journal-sync", "after") as bases:
+        counts_read_right_after_bursts(bases)  # whatever these find, the entries come
+        with plain_client(base_url=bases[0]) as one, plain_client(base_url=bases[1]) as two:
+            assert count(one) == BURSTS * BURST
+            one.get("/vestiaire/one-more")
+            assert count(one) == BURSTS * BURST + 1
+            deadline = time.monotonic() + 10
+            while count(two) != BURSTS * BURST + 1:  # the other process's write, not timing
+                assert time.monotonic() < deadline, "the other worker's entries never showed"
+                time.sleep(0.05)
 
 
 @pytest.mark.slow
@@ -459,6 +506,8 @@ def test_workers_on_one_sqlite_file_share_the_journal(shared_processes: list[str
 @pytest.mark.redis
 def test_workers_on_one_redis_share_the_journal(redis_processes: list[str]) -> None:
     shared_journal(redis_processes)
+    expected = [BURST * (burst + 1) for burst in range(BURSTS)]
+    assert counts_read_right_after_bursts(redis_processes) == expected
 
 
 @pytest.mark.slow

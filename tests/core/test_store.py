@@ -8,8 +8,10 @@ import secrets
 import socketserver
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis import exceptions as redis_errors
@@ -17,10 +19,12 @@ from sessim.core.features.purge import purge_expired
 from sessim.core.kit.errors import Unavailable
 from sessim.core.kit.instants import ClockState
 from sessim.core.kit.store import URL_FORMS, Counter, Listed, Record, Store, describe, open_store
+from sessim.core.kit.store import redis as redis_store
 from sessim.core.kit.store.memory import MemoryStore
 from sessim.core.kit.store.redis import RedisStore
 from sessim.core.kit.store.sqlite import SqliteStore
 
+from tests.core.conftest import emptier
 from tests.core.support import BACKENDS, T0, advance, freeze, race, run
 from tests.redis_servers import DURABLE_PORTS, free_ports
 
@@ -75,6 +79,75 @@ def test_tagged_returns_live_records_only(store: Store) -> None:
     assert run(store.tagged("t1")) == {"a": "A", "b": "B"}
     assert run(store.tagged("t2")) == {"a": "A"}
     assert run(store.tagged("unknown")) == {}
+
+
+def test_a_long_freeze_keeps_records_whose_emulated_lifetime_has_not_ended(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real time goes by while the emulated clock stands still: records live as long as the
+    clock says. An hour of real time is too long for a test, so any real-time grace that a
+    backend gives its records (Redis's TTLs had an hour) is shrunk to nothing: half a
+    second of real time then stands for a freeze of any length."""
+    monkeypatch.setattr(redis_store, "GRACE", 0.0)
+    freeze(store)
+    run(store.put("session", "S", ttl=0.2, tags=["user"]))
+    assert run(store.add("token", "T", ttl=0.2))
+    run(store.incr("counter", 0.2))
+    time.sleep(0.5)  # real time passing over a frozen clock: what the test is about
+    assert run(store.get("session")) == "S"
+    assert run(store.tagged("user")) == {"session": "S"}
+    assert run(store.count_tagged("user")) == 1
+    assert run(store.incr("counter", 0.2)) == Counter(2, T0 + 0.2)
+    assert run(store.consume("token")) == "T"
+    assert run(store.purge(100)) == 0
+    advance(store, 0.2)
+    assert run(store.get("session")) is None
+    assert run(store.tagged("user")) == {}
+    assert run(store.incr("counter", 0.2)) == Counter(1, T0 + 0.4)
+
+
+class Died(Exception):
+    """The Sessim process dying between two writes, as the store sees it: no more writes."""
+
+
+@pytest.mark.redis
+def test_a_cluster_put_cut_between_its_index_and_its_record_leaves_none_unfound(
+    redis_cluster_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a cluster a put is two writes, its tag's index entry and its record, in other
+    slots. Cut after the first (in whichever order they come): the record is not one that
+    its tag's look-up misses. The orphan entry it leaves is dropped by a look-up once its
+    write cannot be in flight any more, and counted until then."""
+    run(emptier(redis_cluster_url).reset())
+    pair = (redis_store.PUT, redis_store.TAG)
+    first: list[redis_store.Script] = []
+    call = redis_store.Script.__call__
+
+    async def dying(script: redis_store.Script, client: Any, keys: Any, *args: Any) -> Any:
+        if script in pair:
+            if first and script is not first[0]:
+                raise Died
+            first.append(script)
+        return await call(script, client, keys, *args)
+
+    store = open_store(redis_cluster_url)
+    freeze(store)
+    monkeypatch.setattr(redis_store.Script, "__call__", dying)
+    with pytest.raises(Died):
+        run(store.put("session", "S", ttl=100, tags=["user"]))
+    monkeypatch.undo()
+    reader = open_store(redis_cluster_url)
+    found = run(reader.get("session"))
+    assert run(reader.tagged("user")) == ({} if found is None else {"session": found})
+    assert found is None  # the index came first: the record never landed
+    assert run(reader.count_tagged("user")) == 1  # the orphan, until it cannot be in flight
+    monkeypatch.setattr(redis_store, "IN_FLIGHT", 0.0)
+    assert run(reader.tagged("user")) == {}
+    assert run(reader.count_tagged("user")) == 0
+    run(reader.put("session", "S2", ttl=100, tags=["user"]))
+    assert run(store.tagged("user")) == {"session": "S2"}
+    for opened in (store, reader):
+        run(opened.close())
 
 
 def test_replacing_a_record_replaces_its_tags(store: Store) -> None:
@@ -433,20 +506,7 @@ def test_a_write_lock_held_by_another_process_blocks_neither_the_loop_nor_reads(
     run(store.close())
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def purgeable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """The backends whose expired records stay until purged. Redis drops its own, by the
-    real-time expiry each record carries, and keeps Store.purge's default (none to purge)."""
-    url = {"memory": "memory://", "sqlite": f"sqlite:///{tmp_path}/s.db"}[request.param]
-    store = open_store(url)
-    yield store
-    run(store.close())
-
-
-def test_purge_removes_records_expired_by_the_emulated_clock_in_batches(
-    purgeable: Store,
-) -> None:
-    store = purgeable
+def test_purge_removes_records_expired_by_the_emulated_clock_in_batches(store: Store) -> None:
     """The clock is frozen in 2030: nothing here has expired by real time, only by the
     emulated clock, which is what purge must judge by."""
     freeze(store)
@@ -480,10 +540,9 @@ def test_the_sqlite_purge_takes_the_tags_with_the_records(tmp_path: Path) -> Non
     run(store.close())
 
 
-def test_a_purge_backlog_lets_other_work_run_between_batches(purgeable: Store) -> None:
+def test_a_purge_backlog_lets_other_work_run_between_batches(store: Store) -> None:
     """purge_expired yields after each batch: a request arriving during a large purge waits
     for one batch, not for the whole backlog (the memory store never suspends by itself)."""
-    store = purgeable
     freeze(store)
     for index in range(50):
         run(store.put(f"k{index}", index, ttl=1))

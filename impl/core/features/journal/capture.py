@@ -3,11 +3,14 @@ hands the journal what it saw: a few references and counters on the request's pa
 entry (redaction, error code, near misses) is built later, off it.
 
 The exchange is recorded when the answer's last body message is about to be sent, so that a
-client that has its answer and then reads the journal of this process finds it there.
+client that has its answer and then reads the journal of this process finds it there; with
+journal_sync "answered", that message waits for the entry's write, so that a read through
+any worker finds it (ring.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -42,15 +45,15 @@ class Recorder:
         at: float | None = None
         recorded = False
 
-        def record() -> None:
+        def record() -> asyncio.Future[None] | None:
             nonlocal recorded
             recorded = True
             api, operation_id = self.describe(scope, path)
             if api is not None and operation_id in api.unjournaled:
-                return
+                return None
             latency = time.perf_counter() - started
             method, query = scope["method"], scope.get("query_string", b"")
-            self.journal.record(
+            return self.journal.record(
                 Exchange(
                     api,
                     operation_id,
@@ -81,7 +84,11 @@ class Recorder:
             elif message["type"] == "http.response.body":
                 response.add(message.get("body", b""))
                 if not message.get("more_body", False):
-                    record()
+                    written = record()
+                    if written is not None:
+                        # shielded: a request cancelled meanwhile must not cancel the
+                        # batch's other answers
+                        await asyncio.shield(written)
             await send(message)
 
         try:

@@ -4,17 +4,25 @@ An atomic counter numbers the entries; entry n lives in slot n % size, so the ri
 holds more than `size` and the newest overwrite the oldest. Clearing writes a floor (the
 counter's value): entries at or below it are gone to readers, and their slots are reused.
 
-Entries are written off the request's path: a request hands over what it saw (record), and
+Entries are built off the request's path: a request hands over what it saw (record), and
 one task per process builds the entries and writes them in batches (a counter step for the
-batch and one put_many), so a burst costs a few store writes, not two per request. A read
-of the journal first waits for this process's pending entries: a client that had its answer
-finds its request there. Another worker's entries show once that worker has written them,
-as soon as its loop is free.
+batch and one put_many), so a burst costs a few store writes, not two per request.
+
+When an answer may go out is the setting `journal_sync`:
+- "answered" (the default): the answer's last byte waits until the batch holding its entry
+  is written (a group commit: the requests of a burst share one write). A read of the
+  journal through any worker sees every request answered before it: WireMock-style
+  verification right after a call holds across workers.
+- "after": the entry is written after the answer has gone. A read through the same process
+  waits for its pending entries first and so still sees them; another worker's show once
+  that worker has written them, as soon as its loop is free (milliseconds). Faster answers
+  on a single process, none of that guarantee across workers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections.abc import Callable
@@ -66,12 +74,22 @@ class Filter:
 
 
 class Journal:
-    def __init__(self, store: Store, size: int, build: Build, log_to: TextIO | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        size: int,
+        build: Build,
+        log_to: TextIO | None,
+        answered_after_write: bool = True,
+    ) -> None:
         self.size = size
         self._store = store
         self._build = build
         self._log_to = log_to
+        self._sync = answered_after_write  # journal_sync "answered"
         self._pending: list[Exchange] = []
+        # Resolved when the entries pending now are written: what their answers wait for.
+        self._written: asyncio.Future[None] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = asyncio.Lock()  # remade for each loop: see _guard
@@ -81,14 +99,24 @@ class Journal:
         """Whether requests are watched at all: kept in the ring, or logged."""
         return self.size > 0 or self._log_to is not None
 
-    def record(self, exchange: Exchange) -> None:
-        """Take a finished request; its entry is written soon, by this process's writer."""
+    def record(self, exchange: Exchange) -> asyncio.Future[None] | None:
+        """Take a finished request; its entry is written soon, by this process's writer.
+        With journal_sync "answered", what the answer's last byte must wait for: the write
+        of the entry's batch (it never fails: a lost batch is logged)."""
         self._pending.append(exchange)
         loop = asyncio.get_running_loop()
         writer = self._writer
         # A writer of another loop is gone with it (test clients run one loop after another).
         if writer is None or writer.done() or writer.get_loop() is not loop:
-            self._writer = loop.create_task(self._write_pending())
+            # A context of its own: the request's would pin its clock instant on every batch.
+            fresh = contextvars.Context()
+            self._writer = loop.create_task(self._write_pending(), context=fresh)
+        if not self._sync:
+            return None
+        written = self._written
+        if written is None or written.get_loop() is not loop:
+            written = self._written = loop.create_future()
+        return written
 
     async def _write_pending(self) -> None:
         try:
@@ -109,14 +137,23 @@ class Journal:
         """Write every entry recorded so far (what a read does first)."""
         async with self._guard():
             while self._pending:
-                batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
+                taken, self._pending = self._pending, []
+                written, self._written = self._written, None
                 try:
-                    await self._write(batch)
-                except Unavailable as error:  # a store that is down loses these, not requests
-                    reason = error.__cause__ or error
-                    log.warning("%d journal entries lost: %s", len(batch), reason)
-                except Exception:
-                    log.exception("writing %d journal entries failed", len(batch))
+                    for start in range(0, len(taken), BATCH):
+                        await self._write_batch(taken[start : start + BATCH])
+                finally:  # their answers go out, written or not (a cancelled flush too)
+                    if written is not None and not written.done():
+                        written.set_result(None)
+
+    async def _write_batch(self, batch: list[Exchange]) -> None:
+        try:
+            await self._write(batch)
+        except Unavailable as error:  # a store that is down loses these, not requests
+            reason = error.__cause__ or error
+            log.warning("%d journal entries lost: %s", len(batch), reason)
+        except Exception:
+            log.exception("writing %d journal entries failed", len(batch))
 
     async def _write(self, batch: list[Exchange]) -> None:
         now = await self._store.now()
@@ -163,6 +200,9 @@ class Journal:
         """Forget every entry so far, this process's pending ones too."""
         async with self._guard():
             self._pending.clear()
+            written, self._written = self._written, None
+            if written is not None and not written.done():
+                written.set_result(None)  # their answers go out, their entries forgotten
             await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
 
     async def version(self) -> str:

@@ -9,28 +9,36 @@ Layout, and why no atomic operation spans two slots:
   Each atomic operation on a record (add if absent, replace if live, consume, a counter's
   increment) is one Lua script on that one key, so it holds in any slot.
 - A tag is a sorted set, `sessim:t:{<tag>}`, of the keys that carry it, each scored by the
-  version of the write that added it. It is an index, not the truth: on one server a put
-  writes the record and its index entries in one script (a crash cannot leave a record
-  that its tags miss); on a cluster the sets live in other slots and are written after
-  the record. tagged() keeps only the members whose record still carries the tag. It
-  drops the others only if their score is unchanged (one script on the tag's key), so a
-  write that re-tagged the record meanwhile is never undone. Keeping a record and its tag
-  sets in one slot instead would pull every record sharing a tag (all of a user's
-  sessions, all API tokens) and, through records with several tags, most of the store
-  into one slot on one node.
+  version of the write that added it (the real second it was made, then random bits). It
+  is an index, not the truth: on one server a put writes the record and its index entries
+  in one script (a crash cannot leave a record that its tags miss); on a cluster the sets
+  live in other slots and are written before the record, so a crash between the two
+  leaves an entry whose record does not carry the tag (which tagged() skips), never a
+  record its tags miss. tagged() keeps only the members whose record still carries the
+  tag. It drops the others only if their score is unchanged (one script on the tag's
+  key), so a write that re-tagged the record meanwhile is never undone; on a cluster,
+  only once their version is IN_FLIGHT seconds old, so that a put whose record is still
+  on its way keeps its entry. Keeping a record and its tag sets in one slot instead
+  would pull every record sharing a tag (all of a user's sessions, all API tokens) and,
+  through records with several tags, most of the store into one slot on one node.
 - Beside each tag's set, in its slot (the same hash tag), `sessim:x:{<tag>}` holds the
   same keys scored by their expiry instant: count_tagged is one ZCOUNT of the live ones,
   not a read of every record (a million sessions). The writes that index a key, change
   its expiry or drop it from the tag's set do the same to it there; expiries more than
-  GRACE past (their records gone from Redis) are dropped as keys are indexed.
+  GRACE past (records expired long ago, purged or soon to be) are dropped as keys are
+  indexed.
+- Every key with an expiry is in one sorted set, `sessim:e:{expiries}`, scored by its
+  expiry instant: what purge() walks. On one server each write keeps it in the same
+  script; on a cluster it is another slot, written before a record gets an expiry (a
+  crash between leaves an entry that purge finds nothing to delete for) and after a
+  record goes (a crash between leaves the same).
 - The clock and the generation share the hash tag `{sessim}`: a request reads both in one
   MGET, which on a cluster needs one slot; advancing the clock is a script on its one key.
 
 Expiry is judged by the shared clock, as in every store, so advancing the admin clock
-expires records at once. Redis's own expiry frees them: it drops a record GRACE seconds of
-real time after its lifetime ends on a running clock. The grace keeps records that a
-briefly frozen clock still holds live; a clock frozen for longer than GRACE of real time
-loses them, which a SQLite store would keep.
+expires records at once. Records carry no Redis expiry: one in real time would drop records
+that a clock frozen (or moved back) for long still holds live. purge() frees expired
+records instead, as on SQLite, by the shared clock, from the expiry index above.
 
 The client is redis-py's asyncio one; connections belong to an event loop, so each loop
 that uses the store (the server's one, a test's several) gets its own client.
@@ -57,8 +65,13 @@ from ..errors import Unavailable
 from ..instants import LATEST, ClockState, real_time
 from .base import CLOCK_KEY, Counter, Listed, Record, Store, scan_order
 
-# Real seconds a record outlives its lifetime in Redis (see the module's docstring).
+# Seconds on the shared clock past which a tag's expiry set forgets an expired key.
 GRACE = 3600.0
+# Real seconds a cluster's put may take between its index entries and its record.
+IN_FLIGHT = 60.0
+# The bits of a version below its real second (random, so that versions differ).
+VERSION_BITS = 22
+EXPIRIES = "sessim:e:{expiries}"  # every key with an expiry, scored by it
 
 Client = Redis | RedisCluster
 P = ParamSpec("P")
@@ -117,52 +130,42 @@ class Script:
 
 
 # Writes a record over whatever was there, keeping its old tags and version in `old` so
-# that the caller can drop the old index entries. ARGV: value, expiry or "", tags, version,
-# Redis expiry in ms or "".
+# that the caller can drop the old index entries. ARGV: value, expiry or "", tags, version.
 WRITE = """
 local old = redis.call('HMGET', KEYS[1], 't', 'n')
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 't', ARGV[3], 'n', ARGV[4])
-if ARGV[2] ~= '' then
-  redis.call('HSET', KEYS[1], 'e', ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'e', ARGV[2]) end
 """
 
-# Local helpers: a set lives at least as long as a member whose record Redis keeps for ms
-# milliseconds ("" for ever); indexing `key` puts it in a tag's set at a version and in the
-# tag's expiry set at its expiry instant (score, "+inf" for none), dropping the expiries
-# of records gone from Redis (before `gone`).
+# Local helpers: `expire` keeps `key` in the expiry index (the set `index`) at its expiry
+# (`at`, "" for none); indexing `key` puts it in a tag's set at a version and in the tag's
+# expiry set at its expiry instant (score, "+inf" for none), dropping expiries before `gone`.
 INDEX = """
-local function outlive(set, existed, ms)
-  local ttl = redis.call('PTTL', set)
-  if ms == '' then
-    redis.call('PERSIST', set)
-  elseif not existed or (ttl >= 0 and ttl < tonumber(ms)) then
-    redis.call('PEXPIRE', set, ms)
-  end
+local function expire(index, key, at)
+  if at == '' then redis.call('ZREM', index, key) else redis.call('ZADD', index, at, key) end
 end
-local function index(set, expiries, key, version, ms, score, gone)
-  local existed = {redis.call('EXISTS', set) == 1, redis.call('EXISTS', expiries) == 1}
+local function index(set, expiries, key, version, score, gone)
   redis.call('ZADD', set, version, key)
   redis.call('ZADD', expiries, score, key)
   redis.call('ZREMRANGEBYSCORE', expiries, '-inf', '(' .. gone)
-  outlive(set, existed[1], ms)
-  outlive(expiries, existed[2], ms)
 end
 """
 
-# The record alone (a cluster: its tags' sets live in other slots, indexed after).
+# The record alone (a cluster: its tags' sets and the expiry index live in other slots,
+# written before it).
 PUT = Script(WRITE + "return old")
 
-# The record and its new index entries in one step, on one server: no crash between them
-# leaves a record that its tags' indexes miss. KEYS[2..]: each tag's set and expiry set;
-# ARGV[6]: the key, ARGV[7]: its expiry's score, ARGV[8]: `gone`.
+# The record, its expiry and its new index entries in one step, on one server: no crash
+# between them leaves a record that its tags' indexes or purge miss. KEYS[2]: the expiry
+# index; KEYS[3..]: each tag's set and expiry set. ARGV[5]: the key, ARGV[6]: its expiry's
+# score, ARGV[7]: `gone`.
 PUT_INDEXED = Script(
     INDEX
     + WRITE
     + """
-for i = 2, #KEYS, 2 do index(KEYS[i], KEYS[i + 1], ARGV[6], ARGV[4], ARGV[5], ARGV[7], ARGV[8]) end
+expire(KEYS[2], ARGV[5], ARGV[2])
+for i = 3, #KEYS, 2 do index(KEYS[i], KEYS[i + 1], ARGV[5], ARGV[4], ARGV[6], ARGV[7]) end
 return old
 """
 )
@@ -177,79 +180,99 @@ end
 """
 
 # Rewrites a live record, keeping its tags: its tags (JSON), or nil when none is live.
-# ARGV: now, value, expiry or "", Redis expiry in ms or "".
+# ARGV: now, value, expiry or "", the key. KEYS[2], when given: the expiry index.
 REPLACE = Script(
     LIVE
+    + INDEX
     + """
 if not live(KEYS[1], ARGV[1]) then return false end
 redis.call('HSET', KEYS[1], 'v', ARGV[2])
 if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[1], 'e', ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
 else
   redis.call('HDEL', KEYS[1], 'e')
-  redis.call('PERSIST', KEYS[1])
 end
+if KEYS[2] then expire(KEYS[2], ARGV[4], ARGV[3]) end
 return redis.call('HGET', KEYS[1], 't') or '[]'
 """
 )
 
 # Writes a record only when none is live: nil when one is, else the old (expired)
-# record's tags and version. ARGV: now, value, expiry or "", version, Redis expiry or "".
+# record's tags and version. ARGV: now, value, expiry or "", version, the key. KEYS[2],
+# when given: the expiry index.
 ADD = Script(
     LIVE
+    + INDEX
     + """
 if live(KEYS[1], ARGV[1]) then return nil end
 local old = redis.call('HMGET', KEYS[1], 't', 'n')
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 't', '[]', 'n', ARGV[4])
-if ARGV[3] ~= '' then
-  redis.call('HSET', KEYS[1], 'e', ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-end
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'e', ARGV[3]) end
+if KEYS[2] then expire(KEYS[2], ARGV[5], ARGV[3]) end
 return old
 """
 )
 
 # Reads and removes a record: its value, expiry, tags and version (the caller judges
-# whether it was live and drops its index entries).
+# whether it was live and drops its index entries). ARGV[1]: the key. KEYS[2], when given:
+# the expiry index.
 CONSUME = Script("""
 local found = redis.call('HMGET', KEYS[1], 'v', 'e', 't', 'n')
 redis.call('DEL', KEYS[1])
+if KEYS[2] then redis.call('ZREM', KEYS[2], ARGV[1]) end
 return found
 """)
 
 # Adds ARGV[4] to a live counter, else starts one at ARGV[4] whose window ends at ARGV[2];
-# returns the value and the window's end. ARGV: now, window end, Redis expiry in ms, amount.
+# returns the value, the window's end and whether this call started it. ARGV: now, window
+# end, the key, amount. KEYS[2], when given: the expiry index.
 INCR = Script(
     LIVE
     + """
 if live(KEYS[1], ARGV[1]) then
-  return {redis.call('HINCRBY', KEYS[1], 'v', ARGV[4]), redis.call('HGET', KEYS[1], 'e')}
+  return {redis.call('HINCRBY', KEYS[1], 'v', ARGV[4]), redis.call('HGET', KEYS[1], 'e'), 0}
 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'v', ARGV[4], 'e', ARGV[2], 't', '[]', 'n', 0)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {tonumber(ARGV[4]), ARGV[2]}
+if KEYS[2] then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
+return {tonumber(ARGV[4]), ARGV[2], 1}
 """
 )
 
-# Indexes a key under a tag (KEYS: its set and expiry set). ARGV: key, version, Redis
-# expiry in ms or "", the expiry's score, `gone`.
-TAG = Script(INDEX + "index(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])")
+# Deletes a record expired at ARGV[1] (now): its tags and version, or nil when it is not
+# (gone, live, or kept for ever). Drops the key from the expiry index (KEYS[2], when given)
+# unless its entry changed since purge read it (ARGV[2]: the key, ARGV[3]: the score seen).
+PURGE = Script("""
+local record = redis.call('HMGET', KEYS[1], 'e', 't', 'n')
+local expired = record[1] and tonumber(record[1]) <= tonumber(ARGV[1])
+if expired then redis.call('DEL', KEYS[1]) end
+if KEYS[2] and tonumber(redis.call('ZSCORE', KEYS[2], ARGV[2])) == tonumber(ARGV[3]) then
+  redis.call('ZREM', KEYS[2], ARGV[2])
+end
+if expired then return {record[2], record[3]} end
+return nil
+""")
+
+# Drops a key from the expiry index (KEYS[1]) unless its entry changed since it was read
+# (ARGV: the key, the score seen).
+UNEXPIRE = Script("""
+if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) == tonumber(ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+end
+""")
+
+# Indexes a key under a tag (KEYS: its set and expiry set). ARGV: key, version, the
+# expiry's score, `gone`.
+TAG = Script(INDEX + "index(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])")
 
 # A replaced record's new expiry in a tag's expiry set (KEYS: the tag's two sets), unless
-# it left the tag meanwhile. ARGV: key, the expiry's score, Redis expiry in ms or "".
-RETIME = Script(
-    INDEX
-    + """
+# it left the tag meanwhile. ARGV: key, the expiry's score.
+RETIME = Script("""
 if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
   redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
-  outlive(KEYS[1], true, ARGV[3])
-  outlive(KEYS[2], true, ARGV[3])
 end
-"""
-)
+""")
 
 # Drops a key from a tag's index (KEYS: its two sets) only if the entry is still the one
 # seen (its version).
@@ -329,12 +352,9 @@ def _raw(key: str) -> str:
     return "{sessim}:" + key  # the clock and the generation: one slot, one MGET
 
 
-def _expiry(now: float, ttl: float | None) -> tuple[str, str]:
-    """The record's expiry instant on the shared clock and Redis's expiry in ms, as script
-    arguments ("" for none)."""
-    if ttl is None:
-        return "", ""
-    return repr(now + ttl), str(max(1, int((ttl + GRACE) * 1000)))
+def _expiry(now: float, ttl: float | None) -> str:
+    """The record's expiry instant on the shared clock, as a script argument ("" for none)."""
+    return "" if ttl is None else repr(now + ttl)
 
 
 def _score(expires_at: str) -> str:
@@ -343,7 +363,14 @@ def _score(expires_at: str) -> str:
 
 
 def _version() -> int:
-    return secrets.randbits(52)  # unique enough, and exact as a sorted set's score
+    """The real second, then random bits: unique enough, exact as a sorted set's score (53
+    bits until 2106), and telling how long ago the write that made it began."""
+    return int(real_time()) << VERSION_BITS | secrets.randbits(VERSION_BITS)
+
+
+def _in_flight(version: int) -> bool:
+    """Whether the write of this version may still be on its way (a cluster's put)."""
+    return real_time() - (version >> VERSION_BITS) < IN_FLIGHT
 
 
 class RedisStore(Store):
@@ -399,19 +426,27 @@ class RedisStore(Store):
         self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
     ) -> None:
         now = await self.now()
-        expires_at, redis_ttl = _expiry(now, ttl)
+        expires_at = _expiry(now, ttl)
         version = _version()
         client = self._client()
-        args = (json.dumps(value), expires_at, json.dumps(list(tags)), version, redis_ttl)
+        args = (json.dumps(value), expires_at, json.dumps(list(tags)), version)
         expiry = (_score(expires_at), repr(now - GRACE))  # for the tags' expiry sets
-        indexing: list[Coroutine[Any, Any, Any]] = []
-        if self._cluster:  # the tags' sets live in other slots: indexed after the record
+        if self._cluster:  # the indexes live in other slots: written before the record
+            await asyncio.gather(
+                *(TAG(client, _tag(tag), key, version, *expiry) for tag in tags),
+                self._expire(client, key, expires_at),
+            )
             old_tags, old_version = await PUT(client, [_record(key)], *args)
-            indexing = [TAG(client, _tag(tag), key, version, redis_ttl, *expiry) for tag in tags]
         else:
-            keys = [_record(key), *_tags(tags)]
+            keys = [_record(key), EXPIRIES, *_tags(tags)]
             old_tags, old_version = await PUT_INDEXED(client, keys, *args, key, *expiry)
-        await asyncio.gather(*indexing, self._untag(client, key, old_tags, old_version, tags))
+        await self._untag(client, key, old_tags, old_version, tags)
+
+    async def _expire(self, client: Client, key: str, expires_at: str) -> None:
+        """A cluster's expiry index entry for a record about to get this expiry ("" none:
+        the old entry stays until purge finds the record kept for ever)."""
+        if expires_at:
+            await client.zadd(EXPIRIES, {key: float(expires_at)})
 
     @reachable
     async def put_many(self, records: Sequence[Record]) -> None:
@@ -432,9 +467,9 @@ class RedisStore(Store):
         pipe = client.pipeline(transaction=False)
         gone = repr(now - GRACE)
         for key, value, ttl, tags in records:
-            expires_at, redis_ttl = _expiry(now, ttl)
-            keys = [_record(key), *_tags(tags)]
-            args = (json.dumps(value), expires_at, json.dumps(list(tags)), _version(), redis_ttl)
+            expires_at = _expiry(now, ttl)
+            keys = [_record(key), EXPIRIES, *_tags(tags)]
+            args = (json.dumps(value), expires_at, json.dumps(list(tags)), _version())
             pipe.evalsha(PUT_INDEXED.sha, len(keys), *keys, *args, key, _score(expires_at), gone)
         answers = await pipe.execute()
         await asyncio.gather(
@@ -461,33 +496,32 @@ class RedisStore(Store):
     @reachable
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
-        expires_at, redis_ttl = _expiry(now, ttl)
+        expires_at = _expiry(now, ttl)
         client = self._client()
-        tags = await REPLACE(
-            client, [_record(key)], repr(now), json.dumps(value), expires_at, redis_ttl
-        )
+        if self._cluster:
+            await self._expire(client, key, expires_at)
+        args = (repr(now), json.dumps(value), expires_at, key)
+        tags = await REPLACE(client, self._with_expiries(key), *args)
         if tags is None:
             return False
         score = _score(expires_at)
-        await asyncio.gather(
-            *(RETIME(client, _tag(tag), key, score, redis_ttl) for tag in json.loads(tags))
-        )
+        await asyncio.gather(*(RETIME(client, _tag(tag), key, score) for tag in json.loads(tags)))
         return True
+
+    def _with_expiries(self, key: str) -> list[str]:
+        """A record's script's keys: the record, and on one server the expiry index, which
+        the script keeps in the same step (a cluster's lives in another slot)."""
+        return [_record(key)] if self._cluster else [_record(key), EXPIRIES]
 
     @reachable
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
-        expires_at, redis_ttl = _expiry(now, ttl)
+        expires_at = _expiry(now, ttl)
         client = self._client()
-        old = await ADD(
-            client,
-            [_record(key)],
-            repr(now),
-            json.dumps(value),
-            expires_at,
-            _version(),
-            redis_ttl,
-        )
+        if self._cluster:
+            await self._expire(client, key, expires_at)
+        args = (repr(now), json.dumps(value), expires_at, _version(), key)
+        old = await ADD(client, self._with_expiries(key), *args)
         if old is None:
             return False
         await self._untag(client, key, *old)
@@ -500,8 +534,11 @@ class RedisStore(Store):
     async def consume(self, key: str) -> Any | None:
         now = await self.now()
         client = self._client()
-        text, expires_at, tags, version = await CONSUME(client, [_record(key)])
-        await self._untag(client, key, tags, version)
+        text, expires_at, tags, version = await CONSUME(client, self._with_expiries(key), key)
+        unexpire = []
+        if self._cluster and expires_at is not None:  # unless a new record's write moved it
+            unexpire = [UNEXPIRE(client, [EXPIRIES], key, expires_at)]
+        await asyncio.gather(*unexpire, self._untag(client, key, tags, version))
         if text is None or (expires_at is not None and float(expires_at) <= now):
             return None
         return json.loads(text)
@@ -523,7 +560,9 @@ class RedisStore(Store):
         stale: list[tuple[str, float]] = []
         for (key, score), (text, expires_at, tags) in zip(entries, records, strict=True):
             if text is None or tag not in json.loads(tags or "[]"):
-                stale.append((key, score))
+                # A cluster's put indexes first: its record may be on its way still.
+                if not (self._cluster and _in_flight(int(score))):
+                    stale.append((key, score))
             elif expires_at is None or float(expires_at) > now:
                 found[key] = json.loads(text)
         await asyncio.gather(*(UNTAG(client, _tag(tag), key, int(score)) for key, score in stale))
@@ -599,11 +638,56 @@ class RedisStore(Store):
     @reachable
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
         now = await self.now()
-        expires_at, redis_ttl = _expiry(now, ttl)
-        value, end = await INCR(
-            self._client(), [_record(key)], repr(now), expires_at, redis_ttl, amount
-        )
+        client = self._client()
+        args = (repr(now), _expiry(now, ttl), key, amount)
+        value, end, started = await INCR(client, self._with_expiries(key), *args)
+        if started and self._cluster:  # after: a crash between leaves a counter unpurged
+            await client.zadd(EXPIRIES, {key: float(end)})
         return Counter(int(value), float(end))
+
+    @reachable
+    async def purge(self, limit: int) -> int:
+        """Delete up to `limit` records that the expiry index says are due and that are
+        expired still (a record rewritten meanwhile may live on), with their index entries."""
+        now = await self.now()
+        client = self._client()
+        due: list[tuple[str, float]] = cast(
+            Any,
+            await client.zrangebyscore(EXPIRIES, "-inf", repr(now), 0, limit, withscores=True),
+        )
+        calls = [(self._with_expiries(key), (repr(now), key, repr(score))) for key, score in due]
+        gone = await self._run_all(client, PURGE, calls)
+        if self._cluster:
+            unexpire = [([EXPIRIES], (key, repr(score))) for key, score in due]
+            await self._run_all(client, UNEXPIRE, unexpire)
+        untag = [
+            (_tag(tag), (key, found[1]))
+            for (key, _), found in zip(due, gone, strict=True)
+            if found is not None
+            for tag in json.loads(found[0] or "[]")
+        ]
+        await self._run_all(client, UNTAG, untag)
+        return sum(found is not None for found in gone)
+
+    async def _run_all(
+        self, client: Client, script: Script, calls: Sequence[tuple[list[str], tuple]]
+    ) -> list[Any]:
+        """The script once per (keys, args), in order: one pipeline on one server (not a
+        connection per call), CLUSTER_BATCH at a time side by side on a cluster, whose
+        pipelines refuse scripts."""
+        if not calls:
+            return []
+        if self._cluster:
+            answers: list[Any] = []
+            for start in range(0, len(calls), CLUSTER_BATCH):
+                batch = calls[start : start + CLUSTER_BATCH]
+                answers += await asyncio.gather(*(script(client, k, *a) for k, a in batch))
+            return answers
+        await client.script_load(script.lua)  # a pipeline cannot load a missing script
+        pipe = client.pipeline(transaction=False)
+        for keys, args in calls:
+            pipe.evalsha(script.sha, len(keys), *keys, *args)
+        return await pipe.execute()
 
     @reachable
     async def _wipe(self) -> None:
