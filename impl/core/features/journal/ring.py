@@ -12,7 +12,8 @@ When an answer may go out is the setting `journal_sync`:
 - "answered" (the default): the answer's last byte waits until the batch holding its entry
   is written (a group commit: the requests of a burst share one write). A read of the
   journal through any worker sees every request answered before it: WireMock-style
-  verification right after a call holds across workers.
+  verification right after a call holds across workers. Not on the memory store, which one
+  process holds: a read there writes the pending entries first, the same guarantee.
 - "after": the entry is written after the answer has gone. A read through the same process
   waits for its pending entries first and so still sees them; another worker's show once
   that worker has written them, as soon as its loop is free (milliseconds). Faster answers

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from ..context import pinned
 from ..instants import ClockState
@@ -51,6 +51,10 @@ class Record(NamedTuple):
 
 class Store(ABC):
     """Records with a time to live, tags as secondary keys, atomic consume and counters."""
+
+    # Whether other processes may read what this one writes (a SQLite file, a Redis server);
+    # a memory store lives and dies with its one process.
+    shared: ClassVar[bool] = True
 
     async def now(self) -> float:
         """The shared clock's epoch seconds, the instant expiry is judged at: the request's

@@ -16,6 +16,8 @@ from .base import CLOCK_KEY, Counter, Listed, Store, scan_order
 
 
 class MemoryStore(Store):
+    shared = False
+
     def __init__(self) -> None:
         # key -> (json text, expires_at or None); JSON text keeps callers from sharing objects.
         self._records: dict[str, tuple[str, float | None]] = {}
