@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from ..core.kit.errors import InvalidInput
+from ..core.kit.errors import Forbidden, InvalidInput
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
 from ..core.web.bodies import dump
 from ..core.web.catalog import Catalog
@@ -34,6 +34,14 @@ class ApiValidationFailed(InvalidInput):
     def __init__(self, causes: dict[str, str]) -> None:
         super().__init__(", ".join(causes))
         self.causes = [f"{name}: {what}" for name, what in causes.items()]
+
+
+class UserStatusRefused(Forbidden):
+    """A lifecycle operation the user's status does not allow, answered with its own code."""
+
+    def __init__(self, entry: OktaError, user_id: str) -> None:
+        super().__init__(f"{user_id} is not in a status that allows this")
+        self.entry = entry
 
 
 class InvalidFilter(InvalidInput):
@@ -68,10 +76,12 @@ ERRORS: dict[Kind, OktaError] = {
 
 
 def _refine(problem: Problem, entry: OktaError) -> OktaError:
-    """A bad parameter or field is Okta's validation failure, naming it; a bad filter its
-    own code."""
+    """A bad parameter or field is Okta's validation failure, naming it; a bad filter and a
+    lifecycle operation the user's status refuses their own codes."""
     if isinstance(problem.error, InvalidFilter):
         return INVALID_FILTER
+    if isinstance(problem.error, UserStatusRefused):
+        return problem.error.entry
     if problem.parameter is not None or isinstance(problem.error, ApiValidationFailed):
         return API_VALIDATION_FAILED
     return entry
