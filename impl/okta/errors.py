@@ -25,6 +25,9 @@ NOT_WELL_FORMED = OktaError(400, "E0000003", "The request body was not well-form
 API_VALIDATION_FAILED = OktaError(400, "E0000001", "Api validation failed: {detail}")
 # Okta's error catalogue (error-codes.json): a filter expression it cannot read.
 INVALID_FILTER = OktaError(400, "E0000031", "Bad request. Invalid filter parameter.")
+SEARCH_WITH_FILTER = OktaError(
+    400, "E0000033", "Bad request. Can't specify a search query and filter in the same request."
+)
 
 
 class ApiValidationFailed(InvalidInput):
@@ -46,6 +49,10 @@ class UserStatusRefused(Forbidden):
 
 class InvalidFilter(InvalidInput):
     """A `filter` query parameter that is no expression Sessim can evaluate."""
+
+
+class SearchWithFilter(InvalidInput):
+    """A list's `q` given with a `filter` or `search`, which Okta refuses together."""
 
 
 ERRORS: dict[Kind, OktaError] = {
@@ -80,6 +87,8 @@ def _refine(problem: Problem, entry: OktaError) -> OktaError:
     lifecycle operation the user's status refuses their own codes."""
     if isinstance(problem.error, InvalidFilter):
         return INVALID_FILTER
+    if isinstance(problem.error, SearchWithFilter):
+        return SEARCH_WITH_FILTER
     if isinstance(problem.error, UserStatusRefused):
         return problem.error.entry
     if problem.parameter is not None or isinstance(problem.error, ApiValidationFailed):

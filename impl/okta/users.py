@@ -25,7 +25,11 @@ LOCKED_OUT = "LOCKED_OUT"
 REQUIRED = ("login", "email", "firstName", "lastName")
 BLANK = "The field cannot be left blank"
 TAKEN = "An object with this field already exists in the current organization"
-# Okta's error catalogue; the status refusals' codes are inferred (no recording).
+# The causes of a suspend or unsuspend the status refuses (Okta's wording is not public).
+NOT_ACTIVE = "The user is not ACTIVE"
+NOT_SUSPENDED = "The user is not SUSPENDED"
+# Okta's error catalogue (okta-developer-docs data/error-codes.json); which operation answers
+# which is its Users API reference's (E0000001 for suspend and unsuspend) or inferred.
 ALREADY_ACTIVE = OktaError(403, "E0000016", "Activation failed because the user is already active")
 UNLOCK_REFUSED = OktaError(403, "E0000032", "Unlock is not allowed for this user.")
 WRONG_STATUS = OktaError(
@@ -102,13 +106,13 @@ class Users:
 
     async def suspend(self, user: User) -> User:
         if await self.status(user) != ACTIVE:
-            raise UserStatusRefused(WRONG_STATUS, user.id)
+            raise ApiValidationFailed({"status": NOT_ACTIVE})
         await self.state.sessions.end_all(user.id)
         return await self._set(user, SUSPENDED)
 
     async def unsuspend(self, user: User) -> User:
         if user.status != SUSPENDED:
-            raise UserStatusRefused(WRONG_STATUS, user.id)
+            raise ApiValidationFailed({"status": NOT_SUSPENDED})
         return await self._set(user, ACTIVE)
 
     async def unlock(self, user: User) -> User:

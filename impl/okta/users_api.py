@@ -15,6 +15,7 @@ from ..core.web.bodies import dump, respond
 from ..generated.dicts import okta as shapes
 from ..generated.okta import CreateUserRequest
 from . import filters
+from .errors import SearchWithFilter
 from .paging import linked, page
 from .state import NAMESPACE, last_login_key, okta_for
 from .users import DEPROVISIONED, Users, activation_token
@@ -45,6 +46,8 @@ async def list_users(
 ) -> Response:
     """A page of the users that q, filter and search keep (DEPROVISIONED ones only when an
     expression asks), by id, with Okta's Link headers."""
+    if q and (filter or search):
+        raise SearchWithFilter("q with filter or search")
     users = await _users()
     keeps = [filters.parse(text, FILTERED) for text in (filter, search) if text]
     found: list[tuple[User, str]] = []

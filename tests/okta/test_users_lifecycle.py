@@ -40,6 +40,7 @@ ISAAC = {
 PASSWORD = "tlpWENT2m"
 WRONG_STATUS = ("E0000038", "This operation is not allowed in the user's current status.")
 ALREADY_ACTIVE = ("E0000016", "Activation failed because the user is already active")
+STATUS_INVALID = "Api validation failed: status"
 
 
 def create(
@@ -170,18 +171,21 @@ def test_suspend_and_unsuspend(okta: TestClient) -> None:
     assert list(suspended["_links"]) == ["unsuspend", "self", "deactivate"]
     assert get_session(okta, session["id"]).status_code == 404
     assert not signs_in(okta)
-    assert_error(lifecycle(okta, user["id"], "suspend"), 403, WRONG_STATUS)
+    again = lifecycle(okta, user["id"], "suspend")
+    assert validation_causes(again, STATUS_INVALID) == ["status: The user is not ACTIVE"]
     assert assert_json(lifecycle(okta, user["id"], "unsuspend"), 200) == {}
     assert read(okta, user["id"])["status"] == "ACTIVE"
     assert signs_in(okta)
-    assert_error(lifecycle(okta, user["id"], "unsuspend"), 403, WRONG_STATUS)
+    active = lifecycle(okta, user["id"], "unsuspend")
+    assert validation_causes(active, STATUS_INVALID) == ["status: The user is not SUSPENDED"]
 
 
 def test_unlock_lifts_a_lockout(okta: TestClient) -> None:
     for _ in range(LOCKOUT_ATTEMPTS):
         authn(okta, ANNA, password="wrong")
     assert read(okta, ANNA["id"])["status"] == "LOCKED_OUT"
-    assert_error(lifecycle(okta, ANNA["id"], "suspend"), 403, WRONG_STATUS)
+    locked = lifecycle(okta, ANNA["id"], "suspend")
+    assert validation_causes(locked, STATUS_INVALID) == ["status: The user is not ACTIVE"]
     assert assert_json(lifecycle(okta, ANNA["id"], "unlock"), 200) == {}
     assert read(okta, ANNA["id"])["status"] == "ACTIVE"
     assert authn(okta).status_code == 200
@@ -236,6 +240,9 @@ def test_list_search_and_pages(okta: TestClient) -> None:
     assert staged["id"] not in [user["id"] for user in okta.get(USERS, headers=SSWS).json()]
     bad = okta.get(USERS, params={"filter": "status eq"}, headers=SSWS)
     assert_error(bad, 400, ("E0000031", "Bad request. Invalid filter parameter."))
+    both = okta.get(USERS, params={"q": "isa", "search": 'status eq "ACTIVE"'}, headers=SSWS)
+    summary = "Bad request. Can't specify a search query and filter in the same request."
+    assert_error(both, 400, ("E0000033", summary))
 
 
 def test_scopes(okta: TestClient) -> None:
