@@ -253,3 +253,19 @@ def test_scopes(okta: TestClient) -> None:
     assert okta.get(f"{USERS}/{made['id']}", headers=bearer(USERS_TOKEN)).status_code == 200
     rate = okta.get(USERS, headers=SSWS).headers["x-rate-limit-limit"]
     assert rate == "300"  # the users bucket
+
+
+def test_the_inspector_sees_what_the_api_made(okta: TestClient) -> None:
+    """One user model: the admin state (the inspector's) lists an API-made user with its
+    status, and forgets it once deleted."""
+    user = create(okta, activate=False)
+
+    def listed() -> dict:
+        users = okta.get("/_admin/state/okta").json()["users"]
+        return {entry["id"]: entry for entry in users}
+
+    assert listed()[user["id"]]["status"] == "STAGED"
+    lifecycle(okta, user["id"], "deactivate")
+    assert listed()[user["id"]]["status"] == "DEPROVISIONED"
+    okta.delete(f"{USERS}/{user['id']}", headers=SSWS)
+    assert user["id"] not in listed()
