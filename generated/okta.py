@@ -19,6 +19,11 @@ class AllowedOktaApp(StrEnum):
     OKTA_ENDUSER = "OKTA_ENDUSER"
 
 
+class AuthenticationProvider(BaseModel):
+    type: Type | None = None
+    name: str | None = None
+
+
 class AuthnRequest(BaseModel):
     username: Annotated[str, Field(description="The user's login (matched case-insensitively).")]
     password: SecretStr
@@ -67,29 +72,35 @@ class CreateSessionRequest(BaseModel):
     ]
 
 
-class CreateUserRequest(BaseModel):
-    profile: Annotated[
-        Profile2,
-        Field(
-            description="login, email, firstName and lastName are required (checked by Okta's rules, a cause per field); other attributes are kept as given."
-        ),
-    ]
-    credentials: Credentials1 | None = None
-    type: Annotated[dict[str, Any] | None, Field(description="Accepted, not used.")] = None
-    groupIds: Annotated[list[str] | None, Field(description="Accepted, not used.")] = None
-
-
-class Credentials(BaseModel):
-    password: dict[str, Any] | None = None
-    provider: Provider | None = None
-
-
-class Credentials1(BaseModel):
-    password: Password | None = None
+class CreateUserCredentials(BaseModel):
+    password: PasswordCredential | None = None
     recovery_question: Annotated[
         dict[str, Any] | None, Field(description="Accepted, not used.")
     ] = None
     provider: Annotated[dict[str, Any] | None, Field(description="Accepted, not used.")] = None
+
+
+class CreateUserProfile(BaseModel):
+    """
+    login, email, firstName and lastName are required (checked by Okta's rules, a cause per field); other attributes are kept as given.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    login: str | None = None
+    email: str | None = None
+    firstName: str | None = None
+    lastName: str | None = None
+    mobilePhone: str | None = None
+    secondEmail: str | None = None
+
+
+class CreateUserRequest(BaseModel):
+    profile: CreateUserProfile
+    credentials: CreateUserCredentials | None = None
+    type: Annotated[dict[str, Any] | None, Field(description="Accepted, not used.")] = None
+    groupIds: Annotated[list[str] | None, Field(description="Accepted, not used.")] = None
 
 
 class EmptyObject(BaseModel):
@@ -314,7 +325,7 @@ class OktaUser(BaseModel):
     ] = False
 
 
-class Password(BaseModel):
+class PasswordCredential(BaseModel):
     value: SecretStr | None = None
 
 
@@ -324,42 +335,6 @@ class Profile(BaseModel):
     lastName: str | None = None
     locale: Annotated[str | None, Field(examples=["en_US"])] = None
     timeZone: Annotated[str | None, Field(examples=["America/Los_Angeles"])] = None
-
-
-class Profile1(BaseModel):
-    """
-    Okta's default profile attributes, and any other a create gave (kept as given).
-    """
-
-    firstName: str | None = None
-    lastName: str | None = None
-    mobilePhone: str | None = None
-    secondEmail: str | None = None
-    login: str
-    email: Annotated[str, Field(description="The email; for a user of the fixture, its login.")]
-    locale: str | None = None
-    timeZone: str | None = None
-
-
-class Profile2(BaseModel):
-    """
-    login, email, firstName and lastName are required (checked by Okta's rules, a cause per field); other attributes are kept as given.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    login: str | None = None
-    email: str | None = None
-    firstName: str | None = None
-    lastName: str | None = None
-    mobilePhone: str | None = None
-    secondEmail: str | None = None
-
-
-class Provider(BaseModel):
-    type: Type | None = None
-    name: str | None = None
 
 
 class RateLimit(RootModel[int]):
@@ -596,13 +571,8 @@ class User(BaseModel):
     lastLogin: Annotated[AwareDatetime | None, Field(...)]
     lastUpdated: AwareDatetime | None = None
     passwordChanged: Annotated[AwareDatetime | None, Field(...)]
-    profile: Annotated[
-        Profile1,
-        Field(
-            description="Okta's default profile attributes, and any other a create gave (kept as given)."
-        ),
-    ]
-    credentials: Credentials | None = None
+    profile: UserProfile
+    credentials: UserCredentials | None = None
     field_links: Annotated[
         FieldLinks,
         Field(
@@ -621,9 +591,29 @@ class UserActivationToken(BaseModel):
     activationUrl: str | None = None
 
 
+class UserCredentials(BaseModel):
+    password: dict[str, Any] | None = None
+    provider: AuthenticationProvider | None = None
+
+
 class UserLifecycleLink(BaseModel):
     href: str
     method: Method
+
+
+class UserProfile(BaseModel):
+    """
+    Okta's default profile attributes, and any other a create gave (kept as given).
+    """
+
+    firstName: str | None = None
+    lastName: str | None = None
+    mobilePhone: str | None = None
+    secondEmail: str | None = None
+    login: str
+    email: Annotated[str, Field(description="The email; for a user of the fixture, its login.")]
+    locale: str | None = None
+    timeZone: str | None = None
 
 
 class UserStatus(StrEnum):

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+class AuthenticationProvider(TypedDict):
+    type: NotRequired[Literal["OKTA"]]
+    name: NotRequired[str]
+
+
 class AuthnRequest(TypedDict):
     username: str
     password: str
@@ -34,22 +39,30 @@ class CreateSessionRequest(TypedDict):
     sessionToken: str
 
 
-class CreateUserRequest(TypedDict):
-    profile: Profile2
-    credentials: NotRequired[Credentials1]
-    type: NotRequired[dict[str, Any]]
-    groupIds: NotRequired[list[str]]
-
-
-class Credentials(TypedDict):
-    password: NotRequired[dict[str, Any]]
-    provider: NotRequired[Provider]
-
-
-class Credentials1(TypedDict):
-    password: NotRequired[Password]
+class CreateUserCredentials(TypedDict):
+    password: NotRequired[PasswordCredential]
     recovery_question: NotRequired[dict[str, Any]]
     provider: NotRequired[dict[str, Any]]
+
+
+class CreateUserProfile(TypedDict):
+    """
+    login, email, firstName and lastName are required (checked by Okta's rules, a cause per field); other attributes are kept as given.
+    """
+
+    login: NotRequired[str]
+    email: NotRequired[str]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    mobilePhone: NotRequired[str | None]
+    secondEmail: NotRequired[str | None]
+
+
+class CreateUserRequest(TypedDict):
+    profile: CreateUserProfile
+    credentials: NotRequired[CreateUserCredentials]
+    type: NotRequired[dict[str, Any]]
+    groupIds: NotRequired[list[str]]
 
 
 class EmptyObject(TypedDict):
@@ -152,7 +165,7 @@ class OktaUser(TypedDict):
     mfaActive: NotRequired[bool]
 
 
-class Password(TypedDict):
+class PasswordCredential(TypedDict):
     value: NotRequired[str]
 
 
@@ -162,39 +175,6 @@ class Profile(TypedDict):
     lastName: NotRequired[str]
     locale: NotRequired[str]
     timeZone: NotRequired[str]
-
-
-class Profile1(TypedDict):
-    """
-    Okta's default profile attributes, and any other a create gave (kept as given).
-    """
-
-    firstName: NotRequired[str]
-    lastName: NotRequired[str]
-    mobilePhone: NotRequired[str | None]
-    secondEmail: NotRequired[str | None]
-    login: str
-    email: str
-    locale: NotRequired[str]
-    timeZone: NotRequired[str]
-
-
-class Profile2(TypedDict):
-    """
-    login, email, firstName and lastName are required (checked by Okta's rules, a cause per field); other attributes are kept as given.
-    """
-
-    login: NotRequired[str]
-    email: NotRequired[str]
-    firstName: NotRequired[str]
-    lastName: NotRequired[str]
-    mobilePhone: NotRequired[str | None]
-    secondEmail: NotRequired[str | None]
-
-
-class Provider(TypedDict):
-    type: NotRequired[Literal["OKTA"]]
-    name: NotRequired[str]
 
 
 RateLimit: TypeAlias = int
@@ -331,8 +311,8 @@ class User(TypedDict):
     lastLogin: str | None
     lastUpdated: NotRequired[str]
     passwordChanged: str | None
-    profile: Profile1
-    credentials: NotRequired[Credentials]
+    profile: UserProfile
+    credentials: NotRequired[UserCredentials]
     _links: FieldLinks
 
 
@@ -344,9 +324,29 @@ class UserActivationToken(TypedDict):
     activationUrl: NotRequired[str]
 
 
+class UserCredentials(TypedDict):
+    password: NotRequired[dict[str, Any]]
+    provider: NotRequired[AuthenticationProvider]
+
+
 class UserLifecycleLink(TypedDict):
     href: str
     method: Literal["POST"]
+
+
+class UserProfile(TypedDict):
+    """
+    Okta's default profile attributes, and any other a create gave (kept as given).
+    """
+
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    mobilePhone: NotRequired[str | None]
+    secondEmail: NotRequired[str | None]
+    login: str
+    email: str
+    locale: NotRequired[str]
+    timeZone: NotRequired[str]
 
 
 UserStatus: TypeAlias = Literal[

@@ -78,13 +78,16 @@ class Users:
 
     async def create(self, profile: dict[str, Any], password: str | None, activate: bool) -> User:
         login = checked_profile(profile)["login"]
+        if password == "":
+            raise ApiValidationFailed({"password": BLANK})
         if await self.identities.by_login(login) is not None:
             raise ApiValidationFailed({"login": TAKEN})
-        status = STAGED if not activate else ACTIVE if password else PROVISIONED
+        given = password is not None
+        status = STAGED if not activate else ACTIVE if given else PROVISIONED
         attributes = {
             "mfa_active": False,
-            "password": password is not None,
-            **lifecycle_times(self.now, activated=status == ACTIVE, password=bool(password)),
+            "password": given,
+            **lifecycle_times(self.now, activated=status == ACTIVE, password=given),
         }
         # A user without a password gets one nobody knows: no sign-in can match it.
         secret = password if password is not None else secrets.token_urlsafe(32)

@@ -172,7 +172,7 @@ def user_body(
         value = times.get(name, seeded)
         return None if value is None else timestamp(value)
 
-    credentials: shapes.Credentials = {"provider": {"type": "OKTA", "name": "OKTA"}}
+    credentials: shapes.UserCredentials = {"provider": {"type": "OKTA", "name": "OKTA"}}
     if times.get("password", True):
         credentials = {"password": {}, **credentials}
     names = USER_LINKS[status] if single else ("self",)
@@ -198,7 +198,7 @@ def _lifecycle_link(href: str, name: str) -> dict[str, str]:
     return {"href": f"{href}/lifecycle/{LIFECYCLE_PATHS.get(name, name)}", "method": "POST"}
 
 
-def _profile(user: User) -> shapes.Profile1:
+def _profile(user: User) -> shapes.UserProfile:
     """The profile a create gave or the fixture's (whose email is its login), with Okta's
     default attributes null where unset."""
     given = {"mobilePhone": None, "secondEmail": None, **user.profile}
@@ -206,7 +206,7 @@ def _profile(user: User) -> shapes.Profile1:
     ordered = {name: given[name] for name in PROFILE_HEAD}
     ordered.update((name, value) for name, value in given.items() if name not in PROFILE_TAIL)
     ordered.update((name, given[name]) for name in PROFILE_TAIL if name in given)
-    return cast(shapes.Profile1, ordered)
+    return cast(shapes.UserProfile, ordered)
 
 
 def trusted_origin_body(org: str, record: dict) -> shapes.TrustedOrigin:

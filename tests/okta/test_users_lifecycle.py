@@ -210,6 +210,10 @@ def test_create_refuses_a_taken_login_and_missing_fields(okta: TestClient) -> No
         "firstName: The field cannot be left blank",
         "lastName: The field cannot be left blank",
     ]
+    empty = {"profile": ISAAC, "credentials": {"password": {"value": ""}}}
+    no_password = okta.post(USERS, json=empty, headers=SSWS)
+    cause = "password: The field cannot be left blank"
+    assert validation_causes(no_password, "Api validation failed: password") == [cause]
     unknown = lifecycle(okta, "00uNoSuchUser0000000", "activate")
     assert_error(unknown, 404, not_found("00uNoSuchUser0000000 (User)"))
 
