@@ -2,7 +2,7 @@
 #   filename:  okta.yaml
 
 from __future__ import annotations
-from typing import Annotated, Any
+from typing import Annotated, Any, Dict
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 from enum import StrEnum
 
@@ -17,6 +17,11 @@ class AllowEnum(StrEnum):
 
 class AllowedOktaApp(StrEnum):
     OKTA_ENDUSER = "OKTA_ENDUSER"
+
+
+class AuthenticationProvider(BaseModel):
+    type: Type | None = None
+    name: str | None = None
 
 
 class AuthnRequest(BaseModel):
@@ -67,9 +72,45 @@ class CreateSessionRequest(BaseModel):
     ]
 
 
-class Credentials(BaseModel):
-    password: dict[str, Any] | None = None
-    provider: Provider | None = None
+class CreateUserCredentials(BaseModel):
+    password: PasswordCredential | None = None
+    recovery_question: Annotated[
+        dict[str, Any] | None, Field(description="Accepted, not used.")
+    ] = None
+    provider: Annotated[dict[str, Any] | None, Field(description="Accepted, not used.")] = None
+
+
+class CreateUserProfile(BaseModel):
+    """
+    login, email, firstName and lastName are required (checked by Okta's rules, a cause per field); other attributes are kept as given.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    login: str | None = None
+    email: str | None = None
+    firstName: str | None = None
+    lastName: str | None = None
+    mobilePhone: str | None = None
+    secondEmail: str | None = None
+
+
+class CreateUserRequest(BaseModel):
+    profile: CreateUserProfile
+    credentials: CreateUserCredentials | None = None
+    type: Annotated[dict[str, Any] | None, Field(description="Accepted, not used.")] = None
+    groupIds: Annotated[list[str] | None, Field(description="Accepted, not used.")] = None
+
+
+class EmptyObject(BaseModel):
+    """
+    `{}`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
 
 
 class Error(BaseModel):
@@ -105,6 +146,16 @@ class FieldEmbedded(BaseModel):
 
 
 class FieldLinks(BaseModel):
+    """
+    `self`, and (on a single user, not in a list) the lifecycle operations its status allows, each `{href, method: POST}` as recorded from Okta: ACTIVE `suspend`, `expirePassword`, `deactivate`; STAGED and DEPROVISIONED `activate`; PROVISIONED `activate`, `deactivate`; SUSPENDED `unsuspend`, `deactivate`; LOCKED_OUT `unlock`, `deactivate`; PASSWORD_EXPIRED `deactivate`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    __annotations__ = {
+        "__pydantic_extra__": Dict[str, "UserLifecycleLink"],
+    }
     self: HrefObject
 
 
@@ -116,6 +167,14 @@ class HrefObject(BaseModel):
     href: str
     name: str | None = None
     hints: Hints | None = None
+
+
+class Method(StrEnum):
+    POST = "POST"
+
+
+class NextLogin(StrEnum):
+    changePassword = "changePassword"
 
 
 class OktaFixture(BaseModel):
@@ -234,7 +293,7 @@ class OktaTrustedOrigin(BaseModel):
         ),
     ]
     scopes: Annotated[list[TrustedOriginScope], Field(max_length=3, min_length=1)]
-    status: Annotated[Status4 | None, Field(description="ACTIVE when absent.")] = None
+    status: Annotated[Status3 | None, Field(description="ACTIVE when absent.")] = None
 
 
 class OktaUser(BaseModel):
@@ -256,7 +315,7 @@ class OktaUser(BaseModel):
         str | None, Field(description="America/Los_Angeles when absent.", min_length=1)
     ] = None
     status: Annotated[
-        Status5 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
+        Status4 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
     mfaActive: Annotated[
         bool,
@@ -266,28 +325,16 @@ class OktaUser(BaseModel):
     ] = False
 
 
+class PasswordCredential(BaseModel):
+    value: SecretStr | None = None
+
+
 class Profile(BaseModel):
     login: str
     firstName: str | None = None
     lastName: str | None = None
     locale: Annotated[str | None, Field(examples=["en_US"])] = None
     timeZone: Annotated[str | None, Field(examples=["America/Los_Angeles"])] = None
-
-
-class Profile1(BaseModel):
-    firstName: str | None = None
-    lastName: str | None = None
-    mobilePhone: str | None = None
-    secondEmail: str | None = None
-    login: str
-    email: Annotated[str, Field(description="The login, which Sessim's fixture uses as the email.")]
-    locale: str | None = None
-    timeZone: str | None = None
-
-
-class Provider(BaseModel):
-    type: Type | None = None
-    name: str | None = None
 
 
 class RateLimit(RootModel[int]):
@@ -328,6 +375,7 @@ class RecoveryType(StrEnum):
 class Scope(StrEnum):
     okta_sessions_read = "okta.sessions.read"
     okta_sessions_manage = "okta.sessions.manage"
+    okta_users_read = "okta.users.read"
     okta_users_manage = "okta.users.manage"
     okta_trustedOrigins_read = "okta.trustedOrigins.read"
     okta_trustedOrigins_manage = "okta.trustedOrigins.manage"
@@ -415,19 +463,10 @@ class Status(StrEnum):
 
 class Status2(StrEnum):
     ACTIVE = "ACTIVE"
-    STAGED = "STAGED"
-    PROVISIONED = "PROVISIONED"
-    SUSPENDED = "SUSPENDED"
-    DEPROVISIONED = "DEPROVISIONED"
-    LOCKED_OUT = "LOCKED_OUT"
-
-
-class Status3(StrEnum):
-    ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
 
 
-class Status4(StrEnum):
+class Status3(StrEnum):
     """
     ACTIVE when absent.
     """
@@ -436,7 +475,7 @@ class Status4(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-class Status5(StrEnum):
+class Status4(StrEnum):
     """
     Only ACTIVE users can authenticate; ACTIVE when absent.
     """
@@ -457,7 +496,7 @@ class TrustedOrigin(BaseModel):
     name: str
     origin: str
     scopes: list[TrustedOriginScope]
-    status: Status3
+    status: Status2
     created: AwareDatetime
     createdBy: str
     lastUpdated: AwareDatetime
@@ -521,17 +560,67 @@ class UnlockAccountRequest(BaseModel):
 
 class User(BaseModel):
     """
-    A user as Okta's Users API returns it (keys in Okta's order). Sessim's users are made by the fixture, so created, activated, statusChanged, lastUpdated and passwordChanged are the time it was seeded; lastLogin is the last successful primary authentication, null before one. `status` is LOCKED_OUT while an ACTIVE user is locked out.
+    A user as Okta's Users API returns it (keys in Okta's order). A user the API created has the times of its lifecycle (`activated` null until it is activated, `passwordChanged` null without a password); a user the fixture seeded has the time of the seed for each. lastLogin is the last successful primary authentication, null before one. `status` is LOCKED_OUT while an ACTIVE user is locked out. `credentials.password` is present (and empty, as Okta never returns a password) only when the user has one.
     """
 
     id: Annotated[str, Field(examples=["00ub0oNGTSWTBKOLGLNR"])]
-    status: Status2
+    status: UserStatus
     created: AwareDatetime
     activated: AwareDatetime | None = None
     statusChanged: AwareDatetime | None = None
     lastLogin: Annotated[AwareDatetime | None, Field(...)]
     lastUpdated: AwareDatetime | None = None
     passwordChanged: Annotated[AwareDatetime | None, Field(...)]
-    profile: Profile1
-    credentials: Credentials | None = None
-    field_links: Annotated[FieldLinks, Field(alias="_links")]
+    profile: UserProfile
+    credentials: UserCredentials | None = None
+    field_links: Annotated[
+        FieldLinks,
+        Field(
+            alias="_links",
+            description="`self`, and (on a single user, not in a list) the lifecycle operations its status allows, each `{href, method: POST}` as recorded from Okta: ACTIVE `suspend`, `expirePassword`, `deactivate`; STAGED and DEPROVISIONED `activate`; PROVISIONED `activate`, `deactivate`; SUSPENDED `unsuspend`, `deactivate`; LOCKED_OUT `unlock`, `deactivate`; PASSWORD_EXPIRED `deactivate`.",
+        ),
+    ]
+
+
+class ApiV1UsersGetResponse(RootModel[list[User]]):
+    root: list[User]
+
+
+class UserActivationToken(BaseModel):
+    activationToken: str | None = None
+    activationUrl: str | None = None
+
+
+class UserCredentials(BaseModel):
+    password: dict[str, Any] | None = None
+    provider: AuthenticationProvider | None = None
+
+
+class UserLifecycleLink(BaseModel):
+    href: str
+    method: Method
+
+
+class UserProfile(BaseModel):
+    """
+    Okta's default profile attributes, and any other a create gave (kept as given).
+    """
+
+    firstName: str | None = None
+    lastName: str | None = None
+    mobilePhone: str | None = None
+    secondEmail: str | None = None
+    login: str
+    email: Annotated[str, Field(description="The email; for a user of the fixture, its login.")]
+    locale: str | None = None
+    timeZone: str | None = None
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    STAGED = "STAGED"
+    PROVISIONED = "PROVISIONED"
+    SUSPENDED = "SUSPENDED"
+    DEPROVISIONED = "DEPROVISIONED"
+    LOCKED_OUT = "LOCKED_OUT"
+    PASSWORD_EXPIRED = "PASSWORD_EXPIRED"

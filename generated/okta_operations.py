@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from .okta import (
     AuthnRequest,
     CreateSessionRequest,
+    CreateUserRequest,
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
     StateTokenRequest,
@@ -78,6 +79,31 @@ class OktaOperations(Protocol):
     ) -> object:
         """revokeUserSessions: DELETE /api/v1/users/{userId}/sessions"""
 
+    async def list_users(
+        self,
+        *,
+        q: str = ...,
+        filter: str = ...,
+        search: str = ...,
+        after: str = ...,
+        limit: int,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """listUsers: GET /api/v1/users"""
+
+    async def create_user(
+        self,
+        *,
+        activate: bool,
+        provider: bool,
+        nextLogin: str = ...,
+        body: CreateUserRequest,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """createUser: POST /api/v1/users"""
+
     async def get_current_user(self) -> object:
         """getCurrentUser: GET /api/v1/users/me"""
 
@@ -85,6 +111,41 @@ class OktaOperations(Protocol):
         self, userId: str, *, token_info: dict[str, Any], user: str | None
     ) -> object:
         """getUser: GET /api/v1/users/{userId}"""
+
+    async def delete_user(
+        self, userId: str, *, sendEmail: bool, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteUser: DELETE /api/v1/users/{userId}"""
+
+    async def activate_user(
+        self, userId: str, *, sendEmail: bool, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """activateUser: POST /api/v1/users/{userId}/lifecycle/activate"""
+
+    async def deactivate_user(
+        self, userId: str, *, sendEmail: bool, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deactivateUser: POST /api/v1/users/{userId}/lifecycle/deactivate"""
+
+    async def suspend_user(
+        self, userId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """suspendUser: POST /api/v1/users/{userId}/lifecycle/suspend"""
+
+    async def unsuspend_user(
+        self, userId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """unsuspendUser: POST /api/v1/users/{userId}/lifecycle/unsuspend"""
+
+    async def unlock_user(
+        self, userId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """unlockUser: POST /api/v1/users/{userId}/lifecycle/unlock"""
+
+    async def expire_password(
+        self, userId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """expirePassword: POST /api/v1/users/{userId}/lifecycle/expire_password"""
 
     async def list_trusted_origins(
         self,

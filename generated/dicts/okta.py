@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+class AuthenticationProvider(TypedDict):
+    type: NotRequired[Literal["OKTA"]]
+    name: NotRequired[str]
+
+
 class AuthnRequest(TypedDict):
     username: str
     password: str
@@ -34,9 +39,36 @@ class CreateSessionRequest(TypedDict):
     sessionToken: str
 
 
-class Credentials(TypedDict):
-    password: NotRequired[dict[str, Any]]
-    provider: NotRequired[Provider]
+class CreateUserCredentials(TypedDict):
+    password: NotRequired[PasswordCredential]
+    recovery_question: NotRequired[dict[str, Any]]
+    provider: NotRequired[dict[str, Any]]
+
+
+class CreateUserProfile(TypedDict):
+    """
+    login, email, firstName and lastName are required (checked by Okta's rules, a cause per field); other attributes are kept as given.
+    """
+
+    login: NotRequired[str]
+    email: NotRequired[str]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    mobilePhone: NotRequired[str | None]
+    secondEmail: NotRequired[str | None]
+
+
+class CreateUserRequest(TypedDict):
+    profile: CreateUserProfile
+    credentials: NotRequired[CreateUserCredentials]
+    type: NotRequired[dict[str, Any]]
+    groupIds: NotRequired[list[str]]
+
+
+class EmptyObject(TypedDict):
+    """
+    `{}`.
+    """
 
 
 class Error(TypedDict):
@@ -56,6 +88,10 @@ class FieldEmbedded(TypedDict):
 
 
 class FieldLinks(TypedDict):
+    """
+    `self`, and (on a single user, not in a list) the lifecycle operations its status allows, each `{href, method: POST}` as recorded from Okta: ACTIVE `suspend`, `expirePassword`, `deactivate`; STAGED and DEPROVISIONED `activate`; PROVISIONED `activate`, `deactivate`; SUSPENDED `unsuspend`, `deactivate`; LOCKED_OUT `unlock`, `deactivate`; PASSWORD_EXPIRED `deactivate`.
+    """
+
     self: HrefObject
 
 
@@ -84,6 +120,7 @@ class OktaOAuthToken(TypedDict):
         Literal[
             "okta.sessions.read",
             "okta.sessions.manage",
+            "okta.users.read",
             "okta.users.manage",
             "okta.trustedOrigins.read",
             "okta.trustedOrigins.manage",
@@ -128,28 +165,16 @@ class OktaUser(TypedDict):
     mfaActive: NotRequired[bool]
 
 
+class PasswordCredential(TypedDict):
+    value: NotRequired[str]
+
+
 class Profile(TypedDict):
     login: str
     firstName: NotRequired[str]
     lastName: NotRequired[str]
     locale: NotRequired[str]
     timeZone: NotRequired[str]
-
-
-class Profile1(TypedDict):
-    firstName: NotRequired[str]
-    lastName: NotRequired[str]
-    mobilePhone: NotRequired[str | None]
-    secondEmail: NotRequired[str | None]
-    login: str
-    email: str
-    locale: NotRequired[str]
-    timeZone: NotRequired[str]
-
-
-class Provider(TypedDict):
-    type: NotRequired[Literal["OKTA"]]
-    name: NotRequired[str]
 
 
 RateLimit: TypeAlias = int
@@ -275,17 +300,61 @@ class UnlockAccountRequest(TypedDict):
 
 class User(TypedDict):
     """
-    A user as Okta's Users API returns it (keys in Okta's order). Sessim's users are made by the fixture, so created, activated, statusChanged, lastUpdated and passwordChanged are the time it was seeded; lastLogin is the last successful primary authentication, null before one. `status` is LOCKED_OUT while an ACTIVE user is locked out.
+    A user as Okta's Users API returns it (keys in Okta's order). A user the API created has the times of its lifecycle (`activated` null until it is activated, `passwordChanged` null without a password); a user the fixture seeded has the time of the seed for each. lastLogin is the last successful primary authentication, null before one. `status` is LOCKED_OUT while an ACTIVE user is locked out. `credentials.password` is present (and empty, as Okta never returns a password) only when the user has one.
     """
 
     id: str
-    status: Literal["ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED", "LOCKED_OUT"]
+    status: UserStatus
     created: str
     activated: NotRequired[str | None]
     statusChanged: NotRequired[str | None]
     lastLogin: str | None
     lastUpdated: NotRequired[str]
     passwordChanged: str | None
-    profile: Profile1
-    credentials: NotRequired[Credentials]
+    profile: UserProfile
+    credentials: NotRequired[UserCredentials]
     _links: FieldLinks
+
+
+ApiV1UsersGetResponse: TypeAlias = list[User]
+
+
+class UserActivationToken(TypedDict):
+    activationToken: NotRequired[str]
+    activationUrl: NotRequired[str]
+
+
+class UserCredentials(TypedDict):
+    password: NotRequired[dict[str, Any]]
+    provider: NotRequired[AuthenticationProvider]
+
+
+class UserLifecycleLink(TypedDict):
+    href: str
+    method: Literal["POST"]
+
+
+class UserProfile(TypedDict):
+    """
+    Okta's default profile attributes, and any other a create gave (kept as given).
+    """
+
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    mobilePhone: NotRequired[str | None]
+    secondEmail: NotRequired[str | None]
+    login: str
+    email: str
+    locale: NotRequired[str]
+    timeZone: NotRequired[str]
+
+
+UserStatus: TypeAlias = Literal[
+    "ACTIVE",
+    "STAGED",
+    "PROVISIONED",
+    "SUSPENDED",
+    "DEPROVISIONED",
+    "LOCKED_OUT",
+    "PASSWORD_EXPIRED",
+]

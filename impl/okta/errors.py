@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from ..core.kit.errors import InvalidInput
+from ..core.kit.errors import Forbidden, InvalidInput
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
 from ..core.web.bodies import dump
 from ..core.web.catalog import Catalog
@@ -25,6 +25,9 @@ NOT_WELL_FORMED = OktaError(400, "E0000003", "The request body was not well-form
 API_VALIDATION_FAILED = OktaError(400, "E0000001", "Api validation failed: {detail}")
 # Okta's error catalogue (error-codes.json): a filter expression it cannot read.
 INVALID_FILTER = OktaError(400, "E0000031", "Bad request. Invalid filter parameter.")
+SEARCH_WITH_FILTER = OktaError(
+    400, "E0000033", "Bad request. Can't specify a search query and filter in the same request."
+)
 
 
 class ApiValidationFailed(InvalidInput):
@@ -36,8 +39,20 @@ class ApiValidationFailed(InvalidInput):
         self.causes = [f"{name}: {what}" for name, what in causes.items()]
 
 
+class UserStatusRefused(Forbidden):
+    """A lifecycle operation the user's status does not allow, answered with its own code."""
+
+    def __init__(self, entry: OktaError, user_id: str) -> None:
+        super().__init__(f"{user_id} is not in a status that allows this")
+        self.entry = entry
+
+
 class InvalidFilter(InvalidInput):
     """A `filter` query parameter that is no expression Sessim can evaluate."""
+
+
+class SearchWithFilter(InvalidInput):
+    """A list's `q` given with a `filter` or `search`, which Okta refuses together."""
 
 
 ERRORS: dict[Kind, OktaError] = {
@@ -68,10 +83,14 @@ ERRORS: dict[Kind, OktaError] = {
 
 
 def _refine(problem: Problem, entry: OktaError) -> OktaError:
-    """A bad parameter or field is Okta's validation failure, naming it; a bad filter its
-    own code."""
+    """A bad parameter or field is Okta's validation failure, naming it; a bad filter and a
+    lifecycle operation the user's status refuses their own codes."""
     if isinstance(problem.error, InvalidFilter):
         return INVALID_FILTER
+    if isinstance(problem.error, SearchWithFilter):
+        return SEARCH_WITH_FILTER
+    if isinstance(problem.error, UserStatusRefused):
+        return problem.error.entry
     if problem.parameter is not None or isinstance(problem.error, ApiValidationFailed):
         return API_VALIDATION_FAILED
     return entry

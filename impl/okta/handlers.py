@@ -7,7 +7,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from ..core.kit.errors import AccountLocked, AuthenticationFailed, NotFound
-from ..core.kit.identities import ACTIVE, User
+from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import runtime_of
 from ..core.kit.sessions import Session
 from ..core.kit.tokens import opaque_id
@@ -33,7 +33,20 @@ from .trusted_origins_api import (  # noqa: F401 - the Trusted Origins API, serv
     list_trusted_origins,
     replace_trusted_origin,
 )
-from .views import locked_out_body, org_url, session_body, success_body, user_body
+from .users_api import (  # noqa: F401 - the Users API, served from here
+    activate_user,
+    create_user,
+    deactivate_user,
+    delete_user,
+    expire_password,
+    get_user,
+    list_users,
+    shaped_user,
+    suspend_user,
+    unlock_user,
+    unsuspend_user,
+)
+from .views import locked_out_body, org_url, session_body, success_body
 
 BROWSER_SID = "sid={}; Path=/"  # as Okta's session-cookie guide shows it
 # Okta's end-user error page for a redirect it does not trust (its wording is not public).
@@ -166,28 +179,13 @@ async def revoke_user_sessions(
     return ConnexionResponse(status_code=204)
 
 
-async def get_user(userId: str) -> Response:
-    """By id or, as Okta allows, by login."""
-    state = await okta_for(request)
-    user = await state.identities.by_id(userId) or await state.identities.by_login(userId)
-    if user is None:
-        raise NotFound(f"{userId} (User)")
-    return respond(await _user(user), 200)
-
-
 async def get_current_user() -> Response:
     state = await okta_for(request)
     session = _found(await state.sessions.get(_sid()), CURRENT_USER)
     user = await state.identities.by_id(session.subject)
     if user is None:
         raise NotFound(CURRENT_USER)
-    return respond(await _user(user), 200)
-
-
-async def _user(user: User) -> shapes.User:
-    last_login = await runtime_of(request).store.get(last_login_key(user.id))
-    locked = await (await okta_for(request)).identities.locked_until(user.id) is not None
-    return user_body(org_url(request.scope), user, last_login, locked=locked)
+    return respond(await shaped_user(user), 200)
 
 
 def _sid() -> str:

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.kit.credentials import Grants, digest
-from ..core.kit.identities import Identities, LockoutPolicy
+from ..core.kit.identities import LockoutPolicy
 from ..core.kit.ratelimit import Quota, RateLimiter
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.sessions import SessionPolicy, Sessions
 from ..core.kit.tokens import ALPHANUMERIC, SingleUseTokens, opaque_id
 from ..core.kit.vendor_state import VendorState
+from .identities import OktaIdentities
 
 NAMESPACE = "okta"
 ORG_KEY = f"{NAMESPACE}:org"
@@ -54,7 +55,7 @@ class Settings:
 class Okta:
     settings: Settings
     org_id: str
-    identities: Identities
+    identities: OktaIdentities
     sessions: Sessions
     session_tokens: SingleUseTokens
     recovery_tokens: SingleUseTokens  # from the unlock email
@@ -85,7 +86,7 @@ async def _build(runtime: Runtime, settings: Settings) -> Okta:
     return Okta(
         settings,
         await store.get_or_add(ORG_KEY, lambda: new_id("00o")),
-        Identities(store, NAMESPACE, runtime.passwords, lockout),
+        OktaIdentities(store, NAMESPACE, runtime.passwords, lockout),
         Sessions(store, NAMESPACE, policy),
         SingleUseTokens(store, NAMESPACE, 50, prefix="20111"),
         # Namespaces of their own: a token of one kind never redeems as another.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from connexion import request
 from starlette.responses import Response
@@ -13,11 +12,13 @@ from ..core.web.bodies import dump, respond
 from ..generated.dicts import okta as shapes
 from ..generated.okta import TrustedOriginWrite
 from . import filters
+from .paging import linked, page
 from .state import okta_for
 from .trusted_origins import ACTIVE, INACTIVE, TrustedOrigins, checked
 from .views import org_url, trusted_origin_body
 
 FILTERED = ("id", "name", "origin", "status", "type")
+PATH = "/api/v1/trustedOrigins"
 
 
 async def list_trusted_origins(
@@ -32,15 +33,9 @@ async def list_trusted_origins(
         if _matches(record, q) and (keep is None or keep(_attributes(record)))
     ]
     ids = [record["id"] for record in found]
-    start = ids.index(after) + 1 if after in ids else 0
-    page = found[start : start + limit]
-    response = respond([_shape(record) for record in page], 200)
-    searched = {"q": q, "filter": filter}
-    links = [_link({**searched, "after": after, "limit": limit}, "self")]
-    if start + limit < len(found):
-        links.append(_link({**searched, "after": page[-1]["id"], "limit": limit}, "next"))
-    response.raw_headers.extend((b"link", link.encode("latin-1")) for link in links)
-    return response
+    shown, next_after = page(found, ids, after, limit)
+    query = {"q": q, "filter": filter, "after": after, "limit": limit}
+    return linked(request.scope, PATH, [_shape(record) for record in shown], query, next_after)
 
 
 async def create_trusted_origin(body: TrustedOriginWrite) -> Response:
@@ -92,12 +87,6 @@ def _matches(record: dict[str, Any], q: str | None) -> bool:
 def _attributes(record: dict[str, Any]) -> filters.Attributes:
     single = {name: [record[name]] for name in ("id", "name", "origin", "status")}
     return {**single, "type": [scope["type"] for scope in record["scopes"]]}
-
-
-def _link(query: dict[str, Any], rel: str) -> str:
-    """A Link header's value: the list's URL with the given query parameters."""
-    given = urlencode({name: value for name, value in query.items() if value is not None})
-    return f'<{org_url(request.scope)}/api/v1/trustedOrigins?{given}>; rel="{rel}"'
 
 
 def _origins() -> TrustedOrigins:

@@ -8,7 +8,7 @@ from typing import Literal, cast
 from connexion.middleware.routing import ROUTING_CONTEXT
 from starlette.types import Scope
 
-from ..core.kit.identities import ACTIVE, User
+from ..core.kit.identities import User
 from ..core.kit.sessions import Session
 from ..core.web.bodies import dump
 from ..generated.dicts import okta as shapes
@@ -16,7 +16,6 @@ from ..generated.okta import Profile
 
 # The methods a link's hints allow (the spec's enum holds these and more).
 Method = Literal["DELETE", "GET", "POST", "PUT"]
-UserStatus = Literal["ACTIVE", "STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED"]
 
 
 def timestamp(epoch: float) -> str:
@@ -143,38 +142,71 @@ def locked_out_body(org: str) -> shapes.AuthnTransaction:
     return {"status": "LOCKED_OUT", "_links": {"next": unlock}}
 
 
-def user_body(org: str, user: User, last_login: float | None, *, locked: bool) -> shapes.User:
-    """A user as Okta's Users API returns it, in Okta's key order: LOCKED_OUT while an ACTIVE
-    user is locked out. Sessim's users are made when seeded, so every lifecycle time but
-    lastLogin is the time of the seed."""
-    seeded = timestamp(user.password_set_at or 0)
-    profile: shapes.Profile1 = {  # the fixture requires both names
-        "firstName": user.profile["firstName"],
-        "lastName": user.profile["lastName"],
-        "mobilePhone": None,
-        "secondEmail": None,
-        "login": user.login,
-        "email": user.login,
-    }
-    if "locale" in user.profile:
-        profile["locale"] = user.profile["locale"]
-    if "timeZone" in user.profile:
-        profile["timeZone"] = user.profile["timeZone"]
-    # Okta's statuses: the fixture schema allows no other.
-    status = "LOCKED_OUT" if locked and user.status == ACTIVE else cast(UserStatus, user.status)
+# The lifecycle links of a single user by status, among the operations Sessim serves, in
+# the order recorded from Okta (its other links lead to operations Sessim does not serve).
+USER_LINKS: dict[str, tuple[str, ...]] = {
+    "ACTIVE": ("suspend", "expirePassword", "self", "deactivate"),
+    "STAGED": ("activate", "self"),
+    "DEPROVISIONED": ("activate", "self"),
+    "PROVISIONED": ("activate", "self", "deactivate"),
+    "SUSPENDED": ("unsuspend", "self", "deactivate"),
+    "LOCKED_OUT": ("unlock", "self", "deactivate"),
+    "PASSWORD_EXPIRED": ("self", "deactivate"),
+}
+LIFECYCLE_PATHS = {"expirePassword": "expire_password"}
+# The profile's attributes Okta returns in this order, before and after any others.
+PROFILE_HEAD = ("firstName", "lastName", "mobilePhone")
+PROFILE_TAIL = ("secondEmail", "login", "email", "locale", "timeZone")
+
+
+def user_body(
+    org: str, user: User, last_login: float | None, *, status: str, single: bool = True
+) -> shapes.User:
+    """A user as Okta's Users API returns it, in Okta's key order, with the `_links` of its
+    status when read alone (a list links `self` only, as recorded)."""
+    href = f"{org}/api/v1/users/{user.id}"
+    times = user.attributes
+    seeded = user.password_set_at or 0  # a seeded user's every time but lastLogin
+
+    def at(name: str) -> str | None:
+        value = times.get(name, seeded)
+        return None if value is None else timestamp(value)
+
+    credentials: shapes.UserCredentials = {"provider": {"type": "OKTA", "name": "OKTA"}}
+    if times.get("password", True):
+        credentials = {"password": {}, **credentials}
+    names = USER_LINKS[status] if single else ("self",)
+    links = {name: _lifecycle_link(href, name) for name in names}
     return {
         "id": user.id,
-        "status": status,
-        "created": seeded,
-        "activated": seeded,
-        "statusChanged": seeded,
+        "status": cast(shapes.UserStatus, status),  # Okta's: nothing else is stored
+        "created": timestamp(times.get("created", seeded)),
+        "activated": at("activated"),
+        "statusChanged": at("status_changed"),
         "lastLogin": None if last_login is None else timestamp(last_login),
-        "lastUpdated": seeded,
-        "passwordChanged": seeded,
-        "profile": profile,
-        "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
-        "_links": {"self": {"href": f"{org}/api/v1/users/{user.id}"}},
+        "lastUpdated": timestamp(times.get("last_updated", seeded)),
+        "passwordChanged": at("password_changed"),
+        "profile": _profile(user),
+        "credentials": credentials,
+        "_links": cast(shapes.FieldLinks, links),
     }
+
+
+def _lifecycle_link(href: str, name: str) -> dict[str, str]:
+    if name == "self":
+        return {"href": href}
+    return {"href": f"{href}/lifecycle/{LIFECYCLE_PATHS.get(name, name)}", "method": "POST"}
+
+
+def _profile(user: User) -> shapes.UserProfile:
+    """The profile a create gave or the fixture's (whose email is its login), with Okta's
+    default attributes null where unset."""
+    given = {"mobilePhone": None, "secondEmail": None, **user.profile}
+    given.update(login=user.login, email=user.profile.get("email", user.login))
+    ordered = {name: given[name] for name in PROFILE_HEAD}
+    ordered.update((name, value) for name, value in given.items() if name not in PROFILE_TAIL)
+    ordered.update((name, given[name]) for name in PROFILE_TAIL if name in given)
+    return cast(shapes.UserProfile, ordered)
 
 
 def trusted_origin_body(org: str, record: dict) -> shapes.TrustedOrigin:

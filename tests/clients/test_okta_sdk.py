@@ -453,3 +453,84 @@ def test_a_run_of_503s_outlasts_the_retries(org: str) -> None:
         assert isinstance(read, sdk.Session) and read.id == session.id
 
     run(scenario())
+
+
+NEW_LOGIN = "john.doe-lifecycle@example.com"
+NEW_PASSWORD = "Password150kta"
+
+
+def new_user_request() -> Any:
+    """As the SDK's own integration tests (test_users_it) make users: profile and password."""
+    profile = sdk.UserProfile(
+        first_name="John", last_name="Doe-Lifecycle", email=NEW_LOGIN, login=NEW_LOGIN
+    )
+    credentials = sdk.UserCredentials(password=sdk.PasswordCredential(value=NEW_PASSWORD))
+    return sdk.CreateUserRequest(profile=profile, credentials=credentials)
+
+
+def signs_in(base: str, login: str, password: str) -> int:
+    response = httpx.post(
+        f"{base}/okta/api/v1/authn", json={"username": login, "password": password}
+    )
+    return response.status_code
+
+
+def test_users_set_up_and_clean_up(org: str) -> None:
+    """The set-up and clean-up of the SDK's own integration tests: a staged user with a
+    password, activated without an email, signing in at once; suspended and back; then
+    deactivated (no more sign-ins) and deleted (404 after)."""
+
+    async def scenario() -> None:
+        client, exchanges, _ = okta_client(org)
+        async with client:
+            created = ok(await client.create_user(new_user_request(), activate=False))
+            assert isinstance(created, sdk.User)
+            assert created.status is sdk.UserStatus.STAGED and created.activated is None
+            assert created.profile.login == NEW_LOGIN and created.profile.first_name == "John"
+            assert exchanges[-1].sent["Authorization"] == f"SSWS{API_TOKEN}"
+            assert signs_in(org, NEW_LOGIN, NEW_PASSWORD) == 401
+
+            token = ok(await client.activate_user(created.id, send_email=False))
+            assert isinstance(token, sdk.UserActivationToken)
+            assert token.activation_url == f"{org}/okta/tokens/{token.activation_token}/verify"
+            active = ok(await client.get_user(created.id))
+            assert isinstance(active, sdk.User) and active.status is sdk.UserStatus.ACTIVE
+            assert active.links.var_self.href == f"{org}/okta/api/v1/users/{created.id}"
+            assert signs_in(org, NEW_LOGIN, NEW_PASSWORD) == 200
+
+            ok(await client.suspend_user(created.id))
+            suspended = ok(await client.get_user(NEW_LOGIN))  # by login
+            assert suspended.status is sdk.UserStatus.SUSPENDED
+            ok(await client.unsuspend_user(created.id))
+            listed = ok(await client.list_users(search='status eq "ACTIVE"'))
+            assert created.id in [user.id for user in listed]
+
+            ok(await client.deactivate_user(created.id, send_email=False))
+            gone = ok(await client.get_user(created.id))
+            assert gone.status is sdk.UserStatus.DEPROVISIONED
+            assert signs_in(org, NEW_LOGIN, NEW_PASSWORD) == 401
+            assert ok(await client.delete_user(created.id), status=204) is None
+            missing = f"Not found: Resource not found: {created.id} (User)"
+            okta_error(await client.get_user(created.id), 404, "E0000007", missing)
+
+    run(scenario())
+
+
+def test_delete_of_an_active_user_deactivates_it_first(org: str) -> None:
+    """Okta's documented delete: an active user is deactivated by the first call, deleted by
+    the second (the SDKs' clean-up calls delete twice or deactivate first)."""
+
+    async def scenario() -> None:
+        client, _, _ = okta_client(org)
+        async with client:
+            created = ok(await client.create_user(new_user_request()))
+            assert created.status is sdk.UserStatus.ACTIVE
+            assert ok(await client.delete_user(created.id), status=204) is None
+            assert ok(await client.get_user(created.id)).status is sdk.UserStatus.DEPROVISIONED
+            assert ok(await client.delete_user(created.id), status=204) is None
+            missing = f"Not found: Resource not found: {created.id} (User)"
+            okta_error(await client.get_user(created.id), 404, "E0000007", missing)
+            again = ok(await client.create_user(new_user_request()))
+            assert again.id != created.id  # the login is free again
+
+    run(scenario())

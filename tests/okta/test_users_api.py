@@ -64,7 +64,24 @@ def expected_user(user: dict, last_login: str | None, **profile: str) -> dict:
             **profile,
         },
         "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
-        "_links": {"self": {"href": f"{ORG}/api/v1/users/{user['id']}"}},
+        "_links": links(user["id"], user.get("status", "ACTIVE")),
+    }
+
+
+def links(user_id: str, status: str) -> dict:
+    """A single user's links, as recorded from Okta, among the operations Sessim serves."""
+    href = f"{ORG}/api/v1/users/{user_id}"
+    names = {
+        "ACTIVE": ["suspend", "expire_password", "self", "deactivate"],
+        "SUSPENDED": ["unsuspend", "self", "deactivate"],
+        "LOCKED_OUT": ["unlock", "self", "deactivate"],
+    }[status]
+    lifecycle = {"expire_password": "expirePassword"}
+    return {
+        lifecycle.get(name, name): {"href": href}
+        if name == "self"
+        else {"href": f"{href}/lifecycle/{name}", "method": "POST"}
+        for name in names
     }
 
 
