@@ -80,8 +80,12 @@ class Users:
         login = checked_profile(profile)["login"]
         if password == "":
             raise ApiValidationFailed({"password": BLANK})
+        user_id = new_id("00u")
+        if not await self.identities.claim(login, user_id):
+            raise ApiValidationFailed({"login": TAKEN})  # another create has it
         if await self.identities.by_login(login) is not None:
-            raise ApiValidationFailed({"login": TAKEN})
+            await self.identities.release(login)
+            raise ApiValidationFailed({"login": TAKEN})  # a fixture's user has it
         given = password is not None
         status = STAGED if not activate else ACTIVE if given else PROVISIONED
         attributes = {
@@ -92,7 +96,7 @@ class Users:
         # A user without a password gets one nobody knows: no sign-in can match it.
         secret = password if password is not None else secrets.token_urlsafe(32)
         kept = {name: value for name, value in profile.items() if name != "login"}  # User.login
-        return await self.identities.upsert(new_id("00u"), login, secret, status, kept, attributes)
+        return await self.identities.upsert(user_id, login, secret, status, kept, attributes)
 
     async def activate(self, user: User) -> User:
         if await self.status(user) not in (STAGED, DEPROVISIONED, PROVISIONED):

@@ -4,13 +4,19 @@ authn and the Sessions API read."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import httpx
+import pytest
+from sessim.okta.contract import UNLIMITED
 from starlette.testclient import TestClient
 
+from tests.conftest import RACE_ROUNDS, race_requests
 from tests.okta.support import (
     ANNA,
     AUTHENTICATION_FAILED,
     ERROR_ID,
+    FIXTURE,
     LOCKOUT_ATTEMPTS,
     NO_PERMISSION,
     ORG,
@@ -273,3 +279,27 @@ def test_the_inspector_sees_what_the_api_made(okta: TestClient) -> None:
     assert listed()[user["id"]]["status"] == "DEPROVISIONED"
     okta.delete(f"{USERS}/{user['id']}", headers=SSWS)
     assert user["id"] not in listed()
+
+
+@pytest.mark.slow
+def test_concurrent_creates_of_one_login_make_one_user(racers: list[httpx.Client]) -> None:
+    """Twenty creates of one login, spread over processes sharing one store and sent at one
+    moment: exactly one user gets it, round after round; the others are told it is taken."""
+    settings = {**FIXTURE["okta"]["settings"], "rate_limits": UNLIMITED}
+    assert racers[0].post("/_admin/seed", json={"okta": {**FIXTURE["okta"], "settings": settings}})
+    for round_ in range(RACE_ROUNDS):
+        login = f"racer{round_}@example.com"
+        body = {"profile": {**ISAAC, "login": login, "email": login}}
+        responses = race_requests(racers, partial(post_user, body=body))
+        assert sorted(response.status_code for response in responses) == [200] + [400] * 19
+        taken = [response for response in responses if response.status_code == 400]
+        cause = "login: An object with this field already exists in the current organization"
+        assert all(
+            validation_causes(answer, "Api validation failed: login") == [cause] for answer in taken
+        )
+        found = racers[0].get(USERS, params={"search": f'profile.login eq "{login}"'}, headers=SSWS)
+        assert len(found.json()) == 1, found.text
+
+
+def post_user(http: httpx.Client, body: dict) -> httpx.Response:
+    return http.post(USERS, json=body, headers=SSWS)
