@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+Audience: TypeAlias = str
+
+
 class AuthenticationProvider(TypedDict):
     type: NotRequired[Literal["OKTA"]]
     name: NotRequired[str]
@@ -33,6 +36,13 @@ class AuthnUser(TypedDict):
     id: str
     passwordChanged: NotRequired[str]
     profile: Profile
+
+
+Client: TypeAlias = str
+
+
+class Conditions(TypedDict):
+    scopes: NotRequired[list[str]]
 
 
 class CreateSessionRequest(TypedDict):
@@ -105,6 +115,115 @@ class HrefObject(TypedDict):
     hints: NotRequired[Hints]
 
 
+class JsonWebKey(TypedDict):
+    """
+    An RSA public key (RFC 7517), as Okta publishes its signing keys.
+    """
+
+    kty: Literal["RSA"]
+    alg: Literal["RS256"]
+    kid: str
+    use: Literal["sig"]
+    e: str
+    n: str
+
+
+class JsonWebKeySet(TypedDict):
+    keys: list[JsonWebKey]
+
+
+class OAuthError(TypedDict):
+    error: Literal[
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "access_denied",
+        "server_error",
+        "temporarily_unavailable",
+    ]
+    error_description: str
+
+
+OAuthGrantType: TypeAlias = Literal[
+    "authorization_code", "implicit", "refresh_token", "password", "client_credentials"
+]
+
+
+class OAuthMetadata(TypedDict):
+    """
+    OpenID Connect Discovery 1.0 and RFC 8414 metadata, with the members and the values Okta's OIDC API reference lists.
+    """
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    userinfo_endpoint: NotRequired[str]
+    registration_endpoint: NotRequired[str]
+    jwks_uri: str
+    response_types_supported: list[str]
+    response_modes_supported: list[str]
+    grant_types_supported: list[str]
+    subject_types_supported: list[str]
+    id_token_signing_alg_values_supported: NotRequired[list[str]]
+    scopes_supported: list[str]
+    token_endpoint_auth_methods_supported: list[str]
+    claims_supported: list[str]
+    code_challenge_methods_supported: list[str]
+    introspection_endpoint: str
+    introspection_endpoint_auth_methods_supported: list[str]
+    revocation_endpoint: str
+    revocation_endpoint_auth_methods_supported: list[str]
+    end_session_endpoint: str
+    request_parameter_supported: bool
+    request_object_signing_alg_values_supported: list[str]
+
+
+class OktaAccessPolicy(TypedDict):
+    name: str
+    priority: NotRequired[int]
+    clients: NotRequired[list[Client]]
+    rules: NotRequired[list[OktaAccessPolicyRule]]
+
+
+class OktaAccessPolicyRule(TypedDict):
+    name: str
+    priority: NotRequired[int]
+    grantTypes: NotRequired[list[OAuthGrantType]]
+    scopes: NotRequired[list[Scope]]
+    accessTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenWindowMinutes: NotRequired[int]
+
+
+class OktaApplication(TypedDict):
+    client_id: str
+    client_secret: NotRequired[OktaSecret]
+    client_name: NotRequired[str]
+    application_type: Literal["browser", "web", "service", "native"]
+    token_endpoint_auth_method: NotRequired[
+        Literal["none", "client_secret_basic", "client_secret_post"]
+    ]
+    grant_types: NotRequired[list[OAuthGrantType]]
+    response_types: NotRequired[list[Literal["code", "token", "id_token"]]]
+    redirect_uris: NotRequired[list[RedirectUri]]
+    post_logout_redirect_uris: NotRequired[list[PostLogoutRedirectUri]]
+    status: NotRequired[Literal["ACTIVE", "INACTIVE"]]
+
+
+class OktaAuthorizationServer(TypedDict):
+    id: str
+    name: NotRequired[str]
+    description: NotRequired[str]
+    audiences: NotRequired[list[Audience]]
+    status: NotRequired[Literal["ACTIVE", "INACTIVE"]]
+    scopes: NotRequired[list[OktaOAuthScope]]
+    claims: NotRequired[list[OktaOAuthClaim]]
+    policies: NotRequired[list[OktaAccessPolicy]]
+
+
 class OktaFixture(TypedDict):
     org_id: NotRequired[str]
     settings: NotRequired[OktaSettings]
@@ -112,6 +231,24 @@ class OktaFixture(TypedDict):
     oauth_tokens: NotRequired[list[OktaOAuthToken]]
     users: NotRequired[list[OktaUser]]
     trusted_origins: NotRequired[list[OktaTrustedOrigin]]
+    authorization_servers: NotRequired[list[OktaAuthorizationServer]]
+    applications: NotRequired[list[OktaApplication]]
+
+
+class OktaOAuthClaim(TypedDict):
+    name: str
+    claimType: Literal["RESOURCE", "IDENTITY"]
+    valueType: NotRequired[Literal["EXPRESSION"]]
+    value: str
+    alwaysIncludeInToken: NotRequired[bool]
+    conditions: NotRequired[Conditions]
+
+
+class OktaOAuthScope(TypedDict):
+    name: str
+    description: NotRequired[str]
+    default: NotRequired[bool]
+    metadataPublish: NotRequired[Literal["ALL_CLIENTS", "NO_CLIENTS"]]
 
 
 class OktaOAuthToken(TypedDict):
@@ -169,6 +306,9 @@ class PasswordCredential(TypedDict):
     value: NotRequired[str]
 
 
+PostLogoutRedirectUri: TypeAlias = str
+
+
 class Profile(TypedDict):
     login: str
     firstName: NotRequired[str]
@@ -198,6 +338,12 @@ class RecoveryAnswerRequest(TypedDict):
 
 class RecoveryTokenRequest(TypedDict):
     recoveryToken: str
+
+
+RedirectUri: TypeAlias = str
+
+
+Scope: TypeAlias = str
 
 
 class Session(TypedDict):
@@ -241,6 +387,32 @@ SessionStatus: TypeAlias = Literal["ACTIVE", "MFA_ENROLL", "MFA_REQUIRED"]
 
 class StateTokenRequest(TypedDict):
     stateToken: str
+
+
+class TokenRequest(TypedDict):
+    """
+    The token endpoint's form (RFC 6749); parameters of the grants Sessim does not serve yet are taken and not read.
+    """
+
+    grant_type: NotRequired[str]
+    scope: NotRequired[str]
+    client_id: NotRequired[str]
+    client_secret: NotRequired[str]
+    code: NotRequired[str]
+    redirect_uri: NotRequired[str]
+    code_verifier: NotRequired[str]
+    refresh_token: NotRequired[str]
+    username: NotRequired[str]
+    password: NotRequired[str]
+    client_assertion: NotRequired[str]
+    client_assertion_type: NotRequired[str]
+
+
+class TokenResponse(TypedDict):
+    token_type: Literal["Bearer"]
+    expires_in: int
+    access_token: str
+    scope: str
 
 
 class TrustedOrigin(TypedDict):
