@@ -608,7 +608,7 @@ class OktaTrustedOrigin(BaseModel):
             description="A scheme (http, https, ftp, ionic, capacitor), a host, an optional port and path, as the API checks it: a seed with another is refused before it loads.",
             max_length=255,
             min_length=1,
-            pattern="^(?:https?|ftp|ionic|capacitor)://[^\\s\\x85/?#@:\\[\\]]+(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d\\d|6[0-4]\\d{3}|[1-5]\\d{4}|\\d{1,4}))?(?:/[^\\s\\x85]*)?$",
+            pattern="^(?:https?|ftp|ionic|capacitor)://[^\\s\\x1c-\\x1f\\x85/?#@:\\[\\]]+(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d\\d|6[0-4]\\d{3}|[1-5]\\d{4}|\\d{1,4}))?(?:/[^\\s\\x1c-\\x1f\\x85]*)?$",
         ),
     ]
     scopes: Annotated[list[TrustedOriginScope], Field(max_length=3, min_length=1)]

@@ -81,7 +81,7 @@ class Address(BaseModel):
 
 
 class AllowedOrigin(RootModel[str]):
-    root: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s\\x85]+$")]
+    root: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s\\x1c-\\x1f\\x85]+$")]
 
 
 class BillTo(Address):

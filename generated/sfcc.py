@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 
 class AllowedOrigin(RootModel[str]):
-    root: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s\\x85]+$")]
+    root: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s\\x1c-\\x1f\\x85]+$")]
 
 
 class AuthRequest(BaseModel):

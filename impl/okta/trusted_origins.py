@@ -29,8 +29,9 @@ IFRAME_EMBED = "IFRAME_EMBED"
 # host, an optional port (0-65535) and path; the fixture schema (OktaTrustedOrigin in
 # openapi/okta.yaml) holds the same pattern, so that a seed is refused before it loads.
 PORT = r"(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|\d{1,4})"
-# \x85 is in \s to Python's re already; named, as in the spec, for the generators.
-ORIGIN = rf"^(?:https?|ftp|ionic|capacitor)://[^\s\x85/?#@:\[\]]+(?::{PORT})?(?:/[^\s\x85]*)?$"
+# \x1c-\x1f and \x85 are in \s to Python's re already; named, as in the spec, for the
+# generators, whose \s leaves them out.
+ORIGIN = rf"^(?:https?|ftp|ionic|capacitor)://[^\s\x1c-\x1f\x85/?#@:\[\]]+(?::{PORT})?(?:/[^\s\x1c-\x1f\x85]*)?$"
 MAX_LENGTH = 255
 MAX_SCOPES = 3
 TAKEN = "An object with this field already exists in the current organization"
