@@ -171,18 +171,6 @@ class Error(BaseModel):
     errorCauses: list[ErrorCause]
 
 
-class Error1(StrEnum):
-    invalid_request = "invalid_request"
-    invalid_client = "invalid_client"
-    invalid_grant = "invalid_grant"
-    unauthorized_client = "unauthorized_client"
-    unsupported_grant_type = "unsupported_grant_type"
-    invalid_scope = "invalid_scope"
-    access_denied = "access_denied"
-    server_error = "server_error"
-    temporarily_unavailable = "temporarily_unavailable"
-
-
 class ErrorCause(BaseModel):
     errorSummary: str | None = None
 
@@ -271,8 +259,20 @@ class OAuthError(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    error: Error1
+    error: OAuthErrorCode
     error_description: str
+
+
+class OAuthErrorCode(StrEnum):
+    invalid_request = "invalid_request"
+    invalid_client = "invalid_client"
+    invalid_grant = "invalid_grant"
+    unauthorized_client = "unauthorized_client"
+    unsupported_grant_type = "unsupported_grant_type"
+    invalid_scope = "invalid_scope"
+    access_denied = "access_denied"
+    server_error = "server_error"
+    temporarily_unavailable = "temporarily_unavailable"
 
 
 class OAuthGrantType(StrEnum):

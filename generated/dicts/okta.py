@@ -133,18 +133,21 @@ class JsonWebKeySet(TypedDict):
 
 
 class OAuthError(TypedDict):
-    error: Literal[
-        "invalid_request",
-        "invalid_client",
-        "invalid_grant",
-        "unauthorized_client",
-        "unsupported_grant_type",
-        "invalid_scope",
-        "access_denied",
-        "server_error",
-        "temporarily_unavailable",
-    ]
+    error: OAuthErrorCode
     error_description: str
+
+
+OAuthErrorCode: TypeAlias = Literal[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+]
 
 
 OAuthGrantType: TypeAlias = Literal[
