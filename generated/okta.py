@@ -25,13 +25,20 @@ class AllowedOktaApp(StrEnum):
 
 class ApplicationType(StrEnum):
     """
-    browser (a single-page app, public), web (a server-side app, confidential), service (machine to machine, confidential), native (public).
+    browser (a single-page app), native (a mobile or desktop app).
     """
 
     browser = "browser"
+    native = "native"
+
+
+class ApplicationType1(StrEnum):
+    """
+    web (a server-side app), service (machine to machine).
+    """
+
     web = "web"
     service = "service"
-    native = "native"
 
 
 class Audience(RootModel[str]):
@@ -315,6 +322,17 @@ class OAuthMetadata(BaseModel):
     request_object_signing_alg_values_supported: list[str]
 
 
+class OAuthPublicGrantType(StrEnum):
+    """
+    A public client's grant types (no client_credentials without a secret).
+    """
+
+    authorization_code = "authorization_code"
+    implicit = "implicit"
+    refresh_token = "refresh_token"
+    password = "password"
+
+
 class OktaAccessPolicy(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -367,41 +385,13 @@ class OktaAccessPolicyRule(BaseModel):
     ] = None
 
 
-class OktaApplication(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    client_id: Annotated[str, Field(pattern="^[A-Za-z0-9_-]{1,100}$")]
-    client_secret: OktaSecret | None = None
-    client_name: Annotated[
-        str | None, Field(description="The client_id when absent.", max_length=100, min_length=1)
-    ] = None
-    application_type: Annotated[
-        ApplicationType,
-        Field(
-            description="browser (a single-page app, public), web (a server-side app, confidential), service (machine to machine, confidential), native (public)."
-        ),
-    ]
-    token_endpoint_auth_method: Annotated[
-        TokenEndpointAuthMethod | None,
-        Field(
-            description="`none` for browser and native apps (which must not have a secret), client_secret_basic for web and service apps when absent (they need `client_secret` unless it is `none`)."
-        ),
-    ] = None
-    grant_types: Annotated[
-        list[OAuthGrantType] | None,
-        Field(
-            description="authorization_code for browser, web and native apps, client_credentials for service apps, when absent.",
-            min_length=1,
-        ),
-    ] = None
-    response_types: Annotated[
-        list[ResponseType] | None,
-        Field(description="`code` when absent (`token` for a service app)."),
-    ] = None
-    redirect_uris: list[RedirectUri] | None = None
-    post_logout_redirect_uris: list[PostLogoutRedirectUri] | None = None
-    status: Annotated[Status3 | None, Field(description="ACTIVE when absent.")] = None
+class OktaApplicationStatus(StrEnum):
+    """
+    ACTIVE when absent.
+    """
+
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
 
 
 class OktaAuthorizationServer(BaseModel):
@@ -439,6 +429,43 @@ class OktaAuthorizationServer(BaseModel):
         list[OktaAccessPolicy] | None,
         Field(description="Access policies; Okta's Default Policy when absent."),
     ] = None
+
+
+class OktaClientId(RootModel[str]):
+    root: Annotated[str, Field(pattern="^[A-Za-z0-9_-]{1,100}$")]
+
+
+class OktaClientName(RootModel[str]):
+    root: Annotated[
+        str, Field(description="The client_id when absent.", max_length=100, min_length=1)
+    ]
+
+
+class OktaConfidentialApplication(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: OktaClientId
+    client_secret: OktaSecret
+    client_name: OktaClientName | None = None
+    application_type: Annotated[
+        ApplicationType1,
+        Field(description="web (a server-side app), service (machine to machine)."),
+    ]
+    token_endpoint_auth_method: Annotated[
+        TokenEndpointAuthMethod1 | None, Field(description="client_secret_basic when absent.")
+    ] = None
+    grant_types: Annotated[
+        list[OAuthGrantType] | None,
+        Field(
+            description="authorization_code for a web app, client_credentials for a service app, when absent.",
+            min_length=1,
+        ),
+    ] = None
+    response_types: OktaResponseTypes | None = None
+    redirect_uris: OktaRedirectUris | None = None
+    post_logout_redirect_uris: OktaRedirectUris | None = None
+    status: OktaApplicationStatus | None = None
 
 
 class OktaFixture(BaseModel):
@@ -531,6 +558,62 @@ class OktaOAuthToken(BaseModel):
     )
     token: OktaSecret
     scopes: list[Scope1]
+
+
+class OktaPublicApplication(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: OktaClientId
+    client_name: OktaClientName | None = None
+    application_type: Annotated[
+        ApplicationType,
+        Field(description="browser (a single-page app), native (a mobile or desktop app)."),
+    ]
+    token_endpoint_auth_method: Annotated[
+        TokenEndpointAuthMethod | None, Field(description="A public client does not authenticate.")
+    ] = None
+    grant_types: Annotated[
+        list[OAuthPublicGrantType] | None,
+        Field(description="authorization_code when absent.", min_length=1),
+    ] = None
+    response_types: OktaResponseTypes | None = None
+    redirect_uris: OktaRedirectUris | None = None
+    post_logout_redirect_uris: OktaRedirectUris | None = None
+    status: OktaApplicationStatus | None = None
+
+
+class OktaApplication(RootModel[OktaPublicApplication | OktaConfidentialApplication]):
+    root: Annotated[
+        OktaPublicApplication | OktaConfidentialApplication,
+        Field(
+            description="A public application (browser, native: no secret, `none`) or a confidential one (web, service: a secret, client_secret_basic or client_secret_post), told apart by `application_type`; Okta refuses the other combinations."
+        ),
+    ]
+
+
+class OktaRedirectUri(RootModel[str]):
+    root: Annotated[str, Field(max_length=1024, min_length=1)]
+
+
+class OktaRedirectUris(RootModel[list[OktaRedirectUri]]):
+    root: list[OktaRedirectUri]
+
+
+class OktaResponseType(StrEnum):
+    code = "code"
+    token = "token"
+    id_token = "id_token"
+
+
+class OktaResponseTypes(RootModel[list[OktaResponseType]]):
+    """
+    `code` when absent (`token` for a service app).
+    """
+
+    root: Annotated[
+        list[OktaResponseType], Field(description="`code` when absent (`token` for a service app).")
+    ]
 
 
 class OktaSecret(RootModel[str]):
@@ -634,7 +717,7 @@ class OktaUser(BaseModel):
         str | None, Field(description="America/Los_Angeles when absent.", min_length=1)
     ] = None
     status: Annotated[
-        Status6 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
+        Status5 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
     mfaActive: Annotated[
         bool,
@@ -646,10 +729,6 @@ class OktaUser(BaseModel):
 
 class PasswordCredential(BaseModel):
     value: SecretStr | None = None
-
-
-class PostLogoutRedirectUri(RootModel[str]):
-    root: Annotated[str, Field(max_length=1024, min_length=1)]
 
 
 class Profile(BaseModel):
@@ -693,16 +772,6 @@ class RecoveryTokenRequest(BaseModel):
 
 class RecoveryType(StrEnum):
     UNLOCK = "UNLOCK"
-
-
-class RedirectUri(RootModel[str]):
-    root: Annotated[str, Field(max_length=1024, min_length=1)]
-
-
-class ResponseType(StrEnum):
-    code = "code"
-    token = "token"
-    id_token = "id_token"
 
 
 class Scope(RootModel[str]):
@@ -812,7 +881,7 @@ class Status3(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-class Status6(StrEnum):
+class Status5(StrEnum):
     """
     Only ACTIVE users can authenticate; ACTIVE when absent.
     """
@@ -826,10 +895,17 @@ class Status6(StrEnum):
 
 class TokenEndpointAuthMethod(StrEnum):
     """
-    `none` for browser and native apps (which must not have a secret), client_secret_basic for web and service apps when absent (they need `client_secret` unless it is `none`).
+    A public client does not authenticate.
     """
 
     none = "none"
+
+
+class TokenEndpointAuthMethod1(StrEnum):
+    """
+    client_secret_basic when absent.
+    """
+
     client_secret_basic = "client_secret_basic"
     client_secret_post = "client_secret_post"
 

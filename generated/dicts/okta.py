@@ -184,6 +184,11 @@ class OAuthMetadata(TypedDict):
     request_object_signing_alg_values_supported: list[str]
 
 
+OAuthPublicGrantType: TypeAlias = Literal[
+    "authorization_code", "implicit", "refresh_token", "password"
+]
+
+
 class OktaAccessPolicy(TypedDict):
     name: str
     priority: NotRequired[int]
@@ -201,19 +206,7 @@ class OktaAccessPolicyRule(TypedDict):
     refreshTokenWindowMinutes: NotRequired[int]
 
 
-class OktaApplication(TypedDict):
-    client_id: str
-    client_secret: NotRequired[OktaSecret]
-    client_name: NotRequired[str]
-    application_type: Literal["browser", "web", "service", "native"]
-    token_endpoint_auth_method: NotRequired[
-        Literal["none", "client_secret_basic", "client_secret_post"]
-    ]
-    grant_types: NotRequired[list[OAuthGrantType]]
-    response_types: NotRequired[list[Literal["code", "token", "id_token"]]]
-    redirect_uris: NotRequired[list[RedirectUri]]
-    post_logout_redirect_uris: NotRequired[list[PostLogoutRedirectUri]]
-    status: NotRequired[Literal["ACTIVE", "INACTIVE"]]
+OktaApplicationStatus: TypeAlias = Literal["ACTIVE", "INACTIVE"]
 
 
 class OktaAuthorizationServer(TypedDict):
@@ -225,6 +218,25 @@ class OktaAuthorizationServer(TypedDict):
     scopes: NotRequired[list[OktaOAuthScope]]
     claims: NotRequired[list[OktaOAuthClaim]]
     policies: NotRequired[list[OktaAccessPolicy]]
+
+
+OktaClientId: TypeAlias = str
+
+
+OktaClientName: TypeAlias = str
+
+
+class OktaConfidentialApplication(TypedDict):
+    client_id: OktaClientId
+    client_secret: OktaSecret
+    client_name: NotRequired[OktaClientName]
+    application_type: Literal["web", "service"]
+    token_endpoint_auth_method: NotRequired[Literal["client_secret_basic", "client_secret_post"]]
+    grant_types: NotRequired[list[OAuthGrantType]]
+    response_types: NotRequired[OktaResponseTypes]
+    redirect_uris: NotRequired[OktaRedirectUris]
+    post_logout_redirect_uris: NotRequired[OktaRedirectUris]
+    status: NotRequired[OktaApplicationStatus]
 
 
 class OktaFixture(TypedDict):
@@ -268,6 +280,33 @@ class OktaOAuthToken(TypedDict):
     ]
 
 
+class OktaPublicApplication(TypedDict):
+    client_id: OktaClientId
+    client_name: NotRequired[OktaClientName]
+    application_type: Literal["browser", "native"]
+    token_endpoint_auth_method: NotRequired[Literal["none"]]
+    grant_types: NotRequired[list[OAuthPublicGrantType]]
+    response_types: NotRequired[OktaResponseTypes]
+    redirect_uris: NotRequired[OktaRedirectUris]
+    post_logout_redirect_uris: NotRequired[OktaRedirectUris]
+    status: NotRequired[OktaApplicationStatus]
+
+
+OktaApplication: TypeAlias = OktaPublicApplication | OktaConfidentialApplication
+
+
+OktaRedirectUri: TypeAlias = str
+
+
+OktaRedirectUris: TypeAlias = list[OktaRedirectUri]
+
+
+OktaResponseTypes: TypeAlias = list[Literal["code", "token", "id_token"]]
+"""
+`code` when absent (`token` for a service app).
+"""
+
+
 OktaSecret: TypeAlias = str
 
 
@@ -309,9 +348,6 @@ class PasswordCredential(TypedDict):
     value: NotRequired[str]
 
 
-PostLogoutRedirectUri: TypeAlias = str
-
-
 class Profile(TypedDict):
     login: str
     firstName: NotRequired[str]
@@ -341,9 +377,6 @@ class RecoveryAnswerRequest(TypedDict):
 
 class RecoveryTokenRequest(TypedDict):
     recoveryToken: str
-
-
-RedirectUri: TypeAlias = str
 
 
 Scope: TypeAlias = str
