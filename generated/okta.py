@@ -7,6 +7,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, Sec
 from enum import StrEnum
 
 
+class Alg(StrEnum):
+    RS256 = "RS256"
+
+
 class AllowEnum(StrEnum):
     DELETE = "DELETE"
     GET = "GET"
@@ -17,6 +21,28 @@ class AllowEnum(StrEnum):
 
 class AllowedOktaApp(StrEnum):
     OKTA_ENDUSER = "OKTA_ENDUSER"
+
+
+class ApplicationType(StrEnum):
+    """
+    browser (a single-page app), native (a mobile or desktop app).
+    """
+
+    browser = "browser"
+    native = "native"
+
+
+class ApplicationType1(StrEnum):
+    """
+    web (a server-side app), service (machine to machine).
+    """
+
+    web = "web"
+    service = "service"
+
+
+class Audience(RootModel[str]):
+    root: Annotated[str, Field(max_length=1024, min_length=1)]
 
 
 class AuthenticationProvider(BaseModel):
@@ -64,6 +90,29 @@ class AuthnUser(BaseModel):
     id: Annotated[str, Field(examples=["00ub0oNGTSWTBKOLGLNR"])]
     passwordChanged: AwareDatetime | None = None
     profile: Profile
+
+
+class ClaimType(StrEnum):
+    """
+    RESOURCE for access tokens, IDENTITY for ID tokens.
+    """
+
+    RESOURCE = "RESOURCE"
+    IDENTITY = "IDENTITY"
+
+
+class Client(RootModel[str]):
+    root: Annotated[str, Field(min_length=1)]
+
+
+class Conditions(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    scopes: Annotated[
+        list[str] | None,
+        Field(description="The claim is included only for these scopes; always when empty."),
+    ] = None
 
 
 class CreateSessionRequest(BaseModel):
@@ -169,12 +218,254 @@ class HrefObject(BaseModel):
     hints: Hints | None = None
 
 
+class JsonWebKey(BaseModel):
+    """
+    An RSA public key (RFC 7517), as Okta publishes its signing keys.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    kty: Kty
+    alg: Alg
+    kid: str
+    use: Use
+    e: str
+    n: str
+
+
+class JsonWebKeySet(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    keys: list[JsonWebKey]
+
+
+class Kty(StrEnum):
+    RSA = "RSA"
+
+
+class MetadataPublish(StrEnum):
+    """
+    Whether discovery lists it (`scopes_supported`); NO_CLIENTS when absent.
+    """
+
+    ALL_CLIENTS = "ALL_CLIENTS"
+    NO_CLIENTS = "NO_CLIENTS"
+
+
 class Method(StrEnum):
     POST = "POST"
 
 
 class NextLogin(StrEnum):
     changePassword = "changePassword"
+
+
+class OAuthError(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    error: OAuthErrorCode
+    error_description: str
+
+
+class OAuthErrorCode(StrEnum):
+    invalid_request = "invalid_request"
+    invalid_client = "invalid_client"
+    invalid_grant = "invalid_grant"
+    unauthorized_client = "unauthorized_client"
+    unsupported_grant_type = "unsupported_grant_type"
+    invalid_scope = "invalid_scope"
+    access_denied = "access_denied"
+    server_error = "server_error"
+    temporarily_unavailable = "temporarily_unavailable"
+
+
+class OAuthGrantType(StrEnum):
+    authorization_code = "authorization_code"
+    implicit = "implicit"
+    refresh_token = "refresh_token"
+    password = "password"
+    client_credentials = "client_credentials"
+
+
+class OAuthMetadata(BaseModel):
+    """
+    OpenID Connect Discovery 1.0 and RFC 8414 metadata, with the members and the values Okta's OIDC API reference lists.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    userinfo_endpoint: str | None = None
+    registration_endpoint: str | None = None
+    jwks_uri: str
+    response_types_supported: list[str]
+    response_modes_supported: list[str]
+    grant_types_supported: list[str]
+    subject_types_supported: list[str]
+    id_token_signing_alg_values_supported: list[str] | None = None
+    scopes_supported: list[str]
+    token_endpoint_auth_methods_supported: list[str]
+    claims_supported: list[str]
+    code_challenge_methods_supported: list[str]
+    introspection_endpoint: str
+    introspection_endpoint_auth_methods_supported: list[str]
+    revocation_endpoint: str
+    revocation_endpoint_auth_methods_supported: list[str]
+    end_session_endpoint: str
+    request_parameter_supported: bool
+    request_object_signing_alg_values_supported: list[str]
+
+
+class OAuthPublicGrantType(StrEnum):
+    """
+    A public client's grant types (no client_credentials without a secret).
+    """
+
+    authorization_code = "authorization_code"
+    implicit = "implicit"
+    refresh_token = "refresh_token"
+    password = "password"
+
+
+class OktaAccessPolicy(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    priority: Annotated[
+        int | None, Field(description="Lower first; in the order given when absent.", ge=1)
+    ] = None
+    clients: Annotated[
+        list[Client] | None,
+        Field(
+            description="`conditions.clients.include` of Okta's policy: client ids, or `ALL_CLIENTS` (the default)."
+        ),
+    ] = None
+    rules: list[OktaAccessPolicyRule] | None = None
+
+
+class OktaAccessPolicyRule(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    priority: Annotated[int | None, Field(ge=1)] = None
+    grantTypes: Annotated[
+        list[OAuthGrantType] | None,
+        Field(description="`conditions.grantTypes.include`; every grant type when absent."),
+    ] = None
+    scopes: Annotated[
+        list[Scope] | None,
+        Field(description="`conditions.scopes.include`; `*` (any scope) when absent."),
+    ] = None
+    accessTokenLifetimeMinutes: Annotated[
+        int | None,
+        Field(
+            description="`actions.token.accessTokenLifetimeMinutes` (Okta allows 5 to 1440); 60 when absent.",
+            ge=5,
+            le=1440,
+        ),
+    ] = None
+    refreshTokenLifetimeMinutes: Annotated[
+        int | None, Field(description="0 (unlimited) when absent.", ge=0, le=7776000)
+    ] = None
+    refreshTokenWindowMinutes: Annotated[
+        int | None,
+        Field(
+            description="How long an unused refresh token lives; 10080 (7 days) when absent.",
+            ge=10,
+            le=7776000,
+        ),
+    ] = None
+
+
+class OktaApplicationStatus(StrEnum):
+    """
+    ACTIVE when absent.
+    """
+
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+
+
+class OktaAuthorizationServer(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str,
+        Field(
+            description="`default`, or Okta's `aus` and 17 letters and digits.",
+            pattern="^(?:default|aus[A-Za-z0-9]{17})$",
+        ),
+    ]
+    name: Annotated[
+        str | None, Field(description="The id when absent.", max_length=100, min_length=1)
+    ] = None
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    audiences: Annotated[
+        list[Audience] | None,
+        Field(
+            description="The `aud` of its access tokens (Okta takes one); `api://default` for `default` and `api://<id>` for another when absent.",
+            max_length=1,
+            min_length=1,
+        ),
+    ] = None
+    status: Annotated[Status3 | None, Field(description="ACTIVE when absent.")] = None
+    scopes: Annotated[
+        list[OktaOAuthScope] | None,
+        Field(
+            description="Custom scopes, beside the system scopes every custom server has (openid, profile, email, address, phone, offline_access, device_sso)."
+        ),
+    ] = None
+    claims: list[OktaOAuthClaim] | None = None
+    policies: Annotated[
+        list[OktaAccessPolicy] | None,
+        Field(description="Access policies; Okta's Default Policy when absent."),
+    ] = None
+
+
+class OktaClientId(RootModel[str]):
+    root: Annotated[str, Field(pattern="^[A-Za-z0-9_-]{1,100}$")]
+
+
+class OktaClientName(RootModel[str]):
+    root: Annotated[
+        str, Field(description="The client_id when absent.", max_length=100, min_length=1)
+    ]
+
+
+class OktaConfidentialApplication(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: OktaClientId
+    client_secret: OktaSecret
+    client_name: OktaClientName | None = None
+    application_type: Annotated[
+        ApplicationType1,
+        Field(description="web (a server-side app), service (machine to machine)."),
+    ]
+    token_endpoint_auth_method: Annotated[
+        TokenEndpointAuthMethod1 | None, Field(description="client_secret_basic when absent.")
+    ] = None
+    grant_types: Annotated[
+        list[OAuthGrantType] | None,
+        Field(
+            description="authorization_code for a web app, client_credentials for a service app, when absent.",
+            min_length=1,
+        ),
+    ] = None
+    response_types: OktaResponseTypes | None = None
+    redirect_uris: OktaRedirectUris | None = None
+    post_logout_redirect_uris: OktaRedirectUris | None = None
+    status: OktaApplicationStatus | None = None
 
 
 class OktaFixture(BaseModel):
@@ -204,6 +495,61 @@ class OktaFixture(BaseModel):
             description="Trusted origins, as the Trusted Origins API would create them (ACTIVE unless `status` says otherwise); one of the same origin is replaced."
         ),
     ] = None
+    authorization_servers: Annotated[
+        list[OktaAuthorizationServer] | None,
+        Field(
+            description="Custom authorization servers, in the shape of Okta's Authorization Servers API (`/api/v1/authorizationServers`); one of the same id is replaced. `default` always exists: when the fixture does not give it, it is Okta's own default (audience `api://default`, the Default Policy for all clients with an access token of 60 minutes). The org authorization server is fixed, as at Okta."
+        ),
+    ] = None
+    applications: Annotated[
+        list[OktaApplication] | None,
+        Field(
+            description="OIDC applications (OAuth clients), in the shape of Okta's Dynamic Client Registration API (`/oauth2/v1/clients`); one of the same client_id is replaced."
+        ),
+    ] = None
+
+
+class OktaOAuthClaim(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    claimType: Annotated[
+        ClaimType, Field(description="RESOURCE for access tokens, IDENTITY for ID tokens.")
+    ]
+    valueType: Annotated[
+        ValueType | None,
+        Field(
+            description="Okta's value types; Sessim evaluates no Okta expression language, so `value` is the claim's value as a constant string."
+        ),
+    ] = None
+    value: Annotated[str, Field(max_length=1024)]
+    alwaysIncludeInToken: Annotated[bool | None, Field(description="true when absent.")] = None
+    conditions: Conditions | None = None
+
+
+class OktaOAuthScope(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[
+        str,
+        Field(
+            description='A scope-token of RFC 6749 (printable ASCII but space, `"` and backslash).',
+            pattern="^[!#-\\[\\]-~]{1,255}$",
+        ),
+    ]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    default: Annotated[
+        bool | None,
+        Field(description="Granted when a client asks for no scope; false when absent."),
+    ] = None
+    metadataPublish: Annotated[
+        MetadataPublish | None,
+        Field(
+            description="Whether discovery lists it (`scopes_supported`); NO_CLIENTS when absent."
+        ),
+    ] = None
 
 
 class OktaOAuthToken(BaseModel):
@@ -211,7 +557,63 @@ class OktaOAuthToken(BaseModel):
         extra="forbid",
     )
     token: OktaSecret
-    scopes: list[Scope]
+    scopes: list[Scope1]
+
+
+class OktaPublicApplication(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: OktaClientId
+    client_name: OktaClientName | None = None
+    application_type: Annotated[
+        ApplicationType,
+        Field(description="browser (a single-page app), native (a mobile or desktop app)."),
+    ]
+    token_endpoint_auth_method: Annotated[
+        TokenEndpointAuthMethod | None, Field(description="A public client does not authenticate.")
+    ] = None
+    grant_types: Annotated[
+        list[OAuthPublicGrantType] | None,
+        Field(description="authorization_code when absent.", min_length=1),
+    ] = None
+    response_types: OktaResponseTypes | None = None
+    redirect_uris: OktaRedirectUris | None = None
+    post_logout_redirect_uris: OktaRedirectUris | None = None
+    status: OktaApplicationStatus | None = None
+
+
+class OktaApplication(RootModel[OktaPublicApplication | OktaConfidentialApplication]):
+    root: Annotated[
+        OktaPublicApplication | OktaConfidentialApplication,
+        Field(
+            description="A public application (browser, native: no secret, `none`) or a confidential one (web, service: a secret, client_secret_basic or client_secret_post), told apart by `application_type`; Okta refuses the other combinations."
+        ),
+    ]
+
+
+class OktaRedirectUri(RootModel[str]):
+    root: Annotated[str, Field(max_length=1024, min_length=1)]
+
+
+class OktaRedirectUris(RootModel[list[OktaRedirectUri]]):
+    root: list[OktaRedirectUri]
+
+
+class OktaResponseType(StrEnum):
+    code = "code"
+    token = "token"
+    id_token = "id_token"
+
+
+class OktaResponseTypes(RootModel[list[OktaResponseType]]):
+    """
+    `code` when absent (`token` for a service app).
+    """
+
+    root: Annotated[
+        list[OktaResponseType], Field(description="`code` when absent (`token` for a service app).")
+    ]
 
 
 class OktaSecret(RootModel[str]):
@@ -315,7 +717,7 @@ class OktaUser(BaseModel):
         str | None, Field(description="America/Los_Angeles when absent.", min_length=1)
     ] = None
     status: Annotated[
-        Status4 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
+        Status5 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
     mfaActive: Annotated[
         bool,
@@ -372,7 +774,11 @@ class RecoveryType(StrEnum):
     UNLOCK = "UNLOCK"
 
 
-class Scope(StrEnum):
+class Scope(RootModel[str]):
+    root: Annotated[str, Field(min_length=1)]
+
+
+class Scope1(StrEnum):
     okta_sessions_read = "okta.sessions.read"
     okta_sessions_manage = "okta.sessions.manage"
     okta_users_read = "okta.users.read"
@@ -475,7 +881,7 @@ class Status3(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-class Status4(StrEnum):
+class Status5(StrEnum):
     """
     Only ACTIVE users can authenticate; ACTIVE when absent.
     """
@@ -485,6 +891,56 @@ class Status4(StrEnum):
     PROVISIONED = "PROVISIONED"
     SUSPENDED = "SUSPENDED"
     DEPROVISIONED = "DEPROVISIONED"
+
+
+class TokenEndpointAuthMethod(StrEnum):
+    """
+    A public client does not authenticate.
+    """
+
+    none = "none"
+
+
+class TokenEndpointAuthMethod1(StrEnum):
+    """
+    client_secret_basic when absent.
+    """
+
+    client_secret_basic = "client_secret_basic"
+    client_secret_post = "client_secret_post"
+
+
+class TokenRequest(BaseModel):
+    """
+    The token endpoint's form (RFC 6749); parameters of the grants Sessim does not serve yet are taken and not read.
+    """
+
+    grant_type: Annotated[str | None, Field(max_length=4096)] = None
+    scope: Annotated[str | None, Field(max_length=4096)] = None
+    client_id: Annotated[str | None, Field(max_length=4096)] = None
+    client_secret: Annotated[str | None, Field(max_length=4096)] = None
+    code: Annotated[str | None, Field(max_length=4096)] = None
+    redirect_uri: Annotated[str | None, Field(max_length=4096)] = None
+    code_verifier: Annotated[str | None, Field(max_length=4096)] = None
+    refresh_token: Annotated[str | None, Field(max_length=4096)] = None
+    username: Annotated[str | None, Field(max_length=4096)] = None
+    password: Annotated[str | None, Field(max_length=4096)] = None
+    client_assertion: Annotated[str | None, Field(max_length=4096)] = None
+    client_assertion_type: Annotated[str | None, Field(max_length=4096)] = None
+
+
+class TokenResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    token_type: TokenType
+    expires_in: Annotated[int, Field(ge=1)]
+    access_token: str
+    scope: str
+
+
+class TokenType(StrEnum):
+    Bearer = "Bearer"
 
 
 class TrustedOrigin(BaseModel):
@@ -558,6 +1014,10 @@ class UnlockAccountRequest(BaseModel):
     relayState: Annotated[str | None, Field(description="Accepted, not used.")] = None
 
 
+class Use(StrEnum):
+    sig = "sig"
+
+
 class User(BaseModel):
     """
     A user as Okta's Users API returns it (keys in Okta's order). A user the API created has the times of its lifecycle (`activated` null until it is activated, `passwordChanged` null without a password); a user the fixture seeded has the time of the seed for each. lastLogin is the last successful primary authentication, null before one. `status` is LOCKED_OUT while an ACTIVE user is locked out. `credentials.password` is present (and empty, as Okta never returns a password) only when the user has one.
@@ -624,3 +1084,11 @@ class UserStatus(StrEnum):
     DEPROVISIONED = "DEPROVISIONED"
     LOCKED_OUT = "LOCKED_OUT"
     PASSWORD_EXPIRED = "PASSWORD_EXPIRED"
+
+
+class ValueType(StrEnum):
+    """
+    Okta's value types; Sessim evaluates no Okta expression language, so `value` is the claim's value as a constant string.
+    """
+
+    EXPRESSION = "EXPRESSION"

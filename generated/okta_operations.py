@@ -13,6 +13,7 @@ from .okta import (
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
     StateTokenRequest,
+    TokenRequest,
     TrustedOriginWrite,
     UnlockAccountRequest,
 )
@@ -38,6 +39,33 @@ class OktaOperations(Protocol):
         self, *, token: str, redirectUrl: str, checkAccountSetupComplete: bool = ...
     ) -> object:
         """sessionCookieRedirect: GET /login/sessionCookieRedirect"""
+
+    async def get_well_known_open_i_d_configuration(self, *, client_id: str = ...) -> object:
+        """getWellKnownOpenIDConfiguration: GET /.well-known/openid-configuration"""
+
+    async def get_well_known_open_i_d_configuration_org_a_s(
+        self, *, client_id: str = ...
+    ) -> object:
+        """getWellKnownOpenIDConfigurationOrgAS: GET /oauth2/v1/.well-known/openid-configuration"""
+
+    async def get_well_known_open_i_d_configuration_custom_a_s(
+        self, authServerId: str, *, client_id: str = ...
+    ) -> object:
+        """getWellKnownOpenIDConfigurationCustomAS: GET /oauth2/{authServerId}/.well-known/openid-configuration"""
+
+    async def get_well_known_o_auth_configuration_custom_a_s(
+        self, authServerId: str, *, client_id: str = ...
+    ) -> object:
+        """getWellKnownOAuthConfigurationCustomAS: GET /oauth2/{authServerId}/.well-known/oauth-authorization-server"""
+
+    async def oauth_keys(self, *, client_id: str = ...) -> object:
+        """oauthKeys: GET /oauth2/v1/keys"""
+
+    async def oauth_keys_custom_a_s(self, authServerId: str, *, client_id: str = ...) -> object:
+        """oauthKeysCustomAS: GET /oauth2/{authServerId}/v1/keys"""
+
+    async def token_custom_a_s(self, authServerId: str, *, body: TokenRequest) -> object:
+        """tokenCustomAS: POST /oauth2/{authServerId}/v1/token"""
 
     async def create_session(
         self, *, body: CreateSessionRequest, token_info: dict[str, Any], user: str | None

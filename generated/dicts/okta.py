@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+Audience: TypeAlias = str
+
+
 class AuthenticationProvider(TypedDict):
     type: NotRequired[Literal["OKTA"]]
     name: NotRequired[str]
@@ -33,6 +36,13 @@ class AuthnUser(TypedDict):
     id: str
     passwordChanged: NotRequired[str]
     profile: Profile
+
+
+Client: TypeAlias = str
+
+
+class Conditions(TypedDict):
+    scopes: NotRequired[list[str]]
 
 
 class CreateSessionRequest(TypedDict):
@@ -105,6 +115,130 @@ class HrefObject(TypedDict):
     hints: NotRequired[Hints]
 
 
+class JsonWebKey(TypedDict):
+    """
+    An RSA public key (RFC 7517), as Okta publishes its signing keys.
+    """
+
+    kty: Literal["RSA"]
+    alg: Literal["RS256"]
+    kid: str
+    use: Literal["sig"]
+    e: str
+    n: str
+
+
+class JsonWebKeySet(TypedDict):
+    keys: list[JsonWebKey]
+
+
+class OAuthError(TypedDict):
+    error: OAuthErrorCode
+    error_description: str
+
+
+OAuthErrorCode: TypeAlias = Literal[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+]
+
+
+OAuthGrantType: TypeAlias = Literal[
+    "authorization_code", "implicit", "refresh_token", "password", "client_credentials"
+]
+
+
+class OAuthMetadata(TypedDict):
+    """
+    OpenID Connect Discovery 1.0 and RFC 8414 metadata, with the members and the values Okta's OIDC API reference lists.
+    """
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    userinfo_endpoint: NotRequired[str]
+    registration_endpoint: NotRequired[str]
+    jwks_uri: str
+    response_types_supported: list[str]
+    response_modes_supported: list[str]
+    grant_types_supported: list[str]
+    subject_types_supported: list[str]
+    id_token_signing_alg_values_supported: NotRequired[list[str]]
+    scopes_supported: list[str]
+    token_endpoint_auth_methods_supported: list[str]
+    claims_supported: list[str]
+    code_challenge_methods_supported: list[str]
+    introspection_endpoint: str
+    introspection_endpoint_auth_methods_supported: list[str]
+    revocation_endpoint: str
+    revocation_endpoint_auth_methods_supported: list[str]
+    end_session_endpoint: str
+    request_parameter_supported: bool
+    request_object_signing_alg_values_supported: list[str]
+
+
+OAuthPublicGrantType: TypeAlias = Literal[
+    "authorization_code", "implicit", "refresh_token", "password"
+]
+
+
+class OktaAccessPolicy(TypedDict):
+    name: str
+    priority: NotRequired[int]
+    clients: NotRequired[list[Client]]
+    rules: NotRequired[list[OktaAccessPolicyRule]]
+
+
+class OktaAccessPolicyRule(TypedDict):
+    name: str
+    priority: NotRequired[int]
+    grantTypes: NotRequired[list[OAuthGrantType]]
+    scopes: NotRequired[list[Scope]]
+    accessTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenWindowMinutes: NotRequired[int]
+
+
+OktaApplicationStatus: TypeAlias = Literal["ACTIVE", "INACTIVE"]
+
+
+class OktaAuthorizationServer(TypedDict):
+    id: str
+    name: NotRequired[str]
+    description: NotRequired[str]
+    audiences: NotRequired[list[Audience]]
+    status: NotRequired[Literal["ACTIVE", "INACTIVE"]]
+    scopes: NotRequired[list[OktaOAuthScope]]
+    claims: NotRequired[list[OktaOAuthClaim]]
+    policies: NotRequired[list[OktaAccessPolicy]]
+
+
+OktaClientId: TypeAlias = str
+
+
+OktaClientName: TypeAlias = str
+
+
+class OktaConfidentialApplication(TypedDict):
+    client_id: OktaClientId
+    client_secret: OktaSecret
+    client_name: NotRequired[OktaClientName]
+    application_type: Literal["web", "service"]
+    token_endpoint_auth_method: NotRequired[Literal["client_secret_basic", "client_secret_post"]]
+    grant_types: NotRequired[list[OAuthGrantType]]
+    response_types: NotRequired[OktaResponseTypes]
+    redirect_uris: NotRequired[OktaRedirectUris]
+    post_logout_redirect_uris: NotRequired[OktaRedirectUris]
+    status: NotRequired[OktaApplicationStatus]
+
+
 class OktaFixture(TypedDict):
     org_id: NotRequired[str]
     settings: NotRequired[OktaSettings]
@@ -112,6 +246,24 @@ class OktaFixture(TypedDict):
     oauth_tokens: NotRequired[list[OktaOAuthToken]]
     users: NotRequired[list[OktaUser]]
     trusted_origins: NotRequired[list[OktaTrustedOrigin]]
+    authorization_servers: NotRequired[list[OktaAuthorizationServer]]
+    applications: NotRequired[list[OktaApplication]]
+
+
+class OktaOAuthClaim(TypedDict):
+    name: str
+    claimType: Literal["RESOURCE", "IDENTITY"]
+    valueType: NotRequired[Literal["EXPRESSION"]]
+    value: str
+    alwaysIncludeInToken: NotRequired[bool]
+    conditions: NotRequired[Conditions]
+
+
+class OktaOAuthScope(TypedDict):
+    name: str
+    description: NotRequired[str]
+    default: NotRequired[bool]
+    metadataPublish: NotRequired[Literal["ALL_CLIENTS", "NO_CLIENTS"]]
 
 
 class OktaOAuthToken(TypedDict):
@@ -126,6 +278,33 @@ class OktaOAuthToken(TypedDict):
             "okta.trustedOrigins.manage",
         ]
     ]
+
+
+class OktaPublicApplication(TypedDict):
+    client_id: OktaClientId
+    client_name: NotRequired[OktaClientName]
+    application_type: Literal["browser", "native"]
+    token_endpoint_auth_method: NotRequired[Literal["none"]]
+    grant_types: NotRequired[list[OAuthPublicGrantType]]
+    response_types: NotRequired[OktaResponseTypes]
+    redirect_uris: NotRequired[OktaRedirectUris]
+    post_logout_redirect_uris: NotRequired[OktaRedirectUris]
+    status: NotRequired[OktaApplicationStatus]
+
+
+OktaApplication: TypeAlias = OktaPublicApplication | OktaConfidentialApplication
+
+
+OktaRedirectUri: TypeAlias = str
+
+
+OktaRedirectUris: TypeAlias = list[OktaRedirectUri]
+
+
+OktaResponseTypes: TypeAlias = list[Literal["code", "token", "id_token"]]
+"""
+`code` when absent (`token` for a service app).
+"""
 
 
 OktaSecret: TypeAlias = str
@@ -200,6 +379,9 @@ class RecoveryTokenRequest(TypedDict):
     recoveryToken: str
 
 
+Scope: TypeAlias = str
+
+
 class Session(TypedDict):
     id: NotRequired[str]
     userId: NotRequired[str]
@@ -241,6 +423,32 @@ SessionStatus: TypeAlias = Literal["ACTIVE", "MFA_ENROLL", "MFA_REQUIRED"]
 
 class StateTokenRequest(TypedDict):
     stateToken: str
+
+
+class TokenRequest(TypedDict):
+    """
+    The token endpoint's form (RFC 6749); parameters of the grants Sessim does not serve yet are taken and not read.
+    """
+
+    grant_type: NotRequired[str]
+    scope: NotRequired[str]
+    client_id: NotRequired[str]
+    client_secret: NotRequired[str]
+    code: NotRequired[str]
+    redirect_uri: NotRequired[str]
+    code_verifier: NotRequired[str]
+    refresh_token: NotRequired[str]
+    username: NotRequired[str]
+    password: NotRequired[str]
+    client_assertion: NotRequired[str]
+    client_assertion_type: NotRequired[str]
+
+
+class TokenResponse(TypedDict):
+    token_type: Literal["Bearer"]
+    expires_in: int
+    access_token: str
+    scope: str
 
 
 class TrustedOrigin(TypedDict):

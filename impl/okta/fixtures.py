@@ -6,6 +6,12 @@ from functools import partial
 
 from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
+from .authorization_servers import (
+    Applications,
+    AuthorizationServers,
+    application_record,
+    server_record,
+)
 from .state import add_access_token, add_api_token, new_id, okta, set_org_id
 from .trusted_origins import ACTIVE as ORIGIN_ACTIVE
 from .trusted_origins import TrustedOrigins, checked
@@ -33,7 +39,15 @@ async def load_fixture(runtime: Runtime, section: dict) -> dict[str, int]:
             user_id, user["login"], user["password"], status, profile, attributes
         )
     await _trusted_origins(runtime, section.get("trusted_origins", []))
-    listed = ("users", "api_tokens", "oauth_tokens", "trusted_origins")
+    await _oauth(runtime, section)
+    listed = (
+        "users",
+        "api_tokens",
+        "oauth_tokens",
+        "trusted_origins",
+        "authorization_servers",
+        "applications",
+    )
     counts = {name: len(section.get(name, [])) for name in listed}
     return {**counts, "settings": int("settings" in section), "org_id": int("org_id" in section)}
 
@@ -63,6 +77,17 @@ async def _trusted_origins(runtime: Runtime, seeded: list[dict]) -> None:
         else:
             await origins.replace(old["id"], fields, by)
             await origins.set_status(old["id"], status, by)
+
+
+async def _oauth(runtime: Runtime, section: dict) -> None:
+    """Authorization servers and applications, each replacing the one of its id; all are
+    checked before any is stored, so that a refused seed changes nothing of them."""
+    servers = [server_record(entry) for entry in section.get("authorization_servers", [])]
+    applications = [application_record(entry) for entry in section.get("applications", [])]
+    for server in servers:
+        await AuthorizationServers(runtime.store).put(server)
+    for application in applications:
+        await Applications(runtime.store).put(application)
 
 
 def _profile(user: dict) -> dict:

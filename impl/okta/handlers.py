@@ -16,13 +16,21 @@ from ..core.web.bodies import respond
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from .cookies import SESSION_CLEARED, session_cookies
+from .discovery import (  # noqa: F401 - the authorization servers' metadata, served from here
+    get_well_known_o_auth_configuration_custom_a_s,
+    get_well_known_open_i_d_configuration,
+    get_well_known_open_i_d_configuration_custom_a_s,
+    get_well_known_open_i_d_configuration_org_a_s,
+)
 from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here
     answer_recovery_question,
     cancel_transaction,
     unlock_account,
     verify_recovery_token,
 )
+from .signing import oauth_keys, oauth_keys_custom_a_s  # noqa: F401 - served from here
 from .state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta, okta_for
+from .token import token_custom_a_s  # noqa: F401 - the token endpoint, served from here
 from .trusted_origins import REDIRECT, TrustedOrigins, origin_of
 from .trusted_origins_api import (  # noqa: F401 - the Trusted Origins API, served from here
     activate_trusted_origin,

@@ -7,13 +7,15 @@ from ..core.web.api import Api
 from ..core.web.conventions import Conventions
 from ..core.web.slashes import TrailingSlash
 from ..generated.okta import OktaFixture
+from .authorization_servers import application_view, server_view
 from .browsers import CORS
 from .contract import CONTRACT
 from .edge import OktaEdge
-from .errors import CATALOG
+from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
 from .security import access_token, api_token
+from .signing import rotate_keys
 
 VENDOR = Api(
     "okta",
@@ -33,4 +35,7 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=Conventions(cors=CORS),
+    views={"authorizationServer": server_view, "application": application_view},
+    actions={"rotate-keys": rotate_keys},
+    renderers={"tokenCustomAS": OAUTH_CATALOG},
 )

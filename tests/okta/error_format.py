@@ -1,7 +1,13 @@
-"""What an Okta error body holds beyond its spec (tests/test_hostile.py checks every one)."""
+"""What an Okta error body holds beyond its spec (tests/test_hostile.py checks every one):
+Okta's API error, or OAuth's on the authorization servers' token endpoint."""
 
 from typing import Any
 
 
 def check(response: Any) -> None:
-    assert {"errorCode", "errorSummary", "errorId"} <= response.json().keys()
+    body = response.json()
+    if "error" in body:
+        assert set(body) == {"error", "error_description"} and body["error_description"]
+        assert response.request.url.path.endswith("/v1/token")
+        return
+    assert {"errorCode", "errorSummary", "errorId"} <= body.keys()

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Collection
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     FormDataValidator,
@@ -25,7 +26,7 @@ from connexion.validators import (
 )
 from connexion.validators import ParameterValidator as ConnexionParameterValidator
 from jsonschema import Draft4Validator
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import ValidationError, best_match
 from starlette.types import Scope
 
 from ..kit.errors import InvalidInput, InvalidParameter
@@ -84,7 +85,32 @@ class JSONBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body: Any) -> dict | None:
         if self._schema.get(CASE_INSENSITIVE):
             body = fold_keys(self._schema, body)
-        return super()._validate(body)
+        try:
+            return super()._validate(body)
+        except BadRequestProblem:
+            error = next(self._validator.iter_errors(body), None)
+            if error is None or not error.context:
+                raise
+            # "not valid under any of the given schemas" says nothing: name what is wrong in
+            # the variant the body comes closest to.
+            closest = closest_variant(error)
+            where = ".".join(str(item) for item in closest.absolute_path)
+            raise BadRequestProblem(detail=f"{closest.message} - '{where}'") from None
+
+
+def closest_variant(error: ValidationError) -> ValidationError:
+    """Of a oneOf/anyOf failure, the first error of the variant the value comes closest to:
+    the one whose own properties' values (enums: the kind a variant is for) fit, then the
+    one with the fewest errors."""
+    variants: dict[Any, list[ValidationError]] = {}
+    for failure in error.context or ():
+        variants.setdefault(failure.schema_path[0], []).append(failure)
+
+    def distance(failures: list[ValidationError]) -> tuple[int, int]:
+        kinds = sum(f.validator == "enum" and len(f.path) == 1 for f in failures)
+        return (kinds, len(failures))
+
+    return min(variants.values(), key=distance)[0]
 
 
 def fold_keys(schema: dict, value: Any) -> Any:

@@ -1,0 +1,181 @@
+"""Okta's authorization servers and OIDC applications (OAuth clients), in the store.
+
+The fixture gives them (openapi/okta.yaml's OktaAuthorizationServer and OktaApplication);
+each is stored complete, with Okta's defaults filled in, under its id or client_id. The
+custom server `default` exists even when no fixture names it, as in every Okta org; the org
+authorization server is fixed and is not stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.kit.credentials import digest
+from ..core.kit.errors import NotFound
+from ..core.kit.runtime import Runtime
+from ..core.kit.store import Store
+from .state import NAMESPACE
+
+DEFAULT = "default"
+ACTIVE = "ACTIVE"
+ALL_CLIENTS = "ALL_CLIENTS"
+# The scopes every custom authorization server has (Okta's "system scopes").
+SYSTEM_SCOPES = ("openid", "profile", "email", "address", "phone", "offline_access", "device_sso")
+GRANT_TYPES = ("authorization_code", "implicit", "refresh_token", "password", "client_credentials")
+# Okta's Default Policy of a new custom server: all clients, every grant type and scope, an
+# access token of an hour, a refresh token without limit but unused for 7 days at most.
+DEFAULT_RULE = {
+    "name": "Default Policy Rule",
+    "priority": 1,
+    "grantTypes": list(GRANT_TYPES),
+    "scopes": ["*"],
+    "accessTokenLifetimeMinutes": 60,
+    "refreshTokenLifetimeMinutes": 0,
+    "refreshTokenWindowMinutes": 10080,
+}
+DEFAULT_POLICY = {"name": "Default Policy", "priority": 1, "clients": [ALL_CLIENTS]}
+PUBLIC = ("browser", "native")  # public clients: no secret, token_endpoint_auth_method none
+NONE = "none"
+
+
+def _server_key(server_id: str) -> str:
+    return f"{NAMESPACE}:authorization-server:{server_id}"
+
+
+def _application_key(client_id: str) -> str:
+    return f"{NAMESPACE}:application:{client_id}"
+
+
+def server_record(entry: dict[str, Any]) -> dict[str, Any]:
+    """A fixture's authorization server with Okta's defaults filled in."""
+    server_id = entry["id"]
+    policies = entry.get("policies") or [{**DEFAULT_POLICY, "rules": [DEFAULT_RULE]}]
+    return {
+        "id": server_id,
+        "name": entry.get("name", server_id),
+        "description": entry.get("description", _description(server_id)),
+        "audiences": entry.get("audiences") or [f"api://{server_id}"],
+        "status": entry.get("status", ACTIVE),
+        "scopes": [_scope(scope) for scope in entry.get("scopes", [])],
+        "claims": [_claim(claim) for claim in entry.get("claims", [])],
+        "policies": _by_priority([_policy(policy) for policy in policies]),
+    }
+
+
+def _description(server_id: str) -> str:
+    return "Default Authorization Server" if server_id == DEFAULT else ""
+
+
+def _scope(scope: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": scope["name"],
+        "description": scope.get("description", scope["name"]),
+        "default": scope.get("default", False),
+        "metadataPublish": scope.get("metadataPublish", "NO_CLIENTS"),
+    }
+
+
+def _claim(claim: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": claim["name"],
+        "claimType": claim.get("claimType", "RESOURCE"),
+        "valueType": claim.get("valueType", "EXPRESSION"),
+        "value": claim["value"],
+        "alwaysIncludeInToken": claim.get("alwaysIncludeInToken", True),
+        "scopes": list(claim.get("conditions", {}).get("scopes", [])),
+    }
+
+
+def _policy(policy: dict[str, Any]) -> dict[str, Any]:
+    rules = [{**DEFAULT_RULE, "priority": None, **rule} for rule in policy.get("rules", [])]
+    return {
+        "name": policy["name"],
+        "priority": policy.get("priority"),
+        "clients": policy.get("clients") or [ALL_CLIENTS],
+        "rules": _by_priority(rules),
+    }
+
+
+def _by_priority(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ordered by priority, those without one after, each group in the order given; then
+    numbered 1, 2, ... as Okta numbers them."""
+    ranked = sorted(enumerate(items), key=lambda pair: _rank(pair[1]["priority"], pair[0]))
+    return [{**item, "priority": rank} for rank, (_, item) in enumerate(ranked, 1)]
+
+
+def _rank(priority: int | None, index: int) -> tuple[bool, int, int]:
+    return (priority is None, priority or 0, index)
+
+
+def application_record(entry: dict[str, Any]) -> dict[str, Any]:
+    """A fixture's application (public or confidential, as its schema tells them apart)
+    with Okta's defaults filled in."""
+    kind = entry["application_type"]
+    method = entry.get(
+        "token_endpoint_auth_method", NONE if kind in PUBLIC else "client_secret_basic"
+    )
+    secret = entry.get("client_secret")
+    client_id = entry["client_id"]
+    service = kind == "service"
+    grant_types = entry.get("grant_types") or [
+        "client_credentials" if service else "authorization_code"
+    ]
+    return {
+        "client_id": client_id,
+        # By digest, as Sessim keeps every credential: a dump of the store hands out none.
+        "client_secret_digest": None if secret is None else digest(secret),
+        "client_name": entry.get("client_name", client_id),
+        "application_type": kind,
+        "token_endpoint_auth_method": method,
+        "grant_types": grant_types,
+        "response_types": entry.get("response_types") or ["token" if service else "code"],
+        "redirect_uris": list(entry.get("redirect_uris", [])),
+        "post_logout_redirect_uris": list(entry.get("post_logout_redirect_uris", [])),
+        "status": entry.get("status", ACTIVE),
+    }
+
+
+@dataclass(frozen=True)
+class AuthorizationServers:
+    store: Store
+
+    async def put(self, record: dict[str, Any]) -> None:
+        await self.store.put(_server_key(record["id"]), record)
+
+    async def get(self, server_id: str) -> dict[str, Any] | None:
+        """The server of this id; `default` as Okta makes it when no fixture gave it."""
+        record = await self.store.get(_server_key(server_id))
+        if record is None and server_id == DEFAULT:
+            return server_record({"id": DEFAULT})
+        return record
+
+    async def active(self, server_id: str) -> dict[str, Any]:
+        """The ACTIVE server of this id, or NotFound as Okta names it."""
+        record = await self.get(server_id)
+        if record is None or record["status"] != ACTIVE:
+            raise NotFound(f"{server_id} (AuthorizationServer)")
+        return record
+
+
+@dataclass(frozen=True)
+class Applications:
+    store: Store
+
+    async def put(self, record: dict[str, Any]) -> None:
+        await self.store.put(_application_key(record["client_id"]), record)
+
+    async def get(self, client_id: str) -> dict[str, Any] | None:
+        return await self.store.get(_application_key(client_id))
+
+
+async def server_view(runtime: Runtime, server_id: str) -> dict | None:
+    """`GET /_admin/views/okta/authorizationServer?key=<id>`: the server as Sessim holds it
+    (the fixture's with Okta's defaults filled in)."""
+    return await AuthorizationServers(runtime.store).get(server_id)
+
+
+async def application_view(runtime: Runtime, client_id: str) -> dict | None:
+    """`GET /_admin/views/okta/application?key=<client_id>`: the application as Sessim keeps
+    it (its secret by digest)."""
+    return await Applications(runtime.store).get(client_id)
