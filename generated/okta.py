@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Dict
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 from enum import StrEnum
-from typing_extensions import TypeAliasType
 
 
 class Alg(StrEnum):
@@ -293,16 +292,8 @@ class Key(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    __annotations__ = {
-        "__pydantic_extra__": Dict[str, "KeyAdditionalProperty"],
-    }
     kty: Kty1
     kid: Annotated[str | None, Field(max_length=256)] = None
-
-
-KeyAdditionalProperty = TypeAliasType(
-    "KeyAdditionalProperty", Annotated[str, Field(max_length=4096)]
-)
 
 
 class Kty(StrEnum):

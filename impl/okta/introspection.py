@@ -79,16 +79,23 @@ class Served:
 
     async def live_jwt(self, token: str) -> tuple[dict[str, Any], Issued] | None:
         """The claims and record of a live token this server signed, else None."""
+        import jwt
+
         signer = await server_signer(self.runtime, self.server)
         try:
-            claims = await signer.verify(token)
-        except AuthenticationFailed:  # a bad signature, an unknown kid, expired
+            # pyjwt checks aud against what it is told: the token's own, judged below.
+            audience = jwt.decode(token, options={"verify_signature": False}).get("aud")
+            claims = await signer.verify(token, audience if isinstance(audience, str) else None)
+        except (jwt.InvalidTokenError, AuthenticationFailed):  # bad signature, kid, expired
             return None
         jti = claims.get("jti")
         if claims["iss"] != self.issuer or not isinstance(jti, str):
             return None
         record = await IssuedTokens(self.runtime.store).get(jti)
-        return None if record is None or record.revoked else (claims, record)
+        if record is None or record.revoked:
+            return None
+        expected = audience_of(self.org, self.server) if record.kind == ACCESS else record.client_id
+        return (claims, record) if audience == expected else None
 
     async def live_refresh(self, token: str) -> Issued | None:
         record = await IssuedTokens(self.runtime.store).refresh(token)
