@@ -32,6 +32,9 @@ BAD_ASSERTION_TYPE = (
     "'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'."
 )
 REPLAYED = "The client_assertion token has already been used."
+BAD_KID = "The client_assertion JWT kid is invalid."  # Okta support's article quotes it
+# Okta's guide: an assertion's exp is "a maximum of only an hour in the future".
+MAX_ASSERTION_SECONDS = 3600
 
 
 class ClientForm(Protocol):
@@ -84,8 +87,9 @@ async def _registered(applications: Applications, client_id: str, method: str) -
 async def _by_assertion(
     runtime: Runtime, applications: Applications, form: ClientForm, endpoint: str
 ) -> dict:
-    """private_key_jwt (RFC 7523): iss and sub the client id, aud the endpoint, a live exp,
-    signed by a key of the application's jwks, its jti never seen before."""
+    """private_key_jwt (RFC 7523, Okta's client authentication guide): iss and sub the
+    client id, aud the endpoint's URL, an exp within the hour, signed by a key of the
+    application's jwks; a jti (optional at Okta) never seen before."""
     import jwt
 
     if form.client_assertion_type != JWT_BEARER:
@@ -102,13 +106,40 @@ async def _by_assertion(
     claims = _verified(assertion, application, endpoint, await runtime.store.now())
     if claims.get("sub") != client_id:
         raise InvalidClient("The client_assertion token is invalid: sub must be the client_id.")
-    if not await _first_use(runtime, client_id, claims):
+    if "jti" in claims and not await _first_use(runtime, client_id, claims):
         raise InvalidClient(REPLAYED)
     return application
 
 
 def _verified(assertion: str, application: dict, endpoint: str, now: float) -> dict[str, Any]:
-    """The assertion's claims, checked against the application's keys (by kid, or each)."""
+    """The assertion's claims, checked against the application's key that its kid names
+    (the one key when it names none)."""
+    import jwt
+
+    key = _key_of(assertion, application)
+    try:
+        claims = jwt.decode(
+            assertion,
+            key.key,
+            algorithms=ASSERTION_ALGORITHMS,
+            audience=endpoint,
+            options={"require": ["iss", "sub", "aud", "exp"], "verify_exp": False},
+        )
+    except jwt.InvalidSignatureError:
+        raise InvalidClient("The client_assertion signature is invalid.") from None
+    except jwt.InvalidTokenError as error:
+        raise InvalidClient(f"The client_assertion token is invalid: {error}.") from None
+    exp = claims["exp"]
+    if isinstance(exp, bool) or not isinstance(exp, int | float) or exp <= now:
+        raise InvalidClient("The client_assertion token is expired.")
+    if exp > now + MAX_ASSERTION_SECONDS:
+        raise InvalidClient("The client_assertion token has an expiration too far in the future.")
+    return claims
+
+
+def _key_of(assertion: str, application: dict) -> Any:
+    """The PyJWK of the application's jwks that the assertion's kid names; without a kid,
+    its only key (Okta's "kid is invalid" when it has several)."""
     import jwt
 
     try:
@@ -116,24 +147,10 @@ def _verified(assertion: str, application: dict, endpoint: str, now: float) -> d
     except jwt.PyJWKSetError:
         keys = []
     kid = jwt.get_unverified_header(assertion).get("kid")
-    candidates = [key for key in keys if kid is None or key.key_id == kid]
-    for key in candidates:
-        try:
-            claims = jwt.decode(
-                assertion,
-                key.key,
-                algorithms=ASSERTION_ALGORITHMS,
-                audience=endpoint,
-                options={"require": ["iss", "sub", "aud", "exp", "jti"], "verify_exp": False},
-            )
-        except jwt.InvalidSignatureError:
-            continue
-        except jwt.InvalidTokenError as error:
-            raise InvalidClient(f"The client_assertion token is invalid: {error}.") from None
-        if not isinstance(claims["exp"], int | float) or claims["exp"] <= now:
-            raise InvalidClient("The client_assertion token is expired.")
-        return claims
-    raise InvalidClient("The client_assertion signature is invalid.")
+    named = [key for key in keys if key.key_id == kid] if kid is not None else keys
+    if len(named) != 1:
+        raise InvalidClient(BAD_KID)
+    return named[0]
 
 
 async def _first_use(runtime: Runtime, client_id: str, claims: dict[str, Any]) -> bool:

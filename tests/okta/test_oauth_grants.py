@@ -347,7 +347,7 @@ def refused_token(response: httpx.Response, status: int, error: str, description
     assert response.headers["www-authenticate"] == challenge
 
 
-def assertion(key: str = SIGNER_PEM, **changes: object) -> str:
+def assertion(key: str = SIGNER_PEM, kid: str = "signer-1", **changes: object) -> str:
     """A client_assertion of svc-jwt for the default server's token endpoint."""
     now = int(NOW.timestamp())
     claims = {
@@ -359,7 +359,8 @@ def assertion(key: str = SIGNER_PEM, **changes: object) -> str:
         "jti": f"jti-{time.perf_counter_ns()}",
         **changes,
     }
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "signer-1"})
+    claims = {name: value for name, value in claims.items() if value is not None}
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
 
 def by_assertion(client: TestClient, token: str, **form: str) -> httpx.Response:
@@ -379,6 +380,9 @@ def test_private_key_jwt(oauth: TestClient) -> None:
     assert verified(oauth, body["access_token"], server="default")["cid"] == "svc-jwt"
     replayed = by_assertion(oauth, token)
     refused(replayed, 401, "invalid_client", "The client_assertion token has already been used.")
+    no_jti = assertion(jti=None)  # optional at Okta: nothing to replay then
+    granted(by_assertion(oauth, no_jti))
+    granted(by_assertion(oauth, no_jti))
 
 
 @pytest.mark.parametrize(
@@ -395,6 +399,11 @@ def test_private_key_jwt(oauth: TestClient) -> None:
             "The client_assertion token is invalid: sub must be the client_id.",
         ),
         ("not.a.jwt", "The client_assertion token is invalid."),
+        (assertion(kid="another"), "The client_assertion JWT kid is invalid."),
+        (
+            assertion(exp=int(NOW.timestamp()) + 3601),
+            "The client_assertion token has an expiration too far in the future.",
+        ),
     ],
 )
 def test_a_bad_client_assertion_is_invalid_client(
@@ -408,3 +417,16 @@ def test_an_assertion_of_another_type_or_with_a_secret(oauth: TestClient) -> Non
     assert wrong_type.status_code == 400 and wrong_type.json()["error"] == "invalid_request"
     twice = by_assertion(oauth, assertion(), client_secret="x", client_id="svc-jwt")
     assert twice.status_code == 400 and twice.json()["error"] == "invalid_request"
+
+
+def test_the_inspector_lists_live_oauth_tokens(oauth: TestClient) -> None:
+    body = password(oauth).json()
+    revoke(oauth, body["access_token"])
+    state = oauth.get("/_admin/state/okta")
+    assert state.status_code == 200, state.text
+    oauth_kinds = {"access_token", "id_token", "refresh_token"}
+    listed = [token for token in state.json()["tokens"] if token["kind"] in oauth_kinds]
+    assert {(token["kind"], token["owner"]) for token in listed} == {
+        ("id_token", ANNA["id"]),
+        ("refresh_token", ANNA["id"]),
+    }  # the revoked access token is gone
