@@ -20,6 +20,7 @@ from ..core.web.oauth_errors import NO_STORE, InsufficientScope, InvalidToken
 from ..generated.okta import IntrospectRequest, RevokeRequest
 from .authorization_servers import AuthorizationServers, audience_of, issuer_of
 from .clients import authenticated_client
+from .fixtures import DEFAULT_PROFILE as DEFAULTS
 from .issuance import OPENID, display_name, email_of
 from .issued import ACCESS, REFRESH, Issued, IssuedTokens
 from .signing import server_signer
@@ -121,14 +122,14 @@ async def _userinfo(server_id: str | None) -> Response:
     claims: dict[str, Any] = {"sub": user.id}
     profile = user.profile
     if "profile" in scopes:
-        claims.update(name=display_name(user), locale=profile.get("locale", "en_US"))
+        claims.update(name=display_name(user), locale=profile.get("locale", DEFAULTS["locale"]))
     if "email" in scopes:
         claims["email"] = email_of(user)
     if "profile" in scopes:
         claims["preferred_username"] = user.login
         names = {"given_name": "firstName", "family_name": "lastName"}
         claims.update((claim, profile[name]) for claim, name in names.items() if name in profile)
-        claims["zoneinfo"] = profile.get("timeZone", "America/Los_Angeles")
+        claims["zoneinfo"] = profile.get("timeZone", DEFAULTS["timeZone"])
         claims["updated_at"] = int(user.attributes.get("last_updated", user.password_set_at or 0))
     if "email" in scopes:
         claims["email_verified"] = True
