@@ -18,7 +18,7 @@ from ..core.kit.runtime import Runtime, runtime_of
 from ..core.web.bodies import json_response, respond
 from ..core.web.oauth_errors import NO_STORE, InsufficientScope, InvalidToken
 from ..generated.okta import IntrospectRequest, RevokeRequest
-from .authorization_servers import AuthorizationServers, audience_of, issuer_of
+from .authorization_servers import AuthorizationServers, audience_of, endpoint_of, issuer_of
 from .clients import authenticated_client
 from .fixtures import DEFAULT_PROFILE as DEFAULTS
 from .issuance import OPENID, display_name, email_of
@@ -75,8 +75,7 @@ class Served:
         return cls(runtime, server, org_url(request.scope))
 
     def endpoint(self, name: str) -> str:
-        base = f"{self.org}/oauth2/v1" if self.issuer == self.org else f"{self.issuer}/v1"
-        return f"{base}/{name}"
+        return endpoint_of(self.org, self.server, name)
 
     async def live_jwt(self, token: str) -> tuple[dict[str, Any], Issued] | None:
         """The claims and record of a live token this server signed, else None."""
