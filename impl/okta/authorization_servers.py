@@ -3,7 +3,9 @@
 The fixture gives them (openapi/okta.yaml's OktaAuthorizationServer and OktaApplication);
 each is stored complete, with Okta's defaults filled in, under its id or client_id. The
 custom server `default` exists even when no fixture names it, as in every Okta org; the org
-authorization server is fixed and is not stored.
+authorization server is fixed and is not stored: `org_server()` is its record, of the same
+shape, with the id `org` (no custom server's id can be it), and `issuer_of`/`audience_of`
+tell the two kinds apart.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from ..core.kit.store import Store
 from .state import NAMESPACE
 
 DEFAULT = "default"
+ORG = "org"  # the org authorization server's id among the records
 ACTIVE = "ACTIVE"
 ALL_CLIENTS = "ALL_CLIENTS"
 # The scopes every custom authorization server has (Okta's "system scopes").
 SYSTEM_SCOPES = ("openid", "profile", "email", "address", "phone", "offline_access", "device_sso")
+# The org server's fixed scopes, as the OIDC reference lists them (its okta.* management
+# scopes aside).
+ORG_SCOPES = ("openid", "email", "profile", "address", "phone", "offline_access", "groups")
 GRANT_TYPES = ("authorization_code", "implicit", "refresh_token", "password", "client_credentials")
 # Okta's Default Policy of a new custom server: all clients, every grant type and scope, an
 # access token of an hour, a refresh token without limit but unused for 7 days at most.
@@ -37,6 +43,9 @@ DEFAULT_RULE = {
 DEFAULT_POLICY = {"name": "Default Policy", "priority": 1, "clients": [ALL_CLIENTS]}
 PUBLIC = ("browser", "native")  # public clients: no secret, token_endpoint_auth_method none
 NONE = "none"
+PRIVATE_KEY_JWT = "private_key_jwt"
+ROTATE, STATIC = "ROTATE", "STATIC"
+DEFAULT_LEEWAY = 30  # seconds: Okta's default grace period for a rotated refresh token
 
 
 def _server_key(server_id: str) -> str:
@@ -61,6 +70,45 @@ def server_record(entry: dict[str, Any]) -> dict[str, Any]:
         "claims": [_claim(claim) for claim in entry.get("claims", [])],
         "policies": _by_priority([_policy(policy) for policy in policies]),
     }
+
+
+def org_server() -> dict[str, Any]:
+    """The org authorization server as a record: no custom scope or claim, and the fixed
+    lifetimes of Okta's org server (an hour's tokens; refresh tokens as the Default Policy's,
+    inferred), which no fixture changes."""
+    return {
+        "id": ORG,
+        "name": "Org Authorization Server",
+        "description": "",
+        "audiences": [],  # its tokens' aud is the org URL: audience_of
+        "status": ACTIVE,
+        "scopes": [],
+        "claims": [],
+        "policies": [{**DEFAULT_POLICY, "rules": [DEFAULT_RULE]}],
+    }
+
+
+def issuer_of(org: str, server: dict[str, Any]) -> str:
+    """The org URL for the org server, `<org>/oauth2/<id>` for a custom one."""
+    return org if server["id"] == ORG else f"{org}/oauth2/{server['id']}"
+
+
+def endpoint_of(org: str, server: dict[str, Any], name: str) -> str:
+    """The URL of a server's endpoint (`token`, ...): the org server's under `/oauth2/v1`,
+    a custom server's under its issuer."""
+    return (
+        f"{org}/oauth2/v1/{name}" if server["id"] == ORG else f"{issuer_of(org, server)}/v1/{name}"
+    )
+
+
+def audience_of(org: str, server: dict[str, Any]) -> str:
+    """The `aud` of a server's access tokens: the org URL for the org server, else its
+    audience (`api://default` for `default`)."""
+    return org if server["id"] == ORG else server["audiences"][0]
+
+
+def system_scopes(server: dict[str, Any]) -> tuple[str, ...]:
+    return ORG_SCOPES if server["id"] == ORG else SYSTEM_SCOPES
 
 
 def _description(server_id: str) -> str:
@@ -114,17 +162,19 @@ def application_record(entry: dict[str, Any]) -> dict[str, Any]:
     kind = entry["application_type"]
     method = entry.get(
         "token_endpoint_auth_method", NONE if kind in PUBLIC else "client_secret_basic"
-    )
+    )  # private_key_jwt's variant names it
     secret = entry.get("client_secret")
     client_id = entry["client_id"]
     service = kind == "service"
     grant_types = entry.get("grant_types") or [
         "client_credentials" if service else "authorization_code"
     ]
+    rotation = entry.get("refresh_token", {})
     return {
         "client_id": client_id,
         # By digest, as Sessim keeps every credential: a dump of the store hands out none.
         "client_secret_digest": None if secret is None else digest(secret),
+        "jwks": entry.get("jwks"),  # private_key_jwt's public keys
         "client_name": entry.get("client_name", client_id),
         "application_type": kind,
         "token_endpoint_auth_method": method,
@@ -133,6 +183,12 @@ def application_record(entry: dict[str, Any]) -> dict[str, Any]:
         "redirect_uris": list(entry.get("redirect_uris", [])),
         "post_logout_redirect_uris": list(entry.get("post_logout_redirect_uris", [])),
         "status": entry.get("status", ACTIVE),
+        # Okta's refresh_token settings: a public client's rotate (Okta requires it of
+        # SPAs), a confidential one's stay; a rotated-out token still works `leeway` s.
+        "refresh_token": {
+            "rotation_type": rotation.get("rotation_type", ROTATE if kind in PUBLIC else STATIC),
+            "leeway": rotation.get("leeway", DEFAULT_LEEWAY),
+        },
     }
 
 
@@ -149,6 +205,10 @@ class AuthorizationServers:
         if record is None and server_id == DEFAULT:
             return server_record({"id": DEFAULT})
         return record
+
+    async def serving(self, server_id: str | None) -> dict[str, Any]:
+        """The org server (None), or the ACTIVE custom server of this id (else NotFound)."""
+        return org_server() if server_id is None else await self.active(server_id)
 
     async def active(self, server_id: str) -> dict[str, Any]:
         """The ACTIVE server of this id, or NotFound as Okta names it."""
