@@ -17,7 +17,8 @@ lock is free: with synchronous=NORMAL a commit appends to the WAL and does not f
 is as quick as a read, and a handoff to the writer thread cost more than the write (a rate
 limit's counter on every Okta request). When the lock is held, the write is queued on the
 writer thread. The loop's connection never checkpoints (that would copy pages and fsync
-on the loop): the writer thread checkpoints after every CHECKPOINT_EVERY of its writes.
+on the loop): the writer thread checkpoints after every CHECKPOINT_EVERY of its writes,
+and they queue behind it meanwhile, so that the WAL starts over rather than growing.
 With synchronous=FULL every commit fsyncs: all writes stay on the writer thread.
 
 Durability: every write is awaited until its transaction has committed, so the client's
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -43,6 +45,7 @@ from ..instants import ClockState
 from .base import CLOCK_KEY, Counter, Listed, Record, Store
 
 T = TypeVar("T")
+log = logging.getLogger("sessim.store")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -119,6 +122,7 @@ class SqliteStore(Store):
         # last checkpoint.
         self._writes_inline = self._inline is not None and synchronous == "NORMAL"
         self._unchecked = 0
+        self._checkpointing: asyncio.Future[None] | None = None
 
     def _add_tag_expiry(self) -> None:
         """A file written before tags held their record's expiry gets the column, filled
@@ -166,7 +170,9 @@ class SqliteStore(Store):
         """work(connection, *args), one statement that writes: committed on the loop when
         the write lock is free, else on the writer thread. Awaited until committed, either
         way."""
-        if not self._writes_inline:
+        # Writes queue behind a checkpoint, so that it ends with the WAL all copied, and
+        # the next write starts the WAL over rather than growing it.
+        if not self._writes_inline or self._checkpointing is not None:
             return await self._run(work, self._db, *args)
         assert self._inline is not None
         try:
@@ -178,8 +184,16 @@ class SqliteStore(Store):
         self._unchecked += 1
         if self._unchecked >= CHECKPOINT_EVERY:
             self._unchecked = 0
-            asyncio.get_running_loop().run_in_executor(self._writer, self._checkpoint)
+            self._checkpointing = asyncio.get_running_loop().run_in_executor(
+                self._writer, self._checkpoint
+            )
+            self._checkpointing.add_done_callback(self._checkpointed)
         return result
+
+    def _checkpointed(self, done: asyncio.Future[None]) -> None:
+        self._checkpointing = None
+        if not done.cancelled() and done.exception() is not None:
+            log.warning("checkpointing %s failed: %s", self._path, done.exception())
 
     def _checkpoint(self) -> None:
         """Copy the WAL's pages into the file, as far as no reader needs them (PASSIVE: it
