@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ....generated.dicts.admin import JournalEntry, JournalExchange
-from ...kit.context import pinned
+from ...kit.context import Pinned, pin, pinned
 from ...kit.errors import Unavailable
 from ...kit.instants import LATEST
 from ...kit.store import Store
@@ -221,7 +221,13 @@ class Journal:
             log.exception("writing %d journal entries failed", len(batch))
 
     async def _write(self, batch: list[Exchange]) -> None:
-        now = await self._store.now()
+        # One read of the clock for the batch, pinned for its store calls (each would read it).
+        clock, generation = await self._store.snapshot()
+        now = clock.instant()
+        with pin(Pinned(now, generation)):
+            await self._write_built(batch, now)
+
+    async def _write_built(self, batch: list[Exchange], now: float) -> None:
         built = []
         for exchange in batch:
             try:
