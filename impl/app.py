@@ -217,9 +217,9 @@ def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Serve
             settings.journal_size,
             entry,
             sys.stdout if json_log else None,
-            # A memory store has one process and a read flushes its own pending entries
-            # first: answers need not wait there (the same guarantee, none of the cost).
-            answered_after_write=settings.journal_sync == "answered" and store.shared,
+            # A memory store has one process and a read writes its pending entries first:
+            # the same guarantee, without asking other workers.
+            across_workers=settings.journal_sync == "answered" and store.shared,
         ),
         admin_token=settings.admin_token,
         apis=VENDORS,
@@ -253,7 +253,7 @@ def create_app(settings: Settings) -> ASGIApp:
         async with purging(store, settings.purge_interval):
             with told_to_stop(runtime.stopping):
                 yield
-        await runtime.journal.flush()
+        await runtime.journal.close()
         await store.close()
 
     app = App(

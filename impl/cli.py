@@ -131,9 +131,9 @@ def parser() -> argparse.ArgumentParser:
         "--journal-sync",
         choices=JOURNAL_SYNCS,
         default=_env("journal_sync", defaults.journal_sync),
-        help="answered: each answer waits for its journal entry's batched write, so a read "
-        "through any worker sees it; after: written after answering (faster; other workers "
-        "see it a moment later)",
+        help="answered: a journal read through any worker sees every request answered "
+        "before it (it asks the other workers to write theirs first); after: reads do not "
+        "ask, other workers' entries show a few milliseconds later",
     )
     serve.add_argument(
         "--allow-origin",

@@ -44,9 +44,9 @@ class Settings:
     workers: int = 1
     # Entries the request journal keeps (a ring shared through the store; 0: none).
     journal_size: int = 1000
-    # "answered": an answer waits for its journal entry's (batched) write, so a journal read
-    # through any worker sees every request answered before it; "after": written after the
-    # answer, faster, and only the answering worker's own reads are sure to see it at once.
+    # "answered": a journal read through any worker sees every request answered before it
+    # (it asks the other workers to write their pending entries first: journal/presence.py);
+    # "after": reads ask no one, and only the answering worker's own are sure to see it.
     journal_sync: str = "answered"
     # "text": uvicorn's access log; "json": one JSON line per request (journal fields).
     log_format: str = "text"

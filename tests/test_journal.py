@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sessim.core.features.journal.presence import WAIT_SECONDS
 from starlette.testclient import TestClient
 
 from tests.conftest import (
@@ -22,6 +23,7 @@ from tests.conftest import (
     Reset,
     plain_client,
     sessim_processes,
+    sessim_servers,
     start_sessim,
     wait_until_listening,
 )
@@ -481,10 +483,43 @@ def test_a_read_through_another_worker_sees_every_request_answered_before_it(
     assert counts_read_right_after_bursts(shared_processes[:2]) == expected
 
 
+def test_a_reset_wipes_the_markers_and_the_next_answer_marks_again(
+    shared_processes: list[str],
+) -> None:
+    """What a worker answered before a reset through another is written before the wipe (the
+    reset asks it first), not after, where it would show; what it answers after the reset,
+    its marker wiped, is seen too (tests/core/test_journal_presence.py holds the marking)."""
+    first, second = shared_processes[:2]
+    with plain_client(base_url=first) as one, plain_client(base_url=second) as two:
+        for round in range(5):
+            assert one.get(f"/vestiaire/before-{round}").status_code == 404
+            assert two.post("/_admin/reset", headers=ADMIN).status_code == 204
+            assert one.get(f"/vestiaire/after-{round}").status_code == 404
+            assert count(two, vendor="vestiaire") == 1, round
+
+
+@pytest.mark.slow
+def test_a_worker_killed_marked_holds_no_read_up(tmp_path: Path) -> None:
+    """SIGKILL while marked: the marker stays, its process does not; a read through the
+    other worker drops it rather than waiting for acknowledgements that never come."""
+    store = f"sqlite:///{tmp_path}/killed.db"
+    with (
+        sessim_servers(store, 2) as [(first, doomed), (second, _)],
+        plain_client(base_url=first) as one,
+        plain_client(base_url=second) as two,
+    ):
+        assert one.get("/vestiaire/last-words").status_code == 404
+        doomed.kill()
+        doomed.wait()
+        started = time.monotonic()
+        assert count(two, vendor="okta") == 0
+        assert time.monotonic() - started < WAIT_SECONDS / 2
+
+
 @pytest.mark.slow
 def test_journal_sync_after_answers_first_and_other_workers_catch_up(tmp_path: Path) -> None:
-    """journal_sync "after" (the trade for speed): the answering process's own reads see
-    its entries at once; another worker's see them once written, a moment later."""
+    """journal_sync "after" (reads ask no other worker): the answering process's own reads
+    see its entries at once; another worker's see them once written, a moment later."""
     store = f"sqlite:///{tmp_path}/after.db"
     with sessim_processes(store, 2, "--journal-sync", "after") as bases:
         counts_read_right_after_bursts(bases)  # whatever these find, the entries come

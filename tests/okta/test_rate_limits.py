@@ -10,7 +10,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, RACE_ROUNDS, race_requests
 from tests.okta.support import (
     ANNA,
     FIXTURE,
@@ -181,6 +181,29 @@ def test_admin_calls_do_not_count(limited: TestClient) -> None:
         assert limited.get("/_admin/clock").status_code == 200
     created = create_session(limited, session_token(limited))
     assert rate(created)[:2] == (LIMIT, 2)
+
+
+@pytest.mark.slow
+def test_workers_racing_at_the_boundary_pass_exactly_the_quota(racers: list[httpx.Client]) -> None:
+    """Twenty calls at one moment, spread over processes sharing one SQLite file (whose
+    counter writes commit on each process's loop or its writer thread, whichever is free),
+    in a bucket of fifteen: fifteen pass, each with its own X-Rate-Limit-Remaining, and five
+    are refused, round after round."""
+    quota = 15
+    limits = {"okta": {**FIXTURE["okta"], "settings": {"rate_limits": {"sessions": quota}}}}
+    for _ in range(RACE_ROUNDS // 4):
+        assert racers[0].post("/_admin/reset", headers=ADMIN).status_code == 204
+        assert racers[0].post("/_admin/seed", json=limits).status_code == 200
+        responses = race_requests(
+            racers, lambda http: http.get("/okta/api/v1/sessions/102unknown", headers=SSWS)
+        )
+        passed = [r for r in responses if r.status_code == 404]
+        refused = [r for r in responses if r.status_code == 429]
+        assert (len(passed), len(refused)) == (quota, len(racers) - quota)
+        remaining = sorted(int(r.headers["x-rate-limit-remaining"]) for r in passed)
+        assert remaining == list(range(quota))
+        for response in refused:
+            assert_error(response, 429, RATE_LIMITED)
 
 
 # --- Date and X-Okta-Request-Id on every response ------------------------------------------

@@ -5,19 +5,20 @@ holds more than `size` and the newest overwrite the oldest. Clearing writes a fl
 counter's value): entries at or below it are gone to readers, and their slots are reused.
 
 Entries are built off the request's path: a request hands over what it saw (record), and
-one task per process builds the entries and writes them in batches (a counter step for the
-batch and one put_many), so a burst costs a few store writes, not two per request.
+one task per process builds the entries and writes them in batches, every PERIOD seconds
+while requests come (a counter step for the batch and one put_many), so a burst costs a few
+store writes, not two per request.
 
-When an answer may go out is the setting `journal_sync`:
-- "answered" (the default): the answer's last byte waits until the batch holding its entry
-  is written (a group commit: the requests of a burst share one write). A read of the
-  journal through any worker sees every request answered before it: WireMock-style
-  verification right after a call holds across workers. Not on the memory store, which one
-  process holds: a read there writes the pending entries first, the same guarantee.
-- "after": the entry is written after the answer has gone. A read through the same process
-  waits for its pending entries first and so still sees them; another worker's show once
-  that worker has written them, as soon as its loop is free (milliseconds). Faster answers
-  on a single process, none of that guarantee across workers.
+What a read sees is the setting `journal_sync`:
+- "answered" (the default): every request answered before the read, through any worker.
+  A read writes this process's pending entries and asks every other worker to write theirs
+  (presence.py); answers do not wait for their entries' writes (but the first one of a
+  worker that was idle, for one marker write). WireMock-style verification right after a
+  call holds across workers. On the memory store, which one process holds, a read writes
+  the pending entries first: the same guarantee, no marker.
+- "after": a read through the same process writes its pending entries first and so still
+  sees them; another worker's show once that worker has written them, within PERIOD.
+  Reads never wait for other workers, nor answers for a marker.
 """
 
 from __future__ import annotations
@@ -31,17 +32,23 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ....generated.dicts.admin import JournalEntry, JournalExchange
+from ...kit.context import Pinned, pin, pinned
 from ...kit.errors import Unavailable
 from ...kit.instants import LATEST
 from ...kit.store import Store
 from ...kit.store.base import Record
 from .exchange import Exchange
+from .presence import NAMESPACE, Presence
 
-NAMESPACE = "sessim:journal"
 SEQUENCE_KEY = f"{NAMESPACE}:sequence"
 FLOOR_KEY = f"{NAMESPACE}:floor"
 # Entries written in one step; a larger backlog goes in several.
 BATCH = 200
+# How long the writer gathers entries into one batch; a marked worker's reply to a read's ask
+# takes as long at most, plus the write.
+PERIOD = 0.005
+# A worker idle this long deletes its marker (and stops polling the store).
+IDLE_SECONDS = 1.0
 # The counter's window: past the year 3000 from any instant the clock can show, so never.
 FOREVER = LATEST
 log = logging.getLogger("sessim.journal")
@@ -81,16 +88,17 @@ class Journal:
         size: int,
         build: Build,
         log_to: TextIO | None,
-        answered_after_write: bool = True,
+        across_workers: bool = True,
     ) -> None:
         self.size = size
         self._store = store
         self._build = build
         self._log_to = log_to
-        self._sync = answered_after_write  # journal_sync "answered"
+        # journal_sync "answered" on a shared store: reads ask every worker (presence.py).
+        self._presence = Presence(store) if across_workers else None
         self._pending: list[Exchange] = []
-        # Resolved when the entries pending now are written: what their answers wait for.
-        self._written: asyncio.Future[None] | None = None
+        # Resolved when this process's marker is written: what answers wait for meanwhile.
+        self._marked: asyncio.Future[None] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = asyncio.Lock()  # remade for each loop: see _guard
@@ -102,8 +110,8 @@ class Journal:
 
     def record(self, exchange: Exchange) -> asyncio.Future[None] | None:
         """Take a finished request; its entry is written soon, by this process's writer.
-        With journal_sync "answered", what the answer's last byte must wait for: the write
-        of the entry's batch (it never fails: a lost batch is logged)."""
+        What the answer's last byte must wait for, if anything: the write of this process's
+        marker, when it has none (it never fails: a lost write is logged)."""
         self._pending.append(exchange)
         loop = asyncio.get_running_loop()
         writer = self._writer
@@ -111,20 +119,68 @@ class Journal:
         if writer is None or writer.done() or writer.get_loop() is not loop:
             # A context of its own: the request's would pin its clock instant on every batch.
             fresh = contextvars.Context()
-            self._writer = loop.create_task(self._write_pending(), context=fresh)
-        if not self._sync:
+            self._writer = loop.create_task(self._keep_writing(), context=fresh)
+        view = pinned()
+        generation = None if view is None else view.generation
+        if self._presence is None or self._presence.marked(generation):
             return None
-        written = self._written
-        if written is None or written.get_loop() is not loop:
-            written = self._written = loop.create_future()
-        return written
+        marked = self._marked
+        if marked is None or marked.get_loop() is not loop:
+            marked = self._marked = loop.create_future()
+        return marked
 
-    async def _write_pending(self) -> None:
+    async def _keep_writing(self) -> None:
+        """Write what requests hand over, a batch every PERIOD; while marked, answer reads'
+        asks; unmark and end after IDLE_SECONDS without a request."""
+        loop = asyncio.get_running_loop()
+        busy = loop.time()
         try:
-            await self.flush()
+            while True:
+                if self._marked is not None:
+                    await self._mark()
+                await asyncio.sleep(PERIOD)
+                if self._pending:
+                    busy = loop.time()
+                if self._presence is None:
+                    await self.flush()
+                    if not self._pending:
+                        return
+                    continue
+                await self._answer_asks(self._presence)
+                if not self._pending and loop.time() - busy > IDLE_SECONDS:
+                    if self._presence.generation is not None:
+                        await self._unmark(self._presence)
+                    if not self._pending and self._marked is None:
+                        return
         finally:
             if self._writer is asyncio.current_task():
                 self._writer = None
+
+    async def _mark(self) -> None:
+        assert self._presence is not None  # _marked is only made with a presence
+        marked, self._marked = self._marked, None
+        try:
+            await self._presence.mark()
+        except Exception:  # the answers go out all the same: a read may then miss them
+            log.exception("writing this worker's journal marker failed")
+        finally:
+            if marked is not None and not marked.done():
+                marked.set_result(None)
+
+    async def _answer_asks(self, presence: Presence) -> None:
+        """Write the pending entries, then acknowledge the ask read before taking them."""
+        try:
+            asked = await presence.asked()
+            await self.flush()
+            await presence.acknowledge(asked)
+        except Exception:
+            log.exception("answering a journal read's ask failed")
+
+    async def _unmark(self, presence: Presence) -> None:
+        try:
+            await presence.unmark()
+        except Exception:
+            log.exception("deleting this worker's journal marker failed")
 
     def _guard(self) -> asyncio.Lock:
         """The lock that keeps writes and clears apart, one per event loop (a lock serves
@@ -135,17 +191,25 @@ class Journal:
         return self._lock
 
     async def flush(self) -> None:
-        """Write every entry recorded so far (what a read does first)."""
+        """Write every entry this process has recorded so far."""
         async with self._guard():
             while self._pending:
                 taken, self._pending = self._pending, []
-                written, self._written = self._written, None
-                try:
-                    for start in range(0, len(taken), BATCH):
-                        await self._write_batch(taken[start : start + BATCH])
-                finally:  # their answers go out, written or not (a cancelled flush too)
-                    if written is not None and not written.done():
-                        written.set_result(None)
+                for start in range(0, len(taken), BATCH):
+                    await self._write_batch(taken[start : start + BATCH])
+
+    async def settle(self) -> None:
+        """Write every entry recorded so far, and with journal_sync "answered", wait until
+        every other worker has written what it has answered (what a read does first)."""
+        await self.flush()
+        if self._presence is not None:
+            await self._presence.wait_for_others()
+
+    async def close(self) -> None:
+        """Write what is pending and delete this process's marker (at shutdown)."""
+        await self.flush()
+        if self._presence is not None and self._presence.generation is not None:
+            await self._unmark(self._presence)
 
     async def _write_batch(self, batch: list[Exchange]) -> None:
         try:
@@ -157,7 +221,13 @@ class Journal:
             log.exception("writing %d journal entries failed", len(batch))
 
     async def _write(self, batch: list[Exchange]) -> None:
-        now = await self._store.now()
+        # One read of the clock for the batch, pinned for its store calls (each would read it).
+        clock, generation = await self._store.snapshot()
+        now = clock.instant()
+        with pin(Pinned(now, generation)):
+            await self._write_built(batch, now)
+
+    async def _write_built(self, batch: list[Exchange], now: float) -> None:
         built = []
         for exchange in batch:
             try:
@@ -198,12 +268,12 @@ class Journal:
         return sum(1 for record in await self._records() if query.keeps(record))
 
     async def clear(self) -> None:
-        """Forget every entry so far, this process's pending ones too."""
+        """Forget every entry so far, this process's pending ones and those every worker
+        has answered (written first, below the floor)."""
+        if self._presence is not None:
+            await self._presence.wait_for_others()
         async with self._guard():
             self._pending.clear()
-            written, self._written = self._written, None
-            if written is not None and not written.done():
-                written.set_result(None)  # their answers go out, their entries forgotten
             await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
 
     async def version(self) -> str:
@@ -216,7 +286,7 @@ class Journal:
 
     async def _records(self) -> list[dict]:
         """The ring's live records, newest first."""
-        await self.flush()
+        await self.settle()
         if self.size <= 0:
             return []
         floor = await self._store.get(FLOOR_KEY) or 0

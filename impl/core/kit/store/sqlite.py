@@ -12,6 +12,15 @@ cache. A handoff to a thread costs more than such a read (profiled: a third of a
 went to handoffs). When SQLite does answer busy (WAL recovery after a crash), the read
 waits on a reader thread instead.
 
+One-statement writes (counters, consume, replace) take the same way when the file's write
+lock is free: with synchronous=NORMAL a commit appends to the WAL and does not fsync, so it
+is as quick as a read, and a handoff to the writer thread cost more than the write (a rate
+limit's counter on every Okta request). When the lock is held, the write is queued on the
+writer thread. The loop's connection never checkpoints (that would copy pages and fsync
+on the loop): the writer thread checkpoints after every CHECKPOINT_EVERY of its writes,
+and they queue behind it meanwhile, so that the WAL starts over rather than growing.
+With synchronous=FULL every commit fsyncs: all writes stay on the writer thread.
+
 Durability: every write is awaited until its transaction has committed, so the client's
 answer always follows the commit. In WAL mode, synchronous=NORMAL (the default) makes a
 commit survive a crash of the process (SIGKILL, OOM): it is in the WAL, in the OS's cache.
@@ -24,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -35,6 +45,7 @@ from ..instants import ClockState
 from .base import CLOCK_KEY, Counter, Listed, Record, Store
 
 T = TypeVar("T")
+log = logging.getLogger("sessim.store")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -76,6 +87,9 @@ SYNCHRONOUS = ("NORMAL", "FULL")
 # The WAL is cut back to this size after a checkpoint, so it does not keep its peak size.
 WAL_LIMIT_BYTES = 16 * 1024 * 1024
 READERS = 2
+# Writes made on the loop between two checkpoints run on the writer thread.
+CHECKPOINT_EVERY = 1000
+BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 # Above every character a key may hold after a prefix: the end of scan()'s key range.
 LAST_CHARACTER = "\U0010ffff"
 
@@ -102,6 +116,13 @@ class SqliteStore(Store):
         self._db.executescript(TAG_EXPIRY)
         # An in-memory database is the writer connection's alone: its reads go there too.
         self._inline = None if path == ":memory:" else self._connect(busy_ms=0)
+        if self._inline is not None:
+            self._inline.execute("PRAGMA wal_autocheckpoint = 0")
+        # Whether one-statement writes may commit on the loop, and how many did since the
+        # last checkpoint.
+        self._writes_inline = self._inline is not None and synchronous == "NORMAL"
+        self._unchecked = 0
+        self._checkpointing: asyncio.Future[None] | None = None
 
     def _add_tag_expiry(self) -> None:
         """A file written before tags held their record's expiry gets the column, filled
@@ -141,9 +162,43 @@ class SqliteStore(Store):
         try:
             return work(self._inline, *args)
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if error.sqlite_errorcode & 0xFF not in BUSY:
                 raise
         return await self._read_aside(work, *args)
+
+    async def _write_one(self, work: Callable[..., T], *args: Any) -> T:
+        """work(connection, *args), one statement that writes: committed on the loop when
+        the write lock is free, else on the writer thread. Awaited until committed, either
+        way."""
+        # Writes queue behind a checkpoint, so that it ends with the WAL all copied, and
+        # the next write starts the WAL over rather than growing it.
+        if not self._writes_inline or self._checkpointing is not None:
+            return await self._run(work, self._db, *args)
+        assert self._inline is not None
+        try:
+            result = work(self._inline, *args)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in BUSY:
+                raise
+            return await self._run(work, self._db, *args)  # nothing was written: SQLite's word
+        self._unchecked += 1
+        if self._unchecked >= CHECKPOINT_EVERY:
+            self._unchecked = 0
+            self._checkpointing = asyncio.get_running_loop().run_in_executor(
+                self._writer, self._checkpoint
+            )
+            self._checkpointing.add_done_callback(self._checkpointed)
+        return result
+
+    def _checkpointed(self, done: asyncio.Future[None]) -> None:
+        self._checkpointing = None
+        if not done.cancelled() and done.exception() is not None:
+            log.warning("checkpointing %s failed: %s", self._path, done.exception())
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL's pages into the file, as far as no reader needs them (PASSIVE: it
+        never waits); the WAL is cut back to WAL_LIMIT_BYTES."""
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     async def _read_aside(self, work: Callable[..., T], *args: Any) -> T:
         """work(connection, *args) on a reader thread, for a read that may wait or take long
@@ -236,10 +291,13 @@ class SqliteStore(Store):
 
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
-        return await self._run(self._replace, key, json.dumps(value), ttl, now)
+        return await self._write_one(self._replace, key, json.dumps(value), ttl, now)
 
-    def _replace(self, key: str, text: str, ttl: float | None, now: float) -> bool:
-        cursor = self._db.execute(
+    @staticmethod
+    def _replace(
+        db: sqlite3.Connection, key: str, text: str, ttl: float | None, now: float
+    ) -> bool:
+        cursor = db.execute(
             f"UPDATE records SET value = ?, expires_at = ? WHERE key = ? AND {LIVE}",
             (text, None if ttl is None else now + ttl, key, now),
         )
@@ -263,10 +321,11 @@ class SqliteStore(Store):
         return await self.consume(key) is not None
 
     async def consume(self, key: str) -> Any | None:
-        return await self._run(self._consume, key, await self.now())
+        return await self._write_one(self._consume, key, await self.now())
 
-    def _consume(self, key: str, now: float) -> Any | None:
-        row = self._db.execute(
+    @staticmethod
+    def _consume(db: sqlite3.Connection, key: str, now: float) -> Any | None:
+        row = db.execute(
             "DELETE FROM records WHERE key = ? RETURNING value, expires_at", (key,)
         ).fetchone()
         if row is None or (row[1] is not None and row[1] <= now):
@@ -307,10 +366,11 @@ class SqliteStore(Store):
         return [Listed(key, json.loads(value), expires_at) for key, value, expires_at in rows]
 
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
-        return await self._run(self._incr, key, ttl, amount, await self.now())
+        return await self._write_one(self._incr, key, ttl, amount, await self.now())
 
-    def _incr(self, key: str, ttl: float, amount: int, now: float) -> Counter:
-        value, expires_at = self._db.execute(
+    @staticmethod
+    def _incr(db: sqlite3.Connection, key: str, ttl: float, amount: int, now: float) -> Counter:
+        value, expires_at = db.execute(
             "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET "
             "value = CASE WHEN expires_at <= ? THEN excluded.value "

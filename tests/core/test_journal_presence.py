@@ -1,0 +1,69 @@
+"""The journal's markers (presence.py): how a read through one worker waits for what the
+others answered, on every backend."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from sessim.core.features.journal.presence import Presence
+from sessim.core.kit.store import Store
+
+from tests.core.support import run
+
+
+def test_a_marker_holds_for_the_generation_it_was_written_under(store: Store) -> None:
+    presence = Presence(store)
+    assert not presence.marked(None)
+    run(presence.mark())
+    generation = run(store.generation())
+    assert presence.marked(generation)
+    assert presence.marked(None)  # an answer pinned to nothing: the marker is there
+    run(store.reset())  # the marker went with everything else
+    assert not presence.marked(run(store.generation()))
+    run(presence.mark())
+    run(presence.unmark())
+    assert not presence.marked(None)
+
+
+def test_a_read_waits_until_each_marked_worker_acknowledges_its_ask(
+    connect: Callable[[], Store],
+) -> None:
+    reader, busy, idle = Presence(connect()), Presence(connect()), Presence(connect())
+
+    async def read_while_the_other_writes() -> None:
+        await busy.mark()
+        await idle.mark()
+        await idle.unmark()  # an unmarked worker holds nothing answered: not waited for
+        read = asyncio.ensure_future(reader.wait_for_others())
+        await asyncio.sleep(0.1)
+        assert not read.done()  # no acknowledgement yet: the read waits
+        await busy.acknowledge(await busy.asked())
+        await asyncio.wait_for(read, 2)
+
+    run(read_while_the_other_writes())
+
+
+def test_an_acknowledgement_from_before_a_reset_does_not_count(store: Store) -> None:
+    """A reset wipes the ask counter: a marker that acknowledged more than the counter holds
+    was written before the wipe, and the read waits for a new acknowledgement."""
+    reader, other = Presence(store), Presence(store)
+
+    async def read_after_a_reset() -> None:
+        await other.mark()
+        for _ in range(3):
+            read = asyncio.ensure_future(reader.wait_for_others())
+            await asyncio.sleep(0.02)
+            await other.acknowledge(await other.asked())
+            await asyncio.wait_for(read, 2)
+        acknowledged = other.acknowledged
+        await store.reset()
+        await other.mark()
+        await other.acknowledge(acknowledged)  # as a write begun before the wipe would
+        read = asyncio.ensure_future(reader.wait_for_others())
+        await asyncio.sleep(0.1)
+        assert not read.done()
+        await other.acknowledge(await other.asked())
+        await asyncio.wait_for(read, 2)
+
+    run(read_after_a_reset())
