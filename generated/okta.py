@@ -930,6 +930,10 @@ class TokenRequest(BaseModel):
 
 
 class TokenResponse(BaseModel):
+    """
+    Okta's token response, its members in Okta's order; `refresh_token` with the offline_access scope granted to an app allowed the refresh_token grant, `id_token` with the openid scope of a user's grant.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -937,6 +941,8 @@ class TokenResponse(BaseModel):
     expires_in: Annotated[int, Field(ge=1)]
     access_token: str
     scope: str
+    refresh_token: str | None = None
+    id_token: str | None = None
 
 
 class TokenType(StrEnum):

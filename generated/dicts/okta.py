@@ -445,10 +445,16 @@ class TokenRequest(TypedDict):
 
 
 class TokenResponse(TypedDict):
+    """
+    Okta's token response, its members in Okta's order; `refresh_token` with the offline_access scope granted to an app allowed the refresh_token grant, `id_token` with the openid scope of a user's grant.
+    """
+
     token_type: Literal["Bearer"]
     expires_in: int
     access_token: str
     scope: str
+    refresh_token: NotRequired[str]
+    id_token: NotRequired[str]
 
 
 class TrustedOrigin(TypedDict):

@@ -3,7 +3,9 @@
 The fixture gives them (openapi/okta.yaml's OktaAuthorizationServer and OktaApplication);
 each is stored complete, with Okta's defaults filled in, under its id or client_id. The
 custom server `default` exists even when no fixture names it, as in every Okta org; the org
-authorization server is fixed and is not stored.
+authorization server is fixed and is not stored: `org_server()` is its record, of the same
+shape, with the id `org` (no custom server's id can be it), and `issuer_of`/`audience_of`
+tell the two kinds apart.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from ..core.kit.store import Store
 from .state import NAMESPACE
 
 DEFAULT = "default"
+ORG = "org"  # the org authorization server's id among the records
 ACTIVE = "ACTIVE"
 ALL_CLIENTS = "ALL_CLIENTS"
 # The scopes every custom authorization server has (Okta's "system scopes").
 SYSTEM_SCOPES = ("openid", "profile", "email", "address", "phone", "offline_access", "device_sso")
+# The org server's fixed scopes, as the OIDC reference lists them (its okta.* management
+# scopes aside).
+ORG_SCOPES = ("openid", "email", "profile", "address", "phone", "offline_access", "groups")
 GRANT_TYPES = ("authorization_code", "implicit", "refresh_token", "password", "client_credentials")
 # Okta's Default Policy of a new custom server: all clients, every grant type and scope, an
 # access token of an hour, a refresh token without limit but unused for 7 days at most.
@@ -61,6 +67,37 @@ def server_record(entry: dict[str, Any]) -> dict[str, Any]:
         "claims": [_claim(claim) for claim in entry.get("claims", [])],
         "policies": _by_priority([_policy(policy) for policy in policies]),
     }
+
+
+def org_server() -> dict[str, Any]:
+    """The org authorization server as a record: no custom scope or claim, and the fixed
+    lifetimes of Okta's org server (an hour's tokens; refresh tokens as the Default Policy's,
+    inferred), which no fixture changes."""
+    return {
+        "id": ORG,
+        "name": "Org Authorization Server",
+        "description": "",
+        "audiences": [],  # its tokens' aud is the org URL: audience_of
+        "status": ACTIVE,
+        "scopes": [],
+        "claims": [],
+        "policies": [{**DEFAULT_POLICY, "rules": [DEFAULT_RULE]}],
+    }
+
+
+def issuer_of(org: str, server: dict[str, Any]) -> str:
+    """The org URL for the org server, `<org>/oauth2/<id>` for a custom one."""
+    return org if server["id"] == ORG else f"{org}/oauth2/{server['id']}"
+
+
+def audience_of(org: str, server: dict[str, Any]) -> str:
+    """The `aud` of a server's access tokens: the org URL for the org server, else its
+    audience (`api://default` for `default`)."""
+    return org if server["id"] == ORG else server["audiences"][0]
+
+
+def system_scopes(server: dict[str, Any]) -> tuple[str, ...]:
+    return ORG_SCOPES if server["id"] == ORG else SYSTEM_SCOPES
 
 
 def _description(server_id: str) -> str:
@@ -149,6 +186,10 @@ class AuthorizationServers:
         if record is None and server_id == DEFAULT:
             return server_record({"id": DEFAULT})
         return record
+
+    async def serving(self, server_id: str | None) -> dict[str, Any]:
+        """The org server (None), or the ACTIVE custom server of this id (else NotFound)."""
+        return org_server() if server_id is None else await self.active(server_id)
 
     async def active(self, server_id: str) -> dict[str, Any]:
         """The ACTIVE server of this id, or NotFound as Okta names it."""

@@ -10,14 +10,13 @@ from starlette.responses import Response
 
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import respond
-from .authorization_servers import SYSTEM_SCOPES, AuthorizationServers
+from .authorization_servers import ORG_SCOPES, SYSTEM_SCOPES, AuthorizationServers
 from .views import org_url
 
 RESPONSE_MODES = ["query", "fragment", "form_post", "okta_post_message"]
 # Okta lists these on every endpoint that authenticates a client.
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "none"]
-# The org server's fixed scopes and claims, as the reference lists them.
-ORG_SCOPES = ["openid", "email", "profile", "address", "phone", "offline_access", "groups"]
+# The org server's fixed claims, as the reference lists them.
 ID_TOKEN_CLAIMS = [
     "iss", "ver", "sub", "aud", "iat", "exp", "jti", "auth_time", "amr", "idp", "nonce",
     "name", "nickname", "preferred_username", "given_name", "middle_name", "family_name",
@@ -62,7 +61,7 @@ def _org(org: str) -> dict[str, Any]:
             "id_token token",
         ],
         grant_types=["authorization_code", "implicit", "refresh_token", "password"],
-        scopes=ORG_SCOPES,
+        scopes=list(ORG_SCOPES),
         claims=ID_TOKEN_CLAIMS,
     )
 

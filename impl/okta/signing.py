@@ -13,10 +13,9 @@ from ..core.kit.errors import InvalidInput
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.tokens import Jwt
 from ..core.web.bodies import respond
-from .authorization_servers import AuthorizationServers
+from .authorization_servers import ORG, AuthorizationServers
 from .state import NAMESPACE
 
-ORG_SERVER = "org"  # the org authorization server's name among the key namespaces
 # The longest a token of the org server lives: Okta's fixed hour (ID and access tokens).
 ORG_TOKEN_SECONDS = 3600
 
@@ -28,7 +27,7 @@ async def signer(runtime: Runtime, server_id: str | None) -> Jwt:
     if server_id is not None:
         server = await AuthorizationServers(runtime.store).active(server_id)
         lifetime = max([lifetime, *(_lifetimes(server))])
-    name = server_id or ORG_SERVER
+    name = server_id or ORG  # the key namespace
 
     async def build() -> Jwt:
         # Okta's iss is the server's URL (from the request) and its jti `AT.`...: the
@@ -37,6 +36,11 @@ async def signer(runtime: Runtime, server_id: str | None) -> Jwt:
         return Jwt(runtime.store, namespace, "RS256", lifetime, jti=False, own_iss=False)
 
     return await runtime.cached(f"{NAMESPACE}:jwt:{name}", build)
+
+
+async def server_signer(runtime: Runtime, server: dict[str, Any]) -> Jwt:
+    """The Jwt of a server record (the org server's too)."""
+    return await signer(runtime, None if server["id"] == ORG else server["id"])
 
 
 def _lifetimes(server: dict[str, Any]) -> list[int]:

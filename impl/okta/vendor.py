@@ -14,6 +14,7 @@ from .edge import OktaEdge
 from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
+from .issued import session_tokens_view, user_tokens_view
 from .security import access_token, api_token
 from .signing import rotate_keys
 
@@ -35,7 +36,12 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=Conventions(cors=CORS),
-    views={"authorizationServer": server_view, "application": application_view},
+    views={
+        "authorizationServer": server_view,
+        "application": application_view,
+        "sessionTokens": session_tokens_view,
+        "userTokens": user_tokens_view,
+    },
     actions={"rotate-keys": rotate_keys},
     renderers={"tokenCustomAS": OAUTH_CATALOG},
 )
