@@ -13,6 +13,7 @@ from ..core.web.asgi import set_response_cookies
 from ..core.web.bodies import respond
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
+from .authorize import authorize, authorize_custom_a_s  # noqa: F401 - served from here
 from .cookies import SESSION_CLEARED, session_cookies
 from .discovery import (  # noqa: F401 - the authorization servers' metadata, served from here
     get_well_known_o_auth_configuration_custom_a_s,
@@ -20,6 +21,7 @@ from .discovery import (  # noqa: F401 - the authorization servers' metadata, se
     get_well_known_open_i_d_configuration_custom_a_s,
     get_well_known_open_i_d_configuration_org_a_s,
 )
+from .logout import logout, logout_custom_a_s  # noqa: F401 - served from here
 from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here
     answer_recovery_question,
     cancel_transaction,

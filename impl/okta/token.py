@@ -13,6 +13,7 @@ from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import json_response
 from ..generated.okta import TokenRequest
 from .authorization_servers import ACTIVE, NONE, Applications, AuthorizationServers
+from .codes import AUTHORIZATION_CODE, redeem
 from .errors import InvalidClient, OAuthError, UnauthorizedClient, UnsupportedGrantType
 from .issuance import CLIENT_CREDENTIALS, Grant, granted_scopes, issue, policy_rule
 from .views import org_url
@@ -37,7 +38,7 @@ async def token_custom_a_s(authServerId: str, body: TokenRequest) -> Response:
     grant_type = body.grant_type
     if not grant_type:
         raise OAuthError("The grant_type parameter is required.")  # wording inferred
-    if grant_type != CLIENT_CREDENTIALS:
+    if grant_type not in (CLIENT_CREDENTIALS, AUTHORIZATION_CODE):
         raise UnsupportedGrantType(UNSUPPORTED)
     if grant_type not in application["grant_types"]:
         configured = ", ".join(application["grant_types"])
@@ -45,6 +46,9 @@ async def token_custom_a_s(authServerId: str, body: TokenRequest) -> Response:
             "The client is not authorized to use the provided grant type. "
             f"Configured grant types: [{configured}]."
         )
+    if grant_type == AUTHORIZATION_CODE:
+        answer = await redeem(runtime, server, application, body, org_url(request.scope))
+        return json_response(answer, 200, NO_STORE)
     scopes = granted_scopes(server, body.scope, grant_type)
     policy_rule(server, application["client_id"], grant_type, scopes)
     org = org_url(request.scope)
