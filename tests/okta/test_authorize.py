@@ -17,11 +17,13 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import assert_no_cors, preflight
 from tests.keypool import draw_rsa_keys_from_the_pool
 from tests.okta.support import (
     ANNA,
     NOW,
     ORG,
+    PORTAL,
     SSWS,
     advance,
     assert_error,
@@ -564,3 +566,46 @@ def test_an_unknown_server_is_the_apis_404(oidc: TestClient) -> None:
         not_found("ausNope0000000000d7x (AuthorizationServer)"),
         rate_limited_path=False,
     )
+
+
+# --- CORS ---------------------------------------------------------------------------------
+
+AUTH_JS_HEADERS = "accept,content-type,x-okta-user-agent-extended"
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        (f"{DEFAULT}/token", "POST"),
+        (f"{DEFAULT}/keys", "GET"),
+        ("/okta/oauth2/default/.well-known/openid-configuration", "GET"),
+        (f"{ORG_SERVER}/keys", "GET"),
+        ("/okta/.well-known/openid-configuration", "GET"),
+    ],
+)
+def test_the_oauth_endpoints_answer_a_trusted_origin_only(
+    oidc: TestClient, path: str, method: str
+) -> None:
+    allowed = preflight(oidc, path, PORTAL, method, AUTH_JS_HEADERS)
+    assert allowed.status_code == 200, allowed.text
+    assert allowed.headers["access-control-allow-origin"] == PORTAL
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    assert method in allowed.headers["access-control-allow-methods"]
+    refused = preflight(oidc, path, "https://evil.example.com", method, AUTH_JS_HEADERS)
+    assert_no_cors(refused)
+    assert refused.status_code == 405
+
+
+def test_a_page_redeems_its_code_across_origins(oidc: TestClient) -> None:
+    signed_in(oidc)
+    verifier, challenge = pkce()
+    code = a_code(oidc, challenge)
+    form = {"grant_type": "authorization_code", "client_id": "spa", "code": code}
+    form |= {"redirect_uri": SPA_URI, "code_verifier": verifier}
+    across = oidc.post(f"{DEFAULT}/token", data=form, headers={"Origin": PORTAL})
+    assert across.status_code == 200, across.text
+    assert across.headers["access-control-allow-origin"] == PORTAL
+    # An error is readable too (okta-auth-js shows its error_description).
+    again = oidc.post(f"{DEFAULT}/token", data=form, headers={"Origin": PORTAL})
+    assert again.status_code == 400
+    assert again.headers["access-control-allow-origin"] == PORTAL
