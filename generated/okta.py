@@ -41,6 +41,11 @@ class ApplicationType1(StrEnum):
     service = "service"
 
 
+class ApplicationType2(StrEnum):
+    web = "web"
+    service = "service"
+
+
 class Audience(RootModel[str]):
     root: Annotated[str, Field(max_length=1024, min_length=1)]
 
@@ -218,6 +223,37 @@ class HrefObject(BaseModel):
     hints: Hints | None = None
 
 
+class IntrospectRequest(BaseModel):
+    """
+    RFC 7662's form, with the client's credentials as at `token`.
+    """
+
+    token: Annotated[str, Field(max_length=4096)]
+    token_type_hint: TokenTypeHint | None = None
+    client_id: Annotated[str | None, Field(max_length=4096)] = None
+    client_secret: Annotated[str | None, Field(max_length=4096)] = None
+    client_assertion: Annotated[str | None, Field(max_length=4096)] = None
+    client_assertion_type: Annotated[str | None, Field(max_length=4096)] = None
+
+
+class IntrospectResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    active: bool
+    scope: str | None = None
+    username: str | None = None
+    exp: int | None = None
+    iat: int | None = None
+    sub: str | None = None
+    aud: str | None = None
+    iss: str | None = None
+    jti: str | None = None
+    token_type: TokenType | None = None
+    client_id: str | None = None
+    uid: str | None = None
+
+
 class JsonWebKey(BaseModel):
     """
     An RSA public key (RFC 7517), as Okta publishes its signing keys.
@@ -241,8 +277,32 @@ class JsonWebKeySet(BaseModel):
     keys: list[JsonWebKey]
 
 
+class Jwks(BaseModel):
+    """
+    The public keys of its assertions (a JWK Set; RSA or EC keys).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    keys: Annotated[list[Key], Field(max_length=10, min_length=1)]
+
+
+class Key(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    kty: Kty1
+    kid: Annotated[str | None, Field(max_length=256)] = None
+
+
 class Kty(StrEnum):
     RSA = "RSA"
+
+
+class Kty1(StrEnum):
+    RSA = "RSA"
+    EC = "EC"
 
 
 class MetadataPublish(StrEnum):
@@ -280,6 +340,8 @@ class OAuthErrorCode(StrEnum):
     access_denied = "access_denied"
     server_error = "server_error"
     temporarily_unavailable = "temporarily_unavailable"
+    invalid_token = "invalid_token"
+    insufficient_scope = "insufficient_scope"
 
 
 class OAuthGrantType(StrEnum):
@@ -466,6 +528,7 @@ class OktaConfidentialApplication(BaseModel):
     redirect_uris: OktaRedirectUris | None = None
     post_logout_redirect_uris: OktaRedirectUris | None = None
     status: OktaApplicationStatus | None = None
+    refresh_token: OktaRefreshTokenSettings | None = None
 
 
 class OktaFixture(BaseModel):
@@ -560,6 +623,36 @@ class OktaOAuthToken(BaseModel):
     scopes: list[Scope1]
 
 
+class OktaPrivateKeyJwtApplication(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: OktaClientId
+    client_name: OktaClientName | None = None
+    application_type: ApplicationType2
+    token_endpoint_auth_method: Annotated[
+        TokenEndpointAuthMethod2,
+        Field(
+            description="The client authenticates with a `client_assertion` JWT signed with one of its `jwks` keys (RFC 7523; Okta's private_key_jwt)."
+        ),
+    ]
+    jwks: Annotated[
+        Jwks, Field(description="The public keys of its assertions (a JWK Set; RSA or EC keys).")
+    ]
+    grant_types: Annotated[
+        list[OAuthGrantType] | None,
+        Field(
+            description="authorization_code for a web app, client_credentials for a service app, when absent.",
+            min_length=1,
+        ),
+    ] = None
+    response_types: OktaResponseTypes | None = None
+    redirect_uris: OktaRedirectUris | None = None
+    post_logout_redirect_uris: OktaRedirectUris | None = None
+    status: OktaApplicationStatus | None = None
+    refresh_token: OktaRefreshTokenSettings | None = None
+
+
 class OktaPublicApplication(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -581,13 +674,16 @@ class OktaPublicApplication(BaseModel):
     redirect_uris: OktaRedirectUris | None = None
     post_logout_redirect_uris: OktaRedirectUris | None = None
     status: OktaApplicationStatus | None = None
+    refresh_token: OktaRefreshTokenSettings | None = None
 
 
-class OktaApplication(RootModel[OktaPublicApplication | OktaConfidentialApplication]):
+class OktaApplication(
+    RootModel[OktaPublicApplication | OktaConfidentialApplication | OktaPrivateKeyJwtApplication]
+):
     root: Annotated[
-        OktaPublicApplication | OktaConfidentialApplication,
+        OktaPublicApplication | OktaConfidentialApplication | OktaPrivateKeyJwtApplication,
         Field(
-            description="A public application (browser, native: no secret, `none`) or a confidential one (web, service: a secret, client_secret_basic or client_secret_post), told apart by `application_type`; Okta refuses the other combinations."
+            description="A public application (browser, native: no secret, `none`), a confidential one (web, service: a secret, client_secret_basic or client_secret_post), or a confidential one that signs its assertions (web, service: `jwks`, private_key_jwt), told apart by `application_type` and `token_endpoint_auth_method`; Okta refuses the other combinations."
         ),
     ]
 
@@ -598,6 +694,18 @@ class OktaRedirectUri(RootModel[str]):
 
 class OktaRedirectUris(RootModel[list[OktaRedirectUri]]):
     root: list[OktaRedirectUri]
+
+
+class OktaRefreshTokenSettings(BaseModel):
+    """
+    Okta's `settings.oauthClient.refresh_token` of an application: ROTATE (a new refresh token at each use; the default of browser and native apps, as Okta requires rotation of SPAs) or STATIC (the default of web and service apps), and the `leeway` in seconds (0 to 60, 30 when absent) during which a rotated-out token still works.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    rotation_type: RotationType | None = None
+    leeway: Annotated[int | None, Field(ge=0, le=60)] = None
 
 
 class OktaResponseType(StrEnum):
@@ -774,6 +882,24 @@ class RecoveryType(StrEnum):
     UNLOCK = "UNLOCK"
 
 
+class RevokeRequest(BaseModel):
+    """
+    RFC 7009's form, with the client's credentials as at `token`.
+    """
+
+    token: Annotated[str, Field(max_length=4096)]
+    token_type_hint: TokenTypeHint | None = None
+    client_id: Annotated[str | None, Field(max_length=4096)] = None
+    client_secret: Annotated[str | None, Field(max_length=4096)] = None
+    client_assertion: Annotated[str | None, Field(max_length=4096)] = None
+    client_assertion_type: Annotated[str | None, Field(max_length=4096)] = None
+
+
+class RotationType(StrEnum):
+    ROTATE = "ROTATE"
+    STATIC = "STATIC"
+
+
 class Scope(RootModel[str]):
     root: Annotated[str, Field(min_length=1)]
 
@@ -910,9 +1036,17 @@ class TokenEndpointAuthMethod1(StrEnum):
     client_secret_post = "client_secret_post"
 
 
+class TokenEndpointAuthMethod2(StrEnum):
+    """
+    The client authenticates with a `client_assertion` JWT signed with one of its `jwks` keys (RFC 7523; Okta's private_key_jwt).
+    """
+
+    private_key_jwt = "private_key_jwt"
+
+
 class TokenRequest(BaseModel):
     """
-    The token endpoint's form (RFC 6749); parameters of the grants Sessim does not serve yet are taken and not read.
+    The token endpoint's form (RFC 6749, RFC 7523's client_assertion); parameters of the grants Sessim does not serve are taken and not read.
     """
 
     grant_type: Annotated[str | None, Field(max_length=4096)] = None
@@ -947,6 +1081,13 @@ class TokenResponse(BaseModel):
 
 class TokenType(StrEnum):
     Bearer = "Bearer"
+
+
+class TokenTypeHint(StrEnum):
+    access_token = "access_token"
+    id_token = "id_token"
+    refresh_token = "refresh_token"
+    device_secret = "device_secret"
 
 
 class TrustedOrigin(BaseModel):
@@ -1060,6 +1201,22 @@ class UserActivationToken(BaseModel):
 class UserCredentials(BaseModel):
     password: dict[str, Any] | None = None
     provider: AuthenticationProvider | None = None
+
+
+class UserInfo(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    sub: str
+    name: str | None = None
+    locale: str | None = None
+    email: str | None = None
+    preferred_username: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    zoneinfo: str | None = None
+    updated_at: int | None = None
+    email_verified: bool | None = None
 
 
 class UserLifecycleLink(BaseModel):

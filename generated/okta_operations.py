@@ -10,8 +10,10 @@ from .okta import (
     AuthnRequest,
     CreateSessionRequest,
     CreateUserRequest,
+    IntrospectRequest,
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
+    RevokeRequest,
     StateTokenRequest,
     TokenRequest,
     TrustedOriginWrite,
@@ -66,6 +68,27 @@ class OktaOperations(Protocol):
 
     async def token_custom_a_s(self, authServerId: str, *, body: TokenRequest) -> object:
         """tokenCustomAS: POST /oauth2/{authServerId}/v1/token"""
+
+    async def token(self, *, body: TokenRequest) -> object:
+        """token: POST /oauth2/v1/token"""
+
+    async def userinfo(self) -> object:
+        """userinfo: GET /oauth2/v1/userinfo"""
+
+    async def userinfo_custom_a_s(self, authServerId: str) -> object:
+        """userinfoCustomAS: GET /oauth2/{authServerId}/v1/userinfo"""
+
+    async def introspect(self, *, body: IntrospectRequest) -> object:
+        """introspect: POST /oauth2/v1/introspect"""
+
+    async def introspect_custom_a_s(self, authServerId: str, *, body: IntrospectRequest) -> object:
+        """introspectCustomAS: POST /oauth2/{authServerId}/v1/introspect"""
+
+    async def revoke(self, *, body: RevokeRequest) -> object:
+        """revoke: POST /oauth2/v1/revoke"""
+
+    async def revoke_custom_a_s(self, authServerId: str, *, body: RevokeRequest) -> object:
+        """revokeCustomAS: POST /oauth2/{authServerId}/v1/revoke"""
 
     async def authorize(
         self,

@@ -115,6 +115,36 @@ class HrefObject(TypedDict):
     hints: NotRequired[Hints]
 
 
+class IntrospectRequest(TypedDict):
+    """
+    RFC 7662's form, with the client's credentials as at `token`.
+    """
+
+    token: str
+    token_type_hint: NotRequired[
+        Literal["access_token", "id_token", "refresh_token", "device_secret"]
+    ]
+    client_id: NotRequired[str]
+    client_secret: NotRequired[str]
+    client_assertion: NotRequired[str]
+    client_assertion_type: NotRequired[str]
+
+
+class IntrospectResponse(TypedDict):
+    active: bool
+    scope: NotRequired[str]
+    username: NotRequired[str]
+    exp: NotRequired[int]
+    iat: NotRequired[int]
+    sub: NotRequired[str]
+    aud: NotRequired[str]
+    iss: NotRequired[str]
+    jti: NotRequired[str]
+    token_type: NotRequired[Literal["Bearer"]]
+    client_id: NotRequired[str]
+    uid: NotRequired[str]
+
+
 class JsonWebKey(TypedDict):
     """
     An RSA public key (RFC 7517), as Okta publishes its signing keys.
@@ -132,6 +162,19 @@ class JsonWebKeySet(TypedDict):
     keys: list[JsonWebKey]
 
 
+class Jwks(TypedDict):
+    """
+    The public keys of its assertions (a JWK Set; RSA or EC keys).
+    """
+
+    keys: list[Key]
+
+
+class Key(TypedDict):
+    kty: Literal["RSA", "EC"]
+    kid: NotRequired[str]
+
+
 class OAuthError(TypedDict):
     error: OAuthErrorCode
     error_description: str
@@ -147,6 +190,8 @@ OAuthErrorCode: TypeAlias = Literal[
     "access_denied",
     "server_error",
     "temporarily_unavailable",
+    "invalid_token",
+    "insufficient_scope",
 ]
 
 
@@ -237,6 +282,7 @@ class OktaConfidentialApplication(TypedDict):
     redirect_uris: NotRequired[OktaRedirectUris]
     post_logout_redirect_uris: NotRequired[OktaRedirectUris]
     status: NotRequired[OktaApplicationStatus]
+    refresh_token: NotRequired[OktaRefreshTokenSettings]
 
 
 class OktaFixture(TypedDict):
@@ -280,6 +326,20 @@ class OktaOAuthToken(TypedDict):
     ]
 
 
+class OktaPrivateKeyJwtApplication(TypedDict):
+    client_id: OktaClientId
+    client_name: NotRequired[OktaClientName]
+    application_type: Literal["web", "service"]
+    token_endpoint_auth_method: Literal["private_key_jwt"]
+    jwks: Jwks
+    grant_types: NotRequired[list[OAuthGrantType]]
+    response_types: NotRequired[OktaResponseTypes]
+    redirect_uris: NotRequired[OktaRedirectUris]
+    post_logout_redirect_uris: NotRequired[OktaRedirectUris]
+    status: NotRequired[OktaApplicationStatus]
+    refresh_token: NotRequired[OktaRefreshTokenSettings]
+
+
 class OktaPublicApplication(TypedDict):
     client_id: OktaClientId
     client_name: NotRequired[OktaClientName]
@@ -290,15 +350,27 @@ class OktaPublicApplication(TypedDict):
     redirect_uris: NotRequired[OktaRedirectUris]
     post_logout_redirect_uris: NotRequired[OktaRedirectUris]
     status: NotRequired[OktaApplicationStatus]
+    refresh_token: NotRequired[OktaRefreshTokenSettings]
 
 
-OktaApplication: TypeAlias = OktaPublicApplication | OktaConfidentialApplication
+OktaApplication: TypeAlias = (
+    OktaPublicApplication | OktaConfidentialApplication | OktaPrivateKeyJwtApplication
+)
 
 
 OktaRedirectUri: TypeAlias = str
 
 
 OktaRedirectUris: TypeAlias = list[OktaRedirectUri]
+
+
+class OktaRefreshTokenSettings(TypedDict):
+    """
+    Okta's `settings.oauthClient.refresh_token` of an application: ROTATE (a new refresh token at each use; the default of browser and native apps, as Okta requires rotation of SPAs) or STATIC (the default of web and service apps), and the `leeway` in seconds (0 to 60, 30 when absent) during which a rotated-out token still works.
+    """
+
+    rotation_type: NotRequired[Literal["ROTATE", "STATIC"]]
+    leeway: NotRequired[int]
 
 
 OktaResponseTypes: TypeAlias = list[Literal["code", "token", "id_token"]]
@@ -379,6 +451,21 @@ class RecoveryTokenRequest(TypedDict):
     recoveryToken: str
 
 
+class RevokeRequest(TypedDict):
+    """
+    RFC 7009's form, with the client's credentials as at `token`.
+    """
+
+    token: str
+    token_type_hint: NotRequired[
+        Literal["access_token", "id_token", "refresh_token", "device_secret"]
+    ]
+    client_id: NotRequired[str]
+    client_secret: NotRequired[str]
+    client_assertion: NotRequired[str]
+    client_assertion_type: NotRequired[str]
+
+
 Scope: TypeAlias = str
 
 
@@ -427,7 +514,7 @@ class StateTokenRequest(TypedDict):
 
 class TokenRequest(TypedDict):
     """
-    The token endpoint's form (RFC 6749); parameters of the grants Sessim does not serve yet are taken and not read.
+    The token endpoint's form (RFC 6749, RFC 7523's client_assertion); parameters of the grants Sessim does not serve are taken and not read.
     """
 
     grant_type: NotRequired[str]
@@ -541,6 +628,19 @@ class UserActivationToken(TypedDict):
 class UserCredentials(TypedDict):
     password: NotRequired[dict[str, Any]]
     provider: NotRequired[AuthenticationProvider]
+
+
+class UserInfo(TypedDict):
+    sub: str
+    name: NotRequired[str]
+    locale: NotRequired[str]
+    email: NotRequired[str]
+    preferred_username: NotRequired[str]
+    given_name: NotRequired[str]
+    family_name: NotRequired[str]
+    zoneinfo: NotRequired[str]
+    updated_at: NotRequired[int]
+    email_verified: NotRequired[bool]
 
 
 class UserLifecycleLink(TypedDict):

@@ -53,7 +53,7 @@ VENDOR_SECTION = Template("""\
   <h3>Ended or expired since this page opened</h3>
   <table class="gone"><thead><tr><th scope="col">id</th><th scope="col">owner</th>
   <th scope="col">how</th></tr></thead><tbody data-loaded="no"></tbody></table>
-  <h3>Unspent tokens</h3>
+  <h3>Unspent and live tokens</h3>
   <table class="tokens"><thead><tr><th scope="col">kind</th><th scope="col">id</th>
   <th scope="col">owner</th><th scope="col">expires</th></tr></thead>
   <tbody data-loaded="no"></tbody></table>

@@ -43,6 +43,9 @@ DEFAULT_RULE = {
 DEFAULT_POLICY = {"name": "Default Policy", "priority": 1, "clients": [ALL_CLIENTS]}
 PUBLIC = ("browser", "native")  # public clients: no secret, token_endpoint_auth_method none
 NONE = "none"
+PRIVATE_KEY_JWT = "private_key_jwt"
+ROTATE, STATIC = "ROTATE", "STATIC"
+DEFAULT_LEEWAY = 30  # seconds: Okta's default grace period for a rotated refresh token
 
 
 def _server_key(server_id: str) -> str:
@@ -151,17 +154,19 @@ def application_record(entry: dict[str, Any]) -> dict[str, Any]:
     kind = entry["application_type"]
     method = entry.get(
         "token_endpoint_auth_method", NONE if kind in PUBLIC else "client_secret_basic"
-    )
+    )  # private_key_jwt's variant names it
     secret = entry.get("client_secret")
     client_id = entry["client_id"]
     service = kind == "service"
     grant_types = entry.get("grant_types") or [
         "client_credentials" if service else "authorization_code"
     ]
+    rotation = entry.get("refresh_token", {})
     return {
         "client_id": client_id,
         # By digest, as Sessim keeps every credential: a dump of the store hands out none.
         "client_secret_digest": None if secret is None else digest(secret),
+        "jwks": entry.get("jwks"),  # private_key_jwt's public keys
         "client_name": entry.get("client_name", client_id),
         "application_type": kind,
         "token_endpoint_auth_method": method,
@@ -170,6 +175,12 @@ def application_record(entry: dict[str, Any]) -> dict[str, Any]:
         "redirect_uris": list(entry.get("redirect_uris", [])),
         "post_logout_redirect_uris": list(entry.get("post_logout_redirect_uris", [])),
         "status": entry.get("status", ACTIVE),
+        # Okta's refresh_token settings: a public client's rotate (Okta requires it of
+        # SPAs), a confidential one's stay; a rotated-out token still works `leeway` s.
+        "refresh_token": {
+            "rotation_type": rotation.get("rotation_type", ROTATE if kind in PUBLIC else STATIC),
+            "leeway": rotation.get("leeway", DEFAULT_LEEWAY),
+        },
     }
 
 

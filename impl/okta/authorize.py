@@ -26,9 +26,9 @@ from ..core.kit.errors import AuthenticationFailed
 from ..core.kit.identities import User
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.sessions import Session
+from ..core.web.oauth_errors import OAuthError, UnauthorizedClient
 from .authorization_servers import ACTIVE, NONE, Applications, AuthorizationServers
 from .codes import AUTHORIZATION_CODE, Granted, new_code
-from .errors import OAuthError, UnauthorizedClient
 from .issuance import OPENID, Grant, granted_scopes, issue, mint_id_token, policy_rule
 from .pages import error_page, form_post, post_message, sign_in_page
 from .sign_in import BROWSER_SID, live_session, open_session

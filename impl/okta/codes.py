@@ -18,9 +18,9 @@ from typing import Any
 from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
 from ..core.kit.tokens import SingleUseTokens
+from ..core.web.oauth_errors import InvalidGrant, OAuthError
 from ..generated.dicts import okta as shapes
 from ..generated.okta import TokenRequest
-from .errors import OAuthError
 from .issuance import Grant, issue
 from .state import NAMESPACE, okta
 
@@ -35,10 +35,6 @@ REDIRECT_MISMATCH = (
     "The 'redirect_uri' does not match the redirection URI used in the authorization request."
 )
 NO_CODE = "The 'code' parameter is required."  # inferred
-
-
-class InvalidGrant(OAuthError):
-    code = "invalid_grant"
 
 
 @dataclass(frozen=True)

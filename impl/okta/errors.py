@@ -4,12 +4,13 @@ errorSummary, errorLink, errorId, errorCauses), with the codes and summaries rea
 from __future__ import annotations
 
 import math
-from typing import ClassVar, NamedTuple
+from typing import NamedTuple
 
 from ..core.kit.errors import Forbidden, InvalidInput
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
 from ..core.web.bodies import dump
 from ..core.web.catalog import Catalog
+from ..core.web.oauth_errors import NO_STORE, OAuthEntry, bearer_challenge, oauth_body, oauth_entry
 from ..core.web.problems import Kind, Problem
 from ..generated.okta import Error, ErrorCause
 
@@ -135,45 +136,11 @@ def _causes(problem: Problem, code: str) -> list[ErrorCause]:
 CATALOG = Catalog(ERRORS, _body, refine=_refine, headers=_spent_window)
 
 
-# --- OAuth's errors, on the authorization servers' token endpoint -------------------------
+# --- OAuth's errors, on the authorization servers' OAuth endpoints ------------------------
+# (core's oauth_errors: the classes handlers raise with Okta's wordings, the body)
 
-
-class OAuthEntry(NamedTuple):
-    status: int
-    code: str  # OAuth's `error`
-
-
-class OAuthError(InvalidInput):
-    """A token request refused with OAuth's `code` (invalid_request unless a subclass
-    says) and the handler's wording as `error_description`."""
-
-    code: ClassVar[str] = "invalid_request"
-    status: ClassVar[int | None] = None
-
-
-class InvalidClient(OAuthError):
-    code = "invalid_client"
-    status = 401
-
-
-class UnauthorizedClient(OAuthError):
-    code = "unauthorized_client"
-
-
-class UnsupportedGrantType(OAuthError):
-    code = "unsupported_grant_type"
-
-
-class InvalidScope(OAuthError):
-    code = "invalid_scope"
-
-
-class AccessDenied(OAuthError):
-    code = "access_denied"
-
-
-INVALID_REQUEST = OAuthEntry(400, "invalid_request")
 UNAVAILABLE = OAuthEntry(503, "temporarily_unavailable")
+INVALID_REQUEST = OAuthEntry(400, "invalid_request")
 OAUTH_ERRORS: dict[Kind, OAuthEntry | OktaError] = {
     **dict.fromkeys(Kind, INVALID_REQUEST),
     # An unknown authorization server is the API's own 404 (the OIDC reference shows it).
@@ -188,22 +155,25 @@ OAUTH_ERRORS: dict[Kind, OAuthEntry | OktaError] = {
 
 
 def _oauth_entry(problem: Problem, entry: OAuthEntry | OktaError) -> OAuthEntry | OktaError:
-    error = problem.error
-    return OAuthEntry(entry.status, error.code) if isinstance(error, OAuthError) else entry
+    """The raised error's OAuth code; invalid_client a 401, as Okta answers it."""
+    refined = oauth_entry(problem, entry)
+    if isinstance(refined, OAuthEntry) and refined.code == "invalid_client":
+        return refined._replace(status=401)
+    return refined
 
 
 def _oauth_body(problem: Problem, entry: OAuthEntry | OktaError, status: int) -> dict:
     if isinstance(entry, OktaError):
         return _body(problem, entry, status)
-    return {"error": entry.code, "error_description": problem.detail or entry.code}
+    return oauth_body(problem, entry)
 
 
-def _no_store(problem: Problem) -> dict[str, str]:
-    """OAuth's token answers are never cached (RFC 6749 5.1 and 5.2); the API's 404 is the
-    API's own answer."""
+def _oauth_headers(problem: Problem) -> dict[str, str]:
+    """OAuth's answers are never cached (RFC 6749 5.1 and 5.2), a refused bearer token
+    says why in WWW-Authenticate (RFC 6750 3.1); the API's 404 is the API's own answer."""
     if problem.kind in (Kind.NOT_FOUND, Kind.METHOD_NOT_ALLOWED, Kind.PAYLOAD_TOO_LARGE):
         return {}
-    return {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    return {**NO_STORE, **bearer_challenge(problem)}
 
 
-OAUTH_CATALOG = Catalog(OAUTH_ERRORS, _oauth_body, refine=_oauth_entry, headers=_no_store)
+OAUTH_CATALOG = Catalog(OAUTH_ERRORS, _oauth_body, refine=_oauth_entry, headers=_oauth_headers)

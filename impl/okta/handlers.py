@@ -13,6 +13,7 @@ from ..core.web.asgi import set_response_cookies
 from ..core.web.bodies import respond
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
+from . import token as token_endpoint
 from .authorize import authorize, authorize_custom_a_s  # noqa: F401 - served from here
 from .cookies import SESSION_CLEARED, session_cookies
 from .discovery import (  # noqa: F401 - the authorization servers' metadata, served from here
@@ -20,6 +21,14 @@ from .discovery import (  # noqa: F401 - the authorization servers' metadata, se
     get_well_known_open_i_d_configuration,
     get_well_known_open_i_d_configuration_custom_a_s,
     get_well_known_open_i_d_configuration_org_a_s,
+)
+from .introspection import (  # noqa: F401 - userinfo, introspect and revoke, served from here
+    introspect,
+    introspect_custom_a_s,
+    revoke,
+    revoke_custom_a_s,
+    userinfo,
+    userinfo_custom_a_s,
 )
 from .logout import logout, logout_custom_a_s  # noqa: F401 - served from here
 from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here
@@ -191,3 +200,8 @@ def _by_id(session_id: str) -> str:
 
 def _shape(state: Okta, session: Session, *, current: bool) -> shapes.Session:
     return session_body(org_url(request.scope), state.org_id, session, current=current)
+
+
+# The org server's token endpoint (operationId `token`), named after the module's handlers
+# whose `token` is a parameter or a sessionToken.
+token = token_endpoint.token

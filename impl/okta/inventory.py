@@ -1,8 +1,10 @@
-"""Okta's users, live sessions and unspent single-use tokens, for the inspector."""
+"""Okta's users, live sessions, unspent single-use tokens and the OAuth tokens its
+authorization servers issued, for the inspector."""
 
 from __future__ import annotations
 
 from ..core.kit.vendor_state import AccountsInventory
+from .issued import live_tokens
 from .state import Okta, okta
 
 inventory = AccountsInventory[Okta](
@@ -14,4 +16,5 @@ inventory = AccountsInventory[Okta](
     },
     inactive="DEPROVISIONED",
     session_cookie="sid",
+    listed=live_tokens,
 )

@@ -40,9 +40,9 @@ from typing import Any
 from ..core.kit.identities import User
 from ..core.kit.runtime import Runtime
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
+from ..core.web.oauth_errors import AccessDenied, InvalidScope
 from ..generated.dicts import okta as shapes
 from .authorization_servers import ALL_CLIENTS, ORG, audience_of, issuer_of, system_scopes
-from .errors import AccessDenied, InvalidScope
 from .issued import ACCESS, ID, REFRESH, Issued, IssuedTokens
 from .signing import server_signer
 from .state import okta

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..core.kit.credentials import digest
+from ..core.kit.inventory import Token
 from ..core.kit.runtime import Runtime
 from ..core.kit.store import Store
 from .state import NAMESPACE
@@ -140,6 +141,19 @@ class IssuedTokens:
         if issued.expires_at is None:
             return None
         return max(issued.expires_at - await self.store.now(), 0.001)
+
+
+async def live_tokens(runtime: Runtime, limit: int) -> list[Token]:
+    """Up to limit live (unrevoked) issued tokens, for the inspector: their id, kind, the
+    user (or the client of a client_credentials token) and expiry; the latest to expire
+    first (a refresh token without end is left out, as the inspector lists expiries)."""
+    listed = await runtime.store.scan(_key(""), limit)
+    records = (Issued(**found.value) for found in listed)
+    return [
+        Token(record.id, record.kind, record.user_id or record.client_id, record.expires_at)
+        for record in records
+        if not record.revoked and record.expires_at is not None
+    ]
 
 
 def _view(tokens: list[Issued]) -> list[dict[str, Any]]:

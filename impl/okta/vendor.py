@@ -18,6 +18,12 @@ from .issued import session_tokens_view, user_tokens_view
 from .security import access_token, api_token
 from .signing import rotate_keys
 
+# The authorization servers' OAuth endpoints, which answer errors in OAuth's format.
+OAUTH_OPERATIONS = (
+    "token", "tokenCustomAS", "userinfo", "userinfoCustomAS",
+    "introspect", "introspectCustomAS", "revoke", "revokeCustomAS",
+)  # fmt: skip
+
 VENDOR = Api(
     "okta",
     "okta.yaml",
@@ -43,5 +49,5 @@ VENDOR = Api(
         "userTokens": user_tokens_view,
     },
     actions={"rotate-keys": rotate_keys},
-    renderers={"tokenCustomAS": OAUTH_CATALOG},
+    renderers=dict.fromkeys(OAUTH_OPERATIONS, OAUTH_CATALOG),
 )

@@ -6,7 +6,7 @@ database, none of them public."""
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple, cast
 
 from ..core.kit.errors import (
     Forbidden,
@@ -16,6 +16,7 @@ from ..core.kit.errors import (
     Unauthenticated,
 )
 from ..core.web.catalog import Catalog
+from ..core.web.oauth_errors import OAuthEntry, oauth_body, oauth_entry
 from ..core.web.problems import Kind, Problem
 from ..generated.dicts import optimizely as shapes
 
@@ -49,25 +50,20 @@ ERRORS: dict[Kind, StorefrontError] = {
 }
 
 
-class OAuthErrorEntry(NamedTuple):
-    status: int
-    code: shapes.OAuthErrorCode
-
-
-REFUSED = OAuthErrorEntry(400, "invalid_request")
-WRONG_GRANT = OAuthErrorEntry(400, "invalid_grant")
+REFUSED = OAuthEntry(400, "invalid_request")
+WRONG_GRANT = OAuthEntry(400, "invalid_grant")
 # OAuth's answer on the token endpoint: every refusal of the grant or client a 400; a wrong
 # password, a lockout or an inactive user all invalid_grant. Failures that are not the
 # grant's or client's keep their own status.
-OAUTH_ERRORS: dict[Kind, OAuthErrorEntry] = {
+OAUTH_ERRORS: dict[Kind, OAuthEntry] = {
     **dict.fromkeys(Kind, REFUSED),
     Kind.AUTHENTICATION_FAILED: WRONG_GRANT,
     Kind.ACCOUNT_LOCKED: WRONG_GRANT,
     Kind.ACCOUNT_INACTIVE: WRONG_GRANT,
-    Kind.PAYLOAD_TOO_LARGE: OAuthErrorEntry(413, "invalid_request"),
-    Kind.RATE_LIMITED: OAuthErrorEntry(429, "temporarily_unavailable"),
-    Kind.UNAVAILABLE: OAuthErrorEntry(503, "temporarily_unavailable"),
-    Kind.SERVER_ERROR: OAuthErrorEntry(500, "server_error"),
+    Kind.PAYLOAD_TOO_LARGE: OAuthEntry(413, "invalid_request"),
+    Kind.RATE_LIMITED: OAuthEntry(429, "temporarily_unavailable"),
+    Kind.UNAVAILABLE: OAuthEntry(503, "temporarily_unavailable"),
+    Kind.SERVER_ERROR: OAuthEntry(500, "server_error"),
 }
 
 
@@ -100,24 +96,6 @@ class PasswordChangeRequired(Refused):
     status = 422
 
 
-class OAuthError(InvalidInput):
-    """A token request OAuth refuses with `code` (invalid_request unless a subclass says)."""
-
-    code: ClassVar[shapes.OAuthErrorCode] = "invalid_request"
-
-
-class InvalidClient(OAuthError):
-    code = "invalid_client"
-
-
-class UnsupportedGrantType(OAuthError):
-    code = "unsupported_grant_type"
-
-
-class InvalidGrant(OAuthError):
-    code = "invalid_grant"
-
-
 def _message(problem: Problem, entry: StorefrontError, status: int) -> shapes.Error:
     """A handler's own wording, else the Kind's, else the problem's detail."""
     own = isinstance(problem.error, Message)
@@ -125,15 +103,9 @@ def _message(problem: Problem, entry: StorefrontError, status: int) -> shapes.Er
     return {"message": text or "An error has occurred."}
 
 
-def _oauth_entry(problem: Problem, entry: OAuthErrorEntry) -> OAuthErrorEntry:
-    """A token request refused with OAuth's own code."""
-    error = problem.error
-    return entry._replace(code=error.code) if isinstance(error, OAuthError) else entry
-
-
-def _oauth(problem: Problem, entry: OAuthErrorEntry, status: int) -> shapes.OAuthError:
-    return {"error": entry.code, "error_description": problem.detail or entry.code}
+def _oauth(problem: Problem, entry: OAuthEntry, status: int) -> shapes.OAuthError:
+    return cast(shapes.OAuthError, oauth_body(problem, entry))
 
 
 CATALOG = Catalog(ERRORS, _message)
-OAUTH_CATALOG = Catalog(OAUTH_ERRORS, _oauth, refine=_oauth_entry)
+OAUTH_CATALOG = Catalog(OAUTH_ERRORS, _oauth, refine=oauth_entry)

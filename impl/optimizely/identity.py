@@ -17,10 +17,10 @@ from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.store import Store
 from ..core.kit.tokens import opaque_id
 from ..core.web.bodies import json_response
+from ..core.web.oauth_errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
 from ..generated.dicts import optimizely as shapes
 from ..generated.optimizely import TokenRequest
 from .context import root_of
-from .errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
 from .state import NAMESPACE, Optimizely, optimizely
 
 SCOPES = {"iscapi", "offline_access"}

@@ -154,6 +154,7 @@ def test_applications_get_okta_defaults_by_type(oauth: TestClient) -> None:
     assert service.json() == {
         "client_id": "svc-orders",
         "client_secret_digest": hashlib.sha256(b"svc-orders-secret").hexdigest(),
+        "jwks": None,
         "client_name": "svc-orders",
         "application_type": "service",
         "token_endpoint_auth_method": "client_secret_basic",
@@ -162,8 +163,10 @@ def test_applications_get_okta_defaults_by_type(oauth: TestClient) -> None:
         "redirect_uris": [],
         "post_logout_redirect_uris": [],
         "status": "ACTIVE",
+        "refresh_token": {"rotation_type": "STATIC", "leeway": 30},
     }
     spa = view(oauth, "application", "spa-portal").json()
+    assert spa["refresh_token"] == {"rotation_type": "ROTATE", "leeway": 30}
     assert spa["client_secret_digest"] is None
     assert spa["token_endpoint_auth_method"] == "none"
     assert (spa["grant_types"], spa["response_types"]) == (["authorization_code"], ["code"])

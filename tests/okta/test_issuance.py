@@ -10,8 +10,8 @@ from sessim.core.kit.clock import Clock
 from sessim.core.kit.identities import Passwords, User
 from sessim.core.kit.runtime import Runtime
 from sessim.core.kit.store import MemoryStore
+from sessim.core.web.oauth_errors import AccessDenied, InvalidScope
 from sessim.okta.authorization_servers import application_record, org_server, server_record
-from sessim.okta.errors import AccessDenied, InvalidScope
 from sessim.okta.issuance import (
     Grant,
     at_hash,

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from .identities import Identities
-from .inventory import Holding, Inventory, inventory_of, tokens
+from .inventory import Holding, Inventory, Token, inventory_of, tokens
 from .runtime import Runtime
 from .sessions import Sessions
 from .store import Store
@@ -86,6 +86,8 @@ class AccountsInventory(Generic[A]):
     inactive: str | None = None
     session_cookie: str | None = None
     session_header: str | None = None
+    # Other live tokens the vendor lists itself (Okta's issued OAuth tokens), `limit` of them.
+    listed: Callable[[Runtime, int], Awaitable[list[Token]]] | None = None
 
     async def __call__(self, runtime: Runtime, limit: int) -> Inventory:
         state = await self.state(runtime)
@@ -94,6 +96,8 @@ class AccountsInventory(Generic[A]):
             for kind, of in self.unspent.items()
             for token in tokens(kind, await of(state).newest(limit))
         ]
+        if self.listed is not None:
+            found += await self.listed(runtime, limit)
         return await inventory_of(state.identities, state.sessions, limit, found)
 
     async def holdings(self, runtime: Runtime) -> list[Holding]:
