@@ -609,3 +609,23 @@ def test_a_page_redeems_its_code_across_origins(oidc: TestClient) -> None:
     again = oidc.post(f"{DEFAULT}/token", data=form, headers={"Origin": PORTAL})
     assert again.status_code == 400
     assert again.headers["access-control-allow-origin"] == PORTAL
+
+
+def test_the_org_server_grants_a_code_its_token_endpoint_redeems(oidc: TestClient) -> None:
+    signed_in(oidc)
+    verifier, challenge = pkce()
+    params = code_request(challenge, scope="openid email")
+    code = redirected(authorize(oidc, params, ORG_SERVER))["code"]
+    oauth_refusal(
+        redeem(oidc, code, verifier),  # at the default server: not its code
+        "invalid_grant",
+        "The authorization code is invalid or has expired.",
+    )
+    code = redirected(authorize(oidc, params, ORG_SERVER))["code"]
+    form = {"grant_type": "authorization_code", "client_id": "spa", "code": code}
+    form |= {"redirect_uri": SPA_URI, "code_verifier": verifier}
+    response = oidc.post(f"{ORG_SERVER}/token", data=form)
+    assert response.status_code == 200, response.text
+    identity = claims(oidc, response.json()["id_token"], f"{ORG_SERVER}/keys")
+    assert (identity["iss"], identity["email"]) == (ORG, ANNA["login"])
+    assert claims(oidc, response.json()["access_token"], f"{ORG_SERVER}/keys")["aud"] == ORG
