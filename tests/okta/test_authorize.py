@@ -629,3 +629,15 @@ def test_the_org_server_grants_a_code_its_token_endpoint_redeems(oidc: TestClien
     identity = claims(oidc, response.json()["id_token"], f"{ORG_SERVER}/keys")
     assert (identity["iss"], identity["email"]) == (ORG, ANNA["login"])
     assert claims(oidc, response.json()["access_token"], f"{ORG_SERVER}/keys")["aud"] == ORG
+
+
+def test_revoke_after_a_token_answer_has_no_body_type(oidc: TestClient) -> None:
+    """okta-auth-js's signOut reads revoke's empty answer as JSON when it says it is JSON
+    (a shared header dict once took the token answer's Content-Type)."""
+    signed_in(oidc)
+    verifier, challenge = pkce()
+    token = redeem(oidc, a_code(oidc, challenge), verifier).json()["access_token"]
+    basic = {"Authorization": "Basic " + base64.b64encode(b"spa").decode()}  # as okta-auth-js
+    revoked = oidc.post(f"{DEFAULT}/revoke", data={"token": token}, headers=basic)
+    assert (revoked.status_code, revoked.content) == (200, b"")
+    assert "content-type" not in revoked.headers
