@@ -93,6 +93,14 @@ def issuer_of(org: str, server: dict[str, Any]) -> str:
     return org if server["id"] == ORG else f"{org}/oauth2/{server['id']}"
 
 
+def endpoint_of(org: str, server: dict[str, Any], name: str) -> str:
+    """The URL of a server's endpoint (`token`, ...): the org server's under `/oauth2/v1`,
+    a custom server's under its issuer."""
+    return (
+        f"{org}/oauth2/v1/{name}" if server["id"] == ORG else f"{issuer_of(org, server)}/v1/{name}"
+    )
+
+
 def audience_of(org: str, server: dict[str, Any]) -> str:
     """The `aud` of a server's access tokens: the org URL for the org server, else its
     audience (`api://default` for `default`)."""

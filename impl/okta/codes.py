@@ -19,7 +19,6 @@ from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
 from ..core.kit.tokens import SingleUseTokens
 from ..core.web.oauth_errors import InvalidGrant, OAuthError
-from ..generated.dicts import okta as shapes
 from ..generated.okta import TokenRequest
 from .issuance import Grant, issue
 from .state import NAMESPACE, okta
@@ -73,7 +72,7 @@ async def redeem(
     application: dict[str, Any],
     body: TokenRequest,
     org: str,
-) -> shapes.TokenResponse:
+) -> dict:
     """The authorization_code grant: the code's tokens, once, for the client it was granted
     to, with the redirect URI and (where the request had a challenge) the verifier."""
     if not body.code:
@@ -104,7 +103,9 @@ async def redeem(
         nonce=granted.nonce,
         auth_time=granted.auth_time,
     )
-    return await issue(runtime, grant, id_token=grant.wants_id_token, refresh=grant.wants_refresh)
+    return dict(
+        await issue(runtime, grant, id_token=grant.wants_id_token, refresh=grant.wants_refresh)
+    )
 
 
 def _verified(challenge: str, verifier: str | None) -> bool:

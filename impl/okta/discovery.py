@@ -14,8 +14,11 @@ from .authorization_servers import ORG_SCOPES, SYSTEM_SCOPES, AuthorizationServe
 from .views import org_url
 
 RESPONSE_MODES = ["query", "fragment", "form_post", "okta_post_message"]
-# Okta lists these on every endpoint that authenticates a client.
-CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "none"]
+# Okta lists these on every endpoint that authenticates a client (client_secret_jwt is
+# listed as Okta lists it, and not served).
+CLIENT_AUTH_METHODS = [
+    "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none",
+]  # fmt: skip
 # The org server's fixed claims, as the reference lists them.
 ID_TOKEN_CLAIMS = [
     "iss", "ver", "sub", "aud", "iat", "exp", "jti", "auth_time", "amr", "idp", "nonce",

@@ -18,8 +18,9 @@ from ..core.kit.runtime import Runtime, runtime_of
 from ..core.web.bodies import json_response, respond
 from ..core.web.oauth_errors import NO_STORE, InsufficientScope, InvalidToken
 from ..generated.okta import IntrospectRequest, RevokeRequest
-from .authorization_servers import AuthorizationServers, audience_of, issuer_of
+from .authorization_servers import AuthorizationServers, audience_of, endpoint_of, issuer_of
 from .clients import authenticated_client
+from .fixtures import DEFAULT_PROFILE as DEFAULTS
 from .issuance import OPENID, display_name, email_of
 from .issued import ACCESS, REFRESH, Issued, IssuedTokens
 from .signing import server_signer
@@ -74,8 +75,7 @@ class Served:
         return cls(runtime, server, org_url(request.scope))
 
     def endpoint(self, name: str) -> str:
-        base = f"{self.org}/oauth2/v1" if self.issuer == self.org else f"{self.issuer}/v1"
-        return f"{base}/{name}"
+        return endpoint_of(self.org, self.server, name)
 
     async def live_jwt(self, token: str) -> tuple[dict[str, Any], Issued] | None:
         """The claims and record of a live token this server signed, else None."""
@@ -121,14 +121,14 @@ async def _userinfo(server_id: str | None) -> Response:
     claims: dict[str, Any] = {"sub": user.id}
     profile = user.profile
     if "profile" in scopes:
-        claims.update(name=display_name(user), locale=profile.get("locale", "en_US"))
+        claims.update(name=display_name(user), locale=profile.get("locale", DEFAULTS["locale"]))
     if "email" in scopes:
         claims["email"] = email_of(user)
     if "profile" in scopes:
         claims["preferred_username"] = user.login
         names = {"given_name": "firstName", "family_name": "lastName"}
         claims.update((claim, profile[name]) for claim, name in names.items() if name in profile)
-        claims["zoneinfo"] = profile.get("timeZone", "America/Los_Angeles")
+        claims["zoneinfo"] = profile.get("timeZone", DEFAULTS["timeZone"])
         claims["updated_at"] = int(user.attributes.get("last_updated", user.password_set_at or 0))
     if "email" in scopes:
         claims["email_verified"] = True

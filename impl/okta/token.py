@@ -7,7 +7,7 @@ The authorization_code grant is served by authorize's module, on the same issuan
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from connexion import request
 from starlette.responses import Response
@@ -24,7 +24,7 @@ from ..core.web.oauth_errors import (
     UnsupportedGrantType,
 )
 from ..generated.okta import TokenRequest
-from .authorization_servers import ROTATE, AuthorizationServers, issuer_of
+from .authorization_servers import ROTATE, AuthorizationServers, endpoint_of
 from .clients import authenticated_client
 from .codes import AUTHORIZATION_CODE, redeem
 from .issuance import (
@@ -60,7 +60,7 @@ async def _token(server_id: str | None, body: TokenRequest) -> Response:
     runtime = runtime_of(request)
     server = await AuthorizationServers(runtime.store).serving(server_id)
     org = org_url(request.scope)
-    endpoint = f"{issuer_of(org, server)}{'/oauth2' if server_id is None else ''}/v1/token"
+    endpoint = endpoint_of(org, server, "token")
     application = await authenticated_client(runtime, body, endpoint)
     grant_type = body.grant_type
     if not grant_type:
@@ -164,7 +164,7 @@ def _narrowed(record: Issued, asked: str | None) -> tuple[str, ...]:
     return scopes
 
 
-GRANTS: dict[str, Any] = {
+GRANTS: dict[str, Callable[[Runtime, dict, dict, TokenRequest, str], Awaitable[dict]]] = {
     AUTHORIZATION_CODE: redeem,
     CLIENT_CREDENTIALS: _client_credentials,
     PASSWORD: _password,

@@ -8,6 +8,7 @@ def check(response: Any) -> None:
     body = response.json()
     if "error" in body:
         assert set(body) == {"error", "error_description"} and body["error_description"]
-        assert "/oauth2/" in response.request.url.path
+        endpoint = response.request.url.path.rsplit("/", 1)[-1]
+        assert endpoint in ("token", "userinfo", "introspect", "revoke")
         return
     assert {"errorCode", "errorSummary", "errorId"} <= body.keys()

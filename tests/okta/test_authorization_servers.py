@@ -57,7 +57,9 @@ DEFAULT_RULE = {
     "refreshTokenLifetimeMinutes": 0,
     "refreshTokenWindowMinutes": 10080,
 }
-CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "none"]
+CLIENT_AUTH = [
+    "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none",
+]  # fmt: skip
 SYSTEM_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", "device_sso"]
 
 
