@@ -641,3 +641,7 @@ def test_revoke_after_a_token_answer_has_no_body_type(oidc: TestClient) -> None:
     revoked = oidc.post(f"{DEFAULT}/revoke", data={"token": token}, headers=basic)
     assert (revoked.status_code, revoked.content) == (200, b"")
     assert "content-type" not in revoked.headers
+    # A client id alone authenticates no confidential client.
+    alone = {"Authorization": "Basic " + base64.b64encode(b"web").decode()}
+    refused = oidc.post(f"{DEFAULT}/revoke", data={"token": token}, headers=alone)
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
