@@ -121,10 +121,6 @@ class Asked:
     prompt: frozenset[str]
     challenge: str | None
 
-    @property
-    def grant_type(self) -> str:
-        return AUTHORIZATION_CODE if CODE in self.response_types else IMPLICIT
-
 
 async def authorize(
     client_id: str | None = None,
