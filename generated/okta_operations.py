@@ -90,6 +90,62 @@ class OktaOperations(Protocol):
     async def revoke_custom_a_s(self, authServerId: str, *, body: RevokeRequest) -> object:
         """revokeCustomAS: POST /oauth2/{authServerId}/v1/revoke"""
 
+    async def authorize(
+        self,
+        *,
+        client_id: str = ...,
+        redirect_uri: str = ...,
+        response_type: str = ...,
+        response_mode: str = ...,
+        scope: str = ...,
+        state: str = ...,
+        nonce: str = ...,
+        prompt: str = ...,
+        code_challenge: str = ...,
+        code_challenge_method: str = ...,
+        sessionToken: str = ...,
+        idp: str = ...,
+        login_hint: str = ...,
+        display: str = ...,
+    ) -> object:
+        """authorize: GET /oauth2/v1/authorize"""
+
+    async def authorize_custom_a_s(
+        self,
+        authServerId: str,
+        *,
+        client_id: str = ...,
+        redirect_uri: str = ...,
+        response_type: str = ...,
+        response_mode: str = ...,
+        scope: str = ...,
+        state: str = ...,
+        nonce: str = ...,
+        prompt: str = ...,
+        code_challenge: str = ...,
+        code_challenge_method: str = ...,
+        sessionToken: str = ...,
+        idp: str = ...,
+        login_hint: str = ...,
+        display: str = ...,
+    ) -> object:
+        """authorizeCustomAS: GET /oauth2/{authServerId}/v1/authorize"""
+
+    async def logout(
+        self, *, id_token_hint: str = ..., post_logout_redirect_uri: str = ..., state: str = ...
+    ) -> object:
+        """logout: GET /oauth2/v1/logout"""
+
+    async def logout_custom_a_s(
+        self,
+        authServerId: str,
+        *,
+        id_token_hint: str = ...,
+        post_logout_redirect_uri: str = ...,
+        state: str = ...,
+    ) -> object:
+        """logoutCustomAS: GET /oauth2/{authServerId}/v1/logout"""
+
     async def create_session(
         self, *, body: CreateSessionRequest, token_info: dict[str, Any], user: str | None
     ) -> object:

@@ -6,6 +6,8 @@ each accepted only from an ACTIVE application registered for it."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any, Protocol
 
 from connexion import request
@@ -49,10 +51,7 @@ class ClientForm(Protocol):
 async def authenticated_client(runtime: Runtime, form: ClientForm, endpoint: str) -> dict:
     """The ACTIVE application that authenticated as registered, else invalid_client;
     `endpoint` is the URL called (a client_assertion's `aud`)."""
-    try:
-        basic = basic_credentials(request.headers.get("Authorization"))
-    except ValueError:
-        raise InvalidClient(BAD_CLIENT) from None
+    basic = _basic(request.headers.get("Authorization"))
     given = (form.client_secret is not None) + bool(form.client_assertion) + (basic is not None)
     if given > 1:
         raise OAuthError(TWO_CREDENTIALS)
@@ -61,7 +60,8 @@ async def authenticated_client(runtime: Runtime, form: ClientForm, endpoint: str
         return await _by_assertion(runtime, applications, form, endpoint)
     secret: str | None
     if basic is not None:
-        (client_id, secret), method = basic, "client_secret_basic"
+        client_id, secret = basic
+        method = NONE if secret is None else "client_secret_basic"
     elif form.client_id:
         client_id, secret = form.client_id, form.client_secret
         method = NONE if secret is None else "client_secret_post"
@@ -71,6 +71,23 @@ async def authenticated_client(runtime: Runtime, form: ClientForm, endpoint: str
     if secret is not None and not matches(secret, application["client_secret_digest"]):
         raise InvalidClient(BAD_CLIENT)
     return application
+
+
+def _basic(header: str | None) -> tuple[str, str | None] | None:
+    """The client id and secret of a Basic header; a public client's id alone when the
+    header carries no colon, as okta-auth-js sends it to revoke and introspect
+    (`Basic base64(clientId)`, lib/oidc/revokeToken.ts)."""
+    try:
+        return basic_credentials(header)
+    except ValueError:
+        value = (header or "").partition(" ")[2].strip()
+    try:
+        client_id = base64.b64decode(value, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidClient(BAD_CLIENT) from None
+    if not client_id:
+        raise InvalidClient(BAD_CLIENT)
+    return client_id, None
 
 
 async def _registered(applications: Applications, client_id: str, method: str) -> dict:

@@ -7,15 +7,14 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from ..core.kit.errors import AccountLocked, AuthenticationFailed, NotFound
-from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import runtime_of
 from ..core.kit.sessions import Session
-from ..core.kit.tokens import opaque_id
 from ..core.web.asgi import set_response_cookies
 from ..core.web.bodies import respond
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from . import token as token_endpoint
+from .authorize import authorize, authorize_custom_a_s  # noqa: F401 - served from here
 from .cookies import SESSION_CLEARED, session_cookies
 from .discovery import (  # noqa: F401 - the authorization servers' metadata, served from here
     get_well_known_o_auth_configuration_custom_a_s,
@@ -31,12 +30,14 @@ from .introspection import (  # noqa: F401 - userinfo, introspect and revoke, se
     userinfo,
     userinfo_custom_a_s,
 )
+from .logout import logout, logout_custom_a_s  # noqa: F401 - served from here
 from .recovery import (  # noqa: F401 - operations of the unlock flow, served from here
     answer_recovery_question,
     cancel_transaction,
     unlock_account,
     verify_recovery_token,
 )
+from .sign_in import BROWSER_SID, open_session, sid
 from .signing import oauth_keys, oauth_keys_custom_a_s  # noqa: F401 - served from here
 from .state import SESSION_TOKEN_SECONDS, Okta, last_login_key, okta, okta_for
 from .token import token_custom_a_s  # noqa: F401 - the token endpoint, served from here
@@ -65,7 +66,6 @@ from .users_api import (  # noqa: F401 - the Users API, served from here
 )
 from .views import locked_out_body, org_url, session_body, success_body
 
-BROWSER_SID = "sid={}; Path=/"  # as Okta's session-cookie guide shows it
 # Okta's end-user error page for a redirect it does not trust (its wording is not public).
 UNTRUSTED_REDIRECT = (
     "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>"
@@ -93,7 +93,7 @@ async def primary_authentication(body: AuthnRequest) -> tuple[shapes.AuthnTransa
 
 async def create_session(body: CreateSessionRequest) -> Response:
     state = await okta_for(request)
-    session = await _open_session(state, body.sessionToken)
+    session = await open_session(state, body.sessionToken)
     return respond(_shape(state, session, current=True), 200)
 
 
@@ -109,10 +109,10 @@ async def session_cookie_redirect(
         return Response(UNTRUSTED_REDIRECT, 403, media_type="text/html")
     state = await okta_for(request)
     headers = {"Location": redirectUrl}
-    if await state.sessions.get(_sid()) is not None:
+    if await state.sessions.get(sid(request)) is not None:
         return respond(None, 302, headers)
     try:
-        session = await _open_session(state, token)
+        session = await open_session(state, token)
     except AuthenticationFailed:
         return respond(None, 302, headers)  # no session, so no cookie
     return respond(None, 302, headers, cookies=[BROWSER_SID.format(session.id)])
@@ -129,24 +129,6 @@ async def _may_redirect_to(url: str) -> bool:
     if target == origin_of(org_url(request.scope)):
         return True
     return await TrustedOrigins(runtime_of(request).store).allows(target, REDIRECT)
-
-
-async def _open_session(state: Okta, session_token: str) -> Session:
-    """A new session for a live sessionToken, which it spends."""
-    grant = await state.session_tokens.redeem(session_token)
-    if grant is None:
-        raise AuthenticationFailed("the sessionToken is unknown, expired or already used")
-    user = await state.identities.by_id(grant["user_id"])
-    if user is None or user.status != ACTIVE:
-        raise AuthenticationFailed("the user may no longer sign in")
-    data = {
-        "login": user.login,
-        "name": f"{user.profile.get('firstName', '')} {user.profile.get('lastName', '')}".strip(),
-        "alias": _session_id(),
-        "password_verified_at": grant["verified_at"],
-        "mfa_active": user.attributes.get("mfa_active", False),
-    }
-    return await state.sessions.create(_session_id(), user.id, data)
 
 
 async def get_session(sessionId: str) -> Response:
@@ -169,18 +151,18 @@ async def revoke_session(sessionId: str) -> ConnexionResponse:
 
 async def get_current_session() -> Response:
     state = await okta_for(request)
-    session = _found(await state.sessions.get(_sid()), CURRENT)
+    session = _found(await state.sessions.get(sid(request)), CURRENT)
     return respond(_shape(state, session, current=True), 200)
 
 
 async def refresh_current_session() -> Response:
     state = await okta_for(request)
-    session = _found(await state.sessions.refresh(_sid()), CURRENT)
+    session = _found(await state.sessions.refresh(sid(request)), CURRENT)
     return respond(_shape(state, session, current=True), 200)
 
 
 async def close_current_session() -> Response:
-    _found(await (await okta_for(request)).sessions.end(_sid()), CURRENT)
+    _found(await (await okta_for(request)).sessions.end(sid(request)), CURRENT)
     set_response_cookies(request.scope, SESSION_CLEARED)
     return respond(None, 204)
 
@@ -198,20 +180,11 @@ async def revoke_user_sessions(
 
 async def get_current_user() -> Response:
     state = await okta_for(request)
-    session = _found(await state.sessions.get(_sid()), CURRENT_USER)
+    session = _found(await state.sessions.get(sid(request)), CURRENT_USER)
     user = await state.identities.by_id(session.subject)
     if user is None:
         raise NotFound(CURRENT_USER)
     return respond(await shaped_user(user), 200)
-
-
-def _sid() -> str:
-    """The `sid` cookie; without one, "", which names no session (ids start with 102)."""
-    return request.cookies.get("sid", "")
-
-
-def _session_id() -> str:
-    return opaque_id(22, "102")
 
 
 def _found(session: Session | None, name: str) -> Session:

@@ -26,6 +26,7 @@ from ..core.web.oauth_errors import (
 from ..generated.okta import TokenRequest
 from .authorization_servers import ROTATE, AuthorizationServers, endpoint_of
 from .clients import authenticated_client
+from .codes import AUTHORIZATION_CODE, redeem
 from .issuance import (
     CLIENT_CREDENTIALS,
     REFRESH_GRANT,
@@ -164,6 +165,7 @@ def _narrowed(record: Issued, asked: str | None) -> tuple[str, ...]:
 
 
 GRANTS: dict[str, Callable[[Runtime, dict, dict, TokenRequest, str], Awaitable[dict]]] = {
+    AUTHORIZATION_CODE: redeem,
     CLIENT_CREDENTIALS: _client_credentials,
     PASSWORD: _password,
     REFRESH_GRANT: _refresh,

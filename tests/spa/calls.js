@@ -4,7 +4,10 @@
 // so that it survives the page's own reload after a redirect.
 'use strict';
 
-const SESSIM = new URLSearchParams(location.search).get('sessim');
+// Sessim's URL, from the page's query; kept for the session, so that a page the browser comes
+// back to from a redirect (with the redirect's own query) still knows it.
+const SESSIM = new URLSearchParams(location.search).get('sessim') || sessionStorage.getItem('sessim');
+sessionStorage.setItem('sessim', SESSIM);
 document.getElementById('origin').textContent = location.origin;
 document.getElementById('sessim').textContent = SESSIM;
 

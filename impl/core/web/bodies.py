@@ -69,9 +69,14 @@ def json_response(
     headers: dict[str, str] | None = None,
     media_type: str = "application/json",
 ) -> ConnexionResponse:
-    """An error or other hand-built response; headers keep what the failure set (Allow)."""
+    """An error or other hand-built response; headers keep what the failure set (Allow).
+    They are copied: connexion adds the Content-Type to the dict it is given, which would
+    write it into a caller's shared constant (and every later answer built on it)."""
     return ConnexionResponse(
-        status_code=status, body=json.dumps(body), content_type=media_type, headers=headers or {}
+        status_code=status,
+        body=json.dumps(body),
+        content_type=media_type,
+        headers=dict(headers or {}),
     )
 
 
