@@ -1,60 +1,150 @@
-"""connexion's AsyncApp with each operation's handler wrapper built once, not on every call.
+"""connexion's AsyncApp with each operation's handler wrapper prepared once, not on every call.
 
 connexion 3.3 builds a StarletteDecorator and decorates the handler again (parameter and
-response decorators, inspect.signature) on every request: about a sixth of a getSession's
-CPU. What it builds depends only on the handler, so it is built on first use and kept. The
-request-dependent parts (the URI parser of the routed operation, the request) are still made
-per call. Written as subclasses so that it could be offered upstream as a change to
-AsyncOperation.fn and ASGIDecorator.__call__.
+response decorators, inspect.signature) on every request, and its parameter decorator then
+reads the operation (its parameters, body name, URI parser) through werkzeug LocalProxy
+look-ups and makes a URI parser, on every request too. All of that depends only on the
+operation and its handler, so it is built when the operation is first called and kept; the
+request itself is made from the scope and receive the operation is called with (connexion
+reads them back through proxies of the same context variables). Only OpenAPI 3 operations
+take the prepared path; the arguments a handler gets are those connexion's own functions
+compute, with the same operation. Written as subclasses so that it could be offered upstream
+as a change to AsyncOperation and ASGIDecorator.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
-from connexion.operations import AbstractOperation
+from connexion.decorators.parameter import (
+    CONTEXT_NAME,
+    AsyncParameterDecorator,
+    get_arguments,
+    unwrap_decorators,
+)
+from connexion.http_facts import FORM_CONTENT_TYPES
+from connexion.lifecycle import ConnexionRequest
+from connexion.operations import AbstractOperation, OpenAPIOperation
+from connexion.utils import inspect_function_arguments
+from starlette.types import Receive, Scope, Send
+
+# Where connexion's security middleware leaves what it learnt (connexion.context.context).
+CONTEXT_KEY = "connexion_context"
 
 
-class DecoratedOnce(StarletteDecorator):
-    """Decorates its function when wrapping it, instead of inside every call."""
+class PreparedParameters(AsyncParameterDecorator):
+    """connexion's AsyncParameterDecorator told its operation when built: what it read from
+    the operation on every call (the body's name, which arguments the handler takes) is read
+    once, and the arguments come from connexion's get_arguments with the operation itself."""
+
+    def __init__(self, operation: OpenAPIOperation, **options: Any) -> None:
+        super().__init__(**options)
+        self.operation = operation
 
     def __call__(self, function: Callable) -> Callable:
-        decorated = self.decorate(function)
+        operation, sanitize = self.operation, self.sanitize_fn
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        # An OpenAPI 3 body's name does not depend on its content type (x-body-name or body).
+        wants_body = sanitize(operation.body_name("")) in arguments or has_kwargs
+        wants_context = CONTEXT_NAME in arguments
 
         @functools.wraps(function)
-        async def wrapper(*_args: Any, **_kwargs: Any) -> Any:
-            request = self.framework.get_request(
-                uri_parser=self.uri_parser, scope=scope, receive=receive
+        async def wrapper(request: ConnexionRequest) -> Any:
+            mimetype = request.mimetype
+            body = request.get_body() if wants_body else None
+            while asyncio.iscoroutine(body):
+                body = await body
+            # starlette reads no form (and so no file) from a body of any other type
+            files = await request.files() if mimetype in FORM_CONTENT_TYPES else {}
+            found = get_arguments(
+                operation,
+                path_params=request.path_params,
+                query_params=request.query_params,
+                body=body,
+                files=files,
+                arguments=arguments,
+                has_kwargs=has_kwargs,
+                sanitize=sanitize,
+                content_type=mimetype,
             )
-            return await decorated(request)
+            kwargs = {sanitize(name): value for name, value in found.items()}
+            context = request.scope.get("extensions", {}).get(CONTEXT_KEY, {})
+            kwargs.update(
+                (key, value) for key, value in context.items() if has_kwargs or key in arguments
+            )
+            if wants_context:
+                kwargs[CONTEXT_NAME] = context
+            return await function(**kwargs)
 
         return wrapper
 
 
-class OperationOnce(AsyncOperation):
-    """An operation whose wrapped handler is built on first use and kept."""
+class PreparedDecorator(StarletteDecorator):
+    """Decorates its function once, with the operation's URI parser made once."""
+
+    def __init__(self, operation: OpenAPIOperation, **options: Any) -> None:
+        super().__init__(**options)
+        self.operation = operation
+        self.parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+
+    def decorate(self, function: Callable) -> Callable:
+        """connexion's decoration, with the prepared parameter decorator."""
+        function = self._sync_async_decorator(function)
+        function = PreparedParameters(
+            self.operation, framework=self.framework, pythonic_params=self.pythonic_params
+        )(function)
+        respond = self._response_decorator_cls(framework=self.framework, jsonifier=self.jsonifier)
+        return respond(function)
+
+    def __call__(self, function: Callable) -> Callable[[Scope, Receive], Awaitable[Any]]:
+        decorated = self.decorate(function)
+
+        async def wrapper(scope: Scope, receive: Receive) -> Any:
+            return await decorated(ConnexionRequest(scope, receive, uri_parser=self.parser))
+
+        return wrapper
+
+
+class PreparedOperation(AsyncOperation):
+    """An operation whose wrapped handler is prepared on first use and kept."""
+
+    operation: AbstractOperation
+
+    @classmethod
+    def from_operation(cls, operation: AbstractOperation, **options: Any) -> AsyncOperation:
+        if not isinstance(operation, OpenAPIOperation):
+            return AsyncOperation.from_operation(operation, **options)
+        prepared = super().from_operation(operation, **options)
+        prepared.operation = operation
+        return prepared
 
     @functools.cached_property
-    def fn(self) -> Callable:
-        decorator = DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+    def prepared(self) -> Callable[[Scope, Receive], Awaitable[Any]]:
+        decorator = PreparedDecorator(
+            self.operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
         return decorator(self._fn)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
+        response = await self.prepared(scope, receive)
+        return await response(scope, receive, send)
 
 
 class ApiOnce(AsyncApi):
     def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
-        return OperationOnce.from_operation(
+        return PreparedOperation.from_operation(
             operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
 
 
 class App(AsyncApp):
-    """AsyncApp whose APIs build their operations' wrappers once."""
+    """AsyncApp whose APIs prepare their operations' wrappers once."""
 
     def __init__(self, import_name: str, **options: Any) -> None:
         super().__init__(import_name, **options)
