@@ -30,9 +30,14 @@ from connexion.decorators.parameter import (
 )
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
 from connexion.operations import AbstractOperation, OpenAPIOperation
 from connexion.utils import inspect_function_arguments
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
 CONTEXT_KEY = "connexion_context"
@@ -53,6 +58,8 @@ class PreparedParameters(AsyncParameterDecorator):
         # An OpenAPI 3 body's name does not depend on its content type (x-body-name or body).
         wants_body = sanitize(operation.body_name("")) in arguments or has_kwargs
         wants_context = CONTEXT_NAME in arguments
+        # Without query parameters connexion binds none, whatever the query holds.
+        reads_query = any(parameter["in"] == "query" for parameter in operation.parameters)
 
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> Any:
@@ -65,7 +72,7 @@ class PreparedParameters(AsyncParameterDecorator):
             found = get_arguments(
                 operation,
                 path_params=request.path_params,
-                query_params=request.query_params,
+                query_params=request.query_params if reads_query else {},
                 body=body,
                 files=files,
                 arguments=arguments,
@@ -134,6 +141,39 @@ class PreparedOperation(AsyncOperation):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         response = await self.prepared(scope, receive)
         return await response(scope, receive, send)
+
+
+class PreparedValidation(RequestValidationOperation):
+    """connexion's request validation with its parameter validator made once per operation:
+    connexion 3.3 makes it, and the URI parser it holds, on every request, from the same
+    operation. The rest is connexion's own, run with the validator it would have made."""
+
+    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, **options: Any) -> None:
+        super().__init__(next_app, operation=operation, **options)
+        parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        validator = self._validator_map["parameter"](
+            operation.parameters,
+            uri_parser=parser,
+            strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params,
+        )
+        self._validator_map["parameter"] = lambda *_args, **_options: validator
+
+
+class PreparedValidationApi(RequestValidationAPI):
+    def make_operation(self, operation: AbstractOperation) -> RequestValidationOperation:
+        return PreparedValidation(
+            self.next_app,
+            operation=operation,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
+
+
+class ValidationMiddleware(RequestValidationMiddleware):
+    """connexion's RequestValidationMiddleware with each operation's validators made once."""
+
+    api_cls = PreparedValidationApi
 
 
 class ApiOnce(AsyncApi):
