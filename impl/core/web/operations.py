@@ -35,8 +35,11 @@ from connexion.middleware.request_validation import (
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
+from connexion.middleware.routing import RoutingMiddleware
 from connexion.operations import AbstractOperation, OpenAPIOperation
 from connexion.utils import inspect_function_arguments
+from starlette._utils import get_route_path
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
@@ -174,6 +177,65 @@ class ValidationMiddleware(RequestValidationMiddleware):
     """connexion's RequestValidationMiddleware with each operation's validators made once."""
 
     api_cls = PreparedValidationApi
+
+
+class RouteIndex:
+    """A Router's dispatch (its middleware_stack, a router without middleware of its own)
+    that tries first only the routes whose literal start (the path before their first
+    parameter) the request's path starts with: a route's pattern matches no other path, so
+    the first of them that matches in full is the one Starlette's loop over every route
+    finds. Anything else (a method another route takes, a slash to redirect, no route at
+    all) takes Starlette's own way. connexion routes through two Starlette routers, its
+    APIs' mounts and then each API's operations, trying each route's pattern in turn."""
+
+    def __init__(self, router: Router) -> None:
+        assert router.middleware_stack == router.app, "a router with middleware of its own"
+        self.router = router
+        self._starts: tuple[int, list[tuple[str, BaseRoute]]] = (-1, [])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = get_route_path(scope)
+            for start, route in self.starts():
+                if not path.startswith(start):
+                    continue
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:  # as Router.app does with the first full match
+                    scope.setdefault("router", self.router)
+                    scope["route"] = route
+                    scope.update(child_scope)
+                    await route.handle(scope, receive, send)
+                    return
+        await self.router.app(scope, receive, send)
+
+    def starts(self) -> list[tuple[str, BaseRoute]]:
+        """(literal start, route) in the routes' order, made again when routes were added."""
+        routes = self.router.routes
+        if self._starts[0] != len(routes):
+            self._starts = (len(routes), [(_literal_start(route), route) for route in routes])
+        return self._starts[1]
+
+
+def _literal_start(route: BaseRoute) -> str:
+    """What every path a Route or Mount matches starts with; "" for any other route."""
+    if isinstance(route, Route | Mount):
+        return route.path.split("{", 1)[0]
+    return ""
+
+
+class Routing(RoutingMiddleware):
+    """connexion's RoutingMiddleware with its routers indexed (RouteIndex): the one of the
+    APIs' mounts and each API's own, as connexion makes and mounts them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self.router.middleware_stack = RouteIndex(self.router)
+
+    def add_api(self, *args: Any, **kwargs: Any) -> None:
+        super().add_api(*args, **kwargs)
+        mount = self.router.routes[-1]  # the API's Mount, just added
+        assert isinstance(mount, Mount) and isinstance(mount.app, Router)
+        mount.app.middleware_stack = RouteIndex(mount.app)
 
 
 class ApiOnce(AsyncApi):
