@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
@@ -13,6 +12,7 @@ from ..core.kit.sessions import Session
 from ..core.kit.tokens import opaque_id
 from ..core.web.asgi import set_response_cookies
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from .cookies import SESSION_CLEARED, session_cookies

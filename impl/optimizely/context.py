@@ -59,7 +59,6 @@ class Caller:
 
 
 async def current(request: Any, token_info: dict | None) -> Caller:
-    request = one_request(request)
     runtime = runtime_of(request)
     state = await optimizely(runtime)
     website = state.catalog.website_for(request.headers.get("host", ""))
@@ -76,13 +75,6 @@ async def current(request: Any, token_info: dict | None) -> Caller:
     caller.language = website.language(saved.get("language")) or caller.language
     caller.currency = website.currency(saved.get("currency")) or caller.currency
     return caller
-
-
-def one_request(request: Any) -> Any:
-    """The request behind connexion's `request` proxy, which makes a new one (its headers,
-    cookies and URL parsed again) at every attribute read; any other request as it is."""
-    resolve = getattr(request, "_get_current_object", None)
-    return request if resolve is None else resolve()
 
 
 def root_of(request: Any) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.credentials import basic_credentials
@@ -17,6 +16,7 @@ from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.store import Store
 from ..core.kit.tokens import opaque_id
 from ..core.web.bodies import json_response
+from ..core.web.operations import request
 from ..generated.dicts import optimizely as shapes
 from ..generated.optimizely import TokenRequest
 from .context import root_of

@@ -17,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from connexion import AsyncApp
+from connexion import request as connexion_request
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import (
@@ -44,6 +46,20 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
 CONTEXT_KEY = "connexion_context"
+_serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
+
+
+class ServedRequest:
+    """The request a handler is serving, for handlers to import instead of connexion's own
+    `request`, which makes a new ConnexionRequest (and Starlette request: headers, cookies
+    and URL parsed again) at every attribute read: this one reads the request the prepared
+    operation made (connexion's own where none was)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_serving.get(None) or connexion_request, name)
+
+
+request: Any = ServedRequest()
 
 
 class PreparedParameters(AsyncParameterDecorator):
@@ -116,7 +132,9 @@ class PreparedDecorator(StarletteDecorator):
         decorated = self.decorate(function)
 
         async def wrapper(scope: Scope, receive: Receive) -> Any:
-            return await decorated(ConnexionRequest(scope, receive, uri_parser=self.parser))
+            serving = ConnexionRequest(scope, receive, uri_parser=self.parser)
+            _serving.set(serving)
+            return await decorated(serving)
 
         return wrapper
 
