@@ -1,15 +1,22 @@
-"""connexion's AsyncApp with each operation's handler wrapper prepared once, not on every call.
+"""connexion's per-request work prepared once per operation: the one module where Sessim
+changes connexion (3.3) rather than configures it, each change a subclass or a layer that
+could be offered upstream, each keeping connexion's answers.
 
-connexion 3.3 builds a StarletteDecorator and decorates the handler again (parameter and
-response decorators, inspect.signature) on every request, and its parameter decorator then
-reads the operation (its parameters, body name, URI parser) through werkzeug LocalProxy
-look-ups and makes a URI parser, on every request too. All of that depends only on the
-operation and its handler, so it is built when the operation is first called and kept; the
-request itself is made from the scope and receive the operation is called with (connexion
-reads them back through proxies of the same context variables). Only OpenAPI 3 operations
-take the prepared path; the arguments a handler gets are those connexion's own functions
-compute, with the same operation. Written as subclasses so that it could be offered upstream
-as a change to AsyncOperation and ASGIDecorator.
+- The handler's wrapper (PreparedOperation, PreparedDecorator, PreparedParameters):
+  connexion builds a StarletteDecorator and decorates the handler again (parameter and
+  response decorators, inspect.signature) on every request, and its parameter decorator
+  reads the operation (its parameters, body name, URI parser) through werkzeug LocalProxy
+  look-ups and makes a URI parser, on every request too. All of that depends only on the
+  operation and its handler: it is built when the operation is first called and kept, and
+  the arguments a handler gets are those connexion's own get_arguments computes with the
+  same operation. The request is made from the scope and receive the operation is called
+  with (connexion reads back the same ones through proxies of its context variables).
+- `request` (ServedRequest): that request, for handlers to read instead of connexion's
+  proxy, which makes a new request at every attribute read.
+- Request validation (ValidationMiddleware): the parameter validator made once per
+  operation instead of per request.
+- Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
+  each API's operations, try only the routes a path can match before Starlette's own loop.
 """
 
 from __future__ import annotations
