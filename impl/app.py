@@ -19,7 +19,8 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.context import ContextMiddleware
-from connexion.middleware.routing import ROUTING_CONTEXT
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.routing import ROUTING_CONTEXT, RoutingMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.resolver import Resolver
 from connexion.spec import OpenAPISpecification
@@ -54,7 +55,7 @@ from .core.web.bodies import parsing
 from .core.web.cors import DEVELOPMENT, CrossOrigin
 from .core.web.docs_ui import SwaggerUIAside
 from .core.web.limits import BodyLimit
-from .core.web.operations import App
+from .core.web.operations import App, Routing, ValidationMiddleware
 from .core.web.platform import Platform
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
@@ -303,6 +304,8 @@ def _middlewares(settings: Settings) -> list[Any]:
         ],
         # Inside response validation, so that it sees the headers the outer layers decided.
         ContextMiddleware: [ResponseHeaders, ContextMiddleware],
+        RequestValidationMiddleware: [ValidationMiddleware],
+        RoutingMiddleware: [Routing],
     }
     return [
         layer for default in ConnexionMiddleware.default_middlewares

@@ -7,7 +7,6 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
 from ..core.features import faults, metrics, outbox
@@ -17,6 +16,7 @@ from ..core.kit.instants import to_datetime
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.web.api import Api
 from ..core.web.bodies import dump, json_response
+from ..core.web.operations import request
 from ..generated.admin import (
     Changes,
     ClockAdvance,

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.errors import AuthenticationFailed
@@ -27,6 +26,7 @@ from ..core.kit.identities import User
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.sessions import Session
 from ..core.web.oauth_errors import OAuthError, UnauthorizedClient
+from ..core.web.operations import request
 from .authorization_servers import ACTIVE, NONE, Applications, AuthorizationServers
 from .codes import AUTHORIZATION_CODE, Granted, new_code
 from .issuance import OPENID, Grant, granted_scopes, issue, mint_id_token, policy_rule

@@ -10,11 +10,10 @@ import base64
 import binascii
 from typing import Any, Protocol
 
-from connexion import request
-
 from ..core.kit.credentials import basic_credentials, matches
 from ..core.kit.runtime import Runtime
 from ..core.web.oauth_errors import InvalidClient, OAuthError
+from ..core.web.operations import request
 from .authorization_servers import ACTIVE, NONE, PRIVATE_KEY_JWT, Applications
 from .state import NAMESPACE
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from .authorization_servers import ORG_SCOPES, SYSTEM_SCOPES, AuthorizationServers
 from .views import org_url
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
@@ -11,6 +10,7 @@ from ..core.kit.runtime import runtime_of
 from ..core.kit.sessions import Session
 from ..core.web.asgi import set_response_cookies
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from . import token as token_endpoint

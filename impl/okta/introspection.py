@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.errors import AuthenticationFailed
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.web.bodies import json_response, respond
 from ..core.web.oauth_errors import NO_STORE, InsufficientScope, InvalidToken
+from ..core.web.operations import request
 from ..generated.okta import IntrospectRequest, RevokeRequest
 from .authorization_servers import AuthorizationServers, audience_of, endpoint_of, issuer_of
 from .clients import authenticated_client

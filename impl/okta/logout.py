@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.errors import AuthenticationFailed, TokenExpired, TokenRevoked
 from ..core.kit.runtime import Runtime, runtime_of
+from ..core.web.operations import request
 from .authorization_servers import ACTIVE, Applications, AuthorizationServers, issuer_of
 from .cookies import SESSION_CLEARED
 from .pages import error_page

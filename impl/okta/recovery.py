@@ -4,7 +4,6 @@ lockout in core."""
 
 from __future__ import annotations
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.features import outbox
@@ -12,6 +11,7 @@ from ..core.kit.errors import Unauthenticated
 from ..core.kit.identities import ACTIVE, User
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from ..generated.okta import (
     RecoveryAnswerRequest,
     RecoveryTokenRequest,

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.errors import InvalidInput
 from ..core.kit.runtime import Runtime, runtime_of
 from ..core.kit.tokens import Jwt
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from .authorization_servers import ORG, AuthorizationServers
 from .state import NAMESPACE
 

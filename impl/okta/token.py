@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFailed
@@ -23,6 +22,7 @@ from ..core.web.oauth_errors import (
     UnauthorizedClient,
     UnsupportedGrantType,
 )
+from ..core.web.operations import request
 from ..generated.okta import TokenRequest
 from .authorization_servers import ROTATE, AuthorizationServers, endpoint_of
 from .clients import authenticated_client

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import dump, respond
+from ..core.web.operations import request
 from ..generated.dicts import okta as shapes
 from ..generated.okta import TrustedOriginWrite
 from . import filters

@@ -4,11 +4,11 @@ model; what it does not keep is ignored)."""
 
 from __future__ import annotations
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from ..generated.dicts import optimizely as shapes
 from ..generated.optimizely import AccountRequest
 from .context import Caller

@@ -5,10 +5,10 @@ collection a user sees holds only theirs."""
 
 from __future__ import annotations
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from ..generated.dicts import optimizely as shapes
 from .context import Caller, current
 from .errors import DENIED, Denied, Missing

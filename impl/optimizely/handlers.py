@@ -3,11 +3,11 @@ warehouses, accounts), and the identity endpoints they need."""
 
 from __future__ import annotations
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from ..generated.optimizely import SessionRequest, SignIn
 from .accounts import get_account, update_account
 from .context import current, save, signed_in_cookies

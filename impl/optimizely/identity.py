@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.kit.credentials import basic_credentials
@@ -18,6 +17,7 @@ from ..core.kit.store import Store
 from ..core.kit.tokens import opaque_id
 from ..core.web.bodies import json_response
 from ..core.web.oauth_errors import InvalidClient, InvalidGrant, OAuthError, UnsupportedGrantType
+from ..core.web.operations import request
 from ..generated.dicts import optimizely as shapes
 from ..generated.optimizely import TokenRequest
 from .context import root_of

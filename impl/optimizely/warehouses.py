@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from connexion import request
 from starlette.responses import Response
 
 from ..core.web.bodies import respond
+from ..core.web.operations import request
 from ..generated.dicts import optimizely as shapes
 from .context import current
 from .errors import Missing

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import secrets
 
-from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
@@ -15,6 +14,7 @@ from ..core.kit.errors import AccountInactive, AccountLocked, AuthenticationFail
 from ..core.kit.identities import User
 from ..core.kit.runtime import runtime_of
 from ..core.web.bodies import dump, respond
+from ..core.web.operations import request
 from ..core.web.security import bearer_token
 from ..generated.dicts import sfcc as shapes
 from ..generated.sfcc import AuthRequest, BasketRequest, OrderAddress

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from connexion import request
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
@@ -11,6 +10,7 @@ from ..core.kit.instants import to_datetime
 from ..core.kit.runtime import runtime_of
 from ..core.kit.tokens import ALPHANUMERIC, opaque_id
 from ..core.web.bodies import dump, respond
+from ..core.web.operations import request
 from ..generated.vestiaire import Credentials, Session, SessionResponse
 from .state import vestiaire
 

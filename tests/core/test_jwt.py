@@ -341,6 +341,33 @@ def test_after_reset_old_tokens_fail_even_where_the_key_was_cached(store: Store)
     assert verify(issuer(store), fresh)["sub"] == "u1"
 
 
+def test_a_token_sent_again_is_decoded_once_and_still_judged_every_time(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signature check is kept per token; times and revocation are not."""
+    freeze(store)
+    jwt_ = issuer(store, "RS256")
+    token = signed(jwt_)
+    decoded: list[str] = []
+    decode = jwt.decode
+    monkeypatch.setattr(
+        jwt, "decode", lambda token, *a, **k: decoded.append(token) or decode(token, *a, **k)
+    )
+    first = verify(jwt_, token)
+    first["sub"] = "changed by its caller"
+    assert verify(jwt_, token)["sub"] == "u1"
+    assert decoded == [token]
+    advance(store, LIFETIME)
+    with pytest.raises(TokenExpired):
+        verify(jwt_, token)
+    live = signed(jwt_)
+    assert verify(jwt_, live)["sub"] == "u1"
+    run(jwt_.revoke(live))
+    with pytest.raises(TokenRevoked):
+        verify(jwt_, live)
+    assert decoded == [token, live]
+
+
 def test_rsa_keys_are_parsed_once_per_process(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

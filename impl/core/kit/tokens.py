@@ -8,6 +8,7 @@ worker accepts the tokens issued before it; revoked jtis live there too, until t
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 from collections.abc import Mapping
@@ -21,6 +22,9 @@ from .store import Listed, Store
 URL_SAFE = string.ascii_letters + string.digits + "-_"
 ALPHANUMERIC = string.ascii_letters + string.digits
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "jti")
+# Tokens whose signature check is kept, per issuer: a client sends one bearer again and again,
+# and pyjwt's parsing of it (a Python check of every byte) was a third of a bearer call's CPU.
+KEPT_TOKENS = 1024
 
 
 def opaque_id(length: int, prefix: str = "", alphabet: str = URL_SAFE) -> str:
@@ -109,6 +113,8 @@ class Jwt:
         self._jti = jti
         self._own_iss = own_iss
         self._required = [name for name in REQUIRED_CLAIMS if jti or name != "jti"]
+        # (token, id of the key, audience) -> (the key, the claims pyjwt decoded); see _decode
+        self._verified: dict[tuple[str, int, str | None], tuple[Any, dict]] = {}
 
     async def sign(
         self, claims: Mapping[str, Any], lifetime: float, headers: dict | None = None
@@ -196,7 +202,7 @@ class Jwt:
         import jwt
 
         try:
-            header = jwt.get_unverified_header(token)
+            header = _unverified_header(token)
         except jwt.InvalidTokenError as error:
             raise AuthenticationFailed(f"invalid token: {error}") from error
         if header.get("alg") != self.keys.algorithm:
@@ -217,7 +223,26 @@ class Jwt:
         self, token: str, key: SigningKey, audience: str | None, signature_only: bool = False
     ) -> dict:
         """The verified claims; with signature_only, a wrong signature raises pyjwt's
-        InvalidSignatureError (so that the next key may be tried)."""
+        InvalidSignatureError (so that the next key may be tried).
+
+        What pyjwt decodes here depends on the token, the key and the audience alone (times
+        are judged apart, against the clock), so a token that verified is kept with its
+        claims and found again without pyjwt: the key is checked by identity (a key read
+        again, rotated or reseeded is another object), and each caller gets its own copy.
+        Failures are not kept: they run pyjwt every time."""
+        kept_as = (token, id(key.public), audience)
+        kept = self._verified.get(kept_as)
+        if kept is not None and kept[0] is key.public:
+            return dict(kept[1])
+        claims = self._checked(token, key, audience, signature_only)
+        if len(self._verified) >= KEPT_TOKENS:
+            self._verified.clear()
+        self._verified[kept_as] = (key.public, claims)
+        return dict(claims)
+
+    def _checked(
+        self, token: str, key: SigningKey, audience: str | None, signature_only: bool
+    ) -> dict:
         import jwt
 
         try:
@@ -255,3 +280,12 @@ class Jwt:
             raise AuthenticationFailed("token issued in the future")
         if claims["exp"] <= now:
             raise TokenExpired("token expired")
+
+
+@functools.lru_cache(maxsize=KEPT_TOKENS)
+def _unverified_header(token: str) -> dict:
+    """pyjwt's parse of a token's header, kept for the tokens sent again (see KEPT_TOKENS);
+    read only. A token that does not parse raises, and is not kept."""
+    import jwt
+
+    return jwt.get_unverified_header(token)

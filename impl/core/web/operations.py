@@ -1,60 +1,277 @@
-"""connexion's AsyncApp with each operation's handler wrapper built once, not on every call.
+"""connexion's per-request work prepared once per operation: the one module where Sessim
+changes connexion (3.3) rather than configures it, each change a subclass or a layer that
+could be offered upstream, each keeping connexion's answers.
 
-connexion 3.3 builds a StarletteDecorator and decorates the handler again (parameter and
-response decorators, inspect.signature) on every request: about a sixth of a getSession's
-CPU. What it builds depends only on the handler, so it is built on first use and kept. The
-request-dependent parts (the URI parser of the routed operation, the request) are still made
-per call. Written as subclasses so that it could be offered upstream as a change to
-AsyncOperation.fn and ASGIDecorator.__call__.
+- The handler's wrapper (PreparedOperation, PreparedDecorator, PreparedParameters):
+  connexion builds a StarletteDecorator and decorates the handler again (parameter and
+  response decorators, inspect.signature) on every request, and its parameter decorator
+  reads the operation (its parameters, body name, URI parser) through werkzeug LocalProxy
+  look-ups and makes a URI parser, on every request too. All of that depends only on the
+  operation and its handler: it is built when the operation is first called and kept, and
+  the arguments a handler gets are those connexion's own get_arguments computes with the
+  same operation. The request is made from the scope and receive the operation is called
+  with (connexion reads back the same ones through proxies of its context variables).
+- `request` (ServedRequest): that request, for handlers to read instead of connexion's
+  proxy, which makes a new request at every attribute read.
+- Request validation (ValidationMiddleware): the parameter validator made once per
+  operation instead of per request.
+- Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
+  each API's operations, try only the routes a path can match before Starlette's own loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from connexion import AsyncApp
+from connexion import request as connexion_request
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
-from connexion.operations import AbstractOperation
+from connexion.decorators.parameter import (
+    CONTEXT_NAME,
+    AsyncParameterDecorator,
+    get_arguments,
+    unwrap_decorators,
+)
+from connexion.http_facts import FORM_CONTENT_TYPES
+from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.operations import AbstractOperation, OpenAPIOperation
+from connexion.utils import inspect_function_arguments
+from starlette._utils import get_route_path
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+# Where connexion's security middleware leaves what it learnt (connexion.context.context).
+CONTEXT_KEY = "connexion_context"
+_serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
 
 
-class DecoratedOnce(StarletteDecorator):
-    """Decorates its function when wrapping it, instead of inside every call."""
+class ServedRequest:
+    """The request a handler is serving, for handlers to import instead of connexion's own
+    `request`, which makes a new ConnexionRequest (and Starlette request: headers, cookies
+    and URL parsed again) at every attribute read: this one reads the request the prepared
+    operation made (connexion's own where none was)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_serving.get(None) or connexion_request, name)
+
+
+request: Any = ServedRequest()
+
+
+class PreparedParameters(AsyncParameterDecorator):
+    """connexion's AsyncParameterDecorator told its operation when built: what it read from
+    the operation on every call (the body's name, which arguments the handler takes) is read
+    once, and the arguments come from connexion's get_arguments with the operation itself."""
+
+    def __init__(self, operation: OpenAPIOperation, **options: Any) -> None:
+        super().__init__(**options)
+        self.operation = operation
 
     def __call__(self, function: Callable) -> Callable:
-        decorated = self.decorate(function)
+        operation, sanitize = self.operation, self.sanitize_fn
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        # An OpenAPI 3 body's name does not depend on its content type (x-body-name or body).
+        wants_body = sanitize(operation.body_name("")) in arguments or has_kwargs
+        wants_context = CONTEXT_NAME in arguments
+        # Without query parameters connexion binds none, whatever the query holds.
+        reads_query = any(parameter["in"] == "query" for parameter in operation.parameters)
 
         @functools.wraps(function)
-        async def wrapper(*_args: Any, **_kwargs: Any) -> Any:
-            request = self.framework.get_request(
-                uri_parser=self.uri_parser, scope=scope, receive=receive
+        async def wrapper(request: ConnexionRequest) -> Any:
+            mimetype = request.mimetype
+            body = request.get_body() if wants_body else None
+            while asyncio.iscoroutine(body):
+                body = await body
+            # starlette reads no form (and so no file) from a body of any other type
+            files = await request.files() if mimetype in FORM_CONTENT_TYPES else {}
+            found = get_arguments(
+                operation,
+                path_params=request.path_params,
+                query_params=request.query_params if reads_query else {},
+                body=body,
+                files=files,
+                arguments=arguments,
+                has_kwargs=has_kwargs,
+                sanitize=sanitize,
+                content_type=mimetype,
             )
-            return await decorated(request)
+            kwargs = {sanitize(name): value for name, value in found.items()}
+            context = request.scope.get("extensions", {}).get(CONTEXT_KEY, {})
+            kwargs.update(
+                (key, value) for key, value in context.items() if has_kwargs or key in arguments
+            )
+            if wants_context:
+                kwargs[CONTEXT_NAME] = context
+            return await function(**kwargs)
 
         return wrapper
 
 
-class OperationOnce(AsyncOperation):
-    """An operation whose wrapped handler is built on first use and kept."""
+class PreparedDecorator(StarletteDecorator):
+    """Decorates its function once, with the operation's URI parser made once."""
+
+    def __init__(self, operation: OpenAPIOperation, **options: Any) -> None:
+        super().__init__(**options)
+        self.operation = operation
+        self.parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+
+    def decorate(self, function: Callable) -> Callable:
+        """connexion's decoration, with the prepared parameter decorator."""
+        function = self._sync_async_decorator(function)
+        function = PreparedParameters(
+            self.operation, framework=self.framework, pythonic_params=self.pythonic_params
+        )(function)
+        respond = self._response_decorator_cls(framework=self.framework, jsonifier=self.jsonifier)
+        return respond(function)
+
+    def __call__(self, function: Callable) -> Callable[[Scope, Receive], Awaitable[Any]]:
+        decorated = self.decorate(function)
+
+        async def wrapper(scope: Scope, receive: Receive) -> Any:
+            serving = ConnexionRequest(scope, receive, uri_parser=self.parser)
+            _serving.set(serving)
+            return await decorated(serving)
+
+        return wrapper
+
+
+class PreparedOperation(AsyncOperation):
+    """An operation whose wrapped handler is prepared on first use and kept."""
+
+    operation: AbstractOperation
+
+    @classmethod
+    def from_operation(cls, operation: AbstractOperation, **options: Any) -> AsyncOperation:
+        if not isinstance(operation, OpenAPIOperation):
+            return AsyncOperation.from_operation(operation, **options)
+        prepared = super().from_operation(operation, **options)
+        prepared.operation = operation
+        return prepared
 
     @functools.cached_property
-    def fn(self) -> Callable:
-        decorator = DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+    def prepared(self) -> Callable[[Scope, Receive], Awaitable[Any]]:
+        decorator = PreparedDecorator(
+            self.operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
         return decorator(self._fn)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
+        response = await self.prepared(scope, receive)
+        return await response(scope, receive, send)
+
+
+class PreparedValidation(RequestValidationOperation):
+    """connexion's request validation with its parameter validator made once per operation:
+    connexion 3.3 makes it, and the URI parser it holds, on every request, from the same
+    operation. The rest is connexion's own, run with the validator it would have made."""
+
+    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, **options: Any) -> None:
+        super().__init__(next_app, operation=operation, **options)
+        parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        validator = self._validator_map["parameter"](
+            operation.parameters,
+            uri_parser=parser,
+            strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params,
+        )
+        self._validator_map["parameter"] = lambda *_args, **_options: validator
+
+
+class PreparedValidationApi(RequestValidationAPI):
+    def make_operation(self, operation: AbstractOperation) -> RequestValidationOperation:
+        return PreparedValidation(
+            self.next_app,
+            operation=operation,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
+
+
+class ValidationMiddleware(RequestValidationMiddleware):
+    """connexion's RequestValidationMiddleware with each operation's validators made once."""
+
+    api_cls = PreparedValidationApi
+
+
+class RouteIndex:
+    """A Router's dispatch (its middleware_stack, a router without middleware of its own)
+    that tries first only the routes whose literal start (the path before their first
+    parameter) the request's path starts with: a route's pattern matches no other path, so
+    the first of them that matches in full is the one Starlette's loop over every route
+    finds. Anything else (a method another route takes, a slash to redirect, no route at
+    all) takes Starlette's own way. connexion routes through two Starlette routers, its
+    APIs' mounts and then each API's operations, trying each route's pattern in turn."""
+
+    def __init__(self, router: Router) -> None:
+        assert router.middleware_stack == router.app, "a router with middleware of its own"
+        self.router = router
+        self._starts: tuple[int, list[tuple[str, BaseRoute]]] = (-1, [])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = get_route_path(scope)
+            for start, route in self.starts():
+                if not path.startswith(start):
+                    continue
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:  # as Router.app does with the first full match
+                    scope.setdefault("router", self.router)
+                    scope["route"] = route
+                    scope.update(child_scope)
+                    await route.handle(scope, receive, send)
+                    return
+        await self.router.app(scope, receive, send)
+
+    def starts(self) -> list[tuple[str, BaseRoute]]:
+        """(literal start, route) in the routes' order, made again when routes were added."""
+        routes = self.router.routes
+        if self._starts[0] != len(routes):
+            self._starts = (len(routes), [(_literal_start(route), route) for route in routes])
+        return self._starts[1]
+
+
+def _literal_start(route: BaseRoute) -> str:
+    """What every path a Route or Mount matches starts with; "" for any other route."""
+    if isinstance(route, Route | Mount):
+        return route.path.split("{", 1)[0]
+    return ""
+
+
+class Routing(RoutingMiddleware):
+    """connexion's RoutingMiddleware with its routers indexed (RouteIndex): the one of the
+    APIs' mounts and each API's own, as connexion makes and mounts them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self.router.middleware_stack = RouteIndex(self.router)
+
+    def add_api(self, *args: Any, **kwargs: Any) -> None:
+        super().add_api(*args, **kwargs)
+        mount = self.router.routes[-1]  # the API's Mount, just added
+        assert isinstance(mount, Mount) and isinstance(mount.app, Router)
+        mount.app.middleware_stack = RouteIndex(mount.app)
 
 
 class ApiOnce(AsyncApi):
     def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
-        return OperationOnce.from_operation(
+        return PreparedOperation.from_operation(
             operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
 
 
 class App(AsyncApp):
-    """AsyncApp whose APIs build their operations' wrappers once."""
+    """AsyncApp whose APIs prepare their operations' wrappers once."""
 
     def __init__(self, import_name: str, **options: Any) -> None:
         super().__init__(import_name, **options)

@@ -9,7 +9,6 @@ sees them. NUL is valid text that argon2 and the stores take as it is, so it pas
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -18,6 +17,7 @@ from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     FormDataValidator,
@@ -54,16 +54,38 @@ class ParameterValidator(ConnexionParameterValidator):
             if param.get("required"):
                 raise InvalidParameter(param["name"], f"Missing {parameter_type} parameter")
             return
-        error = best_match(_compiled(json.dumps(param.get("schema", param))).iter_errors(value))
+        validator = PARAMETER_SCHEMAS.validator(param.get("schema", param))
+        error = best_match(validator.iter_errors(value))
         if error is not None:
             # connexion's message for a schema failure goes on to dump the schema; keep the gist.
             raise InvalidParameter(param["name"], str(error).splitlines()[0])
 
 
-@functools.lru_cache(maxsize=1024)
-def _compiled(schema: str) -> Draft4Validator:
-    """A validator for a parameter schema (as JSON text: a dict cannot be a cache key)."""
-    return Draft4Validator(json.loads(schema), format_checker=Draft4Validator.FORMAT_CHECKER)
+class Compiled:
+    """Validators compiled once per schema. connexion hands a validator the same schema
+    objects (an operation's, resolved when the spec was loaded) on every request, so a
+    schema is known by its identity; each entry keeps its schema alive, so that no other
+    object can take its id while it is cached."""
+
+    LIMIT = 4096  # far beyond the schemas of every spec; a bound all the same
+
+    def __init__(self, validator_class: Any) -> None:
+        self._class = validator_class
+        self._by_id: dict[int, tuple[dict, Any]] = {}
+
+    def validator(self, schema: dict) -> Any:
+        entry = self._by_id.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            if len(self._by_id) >= self.LIMIT:
+                self._by_id.clear()
+            compiled = self._class(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+            entry = self._by_id[id(schema)] = (schema, compiled)
+        return entry[1]
+
+
+PARAMETER_SCHEMAS = Compiled(Draft4Validator)
+# connexion's body validators build this validator on every request (their _validator).
+BODY_SCHEMAS = Compiled(Draft4RequestValidator)
 
 
 class JSONBodyValidator(JSONRequestBodyValidator):
@@ -81,6 +103,10 @@ class JSONBodyValidator(JSONRequestBodyValidator):
             raise InvalidInput(f"The request body holds an unusable number: {error}") from None
         check_values(body)
         return body
+
+    @property
+    def _validator(self) -> Any:
+        return BODY_SCHEMAS.validator(self._schema)
 
     def _validate(self, body: Any) -> dict | None:
         if self._schema.get(CASE_INSENSITIVE):
@@ -143,6 +169,10 @@ def spelt_as(names: Collection[str], given: dict[str, Any]) -> dict[str, Any]:
 
 class CheckedForm:
     """Form bodies (starlette decodes them leniently) with their text checked like JSON's."""
+
+    @property
+    def _validator(self) -> Any:
+        return BODY_SCHEMAS.validator(self._schema)  # type: ignore[attr-defined]
 
     async def _parse(self, stream: AsyncIterator[bytes], scope: Scope) -> dict:
         body = await super()._parse(stream, scope)  # type: ignore[misc]
