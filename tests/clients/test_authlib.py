@@ -1,9 +1,10 @@
 """A server-side app's OAuth 2.0 / OpenID Connect client, Authlib, unmodified against a real
-Sessim: discovery, the password grant, refresh, userinfo, introspect and revoke on a
-custom authorization server; a service app's client_credentials with private_key_jwt
-(Authlib signs the assertion); access and ID tokens verified against Sessim's `keys` with
-pyjwt's PyJWKClient, before and after a key rotation. The live server checks its answers
-against the spec."""
+Sessim: discovery, the authorization code with PKCE on a session signed in through authn
+(the sessionToken at authorize, as Okta's direct sign-in), the password grant, refresh,
+userinfo, introspect and revoke on a custom authorization server; a service app's
+client_credentials with private_key_jwt (Authlib signs the assertion); access and ID
+tokens verified against Sessim's `keys` with pyjwt's PyJWKClient, before and after a key
+rotation. The live server checks its answers against the spec."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 import jwt
 import pytest
+from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session, OAuthError
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
@@ -31,7 +33,8 @@ WEB = {
     "client_id": "web-app",
     "client_secret": "web-app-secret",
     "application_type": "web",
-    "grant_types": ["password", "refresh_token"],
+    "grant_types": ["authorization_code", "password", "refresh_token"],
+    "redirect_uris": ["https://app.example.com/callback"],
     "refresh_token": {"rotation_type": "ROTATE", "leeway": 0},
 }
 SERVICE = {
@@ -109,6 +112,45 @@ def test_a_web_apps_session_with_authlib(org: str) -> None:
     assert (revoked.status_code, revoked.content) == (200, b"")
     gone = session.introspect_token(meta["introspection_endpoint"], token=again["access_token"])
     assert gone.json() == {"active": False}
+
+
+def test_a_web_apps_sign_in_with_the_authorization_code_and_authlib(org: str) -> None:
+    meta = discovered(org)
+    keys = jwt.PyJWKClient(meta["jwks_uri"], cache_keys=True)
+    session = OAuth2Session(
+        "web-app", "web-app-secret", scope="openid profile offline_access",
+        redirect_uri=WEB["redirect_uris"][0], code_challenge_method="S256",
+    )  # fmt: skip
+    verifier = generate_token(64)
+    url, state = session.create_authorization_url(
+        meta["authorization_endpoint"], code_verifier=verifier, nonce="n-0S6_WzA2Mj"
+    )
+    # The user signs in: authn hands out a sessionToken, which authorize redeems.
+    authn = httpx.post(
+        f"{org}/okta/api/v1/authn", json={"username": USER["login"], "password": USER["password"]}
+    )
+    assert authn.status_code == 200, authn.text
+    back = httpx.get(f"{url}&sessionToken={authn.json()['sessionToken']}")
+    assert back.status_code == 302, back.text
+    callback = back.headers["location"]
+    assert callback.startswith(WEB["redirect_uris"][0] + "?") and f"state={state}" in callback
+
+    token = session.fetch_token(
+        meta["token_endpoint"], authorization_response=callback, code_verifier=verifier
+    )
+    ident = verified(keys, token["id_token"], "web-app", meta["issuer"])
+    assert (ident["sub"], ident["nonce"]) == (USER["id"], "n-0S6_WzA2Mj")
+    assert ident["amr"] == ["pwd"] and "at_hash" in ident
+    assert (
+        verified(keys, token["access_token"], "api://default", meta["issuer"])["uid"] == USER["id"]
+    )
+    with pytest.raises(OAuthError) as replayed:  # a code is redeemed once
+        session.fetch_token(
+            meta["token_endpoint"], authorization_response=callback, code_verifier=verifier
+        )
+    assert replayed.value.error == "invalid_grant"
+    refreshed = session.refresh_token(meta["token_endpoint"], refresh_token=token["refresh_token"])
+    assert refreshed["refresh_token"] != token["refresh_token"]
 
 
 def test_a_service_with_private_key_jwt_and_a_key_rotation(org: str) -> None:
