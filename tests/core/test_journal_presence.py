@@ -12,6 +12,15 @@ from sessim.core.kit.store import Store
 from tests.core.support import run
 
 
+async def asked_anew(presence: Presence, before: int) -> int:
+    """The ask counter once a read has moved it past `before`: a marked worker acknowledges
+    what it saw asked, so acknowledging before the read's ask lands would leave it waiting
+    (a slow store under load takes more than a fixed sleep)."""
+    while (asked := await presence.asked()) == before:
+        await asyncio.sleep(0.005)
+    return asked
+
+
 def test_a_marker_holds_for_the_generation_it_was_written_under(store: Store) -> None:
     presence = Presence(store)
     assert not presence.marked(None)
@@ -35,10 +44,12 @@ def test_a_read_waits_until_each_marked_worker_acknowledges_its_ask(
         await busy.mark()
         await idle.mark()
         await idle.unmark()  # an unmarked worker holds nothing answered: not waited for
+        before = await busy.asked()
         read = asyncio.ensure_future(reader.wait_for_others())
+        asked = await asyncio.wait_for(asked_anew(busy, before), 2)
         await asyncio.sleep(0.1)
         assert not read.done()  # no acknowledgement yet: the read waits
-        await busy.acknowledge(await busy.asked())
+        await busy.acknowledge(asked)
         await asyncio.wait_for(read, 2)
 
     run(read_while_the_other_writes())
@@ -52,18 +63,19 @@ def test_an_acknowledgement_from_before_a_reset_does_not_count(store: Store) -> 
     async def read_after_a_reset() -> None:
         await other.mark()
         for _ in range(3):
+            before = await other.asked()
             read = asyncio.ensure_future(reader.wait_for_others())
-            await asyncio.sleep(0.02)
-            await other.acknowledge(await other.asked())
+            await other.acknowledge(await asyncio.wait_for(asked_anew(other, before), 2))
             await asyncio.wait_for(read, 2)
         acknowledged = other.acknowledged
         await store.reset()
         await other.mark()
         await other.acknowledge(acknowledged)  # as a write begun before the wipe would
         read = asyncio.ensure_future(reader.wait_for_others())
+        asked = await asyncio.wait_for(asked_anew(other, 0), 2)  # the wipe took the counter
         await asyncio.sleep(0.1)
         assert not read.done()
-        await other.acknowledge(await other.asked())
+        await other.acknowledge(asked)
         await asyncio.wait_for(read, 2)
 
     run(read_after_a_reset())
