@@ -23,6 +23,22 @@ class AllowedOktaApp(StrEnum):
     OKTA_ENDUSER = "OKTA_ENDUSER"
 
 
+class ApplicationCredentialsOAuthClient(BaseModel):
+    autoKeyRotation: bool
+    client_id: str
+    client_secret: str | None = None
+    token_endpoint_auth_method: OAuthEndpointAuthMethod
+
+
+class ApplicationLinks(BaseModel):
+    """
+    ACTIVE: `deactivate`; INACTIVE: `activate`.
+    """
+
+    activate: HrefObject | None = None
+    deactivate: HrefObject | None = None
+
+
 class ApplicationType(StrEnum):
     """
     browser (a single-page app), native (a mobile or desktop app).
@@ -277,17 +293,6 @@ class JsonWebKeySet(BaseModel):
     keys: list[JsonWebKey]
 
 
-class Jwks(BaseModel):
-    """
-    The public keys of its assertions (a JWK Set; RSA or EC keys).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    keys: Annotated[list[Key], Field(max_length=10, min_length=1)]
-
-
 class Key(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -318,8 +323,27 @@ class Method(StrEnum):
     POST = "POST"
 
 
+class Name(StrEnum):
+    oidc_client = "oidc_client"
+
+
 class NextLogin(StrEnum):
     changePassword = "changePassword"
+
+
+class OAuthApplicationCredentials(BaseModel):
+    oauthClient: ApplicationCredentialsOAuthClient
+
+
+class OAuthApplicationCredentialsWrite(BaseModel):
+    oauthClient: OauthClient | None = None
+
+
+class OAuthEndpointAuthMethod(StrEnum):
+    none = "none"
+    client_secret_basic = "client_secret_basic"
+    client_secret_post = "client_secret_post"
+    private_key_jwt = "private_key_jwt"
 
 
 class OAuthError(BaseModel):
@@ -393,6 +417,13 @@ class OAuthPublicGrantType(StrEnum):
     implicit = "implicit"
     refresh_token = "refresh_token"
     password = "password"
+
+
+class OauthClient(BaseModel):
+    client_id: OktaClientId | None = None
+    client_secret: OktaSecret | None = None
+    token_endpoint_auth_method: OAuthEndpointAuthMethod | None = None
+    autoKeyRotation: bool | None = None
 
 
 class OktaAccessPolicy(BaseModel):
@@ -495,6 +526,17 @@ class OktaAuthorizationServer(BaseModel):
 
 class OktaClientId(RootModel[str]):
     root: Annotated[str, Field(pattern="^[A-Za-z0-9_-]{1,100}$")]
+
+
+class OktaClientJwks(BaseModel):
+    """
+    The public keys of its assertions (a JWK Set; RSA or EC keys).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    keys: Annotated[list[Key], Field(max_length=10, min_length=1)]
 
 
 class OktaClientName(RootModel[str]):
@@ -636,9 +678,7 @@ class OktaPrivateKeyJwtApplication(BaseModel):
             description="The client authenticates with a `client_assertion` JWT signed with one of its `jwks` keys (RFC 7523; Okta's private_key_jwt)."
         ),
     ]
-    jwks: Annotated[
-        Jwks, Field(description="The public keys of its assertions (a JWK Set; RSA or EC keys).")
-    ]
+    jwks: OktaClientJwks
     grant_types: Annotated[
         list[OAuthGrantType] | None,
         Field(
@@ -775,7 +815,7 @@ class OktaSettings(BaseModel):
     rate_limits: Annotated[
         RateLimits | None,
         Field(
-            description="Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set."
+            description="Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 and apps 100 (inferred) when never set."
         ),
     ] = None
     rate_limit_window_seconds: Annotated[
@@ -835,6 +875,81 @@ class OktaUser(BaseModel):
     ] = False
 
 
+class OpenIdConnectApplication(BaseModel):
+    """
+    An OIDC application in Okta's key order. `client_secret` only in the answers of create and replace (Sessim keeps it by digest); `_links` holds the lifecycle operation the status allows.
+    """
+
+    id: str
+    name: Name
+    label: str
+    status: OktaApplicationStatus
+    lastUpdated: AwareDatetime
+    created: AwareDatetime
+    features: list[str]
+    signOnMode: SignOnMode
+    credentials: OAuthApplicationCredentials
+    settings: OpenIdConnectApplicationSettings
+    field_links: Annotated[ApplicationLinks, Field(alias="_links")]
+
+
+class ApiV1AppsGetResponse(RootModel[list[OpenIdConnectApplication]]):
+    root: list[OpenIdConnectApplication]
+
+
+class OpenIdConnectApplicationSettings(BaseModel):
+    oauthClient: OpenIdConnectApplicationSettingsClient
+
+
+class OpenIdConnectApplicationSettingsClient(BaseModel):
+    redirect_uris: list[str]
+    post_logout_redirect_uris: list[str]
+    response_types: list[str]
+    grant_types: list[OAuthGrantType]
+    application_type: OpenIdConnectApplicationType
+    jwks: OktaClientJwks | None = None
+    refresh_token: OktaRefreshTokenSettings
+
+
+class OpenIdConnectApplicationSettingsClientWrite(BaseModel):
+    application_type: OpenIdConnectApplicationType
+    grant_types: Annotated[
+        list[OAuthGrantType] | None,
+        Field(
+            description="authorization_code (client_credentials for a service app) when absent.",
+            min_length=1,
+        ),
+    ] = None
+    response_types: OktaResponseTypes | None = None
+    redirect_uris: OktaRedirectUris | None = None
+    post_logout_redirect_uris: OktaRedirectUris | None = None
+    jwks: OktaClientJwks | None = None
+    refresh_token: OktaRefreshTokenSettings | None = None
+
+
+class OpenIdConnectApplicationSettingsWrite(BaseModel):
+    oauthClient: OpenIdConnectApplicationSettingsClientWrite
+
+
+class OpenIdConnectApplicationType(StrEnum):
+    web = "web"
+    native = "native"
+    browser = "browser"
+    service = "service"
+
+
+class OpenIdConnectApplicationWrite(BaseModel):
+    """
+    What create and replace read of Okta's OpenIdConnectApplication; the other fields a client sends (`id`, `status`, `visibility`, `_links`...) are ignored.
+    """
+
+    name: Name
+    label: Annotated[str, Field(max_length=100, min_length=1)]
+    signOnMode: SignOnMode
+    credentials: OAuthApplicationCredentialsWrite | None = None
+    settings: OpenIdConnectApplicationSettingsWrite
+
+
 class PasswordCredential(BaseModel):
     value: SecretStr | None = None
 
@@ -853,12 +968,13 @@ class RateLimit(RootModel[int]):
 
 class RateLimits(BaseModel):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 and apps 100 (inferred) when never set.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
+    apps: RateLimit | None = None
     trustedOrigins: RateLimit | None = None
     authn: RateLimit | None = None
     sessions: RateLimit | None = None
@@ -911,6 +1027,8 @@ class Scope1(StrEnum):
     okta_users_manage = "okta.users.manage"
     okta_trustedOrigins_read = "okta.trustedOrigins.read"
     okta_trustedOrigins_manage = "okta.trustedOrigins.manage"
+    okta_apps_read = "okta.apps.read"
+    okta_apps_manage = "okta.apps.manage"
 
 
 class Session(BaseModel):
@@ -979,6 +1097,10 @@ class SessionStatus(StrEnum):
     ACTIVE = "ACTIVE"
     MFA_ENROLL = "MFA_ENROLL"
     MFA_REQUIRED = "MFA_REQUIRED"
+
+
+class SignOnMode(StrEnum):
+    OPENID_CONNECT = "OPENID_CONNECT"
 
 
 class StateTokenRequest(BaseModel):

@@ -11,6 +11,7 @@ from .okta import (
     CreateSessionRequest,
     CreateUserRequest,
     IntrospectRequest,
+    OpenIdConnectApplicationWrite,
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
     RevokeRequest,
@@ -244,3 +245,55 @@ class OktaOperations(Protocol):
         self, trustedOriginId: str, *, token_info: dict[str, Any], user: str | None
     ) -> object:
         """deactivateTrustedOrigin: POST /api/v1/trustedOrigins/{trustedOriginId}/lifecycle/deactivate"""
+
+    async def list_applications(
+        self,
+        *,
+        q: str = ...,
+        filter: str = ...,
+        after: str = ...,
+        limit: int,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """listApplications: GET /api/v1/apps"""
+
+    async def create_application(
+        self,
+        *,
+        activate: bool,
+        body: OpenIdConnectApplicationWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """createApplication: POST /api/v1/apps"""
+
+    async def get_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getApplication: GET /api/v1/apps/{appId}"""
+
+    async def replace_application(
+        self,
+        appId: str,
+        *,
+        body: OpenIdConnectApplicationWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """replaceApplication: PUT /api/v1/apps/{appId}"""
+
+    async def delete_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteApplication: DELETE /api/v1/apps/{appId}"""
+
+    async def activate_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """activateApplication: POST /api/v1/apps/{appId}/lifecycle/activate"""
+
+    async def deactivate_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deactivateApplication: POST /api/v1/apps/{appId}/lifecycle/deactivate"""

@@ -5,6 +5,22 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+class ApplicationCredentialsOAuthClient(TypedDict):
+    autoKeyRotation: bool
+    client_id: str
+    client_secret: NotRequired[str]
+    token_endpoint_auth_method: OAuthEndpointAuthMethod
+
+
+class ApplicationLinks(TypedDict):
+    """
+    ACTIVE: `deactivate`; INACTIVE: `activate`.
+    """
+
+    activate: NotRequired[HrefObject]
+    deactivate: NotRequired[HrefObject]
+
+
 Audience: TypeAlias = str
 
 
@@ -162,17 +178,22 @@ class JsonWebKeySet(TypedDict):
     keys: list[JsonWebKey]
 
 
-class Jwks(TypedDict):
-    """
-    The public keys of its assertions (a JWK Set; RSA or EC keys).
-    """
-
-    keys: list[Key]
-
-
 class Key(TypedDict):
     kty: Literal["RSA", "EC"]
     kid: NotRequired[str]
+
+
+class OAuthApplicationCredentials(TypedDict):
+    oauthClient: ApplicationCredentialsOAuthClient
+
+
+class OAuthApplicationCredentialsWrite(TypedDict):
+    oauthClient: NotRequired[OauthClient]
+
+
+OAuthEndpointAuthMethod: TypeAlias = Literal[
+    "none", "client_secret_basic", "client_secret_post", "private_key_jwt"
+]
 
 
 class OAuthError(TypedDict):
@@ -234,6 +255,13 @@ OAuthPublicGrantType: TypeAlias = Literal[
 ]
 
 
+class OauthClient(TypedDict):
+    client_id: NotRequired[OktaClientId]
+    client_secret: NotRequired[OktaSecret]
+    token_endpoint_auth_method: NotRequired[OAuthEndpointAuthMethod]
+    autoKeyRotation: NotRequired[bool]
+
+
 class OktaAccessPolicy(TypedDict):
     name: str
     priority: NotRequired[int]
@@ -266,6 +294,14 @@ class OktaAuthorizationServer(TypedDict):
 
 
 OktaClientId: TypeAlias = str
+
+
+class OktaClientJwks(TypedDict):
+    """
+    The public keys of its assertions (a JWK Set; RSA or EC keys).
+    """
+
+    keys: list[Key]
 
 
 OktaClientName: TypeAlias = str
@@ -322,6 +358,8 @@ class OktaOAuthToken(TypedDict):
             "okta.users.manage",
             "okta.trustedOrigins.read",
             "okta.trustedOrigins.manage",
+            "okta.apps.read",
+            "okta.apps.manage",
         ]
     ]
 
@@ -331,7 +369,7 @@ class OktaPrivateKeyJwtApplication(TypedDict):
     client_name: NotRequired[OktaClientName]
     application_type: Literal["web", "service"]
     token_endpoint_auth_method: Literal["private_key_jwt"]
-    jwks: Jwks
+    jwks: OktaClientJwks
     grant_types: NotRequired[list[OAuthGrantType]]
     response_types: NotRequired[OktaResponseTypes]
     redirect_uris: NotRequired[OktaRedirectUris]
@@ -416,6 +454,70 @@ class OktaUser(TypedDict):
     mfaActive: NotRequired[bool]
 
 
+class OpenIdConnectApplication(TypedDict):
+    """
+    An OIDC application in Okta's key order. `client_secret` only in the answers of create and replace (Sessim keeps it by digest); `_links` holds the lifecycle operation the status allows.
+    """
+
+    id: str
+    name: Literal["oidc_client"]
+    label: str
+    status: OktaApplicationStatus
+    lastUpdated: str
+    created: str
+    features: list[str]
+    signOnMode: Literal["OPENID_CONNECT"]
+    credentials: OAuthApplicationCredentials
+    settings: OpenIdConnectApplicationSettings
+    _links: ApplicationLinks
+
+
+ApiV1AppsGetResponse: TypeAlias = list[OpenIdConnectApplication]
+
+
+class OpenIdConnectApplicationSettings(TypedDict):
+    oauthClient: OpenIdConnectApplicationSettingsClient
+
+
+class OpenIdConnectApplicationSettingsClient(TypedDict):
+    redirect_uris: list[str]
+    post_logout_redirect_uris: list[str]
+    response_types: list[str]
+    grant_types: list[OAuthGrantType]
+    application_type: OpenIdConnectApplicationType
+    jwks: NotRequired[OktaClientJwks]
+    refresh_token: OktaRefreshTokenSettings
+
+
+class OpenIdConnectApplicationSettingsClientWrite(TypedDict):
+    application_type: OpenIdConnectApplicationType
+    grant_types: NotRequired[list[OAuthGrantType]]
+    response_types: NotRequired[OktaResponseTypes]
+    redirect_uris: NotRequired[OktaRedirectUris]
+    post_logout_redirect_uris: NotRequired[OktaRedirectUris]
+    jwks: NotRequired[OktaClientJwks]
+    refresh_token: NotRequired[OktaRefreshTokenSettings]
+
+
+class OpenIdConnectApplicationSettingsWrite(TypedDict):
+    oauthClient: OpenIdConnectApplicationSettingsClientWrite
+
+
+OpenIdConnectApplicationType: TypeAlias = Literal["web", "native", "browser", "service"]
+
+
+class OpenIdConnectApplicationWrite(TypedDict):
+    """
+    What create and replace read of Okta's OpenIdConnectApplication; the other fields a client sends (`id`, `status`, `visibility`, `_links`...) are ignored.
+    """
+
+    name: Literal["oidc_client"]
+    label: str
+    signOnMode: Literal["OPENID_CONNECT"]
+    credentials: NotRequired[OAuthApplicationCredentialsWrite]
+    settings: OpenIdConnectApplicationSettingsWrite
+
+
 class PasswordCredential(TypedDict):
     value: NotRequired[str]
 
@@ -433,9 +535,10 @@ RateLimit: TypeAlias = int
 
 class RateLimits(TypedDict):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 and apps 100 (inferred) when never set.
     """
 
+    apps: NotRequired[RateLimit]
     trustedOrigins: NotRequired[RateLimit]
     authn: NotRequired[RateLimit]
     sessions: NotRequired[RateLimit]

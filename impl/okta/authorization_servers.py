@@ -46,13 +46,14 @@ NONE = "none"
 PRIVATE_KEY_JWT = "private_key_jwt"
 ROTATE, STATIC = "ROTATE", "STATIC"
 DEFAULT_LEEWAY = 30  # seconds: Okta's default grace period for a rotated refresh token
+APPLICATIONS = f"{NAMESPACE}:applications"  # the tag of every application (the Apps API's list)
 
 
 def _server_key(server_id: str) -> str:
     return f"{NAMESPACE}:authorization-server:{server_id}"
 
 
-def _application_key(client_id: str) -> str:
+def application_key(client_id: str) -> str:
     return f"{NAMESPACE}:application:{client_id}"
 
 
@@ -223,10 +224,10 @@ class Applications:
     store: Store
 
     async def put(self, record: dict[str, Any]) -> None:
-        await self.store.put(_application_key(record["client_id"]), record)
+        await self.store.put(application_key(record["client_id"]), record, tags=[APPLICATIONS])
 
     async def get(self, client_id: str) -> dict[str, Any] | None:
-        return await self.store.get(_application_key(client_id))
+        return await self.store.get(application_key(client_id))
 
 
 async def server_view(runtime: Runtime, server_id: str) -> dict | None:

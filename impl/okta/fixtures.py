@@ -6,6 +6,7 @@ from functools import partial
 
 from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
+from .apps import stamped
 from .authorization_servers import (
     Applications,
     AuthorizationServers,
@@ -86,8 +87,10 @@ async def _oauth(runtime: Runtime, section: dict) -> None:
     applications = [application_record(entry) for entry in section.get("applications", [])]
     for server in servers:
         await AuthorizationServers(runtime.store).put(server)
+    now = await runtime.store.now()
     for application in applications:
-        await Applications(runtime.store).put(application)
+        # The Apps API's fields: a fixture's application has its client_id as its id.
+        await Applications(runtime.store).put(stamped(application, application["client_id"], now))
 
 
 def _profile(user: dict) -> dict:

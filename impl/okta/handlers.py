@@ -16,6 +16,15 @@ from ..core.web.bodies import respond
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from . import token as token_endpoint
+from .apps_api import (  # noqa: F401 - the Apps API, served from here
+    activate_application,
+    create_application,
+    deactivate_application,
+    delete_application,
+    get_application,
+    list_applications,
+    replace_application,
+)
 from .cookies import SESSION_CLEARED, session_cookies
 from .discovery import (  # noqa: F401 - the authorization servers' metadata, served from here
     get_well_known_o_auth_configuration_custom_a_s,
