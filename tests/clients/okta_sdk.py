@@ -9,8 +9,21 @@ from okta.api_response import ApiResponse
 from okta.client import Client as OktaClient
 from okta.errors.okta_api_error import OktaAPIError
 from okta.http_client import HTTPClient
+from okta.models.application_credentials_o_auth_client import ApplicationCredentialsOAuthClient
+from okta.models.application_lifecycle_status import ApplicationLifecycleStatus
+from okta.models.application_sign_on_mode import ApplicationSignOnMode
 from okta.models.create_session_request import CreateSessionRequest
 from okta.models.create_user_request import CreateUserRequest
+from okta.models.o_auth_application_credentials import OAuthApplicationCredentials
+from okta.models.o_auth_endpoint_authentication_method import OAuthEndpointAuthenticationMethod
+from okta.models.o_auth_grant_type import OAuthGrantType
+from okta.models.o_auth_response_type import OAuthResponseType
+from okta.models.open_id_connect_application import OpenIdConnectApplication
+from okta.models.open_id_connect_application_settings import OpenIdConnectApplicationSettings
+from okta.models.open_id_connect_application_settings_client import (
+    OpenIdConnectApplicationSettingsClient,
+)
+from okta.models.open_id_connect_application_type import OpenIdConnectApplicationType
 from okta.models.password_credential import PasswordCredential
 from okta.models.session import Session
 from okta.models.session_authentication_method import SessionAuthenticationMethod
@@ -26,11 +39,22 @@ from okta.request_executor import RequestExecutor
 
 __all__ = [
     "ApiResponse",
+    "ApplicationCredentialsOAuthClient",
+    "ApplicationLifecycleStatus",
+    "ApplicationSignOnMode",
     "CreateSessionRequest",
     "CreateUserRequest",
     "HTTPClient",
+    "OAuthApplicationCredentials",
+    "OAuthEndpointAuthenticationMethod",
+    "OAuthGrantType",
+    "OAuthResponseType",
     "OktaAPIError",
     "OktaClient",
+    "OpenIdConnectApplication",
+    "OpenIdConnectApplicationSettings",
+    "OpenIdConnectApplicationSettingsClient",
+    "OpenIdConnectApplicationType",
     "PasswordCredential",
     "RequestExecutor",
     "Session",
