@@ -112,10 +112,11 @@ def _apps() -> Apps:
 def _shape(record: dict[str, Any], secret: str | None = None) -> shapes.OpenIdConnectApplication:
     """An application in Okta's key order; its secret only when just set."""
     href = f"{org_url(request.scope)}{PATH}/{record['id']}/lifecycle"
+    # As a recorded app shows them: an href alone, no hints.
     links: shapes.ApplicationLinks = (
-        {"deactivate": {"href": f"{href}/deactivate", "hints": {"allow": ["POST"]}}}
+        {"deactivate": {"href": f"{href}/deactivate"}}
         if record["status"] == ACTIVE
-        else {"activate": {"href": f"{href}/activate", "hints": {"allow": ["POST"]}}}
+        else {"activate": {"href": f"{href}/activate"}}
     )
     oauth_client: shapes.ApplicationCredentialsOAuthClient = {
         "autoKeyRotation": True,

@@ -127,7 +127,7 @@ def invalid_client(response: httpx.Response) -> None:
 def lifecycle(app_id: str, status: str) -> dict:
     operation = "deactivate" if status == "ACTIVE" else "activate"
     href = f"{ORG}/api/v1/apps/{app_id}/lifecycle/{operation}"
-    return {operation: {"href": href, "hints": {"allow": ["POST"]}}}
+    return {operation: {"href": href}}
 
 
 def with_causes(
