@@ -113,7 +113,130 @@ class AuthnUser(BaseModel):
     profile: Profile
 
 
+class AuthorizationServer(BaseModel):
+    """
+    A custom authorization server in Okta's key order (as recorded from a live org); `issuerMode` is ORG_URL, Sessim's issuers being the org's URL.
+    """
+
+    id: str
+    name: str
+    description: str
+    audiences: list[str]
+    issuer: str
+    issuerMode: IssuerMode
+    status: Status2
+    created: AwareDatetime
+    lastUpdated: AwareDatetime
+    default: bool
+    field_links: Annotated[LifecycleLinks, Field(alias="_links")]
+
+
+class ApiV1AuthorizationServersGetResponse(RootModel[list[AuthorizationServer]]):
+    root: list[AuthorizationServer]
+
+
+class AuthorizationServerPolicy(BaseModel):
+    """
+    An access policy in Okta's key order (as recorded from a live org).
+    """
+
+    id: str
+    status: Status4
+    name: str
+    description: str
+    priority: int
+    system: bool
+    conditions: AuthorizationServerPolicyConditions
+    created: AwareDatetime
+    lastUpdated: AwareDatetime
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+    type: Type1
+
+
+class ApiV1AuthorizationServersAuthServerIdPoliciesGetResponse(
+    RootModel[list[AuthorizationServerPolicy]]
+):
+    root: list[AuthorizationServerPolicy]
+
+
+class AuthorizationServerPolicyConditions(BaseModel):
+    clients: IncludeList | None = None
+
+
+class AuthorizationServerPolicyRule(BaseModel):
+    """
+    A policy rule in Okta's key order (as recorded from a live org); `people` is always everyone (Sessim models no groups).
+    """
+
+    id: str
+    status: Status4
+    name: str
+    priority: int
+    created: AwareDatetime
+    lastUpdated: AwareDatetime
+    system: bool
+    conditions: dict[str, Any]
+    actions: AuthorizationServerPolicyRuleActions
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+    type: Type3
+
+
+class ApiV1AuthorizationServersAuthServerIdPoliciesPolicyIdRulesGetResponse(
+    RootModel[list[AuthorizationServerPolicyRule]]
+):
+    root: list[AuthorizationServerPolicyRule]
+
+
+class AuthorizationServerPolicyRuleActions(BaseModel):
+    token: Token | None = None
+
+
+class AuthorizationServerPolicyRuleConditionsWrite(BaseModel):
+    grantTypes: GrantTypes | None = None
+    scopes: IncludeList | None = None
+
+
+class AuthorizationServerPolicyRuleWrite(BaseModel):
+    type: Type3 | None = None
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    priority: Annotated[int | None, Field(ge=1, le=1000)] = None
+    conditions: AuthorizationServerPolicyRuleConditionsWrite | None = None
+    actions: AuthorizationServerPolicyRuleActions | None = None
+
+
+class AuthorizationServerPolicyWrite(BaseModel):
+    type: Type1 | None = None
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    priority: Annotated[
+        int | None, Field(description="Lower first; after the others when absent.", ge=1, le=1000)
+    ] = None
+    conditions: AuthorizationServerPolicyConditions | None = None
+
+
+class AuthorizationServerWrite(BaseModel):
+    """
+    What create and replace read; the other fields of an AuthorizationServer are ignored.
+    """
+
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    audiences: Annotated[
+        list[Audience],
+        Field(
+            description="The `aud` of its access tokens (Okta takes one).",
+            max_length=1,
+            min_length=1,
+        ),
+    ]
+
+
 class ClaimType(StrEnum):
+    RESOURCE = "RESOURCE"
+    IDENTITY = "IDENTITY"
+
+
+class ClaimType2(StrEnum):
     """
     RESOURCE for access tokens, IDENTITY for ID tokens.
     """
@@ -229,6 +352,10 @@ class FieldLinks(BaseModel):
     self: HrefObject
 
 
+class GrantTypes(BaseModel):
+    include: list[OAuthGrantType] | None = None
+
+
 class Hints(BaseModel):
     allow: list[AllowEnum] | None = None
 
@@ -237,6 +364,10 @@ class HrefObject(BaseModel):
     href: str
     name: str | None = None
     hints: Hints | None = None
+
+
+class IncludeList(BaseModel):
+    include: list[str] | None = None
 
 
 class IntrospectRequest(BaseModel):
@@ -268,6 +399,10 @@ class IntrospectResponse(BaseModel):
     token_type: TokenType | None = None
     client_id: str | None = None
     uid: str | None = None
+
+
+class IssuerMode(StrEnum):
+    ORG_URL = "ORG_URL"
 
 
 class JsonWebKey(BaseModel):
@@ -310,7 +445,22 @@ class Kty1(StrEnum):
     EC = "EC"
 
 
+class LifecycleLinks(BaseModel):
+    """
+    `self`, then the lifecycle operation the status allows.
+    """
+
+    self: HrefObject
+    activate: HrefObject | None = None
+    deactivate: HrefObject | None = None
+
+
 class MetadataPublish(StrEnum):
+    ALL_CLIENTS = "ALL_CLIENTS"
+    NO_CLIENTS = "NO_CLIENTS"
+
+
+class MetadataPublish2(StrEnum):
     """
     Whether discovery lists it (`scopes_supported`); NO_CLIENTS when absent.
     """
@@ -329,6 +479,62 @@ class Name(StrEnum):
 
 class NextLogin(StrEnum):
     changePassword = "changePassword"
+
+
+class OAuth2Claim(BaseModel):
+    id: str
+    name: str
+    status: Status4
+    claimType: ClaimType
+    valueType: ValueType1
+    value: str
+    alwaysIncludeInToken: bool
+    conditions: OAuth2ClaimConditions
+    system: bool
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+
+
+class ApiV1AuthorizationServersAuthServerIdClaimsGetResponse(RootModel[list[OAuth2Claim]]):
+    root: list[OAuth2Claim]
+
+
+class OAuth2ClaimConditions(BaseModel):
+    scopes: list[str] | None = None
+
+
+class OAuth2ClaimWrite(BaseModel):
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    claimType: ClaimType
+    valueType: Annotated[
+        ValueType | None,
+        Field(description="Sessim evaluates no expression language; `value` is a constant."),
+    ] = None
+    value: Annotated[str, Field(max_length=1024)]
+    alwaysIncludeInToken: bool | None = None
+    conditions: OAuth2ClaimConditions | None = None
+
+
+class OAuth2Scope(BaseModel):
+    id: str
+    name: str
+    description: str
+    system: bool
+    metadataPublish: MetadataPublish
+    default: bool
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+
+
+class ApiV1AuthorizationServersAuthServerIdScopesGetResponse(RootModel[list[OAuth2Scope]]):
+    root: list[OAuth2Scope]
+
+
+class OAuth2ScopeWrite(BaseModel):
+    name: Annotated[
+        str, Field(description="A scope-token of RFC 6749.", pattern="^[!#-\\[\\]-~]{1,255}$")
+    ]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    default: bool | None = None
+    metadataPublish: MetadataPublish | None = None
 
 
 class OAuthApplicationCredentials(BaseModel):
@@ -510,7 +716,7 @@ class OktaAuthorizationServer(BaseModel):
             min_length=1,
         ),
     ] = None
-    status: Annotated[Status3 | None, Field(description="ACTIVE when absent.")] = None
+    status: Annotated[Status7 | None, Field(description="ACTIVE when absent.")] = None
     scopes: Annotated[
         list[OktaOAuthScope] | None,
         Field(
@@ -620,10 +826,10 @@ class OktaOAuthClaim(BaseModel):
     )
     name: Annotated[str, Field(max_length=100, min_length=1)]
     claimType: Annotated[
-        ClaimType, Field(description="RESOURCE for access tokens, IDENTITY for ID tokens.")
+        ClaimType2, Field(description="RESOURCE for access tokens, IDENTITY for ID tokens.")
     ]
     valueType: Annotated[
-        ValueType | None,
+        ValueType2 | None,
         Field(
             description="Okta's value types; Sessim evaluates no Okta expression language, so `value` is the claim's value as a constant string."
         ),
@@ -650,7 +856,7 @@ class OktaOAuthScope(BaseModel):
         Field(description="Granted when a client asks for no scope; false when absent."),
     ] = None
     metadataPublish: Annotated[
-        MetadataPublish | None,
+        MetadataPublish2 | None,
         Field(
             description="Whether discovery lists it (`scopes_supported`); NO_CLIENTS when absent."
         ),
@@ -815,7 +1021,7 @@ class OktaSettings(BaseModel):
     rate_limits: Annotated[
         RateLimits | None,
         Field(
-            description="Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 and apps 100 (inferred) when never set."
+            description="Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600, apps 100 and authorizationServers 100 (inferred) when never set."
         ),
     ] = None
     rate_limit_window_seconds: Annotated[
@@ -843,7 +1049,7 @@ class OktaTrustedOrigin(BaseModel):
         ),
     ]
     scopes: Annotated[list[TrustedOriginScope], Field(max_length=3, min_length=1)]
-    status: Annotated[Status3 | None, Field(description="ACTIVE when absent.")] = None
+    status: Annotated[Status7 | None, Field(description="ACTIVE when absent.")] = None
 
 
 class OktaUser(BaseModel):
@@ -865,7 +1071,7 @@ class OktaUser(BaseModel):
         str | None, Field(description="America/Los_Angeles when absent.", min_length=1)
     ] = None
     status: Annotated[
-        Status5 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
+        Status9 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
     mfaActive: Annotated[
         bool,
@@ -968,12 +1174,13 @@ class RateLimit(RootModel[int]):
 
 class RateLimits(BaseModel):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 and apps 100 (inferred) when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600, apps 100 and authorizationServers 100 (inferred) when never set.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
+    authorizationServers: RateLimit | None = None
     apps: RateLimit | None = None
     trustedOrigins: RateLimit | None = None
     authn: RateLimit | None = None
@@ -1029,6 +1236,12 @@ class Scope1(StrEnum):
     okta_trustedOrigins_manage = "okta.trustedOrigins.manage"
     okta_apps_read = "okta.apps.read"
     okta_apps_manage = "okta.apps.manage"
+    okta_authorizationServers_read = "okta.authorizationServers.read"
+    okta_authorizationServers_manage = "okta.authorizationServers.manage"
+
+
+class SelfLinks(BaseModel):
+    self: HrefObject
 
 
 class Session(BaseModel):
@@ -1120,7 +1333,11 @@ class Status2(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-class Status3(StrEnum):
+class Status4(StrEnum):
+    ACTIVE = "ACTIVE"
+
+
+class Status7(StrEnum):
     """
     ACTIVE when absent.
     """
@@ -1129,7 +1346,7 @@ class Status3(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-class Status5(StrEnum):
+class Status9(StrEnum):
     """
     Only ACTIVE users can authenticate; ACTIVE when absent.
     """
@@ -1139,6 +1356,12 @@ class Status5(StrEnum):
     PROVISIONED = "PROVISIONED"
     SUSPENDED = "SUSPENDED"
     DEPROVISIONED = "DEPROVISIONED"
+
+
+class Token(BaseModel):
+    accessTokenLifetimeMinutes: Annotated[int | None, Field(ge=5, le=1440)] = None
+    refreshTokenLifetimeMinutes: Annotated[int | None, Field(ge=0, le=7776000)] = None
+    refreshTokenWindowMinutes: Annotated[int | None, Field(ge=10, le=7776000)] = None
 
 
 class TokenEndpointAuthMethod(StrEnum):
@@ -1277,6 +1500,14 @@ class Type(StrEnum):
     OKTA = "OKTA"
 
 
+class Type1(StrEnum):
+    OAUTH_AUTHORIZATION_POLICY = "OAUTH_AUTHORIZATION_POLICY"
+
+
+class Type3(StrEnum):
+    RESOURCE_ACCESS = "RESOURCE_ACCESS"
+
+
 class UnlockAccountRequest(BaseModel):
     username: Annotated[str, Field(description="The user's login (matched case-insensitively).")]
     factorType: FactorType
@@ -1372,6 +1603,18 @@ class UserStatus(StrEnum):
 
 
 class ValueType(StrEnum):
+    """
+    Sessim evaluates no expression language; `value` is a constant.
+    """
+
+    EXPRESSION = "EXPRESSION"
+
+
+class ValueType1(StrEnum):
+    EXPRESSION = "EXPRESSION"
+
+
+class ValueType2(StrEnum):
     """
     Okta's value types; Sessim evaluates no Okta expression language, so `value` is the claim's value as a constant string.
     """

@@ -54,6 +54,112 @@ class AuthnUser(TypedDict):
     profile: Profile
 
 
+class AuthorizationServer(TypedDict):
+    """
+    A custom authorization server in Okta's key order (as recorded from a live org); `issuerMode` is ORG_URL, Sessim's issuers being the org's URL.
+    """
+
+    id: str
+    name: str
+    description: str
+    audiences: list[str]
+    issuer: str
+    issuerMode: Literal["ORG_URL"]
+    status: Literal["ACTIVE", "INACTIVE"]
+    created: str
+    lastUpdated: str
+    default: bool
+    _links: LifecycleLinks
+
+
+ApiV1AuthorizationServersGetResponse: TypeAlias = list[AuthorizationServer]
+
+
+class AuthorizationServerPolicy(TypedDict):
+    """
+    An access policy in Okta's key order (as recorded from a live org).
+    """
+
+    id: str
+    status: Literal["ACTIVE"]
+    name: str
+    description: str
+    priority: int
+    system: bool
+    conditions: AuthorizationServerPolicyConditions
+    created: str
+    lastUpdated: str
+    _links: SelfLinks
+    type: Literal["OAUTH_AUTHORIZATION_POLICY"]
+
+
+ApiV1AuthorizationServersAuthServerIdPoliciesGetResponse: TypeAlias = list[
+    AuthorizationServerPolicy
+]
+
+
+class AuthorizationServerPolicyConditions(TypedDict):
+    clients: NotRequired[IncludeList]
+
+
+class AuthorizationServerPolicyRule(TypedDict):
+    """
+    A policy rule in Okta's key order (as recorded from a live org); `people` is always everyone (Sessim models no groups).
+    """
+
+    id: str
+    status: Literal["ACTIVE"]
+    name: str
+    priority: int
+    created: str
+    lastUpdated: str
+    system: bool
+    conditions: dict[str, Any]
+    actions: AuthorizationServerPolicyRuleActions
+    _links: SelfLinks
+    type: Literal["RESOURCE_ACCESS"]
+
+
+ApiV1AuthorizationServersAuthServerIdPoliciesPolicyIdRulesGetResponse: TypeAlias = list[
+    AuthorizationServerPolicyRule
+]
+
+
+class AuthorizationServerPolicyRuleActions(TypedDict):
+    token: NotRequired[Token]
+
+
+class AuthorizationServerPolicyRuleConditionsWrite(TypedDict):
+    grantTypes: NotRequired[GrantTypes]
+    scopes: NotRequired[IncludeList]
+
+
+class AuthorizationServerPolicyRuleWrite(TypedDict):
+    type: NotRequired[Literal["RESOURCE_ACCESS"]]
+    name: str
+    priority: NotRequired[int]
+    conditions: NotRequired[AuthorizationServerPolicyRuleConditionsWrite]
+    actions: NotRequired[AuthorizationServerPolicyRuleActions]
+
+
+class AuthorizationServerPolicyWrite(TypedDict):
+    type: NotRequired[Literal["OAUTH_AUTHORIZATION_POLICY"]]
+    name: str
+    description: NotRequired[str]
+    priority: NotRequired[int]
+    conditions: NotRequired[AuthorizationServerPolicyConditions]
+
+
+class AuthorizationServerWrite(TypedDict):
+    """
+    What create and replace read; the other fields of an AuthorizationServer are ignored.
+    """
+
+    name: str
+    description: NotRequired[str]
+    audiences: list[Audience]
+
+
 Client: TypeAlias = str
 
 
@@ -121,6 +227,10 @@ class FieldLinks(TypedDict):
     self: HrefObject
 
 
+class GrantTypes(TypedDict):
+    include: NotRequired[list[OAuthGrantType]]
+
+
 class Hints(TypedDict):
     allow: NotRequired[list[Literal["DELETE", "GET", "PATCH", "POST", "PUT"]]]
 
@@ -129,6 +239,10 @@ class HrefObject(TypedDict):
     href: str
     name: NotRequired[str]
     hints: NotRequired[Hints]
+
+
+class IncludeList(TypedDict):
+    include: NotRequired[list[str]]
 
 
 class IntrospectRequest(TypedDict):
@@ -181,6 +295,65 @@ class JsonWebKeySet(TypedDict):
 class Key(TypedDict):
     kty: Literal["RSA", "EC"]
     kid: NotRequired[str]
+
+
+class LifecycleLinks(TypedDict):
+    """
+    `self`, then the lifecycle operation the status allows.
+    """
+
+    self: HrefObject
+    activate: NotRequired[HrefObject]
+    deactivate: NotRequired[HrefObject]
+
+
+class OAuth2Claim(TypedDict):
+    id: str
+    name: str
+    status: Literal["ACTIVE"]
+    claimType: Literal["RESOURCE", "IDENTITY"]
+    valueType: Literal["EXPRESSION"]
+    value: str
+    alwaysIncludeInToken: bool
+    conditions: OAuth2ClaimConditions
+    system: bool
+    _links: SelfLinks
+
+
+ApiV1AuthorizationServersAuthServerIdClaimsGetResponse: TypeAlias = list[OAuth2Claim]
+
+
+class OAuth2ClaimConditions(TypedDict):
+    scopes: NotRequired[list[str]]
+
+
+class OAuth2ClaimWrite(TypedDict):
+    name: str
+    claimType: Literal["RESOURCE", "IDENTITY"]
+    valueType: NotRequired[Literal["EXPRESSION"]]
+    value: str
+    alwaysIncludeInToken: NotRequired[bool]
+    conditions: NotRequired[OAuth2ClaimConditions]
+
+
+class OAuth2Scope(TypedDict):
+    id: str
+    name: str
+    description: str
+    system: bool
+    metadataPublish: Literal["ALL_CLIENTS", "NO_CLIENTS"]
+    default: bool
+    _links: SelfLinks
+
+
+ApiV1AuthorizationServersAuthServerIdScopesGetResponse: TypeAlias = list[OAuth2Scope]
+
+
+class OAuth2ScopeWrite(TypedDict):
+    name: str
+    description: NotRequired[str]
+    default: NotRequired[bool]
+    metadataPublish: NotRequired[Literal["ALL_CLIENTS", "NO_CLIENTS"]]
 
 
 class OAuthApplicationCredentials(TypedDict):
@@ -360,6 +533,8 @@ class OktaOAuthToken(TypedDict):
             "okta.trustedOrigins.manage",
             "okta.apps.read",
             "okta.apps.manage",
+            "okta.authorizationServers.read",
+            "okta.authorizationServers.manage",
         ]
     ]
 
@@ -535,9 +710,10 @@ RateLimit: TypeAlias = int
 
 class RateLimits(TypedDict):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 and apps 100 (inferred) when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600, apps 100 and authorizationServers 100 (inferred) when never set.
     """
 
+    authorizationServers: NotRequired[RateLimit]
     apps: NotRequired[RateLimit]
     trustedOrigins: NotRequired[RateLimit]
     authn: NotRequired[RateLimit]
@@ -570,6 +746,10 @@ class RevokeRequest(TypedDict):
 
 
 Scope: TypeAlias = str
+
+
+class SelfLinks(TypedDict):
+    self: HrefObject
 
 
 class Session(TypedDict):
@@ -613,6 +793,12 @@ SessionStatus: TypeAlias = Literal["ACTIVE", "MFA_ENROLL", "MFA_REQUIRED"]
 
 class StateTokenRequest(TypedDict):
     stateToken: str
+
+
+class Token(TypedDict):
+    accessTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenWindowMinutes: NotRequired[int]
 
 
 class TokenRequest(TypedDict):

@@ -16,6 +16,7 @@ UNLIMITED = {
     "users": 1_000_000,
     "trustedOrigins": 1_000_000,
     "apps": 1_000_000,
+    "authorizationServers": 1_000_000,
 }
 
 

@@ -103,6 +103,9 @@ def test_default_is_there_without_a_fixture_as_okta_makes_it(okta: TestClient) -
                 "rules": [DEFAULT_RULE],
             }
         ],
+        # Made with the org (the first seed), as the Authorization Servers API shows it.
+        "created": NOW.timestamp(),
+        "lastUpdated": NOW.timestamp(),
     }
     assert view(okta, "authorizationServer", SHOP["id"]).status_code == 404
 
