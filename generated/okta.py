@@ -23,6 +23,22 @@ class AllowedOktaApp(StrEnum):
     OKTA_ENDUSER = "OKTA_ENDUSER"
 
 
+class ApplicationCredentialsOAuthClient(BaseModel):
+    autoKeyRotation: bool
+    client_id: str
+    client_secret: str | None = None
+    token_endpoint_auth_method: OAuthEndpointAuthMethod
+
+
+class ApplicationLinks(BaseModel):
+    """
+    ACTIVE: `deactivate`; INACTIVE: `activate`.
+    """
+
+    activate: HrefObject | None = None
+    deactivate: HrefObject | None = None
+
+
 class ApplicationType(StrEnum):
     """
     browser (a single-page app), native (a mobile or desktop app).
@@ -97,7 +113,130 @@ class AuthnUser(BaseModel):
     profile: Profile
 
 
+class AuthorizationServer(BaseModel):
+    """
+    A custom authorization server in Okta's key order (as recorded from a live org); `issuerMode` is ORG_URL, Sessim's issuers being the org's URL.
+    """
+
+    id: str
+    name: str
+    description: str
+    audiences: list[str]
+    issuer: str
+    issuerMode: IssuerMode
+    status: Status2
+    created: AwareDatetime
+    lastUpdated: AwareDatetime
+    default: bool
+    field_links: Annotated[LifecycleLinks, Field(alias="_links")]
+
+
+class ApiV1AuthorizationServersGetResponse(RootModel[list[AuthorizationServer]]):
+    root: list[AuthorizationServer]
+
+
+class AuthorizationServerPolicy(BaseModel):
+    """
+    An access policy in Okta's key order (as recorded from a live org).
+    """
+
+    id: str
+    status: Status4
+    name: str
+    description: str
+    priority: int
+    system: bool
+    conditions: AuthorizationServerPolicyConditions
+    created: AwareDatetime
+    lastUpdated: AwareDatetime
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+    type: Type1
+
+
+class ApiV1AuthorizationServersAuthServerIdPoliciesGetResponse(
+    RootModel[list[AuthorizationServerPolicy]]
+):
+    root: list[AuthorizationServerPolicy]
+
+
+class AuthorizationServerPolicyConditions(BaseModel):
+    clients: IncludeList | None = None
+
+
+class AuthorizationServerPolicyRule(BaseModel):
+    """
+    A policy rule in Okta's key order (as recorded from a live org); `people` is always everyone (Sessim models no groups).
+    """
+
+    id: str
+    status: Status4
+    name: str
+    priority: int
+    created: AwareDatetime
+    lastUpdated: AwareDatetime
+    system: bool
+    conditions: dict[str, Any]
+    actions: AuthorizationServerPolicyRuleActions
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+    type: Type3
+
+
+class ApiV1AuthorizationServersAuthServerIdPoliciesPolicyIdRulesGetResponse(
+    RootModel[list[AuthorizationServerPolicyRule]]
+):
+    root: list[AuthorizationServerPolicyRule]
+
+
+class AuthorizationServerPolicyRuleActions(BaseModel):
+    token: Token | None = None
+
+
+class AuthorizationServerPolicyRuleConditionsWrite(BaseModel):
+    grantTypes: GrantTypes | None = None
+    scopes: IncludeList | None = None
+
+
+class AuthorizationServerPolicyRuleWrite(BaseModel):
+    type: Type3 | None = None
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    priority: Annotated[int | None, Field(ge=1, le=1000)] = None
+    conditions: AuthorizationServerPolicyRuleConditionsWrite | None = None
+    actions: AuthorizationServerPolicyRuleActions | None = None
+
+
+class AuthorizationServerPolicyWrite(BaseModel):
+    type: Type1 | None = None
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    priority: Annotated[
+        int | None, Field(description="Lower first; after the others when absent.", ge=1, le=1000)
+    ] = None
+    conditions: AuthorizationServerPolicyConditions | None = None
+
+
+class AuthorizationServerWrite(BaseModel):
+    """
+    What create and replace read; the other fields of an AuthorizationServer are ignored.
+    """
+
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    audiences: Annotated[
+        list[Audience],
+        Field(
+            description="The `aud` of its access tokens (Okta takes one).",
+            max_length=1,
+            min_length=1,
+        ),
+    ]
+
+
 class ClaimType(StrEnum):
+    RESOURCE = "RESOURCE"
+    IDENTITY = "IDENTITY"
+
+
+class ClaimType2(StrEnum):
     """
     RESOURCE for access tokens, IDENTITY for ID tokens.
     """
@@ -213,6 +352,10 @@ class FieldLinks(BaseModel):
     self: HrefObject
 
 
+class GrantTypes(BaseModel):
+    include: list[OAuthGrantType] | None = None
+
+
 class Hints(BaseModel):
     allow: list[AllowEnum] | None = None
 
@@ -221,6 +364,10 @@ class HrefObject(BaseModel):
     href: str
     name: str | None = None
     hints: Hints | None = None
+
+
+class IncludeList(BaseModel):
+    include: list[str] | None = None
 
 
 class IntrospectRequest(BaseModel):
@@ -254,6 +401,10 @@ class IntrospectResponse(BaseModel):
     uid: str | None = None
 
 
+class IssuerMode(StrEnum):
+    ORG_URL = "ORG_URL"
+
+
 class JsonWebKey(BaseModel):
     """
     An RSA public key (RFC 7517), as Okta publishes its signing keys.
@@ -277,17 +428,6 @@ class JsonWebKeySet(BaseModel):
     keys: list[JsonWebKey]
 
 
-class Jwks(BaseModel):
-    """
-    The public keys of its assertions (a JWK Set; RSA or EC keys).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    keys: Annotated[list[Key], Field(max_length=10, min_length=1)]
-
-
 class Key(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -305,7 +445,22 @@ class Kty1(StrEnum):
     EC = "EC"
 
 
+class LifecycleLinks(BaseModel):
+    """
+    `self`, then the lifecycle operation the status allows.
+    """
+
+    self: HrefObject
+    activate: HrefObject | None = None
+    deactivate: HrefObject | None = None
+
+
 class MetadataPublish(StrEnum):
+    ALL_CLIENTS = "ALL_CLIENTS"
+    NO_CLIENTS = "NO_CLIENTS"
+
+
+class MetadataPublish2(StrEnum):
     """
     Whether discovery lists it (`scopes_supported`); NO_CLIENTS when absent.
     """
@@ -318,8 +473,83 @@ class Method(StrEnum):
     POST = "POST"
 
 
+class Name(StrEnum):
+    oidc_client = "oidc_client"
+
+
 class NextLogin(StrEnum):
     changePassword = "changePassword"
+
+
+class OAuth2Claim(BaseModel):
+    id: str
+    name: str
+    status: Status4
+    claimType: ClaimType
+    valueType: ValueType1
+    value: str
+    alwaysIncludeInToken: bool
+    conditions: OAuth2ClaimConditions
+    system: bool
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+
+
+class ApiV1AuthorizationServersAuthServerIdClaimsGetResponse(RootModel[list[OAuth2Claim]]):
+    root: list[OAuth2Claim]
+
+
+class OAuth2ClaimConditions(BaseModel):
+    scopes: list[str] | None = None
+
+
+class OAuth2ClaimWrite(BaseModel):
+    name: Annotated[str, Field(max_length=100, min_length=1)]
+    claimType: ClaimType
+    valueType: Annotated[
+        ValueType | None,
+        Field(description="Sessim evaluates no expression language; `value` is a constant."),
+    ] = None
+    value: Annotated[str, Field(max_length=1024)]
+    alwaysIncludeInToken: bool | None = None
+    conditions: OAuth2ClaimConditions | None = None
+
+
+class OAuth2Scope(BaseModel):
+    id: str
+    name: str
+    description: str
+    system: bool
+    metadataPublish: MetadataPublish
+    default: bool
+    field_links: Annotated[SelfLinks, Field(alias="_links")]
+
+
+class ApiV1AuthorizationServersAuthServerIdScopesGetResponse(RootModel[list[OAuth2Scope]]):
+    root: list[OAuth2Scope]
+
+
+class OAuth2ScopeWrite(BaseModel):
+    name: Annotated[
+        str, Field(description="A scope-token of RFC 6749.", pattern="^[!#-\\[\\]-~]{1,255}$")
+    ]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+    default: bool | None = None
+    metadataPublish: MetadataPublish | None = None
+
+
+class OAuthApplicationCredentials(BaseModel):
+    oauthClient: ApplicationCredentialsOAuthClient
+
+
+class OAuthApplicationCredentialsWrite(BaseModel):
+    oauthClient: OauthClient | None = None
+
+
+class OAuthEndpointAuthMethod(StrEnum):
+    none = "none"
+    client_secret_basic = "client_secret_basic"
+    client_secret_post = "client_secret_post"
+    private_key_jwt = "private_key_jwt"
 
 
 class OAuthError(BaseModel):
@@ -393,6 +623,13 @@ class OAuthPublicGrantType(StrEnum):
     implicit = "implicit"
     refresh_token = "refresh_token"
     password = "password"
+
+
+class OauthClient(BaseModel):
+    client_id: OktaClientId | None = None
+    client_secret: OktaSecret | None = None
+    token_endpoint_auth_method: OAuthEndpointAuthMethod | None = None
+    autoKeyRotation: bool | None = None
 
 
 class OktaAccessPolicy(BaseModel):
@@ -479,7 +716,7 @@ class OktaAuthorizationServer(BaseModel):
             min_length=1,
         ),
     ] = None
-    status: Annotated[Status3 | None, Field(description="ACTIVE when absent.")] = None
+    status: Annotated[Status7 | None, Field(description="ACTIVE when absent.")] = None
     scopes: Annotated[
         list[OktaOAuthScope] | None,
         Field(
@@ -495,6 +732,17 @@ class OktaAuthorizationServer(BaseModel):
 
 class OktaClientId(RootModel[str]):
     root: Annotated[str, Field(pattern="^[A-Za-z0-9_-]{1,100}$")]
+
+
+class OktaClientJwks(BaseModel):
+    """
+    The public keys of its assertions (a JWK Set; RSA or EC keys).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    keys: Annotated[list[Key], Field(max_length=10, min_length=1)]
 
 
 class OktaClientName(RootModel[str]):
@@ -578,10 +826,10 @@ class OktaOAuthClaim(BaseModel):
     )
     name: Annotated[str, Field(max_length=100, min_length=1)]
     claimType: Annotated[
-        ClaimType, Field(description="RESOURCE for access tokens, IDENTITY for ID tokens.")
+        ClaimType2, Field(description="RESOURCE for access tokens, IDENTITY for ID tokens.")
     ]
     valueType: Annotated[
-        ValueType | None,
+        ValueType2 | None,
         Field(
             description="Okta's value types; Sessim evaluates no Okta expression language, so `value` is the claim's value as a constant string."
         ),
@@ -608,7 +856,7 @@ class OktaOAuthScope(BaseModel):
         Field(description="Granted when a client asks for no scope; false when absent."),
     ] = None
     metadataPublish: Annotated[
-        MetadataPublish | None,
+        MetadataPublish2 | None,
         Field(
             description="Whether discovery lists it (`scopes_supported`); NO_CLIENTS when absent."
         ),
@@ -636,9 +884,7 @@ class OktaPrivateKeyJwtApplication(BaseModel):
             description="The client authenticates with a `client_assertion` JWT signed with one of its `jwks` keys (RFC 7523; Okta's private_key_jwt)."
         ),
     ]
-    jwks: Annotated[
-        Jwks, Field(description="The public keys of its assertions (a JWK Set; RSA or EC keys).")
-    ]
+    jwks: OktaClientJwks
     grant_types: Annotated[
         list[OAuthGrantType] | None,
         Field(
@@ -775,7 +1021,7 @@ class OktaSettings(BaseModel):
     rate_limits: Annotated[
         RateLimits | None,
         Field(
-            description="Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set."
+            description="Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600, apps 100 and authorizationServers 100 (inferred) when never set."
         ),
     ] = None
     rate_limit_window_seconds: Annotated[
@@ -803,7 +1049,7 @@ class OktaTrustedOrigin(BaseModel):
         ),
     ]
     scopes: Annotated[list[TrustedOriginScope], Field(max_length=3, min_length=1)]
-    status: Annotated[Status3 | None, Field(description="ACTIVE when absent.")] = None
+    status: Annotated[Status7 | None, Field(description="ACTIVE when absent.")] = None
 
 
 class OktaUser(BaseModel):
@@ -825,7 +1071,7 @@ class OktaUser(BaseModel):
         str | None, Field(description="America/Los_Angeles when absent.", min_length=1)
     ] = None
     status: Annotated[
-        Status5 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
+        Status9 | None, Field(description="Only ACTIVE users can authenticate; ACTIVE when absent.")
     ] = None
     mfaActive: Annotated[
         bool,
@@ -833,6 +1079,81 @@ class OktaUser(BaseModel):
             description="The `mfaActive` of the user's sessions. It varies by org policy: the recorded org answered true for users with no factors; false when absent."
         ),
     ] = False
+
+
+class OpenIdConnectApplication(BaseModel):
+    """
+    An OIDC application in Okta's key order. `client_secret` only in the answers of create and replace (Sessim keeps it by digest); `_links` holds the lifecycle operation the status allows.
+    """
+
+    id: str
+    name: Name
+    label: str
+    status: OktaApplicationStatus
+    lastUpdated: AwareDatetime
+    created: AwareDatetime
+    features: list[str]
+    signOnMode: SignOnMode
+    credentials: OAuthApplicationCredentials
+    settings: OpenIdConnectApplicationSettings
+    field_links: Annotated[ApplicationLinks, Field(alias="_links")]
+
+
+class ApiV1AppsGetResponse(RootModel[list[OpenIdConnectApplication]]):
+    root: list[OpenIdConnectApplication]
+
+
+class OpenIdConnectApplicationSettings(BaseModel):
+    oauthClient: OpenIdConnectApplicationSettingsClient
+
+
+class OpenIdConnectApplicationSettingsClient(BaseModel):
+    redirect_uris: list[str]
+    post_logout_redirect_uris: list[str]
+    response_types: list[str]
+    grant_types: list[OAuthGrantType]
+    application_type: OpenIdConnectApplicationType
+    jwks: OktaClientJwks | None = None
+    refresh_token: OktaRefreshTokenSettings
+
+
+class OpenIdConnectApplicationSettingsClientWrite(BaseModel):
+    application_type: OpenIdConnectApplicationType
+    grant_types: Annotated[
+        list[OAuthGrantType] | None,
+        Field(
+            description="authorization_code (client_credentials for a service app) when absent.",
+            min_length=1,
+        ),
+    ] = None
+    response_types: OktaResponseTypes | None = None
+    redirect_uris: OktaRedirectUris | None = None
+    post_logout_redirect_uris: OktaRedirectUris | None = None
+    jwks: OktaClientJwks | None = None
+    refresh_token: OktaRefreshTokenSettings | None = None
+
+
+class OpenIdConnectApplicationSettingsWrite(BaseModel):
+    oauthClient: OpenIdConnectApplicationSettingsClientWrite
+
+
+class OpenIdConnectApplicationType(StrEnum):
+    web = "web"
+    native = "native"
+    browser = "browser"
+    service = "service"
+
+
+class OpenIdConnectApplicationWrite(BaseModel):
+    """
+    What create and replace read of Okta's OpenIdConnectApplication; the other fields a client sends (`id`, `status`, `visibility`, `_links`...) are ignored.
+    """
+
+    name: Name
+    label: Annotated[str, Field(max_length=100, min_length=1)]
+    signOnMode: SignOnMode
+    credentials: OAuthApplicationCredentialsWrite | None = None
+    settings: OpenIdConnectApplicationSettingsWrite
 
 
 class PasswordCredential(BaseModel):
@@ -853,12 +1174,14 @@ class RateLimit(RootModel[int]):
 
 class RateLimits(BaseModel):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600, apps 100 and authorizationServers 100 (inferred) when never set.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
+    authorizationServers: RateLimit | None = None
+    apps: RateLimit | None = None
     trustedOrigins: RateLimit | None = None
     authn: RateLimit | None = None
     sessions: RateLimit | None = None
@@ -911,6 +1234,14 @@ class Scope1(StrEnum):
     okta_users_manage = "okta.users.manage"
     okta_trustedOrigins_read = "okta.trustedOrigins.read"
     okta_trustedOrigins_manage = "okta.trustedOrigins.manage"
+    okta_apps_read = "okta.apps.read"
+    okta_apps_manage = "okta.apps.manage"
+    okta_authorizationServers_read = "okta.authorizationServers.read"
+    okta_authorizationServers_manage = "okta.authorizationServers.manage"
+
+
+class SelfLinks(BaseModel):
+    self: HrefObject
 
 
 class Session(BaseModel):
@@ -981,6 +1312,10 @@ class SessionStatus(StrEnum):
     MFA_REQUIRED = "MFA_REQUIRED"
 
 
+class SignOnMode(StrEnum):
+    OPENID_CONNECT = "OPENID_CONNECT"
+
+
 class StateTokenRequest(BaseModel):
     stateToken: str
 
@@ -998,7 +1333,11 @@ class Status2(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-class Status3(StrEnum):
+class Status4(StrEnum):
+    ACTIVE = "ACTIVE"
+
+
+class Status7(StrEnum):
     """
     ACTIVE when absent.
     """
@@ -1007,7 +1346,7 @@ class Status3(StrEnum):
     INACTIVE = "INACTIVE"
 
 
-class Status5(StrEnum):
+class Status9(StrEnum):
     """
     Only ACTIVE users can authenticate; ACTIVE when absent.
     """
@@ -1017,6 +1356,12 @@ class Status5(StrEnum):
     PROVISIONED = "PROVISIONED"
     SUSPENDED = "SUSPENDED"
     DEPROVISIONED = "DEPROVISIONED"
+
+
+class Token(BaseModel):
+    accessTokenLifetimeMinutes: Annotated[int | None, Field(ge=5, le=1440)] = None
+    refreshTokenLifetimeMinutes: Annotated[int | None, Field(ge=0, le=7776000)] = None
+    refreshTokenWindowMinutes: Annotated[int | None, Field(ge=10, le=7776000)] = None
 
 
 class TokenEndpointAuthMethod(StrEnum):
@@ -1155,6 +1500,14 @@ class Type(StrEnum):
     OKTA = "OKTA"
 
 
+class Type1(StrEnum):
+    OAUTH_AUTHORIZATION_POLICY = "OAUTH_AUTHORIZATION_POLICY"
+
+
+class Type3(StrEnum):
+    RESOURCE_ACCESS = "RESOURCE_ACCESS"
+
+
 class UnlockAccountRequest(BaseModel):
     username: Annotated[str, Field(description="The user's login (matched case-insensitively).")]
     factorType: FactorType
@@ -1250,6 +1603,18 @@ class UserStatus(StrEnum):
 
 
 class ValueType(StrEnum):
+    """
+    Sessim evaluates no expression language; `value` is a constant.
+    """
+
+    EXPRESSION = "EXPRESSION"
+
+
+class ValueType1(StrEnum):
+    EXPRESSION = "EXPRESSION"
+
+
+class ValueType2(StrEnum):
     """
     Okta's value types; Sessim evaluates no Okta expression language, so `value` is the claim's value as a constant string.
     """

@@ -8,9 +8,15 @@ from typing import Any, Protocol
 
 from .okta import (
     AuthnRequest,
+    AuthorizationServerPolicyRuleWrite,
+    AuthorizationServerPolicyWrite,
+    AuthorizationServerWrite,
     CreateSessionRequest,
     CreateUserRequest,
     IntrospectRequest,
+    OAuth2ClaimWrite,
+    OAuth2ScopeWrite,
+    OpenIdConnectApplicationWrite,
     RecoveryAnswerRequest,
     RecoveryTokenRequest,
     RevokeRequest,
@@ -300,3 +306,214 @@ class OktaOperations(Protocol):
         self, trustedOriginId: str, *, token_info: dict[str, Any], user: str | None
     ) -> object:
         """deactivateTrustedOrigin: POST /api/v1/trustedOrigins/{trustedOriginId}/lifecycle/deactivate"""
+
+    async def list_applications(
+        self,
+        *,
+        q: str = ...,
+        filter: str = ...,
+        after: str = ...,
+        limit: int,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """listApplications: GET /api/v1/apps"""
+
+    async def create_application(
+        self,
+        *,
+        activate: bool,
+        body: OpenIdConnectApplicationWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """createApplication: POST /api/v1/apps"""
+
+    async def get_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getApplication: GET /api/v1/apps/{appId}"""
+
+    async def replace_application(
+        self,
+        appId: str,
+        *,
+        body: OpenIdConnectApplicationWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """replaceApplication: PUT /api/v1/apps/{appId}"""
+
+    async def delete_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteApplication: DELETE /api/v1/apps/{appId}"""
+
+    async def activate_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """activateApplication: POST /api/v1/apps/{appId}/lifecycle/activate"""
+
+    async def deactivate_application(
+        self, appId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deactivateApplication: POST /api/v1/apps/{appId}/lifecycle/deactivate"""
+
+    async def list_authorization_servers(
+        self,
+        *,
+        q: str = ...,
+        after: str = ...,
+        limit: int,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """listAuthorizationServers: GET /api/v1/authorizationServers"""
+
+    async def create_authorization_server(
+        self, *, body: AuthorizationServerWrite, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """createAuthorizationServer: POST /api/v1/authorizationServers"""
+
+    async def get_authorization_server(
+        self, authServerId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getAuthorizationServer: GET /api/v1/authorizationServers/{authServerId}"""
+
+    async def replace_authorization_server(
+        self,
+        authServerId: str,
+        *,
+        body: AuthorizationServerWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """replaceAuthorizationServer: PUT /api/v1/authorizationServers/{authServerId}"""
+
+    async def delete_authorization_server(
+        self, authServerId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteAuthorizationServer: DELETE /api/v1/authorizationServers/{authServerId}"""
+
+    async def activate_authorization_server(
+        self, authServerId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """activateAuthorizationServer: POST /api/v1/authorizationServers/{authServerId}/lifecycle/activate"""
+
+    async def deactivate_authorization_server(
+        self, authServerId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deactivateAuthorizationServer: POST /api/v1/authorizationServers/{authServerId}/lifecycle/deactivate"""
+
+    async def list_o_auth2_scopes(
+        self, authServerId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """listOAuth2Scopes: GET /api/v1/authorizationServers/{authServerId}/scopes"""
+
+    async def create_o_auth2_scope(
+        self,
+        authServerId: str,
+        *,
+        body: OAuth2ScopeWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """createOAuth2Scope: POST /api/v1/authorizationServers/{authServerId}/scopes"""
+
+    async def get_o_auth2_scope(
+        self, authServerId: str, scopeId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getOAuth2Scope: GET /api/v1/authorizationServers/{authServerId}/scopes/{scopeId}"""
+
+    async def delete_o_auth2_scope(
+        self, authServerId: str, scopeId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteOAuth2Scope: DELETE /api/v1/authorizationServers/{authServerId}/scopes/{scopeId}"""
+
+    async def list_o_auth2_claims(
+        self, authServerId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """listOAuth2Claims: GET /api/v1/authorizationServers/{authServerId}/claims"""
+
+    async def create_o_auth2_claim(
+        self,
+        authServerId: str,
+        *,
+        body: OAuth2ClaimWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """createOAuth2Claim: POST /api/v1/authorizationServers/{authServerId}/claims"""
+
+    async def get_o_auth2_claim(
+        self, authServerId: str, claimId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getOAuth2Claim: GET /api/v1/authorizationServers/{authServerId}/claims/{claimId}"""
+
+    async def delete_o_auth2_claim(
+        self, authServerId: str, claimId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteOAuth2Claim: DELETE /api/v1/authorizationServers/{authServerId}/claims/{claimId}"""
+
+    async def list_authorization_server_policies(
+        self, authServerId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """listAuthorizationServerPolicies: GET /api/v1/authorizationServers/{authServerId}/policies"""
+
+    async def create_authorization_server_policy(
+        self,
+        authServerId: str,
+        *,
+        body: AuthorizationServerPolicyWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """createAuthorizationServerPolicy: POST /api/v1/authorizationServers/{authServerId}/policies"""
+
+    async def get_authorization_server_policy(
+        self, authServerId: str, policyId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """getAuthorizationServerPolicy: GET /api/v1/authorizationServers/{authServerId}/policies/{policyId}"""
+
+    async def delete_authorization_server_policy(
+        self, authServerId: str, policyId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """deleteAuthorizationServerPolicy: DELETE /api/v1/authorizationServers/{authServerId}/policies/{policyId}"""
+
+    async def list_authorization_server_policy_rules(
+        self, authServerId: str, policyId: str, *, token_info: dict[str, Any], user: str | None
+    ) -> object:
+        """listAuthorizationServerPolicyRules: GET /api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules"""
+
+    async def create_authorization_server_policy_rule(
+        self,
+        authServerId: str,
+        policyId: str,
+        *,
+        body: AuthorizationServerPolicyRuleWrite,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """createAuthorizationServerPolicyRule: POST /api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules"""
+
+    async def get_authorization_server_policy_rule(
+        self,
+        authServerId: str,
+        policyId: str,
+        ruleId: str,
+        *,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """getAuthorizationServerPolicyRule: GET /api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}"""
+
+    async def delete_authorization_server_policy_rule(
+        self,
+        authServerId: str,
+        policyId: str,
+        ruleId: str,
+        *,
+        token_info: dict[str, Any],
+        user: str | None,
+    ) -> object:
+        """deleteAuthorizationServerPolicyRule: DELETE /api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}"""

@@ -5,6 +5,22 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+class ApplicationCredentialsOAuthClient(TypedDict):
+    autoKeyRotation: bool
+    client_id: str
+    client_secret: NotRequired[str]
+    token_endpoint_auth_method: OAuthEndpointAuthMethod
+
+
+class ApplicationLinks(TypedDict):
+    """
+    ACTIVE: `deactivate`; INACTIVE: `activate`.
+    """
+
+    activate: NotRequired[HrefObject]
+    deactivate: NotRequired[HrefObject]
+
+
 Audience: TypeAlias = str
 
 
@@ -36,6 +52,112 @@ class AuthnUser(TypedDict):
     id: str
     passwordChanged: NotRequired[str]
     profile: Profile
+
+
+class AuthorizationServer(TypedDict):
+    """
+    A custom authorization server in Okta's key order (as recorded from a live org); `issuerMode` is ORG_URL, Sessim's issuers being the org's URL.
+    """
+
+    id: str
+    name: str
+    description: str
+    audiences: list[str]
+    issuer: str
+    issuerMode: Literal["ORG_URL"]
+    status: Literal["ACTIVE", "INACTIVE"]
+    created: str
+    lastUpdated: str
+    default: bool
+    _links: LifecycleLinks
+
+
+ApiV1AuthorizationServersGetResponse: TypeAlias = list[AuthorizationServer]
+
+
+class AuthorizationServerPolicy(TypedDict):
+    """
+    An access policy in Okta's key order (as recorded from a live org).
+    """
+
+    id: str
+    status: Literal["ACTIVE"]
+    name: str
+    description: str
+    priority: int
+    system: bool
+    conditions: AuthorizationServerPolicyConditions
+    created: str
+    lastUpdated: str
+    _links: SelfLinks
+    type: Literal["OAUTH_AUTHORIZATION_POLICY"]
+
+
+ApiV1AuthorizationServersAuthServerIdPoliciesGetResponse: TypeAlias = list[
+    AuthorizationServerPolicy
+]
+
+
+class AuthorizationServerPolicyConditions(TypedDict):
+    clients: NotRequired[IncludeList]
+
+
+class AuthorizationServerPolicyRule(TypedDict):
+    """
+    A policy rule in Okta's key order (as recorded from a live org); `people` is always everyone (Sessim models no groups).
+    """
+
+    id: str
+    status: Literal["ACTIVE"]
+    name: str
+    priority: int
+    created: str
+    lastUpdated: str
+    system: bool
+    conditions: dict[str, Any]
+    actions: AuthorizationServerPolicyRuleActions
+    _links: SelfLinks
+    type: Literal["RESOURCE_ACCESS"]
+
+
+ApiV1AuthorizationServersAuthServerIdPoliciesPolicyIdRulesGetResponse: TypeAlias = list[
+    AuthorizationServerPolicyRule
+]
+
+
+class AuthorizationServerPolicyRuleActions(TypedDict):
+    token: NotRequired[Token]
+
+
+class AuthorizationServerPolicyRuleConditionsWrite(TypedDict):
+    grantTypes: NotRequired[GrantTypes]
+    scopes: NotRequired[IncludeList]
+
+
+class AuthorizationServerPolicyRuleWrite(TypedDict):
+    type: NotRequired[Literal["RESOURCE_ACCESS"]]
+    name: str
+    priority: NotRequired[int]
+    conditions: NotRequired[AuthorizationServerPolicyRuleConditionsWrite]
+    actions: NotRequired[AuthorizationServerPolicyRuleActions]
+
+
+class AuthorizationServerPolicyWrite(TypedDict):
+    type: NotRequired[Literal["OAUTH_AUTHORIZATION_POLICY"]]
+    name: str
+    description: NotRequired[str]
+    priority: NotRequired[int]
+    conditions: NotRequired[AuthorizationServerPolicyConditions]
+
+
+class AuthorizationServerWrite(TypedDict):
+    """
+    What create and replace read; the other fields of an AuthorizationServer are ignored.
+    """
+
+    name: str
+    description: NotRequired[str]
+    audiences: list[Audience]
 
 
 Client: TypeAlias = str
@@ -105,6 +227,10 @@ class FieldLinks(TypedDict):
     self: HrefObject
 
 
+class GrantTypes(TypedDict):
+    include: NotRequired[list[OAuthGrantType]]
+
+
 class Hints(TypedDict):
     allow: NotRequired[list[Literal["DELETE", "GET", "PATCH", "POST", "PUT"]]]
 
@@ -113,6 +239,10 @@ class HrefObject(TypedDict):
     href: str
     name: NotRequired[str]
     hints: NotRequired[Hints]
+
+
+class IncludeList(TypedDict):
+    include: NotRequired[list[str]]
 
 
 class IntrospectRequest(TypedDict):
@@ -162,17 +292,81 @@ class JsonWebKeySet(TypedDict):
     keys: list[JsonWebKey]
 
 
-class Jwks(TypedDict):
-    """
-    The public keys of its assertions (a JWK Set; RSA or EC keys).
-    """
-
-    keys: list[Key]
-
-
 class Key(TypedDict):
     kty: Literal["RSA", "EC"]
     kid: NotRequired[str]
+
+
+class LifecycleLinks(TypedDict):
+    """
+    `self`, then the lifecycle operation the status allows.
+    """
+
+    self: HrefObject
+    activate: NotRequired[HrefObject]
+    deactivate: NotRequired[HrefObject]
+
+
+class OAuth2Claim(TypedDict):
+    id: str
+    name: str
+    status: Literal["ACTIVE"]
+    claimType: Literal["RESOURCE", "IDENTITY"]
+    valueType: Literal["EXPRESSION"]
+    value: str
+    alwaysIncludeInToken: bool
+    conditions: OAuth2ClaimConditions
+    system: bool
+    _links: SelfLinks
+
+
+ApiV1AuthorizationServersAuthServerIdClaimsGetResponse: TypeAlias = list[OAuth2Claim]
+
+
+class OAuth2ClaimConditions(TypedDict):
+    scopes: NotRequired[list[str]]
+
+
+class OAuth2ClaimWrite(TypedDict):
+    name: str
+    claimType: Literal["RESOURCE", "IDENTITY"]
+    valueType: NotRequired[Literal["EXPRESSION"]]
+    value: str
+    alwaysIncludeInToken: NotRequired[bool]
+    conditions: NotRequired[OAuth2ClaimConditions]
+
+
+class OAuth2Scope(TypedDict):
+    id: str
+    name: str
+    description: str
+    system: bool
+    metadataPublish: Literal["ALL_CLIENTS", "NO_CLIENTS"]
+    default: bool
+    _links: SelfLinks
+
+
+ApiV1AuthorizationServersAuthServerIdScopesGetResponse: TypeAlias = list[OAuth2Scope]
+
+
+class OAuth2ScopeWrite(TypedDict):
+    name: str
+    description: NotRequired[str]
+    default: NotRequired[bool]
+    metadataPublish: NotRequired[Literal["ALL_CLIENTS", "NO_CLIENTS"]]
+
+
+class OAuthApplicationCredentials(TypedDict):
+    oauthClient: ApplicationCredentialsOAuthClient
+
+
+class OAuthApplicationCredentialsWrite(TypedDict):
+    oauthClient: NotRequired[OauthClient]
+
+
+OAuthEndpointAuthMethod: TypeAlias = Literal[
+    "none", "client_secret_basic", "client_secret_post", "private_key_jwt"
+]
 
 
 class OAuthError(TypedDict):
@@ -234,6 +428,13 @@ OAuthPublicGrantType: TypeAlias = Literal[
 ]
 
 
+class OauthClient(TypedDict):
+    client_id: NotRequired[OktaClientId]
+    client_secret: NotRequired[OktaSecret]
+    token_endpoint_auth_method: NotRequired[OAuthEndpointAuthMethod]
+    autoKeyRotation: NotRequired[bool]
+
+
 class OktaAccessPolicy(TypedDict):
     name: str
     priority: NotRequired[int]
@@ -266,6 +467,14 @@ class OktaAuthorizationServer(TypedDict):
 
 
 OktaClientId: TypeAlias = str
+
+
+class OktaClientJwks(TypedDict):
+    """
+    The public keys of its assertions (a JWK Set; RSA or EC keys).
+    """
+
+    keys: list[Key]
 
 
 OktaClientName: TypeAlias = str
@@ -322,6 +531,10 @@ class OktaOAuthToken(TypedDict):
             "okta.users.manage",
             "okta.trustedOrigins.read",
             "okta.trustedOrigins.manage",
+            "okta.apps.read",
+            "okta.apps.manage",
+            "okta.authorizationServers.read",
+            "okta.authorizationServers.manage",
         ]
     ]
 
@@ -331,7 +544,7 @@ class OktaPrivateKeyJwtApplication(TypedDict):
     client_name: NotRequired[OktaClientName]
     application_type: Literal["web", "service"]
     token_endpoint_auth_method: Literal["private_key_jwt"]
-    jwks: Jwks
+    jwks: OktaClientJwks
     grant_types: NotRequired[list[OAuthGrantType]]
     response_types: NotRequired[OktaResponseTypes]
     redirect_uris: NotRequired[OktaRedirectUris]
@@ -416,6 +629,70 @@ class OktaUser(TypedDict):
     mfaActive: NotRequired[bool]
 
 
+class OpenIdConnectApplication(TypedDict):
+    """
+    An OIDC application in Okta's key order. `client_secret` only in the answers of create and replace (Sessim keeps it by digest); `_links` holds the lifecycle operation the status allows.
+    """
+
+    id: str
+    name: Literal["oidc_client"]
+    label: str
+    status: OktaApplicationStatus
+    lastUpdated: str
+    created: str
+    features: list[str]
+    signOnMode: Literal["OPENID_CONNECT"]
+    credentials: OAuthApplicationCredentials
+    settings: OpenIdConnectApplicationSettings
+    _links: ApplicationLinks
+
+
+ApiV1AppsGetResponse: TypeAlias = list[OpenIdConnectApplication]
+
+
+class OpenIdConnectApplicationSettings(TypedDict):
+    oauthClient: OpenIdConnectApplicationSettingsClient
+
+
+class OpenIdConnectApplicationSettingsClient(TypedDict):
+    redirect_uris: list[str]
+    post_logout_redirect_uris: list[str]
+    response_types: list[str]
+    grant_types: list[OAuthGrantType]
+    application_type: OpenIdConnectApplicationType
+    jwks: NotRequired[OktaClientJwks]
+    refresh_token: OktaRefreshTokenSettings
+
+
+class OpenIdConnectApplicationSettingsClientWrite(TypedDict):
+    application_type: OpenIdConnectApplicationType
+    grant_types: NotRequired[list[OAuthGrantType]]
+    response_types: NotRequired[OktaResponseTypes]
+    redirect_uris: NotRequired[OktaRedirectUris]
+    post_logout_redirect_uris: NotRequired[OktaRedirectUris]
+    jwks: NotRequired[OktaClientJwks]
+    refresh_token: NotRequired[OktaRefreshTokenSettings]
+
+
+class OpenIdConnectApplicationSettingsWrite(TypedDict):
+    oauthClient: OpenIdConnectApplicationSettingsClientWrite
+
+
+OpenIdConnectApplicationType: TypeAlias = Literal["web", "native", "browser", "service"]
+
+
+class OpenIdConnectApplicationWrite(TypedDict):
+    """
+    What create and replace read of Okta's OpenIdConnectApplication; the other fields a client sends (`id`, `status`, `visibility`, `_links`...) are ignored.
+    """
+
+    name: Literal["oidc_client"]
+    label: str
+    signOnMode: Literal["OPENID_CONNECT"]
+    credentials: NotRequired[OAuthApplicationCredentialsWrite]
+    settings: OpenIdConnectApplicationSettingsWrite
+
+
 class PasswordCredential(TypedDict):
     value: NotRequired[str]
 
@@ -433,9 +710,11 @@ RateLimit: TypeAlias = int
 
 class RateLimits(TypedDict):
     """
-    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600 (inferred) when never set.
+    Requests per window for each bucket; authn 500, sessions 375, users 300, trustedOrigins 600, apps 100 and authorizationServers 100 (inferred) when never set.
     """
 
+    authorizationServers: NotRequired[RateLimit]
+    apps: NotRequired[RateLimit]
     trustedOrigins: NotRequired[RateLimit]
     authn: NotRequired[RateLimit]
     sessions: NotRequired[RateLimit]
@@ -467,6 +746,10 @@ class RevokeRequest(TypedDict):
 
 
 Scope: TypeAlias = str
+
+
+class SelfLinks(TypedDict):
+    self: HrefObject
 
 
 class Session(TypedDict):
@@ -510,6 +793,12 @@ SessionStatus: TypeAlias = Literal["ACTIVE", "MFA_ENROLL", "MFA_REQUIRED"]
 
 class StateTokenRequest(TypedDict):
     stateToken: str
+
+
+class Token(TypedDict):
+    accessTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenLifetimeMinutes: NotRequired[int]
+    refreshTokenWindowMinutes: NotRequired[int]
 
 
 class TokenRequest(TypedDict):

@@ -46,13 +46,15 @@ NONE = "none"
 PRIVATE_KEY_JWT = "private_key_jwt"
 ROTATE, STATIC = "ROTATE", "STATIC"
 DEFAULT_LEEWAY = 30  # seconds: Okta's default grace period for a rotated refresh token
+APPLICATIONS = f"{NAMESPACE}:applications"  # the tag of every application (the Apps API's list)
+SERVERS = f"{NAMESPACE}:authorization-servers"  # the tag of every stored custom server
 
 
 def _server_key(server_id: str) -> str:
     return f"{NAMESPACE}:authorization-server:{server_id}"
 
 
-def _application_key(client_id: str) -> str:
+def application_key(client_id: str) -> str:
     return f"{NAMESPACE}:application:{client_id}"
 
 
@@ -68,7 +70,7 @@ def server_record(entry: dict[str, Any]) -> dict[str, Any]:
         "status": entry.get("status", ACTIVE),
         "scopes": [_scope(scope) for scope in entry.get("scopes", [])],
         "claims": [_claim(claim) for claim in entry.get("claims", [])],
-        "policies": _by_priority([_policy(policy) for policy in policies]),
+        "policies": by_priority([_policy(policy) for policy in policies]),
     }
 
 
@@ -141,11 +143,11 @@ def _policy(policy: dict[str, Any]) -> dict[str, Any]:
         "name": policy["name"],
         "priority": policy.get("priority"),
         "clients": policy.get("clients") or [ALL_CLIENTS],
-        "rules": _by_priority(rules),
+        "rules": by_priority(rules),
     }
 
 
-def _by_priority(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def by_priority(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ordered by priority, those without one after, each group in the order given; then
     numbered 1, 2, ... as Okta numbers them."""
     ranked = sorted(enumerate(items), key=lambda pair: _rank(pair[1]["priority"], pair[0]))
@@ -197,7 +199,18 @@ class AuthorizationServers:
     store: Store
 
     async def put(self, record: dict[str, Any]) -> None:
-        await self.store.put(_server_key(record["id"]), record)
+        await self.store.put(_server_key(record["id"]), record, tags=[SERVERS])
+
+    async def stored_one(self, server_id: str) -> dict[str, Any] | None:
+        """The stored server of this id (no made-up `default`)."""
+        return await self.store.get(_server_key(server_id))
+
+    async def stored(self) -> list[dict[str, Any]]:
+        """Every stored custom server (`default` only once a fixture or the API wrote it)."""
+        return list((await self.store.tagged(SERVERS)).values())
+
+    async def delete(self, server_id: str) -> None:
+        await self.store.delete(_server_key(server_id))
 
     async def get(self, server_id: str) -> dict[str, Any] | None:
         """The server of this id; `default` as Okta makes it when no fixture gave it."""
@@ -223,10 +236,10 @@ class Applications:
     store: Store
 
     async def put(self, record: dict[str, Any]) -> None:
-        await self.store.put(_application_key(record["client_id"]), record)
+        await self.store.put(application_key(record["client_id"]), record, tags=[APPLICATIONS])
 
     async def get(self, client_id: str) -> dict[str, Any] | None:
-        return await self.store.get(_application_key(client_id))
+        return await self.store.get(application_key(client_id))
 
 
 async def server_view(runtime: Runtime, server_id: str) -> dict | None:

@@ -15,6 +15,8 @@ UNLIMITED = {
     "sessions": 1_000_000,
     "users": 1_000_000,
     "trustedOrigins": 1_000_000,
+    "apps": 1_000_000,
+    "authorizationServers": 1_000_000,
 }
 
 

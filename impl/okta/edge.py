@@ -21,8 +21,10 @@ from .errors import CATALOG
 from .state import okta
 
 # Okta's buckets for the paths Sessim serves: /api/v1/authn, /api/v1/sessions*, /api/v1/users*,
-# /api/v1/trustedOrigins*.
-BUCKET = re.compile(r"/api/v1/(authn|sessions|users|trustedOrigins)(?:/|$)")
+# /api/v1/trustedOrigins*, /api/v1/apps*, /api/v1/authorizationServers*.
+BUCKET = re.compile(
+    r"/api/v1/(authn|sessions|users|trustedOrigins|apps|authorizationServers)(?:/|$)"
+)
 # The cookie-authenticated calls, which must not clear the cookie they are called with.
 CURRENT_SESSION = re.compile(r"/api/v1/(?:sessions|users)/me(?:/|$)")
 

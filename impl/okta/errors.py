@@ -29,6 +29,9 @@ INVALID_FILTER = OktaError(400, "E0000031", "Bad request. Invalid filter paramet
 SEARCH_WITH_FILTER = OktaError(
     400, "E0000033", "Bad request. Can't specify a search query and filter in the same request."
 )
+# The Apps API reference's answer to deleting an ACTIVE application, cause and all.
+DELETE_APP_FORBIDDEN = OktaError(403, "E0000056", "Delete application forbidden.")
+MUST_DEACTIVATE = "The application must be deactivated before deletion."
 
 
 class ApiValidationFailed(InvalidInput):
@@ -46,6 +49,10 @@ class UserStatusRefused(Forbidden):
     def __init__(self, entry: OktaError, user_id: str) -> None:
         super().__init__(f"{user_id} is not in a status that allows this")
         self.entry = entry
+
+
+class DeleteAppForbidden(Forbidden):
+    """An ACTIVE application asked to be deleted."""
 
 
 class InvalidFilter(InvalidInput):
@@ -92,6 +99,8 @@ def _refine(problem: Problem, entry: OktaError) -> OktaError:
         return SEARCH_WITH_FILTER
     if isinstance(problem.error, UserStatusRefused):
         return problem.error.entry
+    if isinstance(problem.error, DeleteAppForbidden):
+        return DELETE_APP_FORBIDDEN
     if problem.parameter is not None or isinstance(problem.error, ApiValidationFailed):
         return API_VALIDATION_FAILED
     return entry
@@ -125,7 +134,10 @@ def _subject(problem: Problem) -> str:
 
 
 def _causes(problem: Problem, code: str) -> list[ErrorCause]:
-    """Okta lists causes only for validation failures (E0000001); elsewhere the array is empty."""
+    """Okta lists causes for validation failures (E0000001) and a refused delete of an
+    application (E0000056); elsewhere the array is empty."""
+    if code == DELETE_APP_FORBIDDEN.code:
+        return [ErrorCause(errorSummary=MUST_DEACTIVATE)]
     if code != "E0000001":
         return []
     if isinstance(problem.error, ApiValidationFailed):

@@ -6,7 +6,9 @@ from functools import partial
 
 from ..core.kit.identities import ACTIVE
 from ..core.kit.runtime import Runtime
+from .apps import stamped
 from .authorization_servers import (
+    DEFAULT,
     Applications,
     AuthorizationServers,
     application_record,
@@ -84,10 +86,16 @@ async def _oauth(runtime: Runtime, section: dict) -> None:
     checked before any is stored, so that a refused seed changes nothing of them."""
     servers = [server_record(entry) for entry in section.get("authorization_servers", [])]
     applications = [application_record(entry) for entry in section.get("applications", [])]
+    now = await runtime.store.now()
+    stored = AuthorizationServers(runtime.store)
+    if await stored.stored_one(DEFAULT) is None:  # every org has it, made with the org
+        servers.insert(0, server_record({"id": DEFAULT}))
     for server in servers:
-        await AuthorizationServers(runtime.store).put(server)
+        # The Authorization Servers API's times.
+        await stored.put({**server, "created": now, "lastUpdated": now})
     for application in applications:
-        await Applications(runtime.store).put(application)
+        # The Apps API's fields: a fixture's application has its client_id as its id.
+        await Applications(runtime.store).put(stamped(application, application["client_id"], now))
 
 
 def _profile(user: dict) -> dict:

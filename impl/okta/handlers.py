@@ -14,6 +14,40 @@ from ..core.web.operations import request
 from ..generated.dicts import okta as shapes
 from ..generated.okta import AuthnRequest, CreateSessionRequest
 from . import token as token_endpoint
+from .apps_api import (  # noqa: F401 - the Apps API, served from here
+    activate_application,
+    create_application,
+    deactivate_application,
+    delete_application,
+    get_application,
+    list_applications,
+    replace_application,
+)
+from .authorization_servers_api import (  # noqa: F401 - the Authorization Servers API
+    activate_authorization_server,
+    create_authorization_server,
+    create_authorization_server_policy,
+    create_authorization_server_policy_rule,
+    create_o_auth2_claim,
+    create_o_auth2_scope,
+    deactivate_authorization_server,
+    delete_authorization_server,
+    delete_authorization_server_policy,
+    delete_authorization_server_policy_rule,
+    delete_o_auth2_claim,
+    delete_o_auth2_scope,
+    get_authorization_server,
+    get_authorization_server_policy,
+    get_authorization_server_policy_rule,
+    get_o_auth2_claim,
+    get_o_auth2_scope,
+    list_authorization_server_policies,
+    list_authorization_server_policy_rules,
+    list_authorization_servers,
+    list_o_auth2_claims,
+    list_o_auth2_scopes,
+    replace_authorization_server,
+)
 from .authorize import authorize, authorize_custom_a_s  # noqa: F401 - served from here
 from .cookies import SESSION_CLEARED, session_cookies
 from .discovery import (  # noqa: F401 - the authorization servers' metadata, served from here

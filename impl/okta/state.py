@@ -28,8 +28,17 @@ STATE_TOKEN_SECONDS = 300  # an authn transaction's lifetime (inferred: as the s
 RECOVERY_TOKEN_SECONDS = 3600  # Okta's default recovery token lifetime (inferred)
 API_TOKENS = f"{NAMESPACE}:api-tokens"  # tags of the granted credentials
 ACCESS_TOKENS = f"{NAMESPACE}:access-tokens"
-# As recorded in a preview org; trustedOrigins inferred (Okta's limit for it is not public).
-RATE_LIMITS = {"authn": 500, "sessions": 375, "users": 300, "trustedOrigins": 600}
+# As recorded in a preview org; trustedOrigins, apps and authorizationServers inferred (Okta
+# publishes no figure for the first; the others as the /api/v1/apps limit of Okta's rate
+# limit table for small orgs).
+RATE_LIMITS = {
+    "authn": 500,
+    "sessions": 375,
+    "users": 300,
+    "trustedOrigins": 600,
+    "apps": 100,
+    "authorizationServers": 100,
+}
 
 
 @dataclass(frozen=True)

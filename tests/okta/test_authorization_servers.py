@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.okta.support import ORG, assert_error, assert_headers, not_found, seed
+from tests.okta.support import NOW, ORG, assert_error, assert_headers, not_found, seed
 
 SHOP = {
     "id": "ausShop000000000d7x1",
@@ -103,6 +103,9 @@ def test_default_is_there_without_a_fixture_as_okta_makes_it(okta: TestClient) -
                 "rules": [DEFAULT_RULE],
             }
         ],
+        # Made with the org (the first seed), as the Authorization Servers API shows it.
+        "created": NOW.timestamp(),
+        "lastUpdated": NOW.timestamp(),
     }
     assert view(okta, "authorizationServer", SHOP["id"]).status_code == 404
 
@@ -166,6 +169,10 @@ def test_applications_get_okta_defaults_by_type(oauth: TestClient) -> None:
         "post_logout_redirect_uris": [],
         "status": "ACTIVE",
         "refresh_token": {"rotation_type": "STATIC", "leeway": 30},
+        # The Apps API's: a fixture's application has its client_id as its id.
+        "id": "svc-orders",
+        "created": NOW.timestamp(),
+        "lastUpdated": NOW.timestamp(),
     }
     spa = view(oauth, "application", "spa-portal").json()
     assert spa["refresh_token"] == {"rotation_type": "ROTATE", "leeway": 30}
