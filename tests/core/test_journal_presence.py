@@ -4,10 +4,15 @@ others answered, on every backend."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from sessim.core.features.journal.presence import Presence
+from sessim.core.features.journal.ring import Journal
 from sessim.core.kit.store import Store
+from sessim.core.kit.store.sqlite import SqliteStore
 
 from tests.core.support import run
 
@@ -79,3 +84,25 @@ def test_an_acknowledgement_from_before_a_reset_does_not_count(store: Store) -> 
         await asyncio.wait_for(read, 2)
 
     run(read_after_a_reset())
+
+
+def test_a_closed_journal_leaves_no_writer_to_read_a_closed_store(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At shutdown the journal closes before the store: its writer, which answers reads'
+    asks every few milliseconds while the worker is marked, must end with it rather than
+    read the closed store (seen at the end of a `sessim.running()` on SQLite)."""
+    store = SqliteStore(str(tmp_path / "j.db"))
+    journal = Journal(store, 10, lambda exchange, now: (now, {"exchange": exchange}), None)
+
+    async def answer_then_shut_down() -> None:
+        marked = journal.record("GET /")  # type: ignore[arg-type] - build takes it as it is
+        if marked is not None:
+            await marked
+        await journal.close()
+        await store.close()
+        await asyncio.sleep(0.05)  # a writer left behind takes its next turns meanwhile
+
+    with caplog.at_level(logging.WARNING, logger="sessim.journal"):
+        run(answer_then_shut_down())
+    assert [record.getMessage() for record in caplog.records] == []

@@ -100,6 +100,7 @@ class Journal:
         # Resolved when this process's marker is written: what answers wait for meanwhile.
         self._marked: asyncio.Future[None] | None = None
         self._writer: asyncio.Task[None] | None = None
+        self._closing = False  # set by close(): the writer ends at its next turn
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = asyncio.Lock()  # remade for each loop: see _guard
 
@@ -119,6 +120,7 @@ class Journal:
         if writer is None or writer.done() or writer.get_loop() is not loop:
             # A context of its own: the request's would pin its clock instant on every batch.
             fresh = contextvars.Context()
+            self._closing = False
             self._writer = loop.create_task(self._keep_writing(), context=fresh)
         view = pinned()
         generation = None if view is None else view.generation
@@ -139,6 +141,8 @@ class Journal:
                 if self._marked is not None:
                     await self._mark()
                 await asyncio.sleep(PERIOD)
+                if self._closing:
+                    return
                 if self._pending:
                     busy = loop.time()
                 if self._presence is None:
@@ -206,7 +210,11 @@ class Journal:
             await self._presence.wait_for_others()
 
     async def close(self) -> None:
-        """Write what is pending and delete this process's marker (at shutdown)."""
+        """Stop the writer, write what is pending and delete this process's marker (at
+        shutdown: the writer would otherwise read a store closed under it)."""
+        writer, self._closing = self._writer, True
+        if writer is not None and writer.get_loop() is asyncio.get_running_loop():
+            await writer
         await self.flush()
         if self._presence is not None and self._presence.generation is not None:
             await self._unmark(self._presence)
