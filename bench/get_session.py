@@ -130,6 +130,15 @@ def pinned(command: list[str]) -> list[str]:
     return command
 
 
+def on_every_core(command: list[str]) -> list[str]:
+    """The server free to run on every core: the bench's own process is pinned to the load's
+    core, and a child started without taskset would inherit that one core."""
+    cores = os.cpu_count() or 1
+    if shutil.which("taskset") and cores > 1:
+        return ["taskset", "-c", f"0-{cores - 1}", *command]
+    return command
+
+
 # --- servers -------------------------------------------------------------------------------
 
 
@@ -147,7 +156,7 @@ def serving(
     the way out whatever happens."""
     with log.open("w") as errors:
         server = subprocess.Popen(
-            pinned(command) if pin else command,
+            pinned(command) if pin else on_every_core(command),
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=errors,
