@@ -68,8 +68,8 @@ def server_record(entry: dict[str, Any]) -> dict[str, Any]:
         "description": entry.get("description", _description(server_id)),
         "audiences": entry.get("audiences") or [f"api://{server_id}"],
         "status": entry.get("status", ACTIVE),
-        "scopes": [_scope(scope) for scope in entry.get("scopes", [])],
-        "claims": [_claim(claim) for claim in entry.get("claims", [])],
+        "scopes": [scope_record(scope) for scope in entry.get("scopes", [])],
+        "claims": [claim_record(claim) for claim in entry.get("claims", [])],
         "policies": by_priority([_policy(policy) for policy in policies]),
     }
 
@@ -117,7 +117,8 @@ def _description(server_id: str) -> str:
     return "Default Authorization Server" if server_id == DEFAULT else ""
 
 
-def _scope(scope: dict[str, Any]) -> dict[str, Any]:
+def scope_record(scope: dict[str, Any]) -> dict[str, Any]:
+    """A scope as the fixture or the API gives it, with Okta's defaults filled in."""
     return {
         "name": scope["name"],
         "description": scope.get("description", scope["name"]),
@@ -126,7 +127,8 @@ def _scope(scope: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _claim(claim: dict[str, Any]) -> dict[str, Any]:
+def claim_record(claim: dict[str, Any]) -> dict[str, Any]:
+    """A claim as the fixture or the API gives it, with Okta's defaults filled in."""
     return {
         "name": claim["name"],
         "claimType": claim.get("claimType", "RESOURCE"),

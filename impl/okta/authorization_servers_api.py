@@ -38,7 +38,9 @@ from .authorization_servers import (
     SYSTEM_SCOPES,
     AuthorizationServers,
     by_priority,
+    claim_record,
     issuer_of,
+    scope_record,
     server_record,
 )
 from .errors import ApiValidationFailed
@@ -147,13 +149,7 @@ async def create_o_auth2_scope(authServerId: str, body: OAuth2ScopeWrite) -> Res
     taken = {scope["name"] for scope in server["scopes"]} | set(SYSTEM_SCOPES)
     if fields["name"] in taken:
         raise ApiValidationFailed({"name": TAKEN})
-    scope = {
-        "id": new_id("scp"),
-        "name": fields["name"],
-        "description": fields.get("description", fields["name"]),
-        "default": fields.get("default", False),
-        "metadataPublish": fields.get("metadataPublish", "NO_CLIENTS"),
-    }
+    scope = {"id": new_id("scp"), **scope_record(fields)}
     server = await _rewrite(server, {"scopes": [*server["scopes"], scope]})
     return respond(_scope_shape(server, scope), 201)
 
@@ -181,15 +177,7 @@ async def create_o_auth2_claim(authServerId: str, body: OAuth2ClaimWrite) -> Res
     kind = fields["claimType"]
     if any((c["name"], c["claimType"]) == (fields["name"], kind) for c in server["claims"]):
         raise ApiValidationFailed({"name": TAKEN})
-    claim = {
-        "id": new_id("ocl"),
-        "name": fields["name"],
-        "claimType": kind,
-        "valueType": fields.get("valueType", "EXPRESSION"),
-        "value": fields["value"],
-        "alwaysIncludeInToken": fields.get("alwaysIncludeInToken", True),
-        "scopes": list((fields.get("conditions") or {}).get("scopes", [])),
-    }
+    claim = {"id": new_id("ocl"), **claim_record(fields)}
     server = await _rewrite(server, {"claims": [*server["claims"], claim]})
     return respond(_claim_shape(server, claim), 201)
 
