@@ -1,13 +1,16 @@
 """SQLite's one-statement writes on the event loop (sqlite.py): queued on the writer thread
-while another connection holds the write lock, and checkpointed from the writer thread."""
+while another connection holds the write lock, and checkpointed from the writer thread; a
+reset's commit writes few pages and never checkpoints."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sqlite3
 from pathlib import Path
 
-from sessim.core.kit.store.sqlite import CHECKPOINT_EVERY, SqliteStore
+from sessim.core.kit.store import Record
+from sessim.core.kit.store.sqlite import AUTO_CHECKPOINT_PAGES, CHECKPOINT_EVERY, SqliteStore
 
 from tests.core.support import run
 
@@ -49,4 +52,54 @@ def test_writes_on_the_loop_are_checkpointed(tmp_path: Path) -> None:
         pages = Path(f"{path}-wal").stat().st_size / 4096
         assert pages < 3 * CHECKPOINT_EVERY, pages
     finally:
+        run(store.close())
+
+
+def filled(path: Path) -> SqliteStore:
+    """A store holding 1,000 tagged records of about 1 KiB, as many sessions would."""
+    store = SqliteStore(str(path))
+    records = [Record(f"s:{n}", {"blob": "x" * 1000}, 3600, ["sessions"]) for n in range(1000)]
+    run(store.put_many(records))
+    return store
+
+
+def test_a_reset_writes_few_pages(tmp_path: Path) -> None:
+    """Freed pages are not zeroed where that costs writes: a wipe zeroing them put a frame
+    in the WAL for every page of the file (1,049 for 1,000 sessions)."""
+    path = tmp_path / "s.db"
+    store = filled(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute(
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        )  # the WAL empty: the next write restarts it
+        pages = other.execute("PRAGMA page_count").fetchone()[0]
+        run(store.reset())
+        _, frames, _ = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert pages > 300 and frames < 30, (pages, frames)
+    finally:
+        other.close()
+        run(store.close())
+
+
+def test_a_reset_never_checkpoints(tmp_path: Path) -> None:
+    """A WAL past SQLite's threshold, left by another process: a reset's commit leaves the
+    file as it was (a checkpoint would copy the WAL into it), and the next write checkpoints."""
+    path = tmp_path / "s.db"
+    store = filled(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("PRAGMA wal_autocheckpoint = 0")
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        rows = [(f"o:{n}", "y" * 3000) for n in range(AUTO_CHECKPOINT_PAGES)]
+        with other:
+            other.executemany("INSERT INTO records (key, value) VALUES (?, ?)", rows)
+        before = hashlib.sha256(path.read_bytes()).digest()
+        run(store.reset())
+        assert hashlib.sha256(path.read_bytes()).digest() == before
+        assert run(store.get("o:0")) is None  # the reset did wipe
+        run(store.put("k", "v"))  # past the threshold still
+        assert hashlib.sha256(path.read_bytes()).digest() != before
+    finally:
+        other.close()
         run(store.close())

@@ -304,16 +304,20 @@ def test_clock_state_persists(store: Store) -> None:
     assert run(store.now()) == T0
 
 
-def test_reset_wipes_everything_including_the_clock(store: Store) -> None:
+def test_reset_wipes_everything_including_the_clock_and_moves_the_generation(
+    store: Store,
+) -> None:
     freeze(store)
     run(store.put("k", 1, tags=["t"]))
     run(store.incr("n", 60))
     run(store.incr("n", 60))
+    generation = run(store.generation())
     run(store.reset())
     assert run(store.get("k")) is None
     assert run(store.tagged("t")) == {}
     assert run(store.clock_state()) == ClockState()
     assert run(store.incr("n", 60)).value == 1
+    assert run(store.generation()) not in ("", generation)  # caches everywhere go stale
 
 
 def test_consume_succeeds_exactly_once_among_concurrent_callers(

@@ -206,7 +206,7 @@ class Faults:
             if rule.action is Action.DELAY:
                 await asyncio.sleep(rule.delay())
             elif rule.action is Action.DROP:
-                await _drop(rule, scope, send)
+                await _drop(rule, scope, receive, send)
             else:
                 await self._answer(rule, operation_id, scope, receive, send)
                 return True
@@ -227,10 +227,24 @@ class Faults:
         await to_asgi(response)(scope, receive, send)
 
 
-async def _drop(rule: Rule, scope: Scope, send: Send) -> NoReturn:
+async def _drop(rule: Rule, scope: Scope, receive: Receive, send: Send) -> NoReturn:
     log.info("fault rule %s drops %s %s", rule.id, scope["method"], scope["path"])
+    await _drain(receive)
     try:
         await send(REFUSED_START)
     except Exception as refused:  # uvicorn's refusal: nothing was written
         raise ConnectionDropped(rule.id) from refused
     raise ConnectionDropped(rule.id)  # a server that took the header: the answer breaks off
+
+
+async def _drain(receive: Receive) -> None:
+    """Read the request's body to its end before the connection closes: closed with bytes
+    of it unread (or still on their way: httpx sends a body after the headers), a socket
+    ends with a reset (ECONNRESET) rather than a clean end of the stream. Only while the
+    body goes on: uvicorn's receive after the body's last part waits for the client to
+    disconnect. No layer outside this one reads the body (the body limit is inside
+    connexion), so the first part is still to come."""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return

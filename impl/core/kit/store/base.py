@@ -90,7 +90,7 @@ class Store(ABC):
 
     async def bump_generation(self) -> None:
         """Tell every worker that seeded state changed: their caches rebuild on next use."""
-        await self._raw_put(GENERATION_KEY, secrets.token_hex(8))
+        await self._raw_put(GENERATION_KEY, new_generation())
 
     @abstractmethod
     async def _raw_get(self, key: str) -> Any | None:
@@ -177,12 +177,17 @@ class Store(ABC):
 
     async def reset(self) -> None:
         """Wipe every record, the clock included; caches everywhere go stale."""
-        await self._wipe()
-        await self.bump_generation()
+        await self._wipe(new_generation())
 
     @abstractmethod
-    async def _wipe(self) -> None:
-        """Delete every record."""
+    async def _wipe(self, generation: str) -> None:
+        """Delete every record, then write `generation` as the state's generation (in the
+        wipe's transaction where the backend has one)."""
 
     async def close(self) -> None:  # noqa: B027 - backends without resources keep the default
         """Release the backend's resources."""
+
+
+def new_generation() -> str:
+    """A generation no worker has cached state for."""
+    return secrets.token_hex(8)

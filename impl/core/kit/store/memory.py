@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..instants import ClockState
-from .base import CLOCK_KEY, Counter, Listed, Store, scan_order
+from .base import CLOCK_KEY, GENERATION_KEY, Counter, Listed, Store, scan_order
 
 
 class MemoryStore(Store):
@@ -166,12 +166,13 @@ class MemoryStore(Store):
                 purged += 1
         return purged
 
-    async def _wipe(self) -> None:
+    async def _wipe(self, generation: str) -> None:
         with self._lock:
             self._expiries.clear()
             self._records.clear()
             self._tags.clear()
             self._key_tags.clear()
+        await self._raw_put(GENERATION_KEY, generation)
 
 
 def _first(

@@ -63,7 +63,7 @@ from redis.exceptions import NoScriptError
 
 from ..errors import Unavailable
 from ..instants import LATEST, ClockState, real_time
-from .base import CLOCK_KEY, Counter, Listed, Record, Store, scan_order
+from .base import CLOCK_KEY, GENERATION_KEY, Counter, Listed, Record, Store, scan_order
 
 # Seconds on the shared clock past which a tag's expiry set forgets an expired key.
 GRACE = 3600.0
@@ -690,12 +690,13 @@ class RedisStore(Store):
         return await pipe.execute()
 
     @reachable
-    async def _wipe(self) -> None:
+    async def _wipe(self, generation: str) -> None:
         client = self._client()
         if isinstance(client, RedisCluster):
             await client.flushdb(target_nodes=RedisCluster.PRIMARIES)
         else:
             await client.flushdb()
+        await self._raw_put(GENERATION_KEY, generation)
 
     async def close(self) -> None:
         """Close the clients of this loop and of loops already gone; a live loop's other
