@@ -79,7 +79,10 @@ class PreparedParameters(AsyncParameterDecorator):
         self.operation = operation
 
     def __call__(self, function: Callable) -> Callable:
-        operation, sanitize = self.operation, self.sanitize_fn
+        # connexion sanitises every argument's name with regular expressions on every call
+        # (twice: in get_arguments and here); the names are the spec's, or the query's for a
+        # handler taking **kwargs, so the cache is bounded.
+        operation, sanitize = self.operation, functools.lru_cache(maxsize=256)(self.sanitize_fn)
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
         # An OpenAPI 3 body's name does not depend on its content type (x-body-name or body).
         wants_body = sanitize(operation.body_name("")) in arguments or has_kwargs
