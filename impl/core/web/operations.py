@@ -14,7 +14,8 @@ could be offered upstream, each keeping connexion's answers.
 - `request` (ServedRequest): that request, for handlers to read instead of connexion's
   proxy, which makes a new request at every attribute read.
 - Request validation (ValidationMiddleware): the parameter validator made once per
-  operation instead of per request.
+  operation, and a body's validator arguments once per operation and media type, instead
+  of per request.
 - Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
   each API's operations, try only the routes a path can match before Starlette's own loop.
 """
