@@ -113,6 +113,8 @@ class Front:
         self.app = app
         self.runtime = runtime
         self.owners = owners
+        # A path's owner is looked up three times a request (the layers, metrics, journal).
+        self._owners = functools.lru_cache(maxsize=1024)(self._find_owner)
         self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -187,6 +189,9 @@ class Front:
 
     def _owner(self, path: str) -> tuple[str, Api, ASGIApp]:
         """The mount that owns path: its base, its API and the app (or edge) serving it."""
+        return self._owners(path)
+
+    def _find_owner(self, path: str) -> tuple[str, Api, ASGIApp]:
         return next(
             (mount for mount in self.owners if _owns(mount[0], path)), ("", ADMIN, self.app)
         )

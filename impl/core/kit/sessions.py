@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .events import vendor_of
 from .store import Record, Store
@@ -23,6 +23,12 @@ class Session:
     # The absolute cap: refresh never moves expires_at past it. None means no cap.
     ends_at: float | None = None
     data: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The record the store keeps: the fields as they are (a store serialises the value
+        as it takes it, so no deep copy as dataclasses.asdict makes, a tenth of a log-in's
+        session work)."""
+        return dict(vars(self))
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class Sessions:
             [
                 Record(
                     self._key(session_id),
-                    asdict(Session(session_id, subject, now, expires_at, ends_at, data)),
+                    Session(session_id, subject, now, expires_at, ends_at, data).to_json(),
                     expires_at - now,
                     [self._subject_tag(subject), self._live_tag],
                 )
@@ -78,7 +84,7 @@ class Sessions:
     async def _save(self, session: Session, now: float) -> None:
         await self._store.put(
             self._key(session.id),
-            asdict(session),
+            session.to_json(),
             ttl=session.expires_at - now,
             tags=[self._subject_tag(session.subject), self._live_tag],
         )
@@ -101,7 +107,7 @@ class Sessions:
         session.expires_at = max(session.expires_at, self._slid(now, session.ends_at))
         # replace, not put: a session ended since the read above must stay ended.
         alive = await self._store.replace(
-            self._key(session_id), asdict(session), ttl=session.expires_at - now
+            self._key(session_id), session.to_json(), ttl=session.expires_at - now
         )
         return session if alive else None
 
@@ -113,7 +119,7 @@ class Sessions:
             return None
         session.data = {**session.data, **changes}
         ttl = session.expires_at - await self._store.now()
-        alive = await self._store.replace(self._key(session_id), asdict(session), ttl=ttl)
+        alive = await self._store.replace(self._key(session_id), session.to_json(), ttl=ttl)
         return session if alive else None
 
     async def end(self, session_id: str) -> Session | None:

@@ -19,6 +19,14 @@ What a read sees is the setting `journal_sync`:
 - "after": a read through the same process writes its pending entries first and so still
   sees them; another worker's show once that worker has written them, within PERIOD.
   Reads never wait for other workers, nor answers for a marker.
+
+On a store of one process alone (memory) and without a log to write, no other worker reads
+the ring and every read writes the pending entries first: entries wait for the next read
+(or a backlog of HELD_BYTES of bodies) rather than a batch every PERIOD, and of a backlog
+longer than the ring only its newest `size` are built (the older ones' slots would be
+overwritten before any read; they are counted all the same, so ids run on). A read sees
+what it saw before; requests between reads build no entry. An entry that pinned no instant
+is written by the writer as before (its instant is the batch's).
 """
 
 from __future__ import annotations
@@ -49,6 +57,8 @@ BATCH = 200
 PERIOD = 0.005
 # A worker idle this long deletes its marker (and stops polling the store).
 IDLE_SECONDS = 1.0
+# The bodies a memory store's journal holds back, unbuilt, before the writer takes them.
+HELD_BYTES = 4 * 1024 * 1024
 # The counter's window: past the year 3000 from any instant the clock can show, so never.
 FOREVER = LATEST
 log = logging.getLogger("sessim.journal")
@@ -97,6 +107,11 @@ class Journal:
         # journal_sync "answered" on a shared store: reads ask every worker (presence.py).
         self._presence = Presence(store) if across_workers else None
         self._pending: list[Exchange] = []
+        # Exchanges held back unbuilt (see the module's doc); the older of a backlog longer
+        # than the ring are dropped and only counted.
+        self._holds = not store.shared and log_to is None and size > 0
+        self._held_bytes = 0  # of the pending exchanges' bodies, while held
+        self._skipped = 0
         # Resolved when this process's marker is written: what answers wait for meanwhile.
         self._marked: asyncio.Future[None] | None = None
         self._writer: asyncio.Task[None] | None = None
@@ -114,6 +129,8 @@ class Journal:
         What the answer's last byte must wait for, if anything: the write of this process's
         marker, when it has none (it never fails: a lost write is logged)."""
         self._pending.append(exchange)
+        if self._holds and exchange.at is not None and self._held():
+            return None
         loop = asyncio.get_running_loop()
         writer = self._writer
         # A writer of another loop is gone with it (test clients run one loop after another).
@@ -130,6 +147,26 @@ class Journal:
         if marked is None or marked.get_loop() is not loop:
             marked = self._marked = loop.create_future()
         return marked
+
+    def _held(self) -> bool:
+        """Whether the pending exchanges may wait for the next read (their bodies under
+        HELD_BYTES), a backlog of twice the ring's size cut to its newest `size`."""
+        newest = self._pending[-1]
+        self._held_bytes += len(newest.request.kept) + len(newest.response.kept)
+        if len(self._pending) >= 2 * self.size:
+            self._skip_older()
+            self._held_bytes = sum(
+                len(e.request.kept) + len(e.response.kept) for e in self._pending
+            )
+        return self._held_bytes < HELD_BYTES
+
+    def _skip_older(self) -> None:
+        """Drop, counted, the pending exchanges older than the newest `size`: their slots in
+        the ring would be overwritten by the newer ones before anyone reads them."""
+        if self._holds and len(self._pending) > self.size:
+            dropped = len(self._pending) - self.size
+            del self._pending[:dropped]
+            self._skipped += dropped
 
     async def _keep_writing(self) -> None:
         """Write what requests hand over, a batch every PERIOD; while marked, answer reads'
@@ -198,9 +235,12 @@ class Journal:
         """Write every entry this process has recorded so far."""
         async with self._guard():
             while self._pending:
-                taken, self._pending = self._pending, []
+                self._skip_older()
+                taken, self._pending, self._held_bytes = self._pending, [], 0
+                skipped, self._skipped = self._skipped, 0
                 for start in range(0, len(taken), BATCH):
-                    await self._write_batch(taken[start : start + BATCH])
+                    await self._write_batch(taken[start : start + BATCH], skipped)
+                    skipped = 0
 
     async def settle(self) -> None:
         """Write every entry recorded so far, and with journal_sync "answered", wait until
@@ -219,23 +259,24 @@ class Journal:
         if self._presence is not None and self._presence.generation is not None:
             await self._unmark(self._presence)
 
-    async def _write_batch(self, batch: list[Exchange]) -> None:
+    async def _write_batch(self, batch: list[Exchange], skipped: int = 0) -> None:
+        """Write a batch's entries, numbered after `skipped` entries never built."""
         try:
-            await self._write(batch)
+            await self._write(batch, skipped)
         except Unavailable as error:  # a store that is down loses these, not requests
             reason = error.__cause__ or error
             log.warning("%d journal entries lost: %s", len(batch), reason)
         except Exception:
             log.exception("writing %d journal entries failed", len(batch))
 
-    async def _write(self, batch: list[Exchange]) -> None:
+    async def _write(self, batch: list[Exchange], skipped: int) -> None:
         # One read of the clock for the batch, pinned for its store calls (each would read it).
         clock, generation = await self._store.snapshot()
         now = clock.instant()
         with pin(Pinned(now, generation)):
-            await self._write_built(batch, now)
+            await self._write_built(batch, now, skipped)
 
-    async def _write_built(self, batch: list[Exchange], now: float) -> None:
+    async def _write_built(self, batch: list[Exchange], now: float, skipped: int) -> None:
         built = []
         for exchange in batch:
             try:
@@ -249,7 +290,7 @@ class Journal:
             self._log_to.flush()
         if self.size <= 0:
             return
-        top = (await self._store.incr(SEQUENCE_KEY, FOREVER, len(built))).value
+        top = (await self._store.incr(SEQUENCE_KEY, FOREVER, skipped + len(built))).value
         records = [
             Record(
                 _slot(seq % self.size),
@@ -282,6 +323,7 @@ class Journal:
             await self._presence.wait_for_others()
         async with self._guard():
             self._pending.clear()
+            self._held_bytes = self._skipped = 0
             await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
 
     async def version(self) -> str:

@@ -1,0 +1,106 @@
+"""The journal's ring (ring.py): when entries are built and written, and what a read sees,
+on a store of one process (memory) and on a shared one (SQLite)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sessim.core.features.journal.exchange import KEEP, Captured, Exchange
+from sessim.core.features.journal.ring import HELD_BYTES, PERIOD, Filter, Journal
+from sessim.core.kit.store import Store, open_store
+
+from tests.core.support import T0, run
+
+Built = list[str]
+
+
+def exchange(path: str, at: float | None = T0, body: bytes = b"") -> Exchange:
+    request = Captured()
+    request.add(body)
+    return Exchange(None, None, "GET", path, b"", T0, at, 200, 0.001, request, Captured())
+
+
+def journal(store: Store, size: int) -> tuple[Journal, Built]:
+    """A journal whose entries name their path, and the paths it has built, in order."""
+    built: Built = []
+
+    def build(seen: Exchange, now: float) -> tuple[float, dict]:
+        built.append(seen.path)
+        return seen.at or now, {"path": seen.path}
+
+    return Journal(store, size, build, None, across_workers=False), built  # type: ignore[arg-type]
+
+
+async def record_then_wait(ring: Journal, exchanges: list[Exchange]) -> None:
+    """Record each, as answers do, then leave the writer time for a few batches."""
+    for each in exchanges:
+        ring.record(each)
+    await asyncio.sleep(PERIOD * 4)
+
+
+async def read(ring: Journal) -> list[tuple[str, str]]:
+    entries, _more = await ring.entries(Filter(), 100, None)
+    return [(entry["id"], entry["path"]) for entry in entries]  # type: ignore[typeddict-item]
+
+
+def test_a_memory_store_builds_entries_only_when_read_and_only_the_rings_newest() -> None:
+    ring, built = journal(open_store("memory://"), size=3)
+
+    async def scenario() -> list[tuple[str, str]]:
+        await record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 8)])
+        assert built == []  # seven answers, no read: nothing built
+        return await read(ring)
+
+    # ids run on past the four never built (their slots were the newest three's)
+    assert run(scenario()) == [("7", "/7"), ("6", "/6"), ("5", "/5")]
+    assert built == ["/5", "/6", "/7"]
+
+
+def test_a_backlog_past_twice_the_ring_keeps_only_the_newest_while_held() -> None:
+    ring, built = journal(open_store("memory://"), size=2)
+
+    async def scenario() -> list[tuple[str, str]]:
+        await record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 10)])
+        assert len(ring._pending) < 4 and built == []
+        found = await read(ring)
+        await record_then_wait(ring, [exchange("/10")])
+        return found + await read(ring)
+
+    assert run(scenario()) == [("9", "/9"), ("8", "/8"), ("10", "/10"), ("9", "/9")]
+    assert built == ["/8", "/9", "/10"]
+
+
+def test_an_entry_that_pinned_no_instant_is_written_without_a_read() -> None:
+    ring, built = journal(open_store("memory://"), size=5)
+    run(record_then_wait(ring, [exchange("/held"), exchange("/unpinned", at=None)]))
+    assert built == ["/held", "/unpinned"]
+
+
+def test_bodies_past_the_held_bytes_are_written_without_a_read() -> None:
+    ring, built = journal(open_store("memory://"), size=100)
+    under = HELD_BYTES // KEEP - 1  # each body as much as an exchange keeps
+    run(record_then_wait(ring, [exchange(f"/{i}", body=b"x" * KEEP) for i in range(under)]))
+    assert built == []
+    run(record_then_wait(ring, [exchange("/last", body=b"x" * KEEP)]))
+    assert built == [f"/{i}" for i in range(under)] + ["/last"]
+
+
+def test_a_shared_store_writes_every_entry_without_a_read(tmp_path: Path) -> None:
+    ring, built = journal(open_store(f"sqlite:///{tmp_path}/j.db"), size=3)
+    run(record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 6)]))
+    assert built == ["/1", "/2", "/3", "/4", "/5"]
+    assert run(read(ring)) == [("5", "/5"), ("4", "/4"), ("3", "/3")]
+
+
+def test_a_clear_forgets_the_held_and_the_skipped() -> None:
+    ring, built = journal(open_store("memory://"), size=2)
+
+    async def scenario() -> list[tuple[str, str]]:
+        await record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 6)])
+        await ring.clear()
+        await record_then_wait(ring, [exchange("/after")])
+        return await read(ring)
+
+    assert run(scenario()) == [("1", "/after")]
+    assert built == ["/after"]
