@@ -83,6 +83,26 @@ class Pace:
 
 
 @dataclass
+class Returned:
+    """The unused ranks this worker gave back in one window: the ranks below a rank that
+    no longer count, as far as this worker knows (all of them, when it is the only one)."""
+
+    total: int = 0
+    top: int = 0  # the first unused rank of the latest chunk given back
+    chunks: list[tuple[int, int]] = field(default_factory=list)  # first unused rank, count
+
+    def add(self, first: int, count: int) -> None:
+        self.total += count
+        self.top = max(self.top, first)
+        self.chunks.append((first, count))
+
+    def below(self, rank: int) -> int:
+        if rank > self.top:
+            return self.total
+        return sum(count for first, count in self.chunks if first < rank)
+
+
+@dataclass
 class Chunk:
     """Ranks reserved by this worker, answered from without a write."""
 
@@ -109,6 +129,7 @@ class RateLimiter:
         # Per window (counter, end): the holds presumed dead, and the unused ranks once final.
         self._dead: dict[tuple[str, float], int] = {}
         self._final: dict[tuple[str, float], int] = {}
+        self._returned: dict[tuple[str, float], Returned] = {}
         self._returns: set[asyncio.Task[None]] = set()
 
     async def hit(self, bucket: str, quota: Quota) -> Usage:
@@ -118,12 +139,14 @@ class RateLimiter:
         pace = self._paces.setdefault(key, Pace()).count() if self._chunked else 0
         chunk = self._chunks.get(key)
         if chunk is not None and (rank := self._take(chunk, now)) is not None:
-            return Usage(quota.limit, quota.limit - rank, chunk.window_end, True)
+            position = rank - self._returned_below(key, chunk.window_end, rank)
+            return Usage(quota.limit, quota.limit - position, chunk.window_end, True)
         rank, held, window_end = await self._rank(key, quota, self._size(key, quota, now, pace))
         self._seen[key] = (rank, window_end)
-        position = rank
         if rank > quota.limit:
-            position -= await self._unused_below(key, held, window_end)
+            position = rank - await self._unused_below(key, held, window_end)
+        else:
+            position = rank - self._returned_below(key, window_end, rank)
         allowed = position <= quota.limit
         if not allowed:
             events.rate_limited.send(self._ns, bucket)
@@ -187,6 +210,8 @@ class RateLimiter:
         if chunk.timer is not None:
             chunk.timer.cancel()
         unused = chunk.last - chunk.next + 1
+        if unused:
+            self._returned_in(chunk.key, chunk.window_end).add(chunk.next, unused)
         task = contextvars.Context().run(asyncio.ensure_future, self._return(chunk, unused))
         self._returns.add(task)
         task.add_done_callback(self._returns.discard)
@@ -201,6 +226,20 @@ class RateLimiter:
             await self._store.incr_window(chunk.key, chunk.window_end, -1)
         except Exception:  # a store down: the hold is lost, as if the worker were killed
             log.warning("giving back a rate-limit chunk of %s failed", chunk.key, exc_info=True)
+
+    def _returned_in(self, key: str, window_end: float) -> Returned:
+        returned = self._returned.get((key, window_end))
+        if returned is None:  # the bucket's earlier windows are over
+            for window in [w for w in self._returned if w[0] == key and w[1] < window_end]:
+                del self._returned[window]
+            returned = self._returned[key, window_end] = Returned()
+        return returned
+
+    def _returned_below(self, key: str, window_end: float, rank: int) -> int:
+        """The unused ranks below `rank` that this worker gave back: a rank within the
+        quota is answered at once, its position known as far as this worker knows."""
+        returned = self._returned.get((key, window_end))
+        return 0 if returned is None else returned.below(rank)
 
     async def _unused_below(self, key: str, held: int, window_end: float) -> int:
         """The unused ranks of the window's chunks, once none is held (all of them lie
