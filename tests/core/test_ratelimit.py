@@ -111,6 +111,21 @@ def test_a_busy_worker_answers_from_chunks_and_gives_back_the_unused_ranks(
         assert [u.remaining for u in run(hits(limiter, 5))] == [279, 278, 277, 276, 275]
 
 
+def test_requests_side_by_side_in_a_worker_share_its_chunks(shared_url: str) -> None:
+    """Requests that find the chunk spent while another reserves the next wait for it,
+    rather than each reserving one of its own (and leaving most of it unused)."""
+    with workers(shared_url, 1) as (store, (limiter,)):
+
+        async def side_by_side() -> list[Usage]:
+            await hits(limiter, 3)  # the pace of a busy worker
+            return list(await asyncio.gather(*(limiter.hit("b", BIG) for _ in range(40))))
+
+        usages = run(side_by_side())
+        assert sorted(u.remaining for u in usages) == list(range(257, 297))
+        ranks, held = counter(store)
+        assert held == 1 and ranks - 43 < 2 * 43  # one chunk ahead at most
+
+
 def test_the_unused_ranks_of_given_back_chunks_pass_exactly_the_quota(shared_url: str) -> None:
     """One worker takes a chunk and leaves most of it unused; another spends the quota in
     chunks of its own: past the quota it waits for the first's chunk to come back, and

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import events
+from .context import Pinned, pin
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -131,16 +132,22 @@ class RateLimiter:
         self._final: dict[tuple[str, float], int] = {}
         self._returned: dict[tuple[str, float], Returned] = {}
         self._returns: set[asyncio.Task[None]] = set()
+        self._reserving: dict[str, asyncio.Future[None]] = {}
 
     async def hit(self, bucket: str, quota: Quota) -> Usage:
         """Count one request against the bucket; `allowed` is False past the limit."""
         key = f"{self._ns}:rate:{bucket}"
         now = await self._store.now()
         pace = self._paces.setdefault(key, Pace()).count() if self._chunked else 0
-        chunk = self._chunks.get(key)
-        if chunk is not None and (rank := self._take(chunk, now)) is not None:
-            position = rank - self._returned_below(key, chunk.window_end, rank)
-            return Usage(quota.limit, quota.limit - position, chunk.window_end, True)
+        while True:
+            chunk = self._chunks.get(key)
+            if chunk is not None and (rank := self._take(chunk, now)) is not None:
+                position = rank - self._returned_below(key, chunk.window_end, rank)
+                return Usage(quota.limit, quota.limit - position, chunk.window_end, True)
+            reserving = self._reserving.get(key)
+            if reserving is None:
+                break
+            await reserving  # another request of this worker reserves a chunk: share it
         rank, held, window_end = await self._rank(key, quota, self._size(key, quota, now, pace))
         self._seen[key] = (rank, window_end)
         if rank > quota.limit:
@@ -169,10 +176,16 @@ class RateLimiter:
         window = quota.window_seconds
         if size > 1:
             below = (quota.limit + 1) * RANK - HALF  # the chunk's last rank within the quota
-            counter = await self._store.incr_below(key, window, size * RANK + 1, below)
+            reserved = self._reserving[key] = asyncio.get_running_loop().create_future()
+            try:
+                generation = await self._store.generation()
+                counter = await self._store.incr_below(key, window, size * RANK + 1, below)
+            finally:
+                del self._reserving[key]
+                reserved.set_result(None)
             if counter is not None:
                 last, held = split(counter.value)
-                unused_key = await self._unused_key(key, counter.expires_at)
+                unused_key = self._unused_key(key, counter.expires_at, generation)
                 chunk = Chunk(key, unused_key, counter.expires_at, last - size + 2, last, LEASE)
                 self._hold(chunk)
                 return last - size + 1, held, counter.expires_at
@@ -187,10 +200,11 @@ class RateLimiter:
         size = min(MAX_CHUNK, 2 * pace, left // SPREAD)
         return size if size >= MIN_CHUNK else 1
 
-    async def _unused_key(self, key: str, window_end: float) -> str:
+    @staticmethod
+    def _unused_key(key: str, window_end: float, generation: str) -> str:
         """Where the window's unused ranks are counted: per generation too, so that a chunk
         given back after a reset never counts in a window that began after it."""
-        return f"{key}:unused:{await self._store.generation()}:{window_end!r}"
+        return f"{key}:unused:{generation}:{window_end!r}"
 
     def _hold(self, chunk: Chunk) -> None:
         held = self._chunks.get(chunk.key)
@@ -221,9 +235,10 @@ class RateLimiter:
             now = await self._store.now()
             if now >= chunk.window_end:
                 return  # the window, and its holds, are over
-            if unused:  # before the hold is taken off: whoever sees no hold sees these
-                await self._store.incr(chunk.unused_key, chunk.window_end - now, unused)
-            await self._store.incr_window(chunk.key, chunk.window_end, -1)
+            with pin(Pinned(now, "")):  # one clock read for both writes
+                if unused:  # before the hold is taken off: whoever sees no hold sees these
+                    await self._store.incr(chunk.unused_key, chunk.window_end - now, unused)
+                await self._store.incr_window(chunk.key, chunk.window_end, -1)
         except Exception:  # a store down: the hold is lost, as if the worker were killed
             log.warning("giving back a rate-limit chunk of %s failed", chunk.key, exc_info=True)
 
@@ -260,7 +275,8 @@ class RateLimiter:
             if value is None:  # the window is over: its count no longer matters
                 break
             held = split(value)[1]
-        unused: int = await self._store.get(await self._unused_key(key, window_end)) or 0
+        unused_key = self._unused_key(key, window_end, await self._store.generation())
+        unused: int = await self._store.get(unused_key) or 0
         if held <= 0:
             self._forget_windows(await self._store.now())
             self._final[window] = unused
