@@ -3,15 +3,21 @@ X-Okta-Request-Id every response carries."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
+from sessim.app import create_app
+from sessim.core.kit.ratelimit import split
+from sessim.core.kit.store import open_store
+from sessim.okta.state import NAMESPACE
 from starlette.testclient import TestClient
 
-from tests.conftest import ADMIN, RACE_ROUNDS, race_requests, race_threads
+from tests.conftest import ADMIN, RACE_ROUNDS, make_settings, race_requests, race_threads
 from tests.okta.support import (
     ANNA,
     FIXTURE,
@@ -229,6 +235,25 @@ def test_workers_counting_in_chunks_pass_exactly_the_quota(racers: list[httpx.Cl
     for response in refused:
         assert_error(response, 429, RATE_LIMITED)
         assert response.headers["x-rate-limit-remaining"] == "0"
+
+
+@pytest.mark.parametrize(("counts", "reserved_ahead"), [("chunks", True), ("each", False)])
+def test_rate_counts_chunks_reserves_ranks_ahead_and_each_counts_every_request(
+    tmp_path: Path, counts: str, reserved_ahead: bool
+) -> None:
+    """`--rate-counts`: a busy worker far below the limit reserves ranks ahead (chunks, the
+    default) or counts each request in the store as it comes; both count down exactly."""
+    settings = make_settings(store=f"sqlite:///{tmp_path}/s.db", rate_counts=counts)
+    with TestClient(create_app(settings)) as client:
+        freeze(client)
+        seed(client, FIXTURE)
+        set_settings(client, rate_limits={"sessions": 300})
+        answers = [get_session(client, "102unknown") for _ in range(20)]
+        assert [rate(a)[1] for a in answers] == list(range(299, 279, -1))
+        store = open_store(settings.store)
+        ranks, held = split(asyncio.run(store.get(f"{NAMESPACE}:rate:sessions")))
+        asyncio.run(store.close())
+    assert (ranks > 20, held <= 1) == (True, True) if reserved_ahead else (ranks, held) == (20, 0)
 
 
 # --- Date and X-Okta-Request-Id on every response ------------------------------------------

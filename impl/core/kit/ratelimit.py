@@ -119,11 +119,11 @@ class Chunk:
 class RateLimiter:
     """Fixed windows that open at a bucket's first request after the previous one closed."""
 
-    def __init__(self, store: Store, namespace: str) -> None:
+    def __init__(self, store: Store, namespace: str, chunked: bool = True) -> None:
         self._store = store
         self._ns = namespace
         # A memory store has one process: its counter is as cheap as a chunk.
-        self._chunked = store.shared
+        self._chunked = chunked and store.shared
         self._chunks: dict[str, Chunk] = {}
         self._paces: dict[str, Pace] = {}
         self._seen: dict[str, tuple[int, float]] = {}  # the last rank seen, its window's end
