@@ -102,7 +102,7 @@ def test_a_busy_worker_answers_from_chunks_and_gives_back_the_unused_ranks(
         assert [u.remaining for u in usages] == list(range(299, 279, -1))
         assert {(u.allowed, u.resets_at) for u in usages} == {(True, T0 + 60)}
         ranks, held = counter(store)
-        assert ranks > 20 and held == 1  # ranks reserved ahead, in a chunk still held
+        assert ranks > 20 and held <= 1  # ranks reserved ahead (unless the lease ran out)
         run(asyncio.sleep(LEASE * 3))  # the lease ends: the chunk goes back
         assert counter(store) == (ranks, 0)
         unused_key = f"t:rate:b:unused:{run(store.generation())}:{T0 + 60!r}"
@@ -123,7 +123,8 @@ def test_requests_side_by_side_in_a_worker_share_its_chunks(shared_url: str) -> 
         usages = run(side_by_side())
         assert sorted(u.remaining for u in usages) == list(range(257, 297))
         ranks, held = counter(store)
-        assert held == 1 and ranks - 43 < 2 * 43  # one chunk ahead at most
+        # One chunk ahead at most (given back already, when the machine is slow).
+        assert held <= 1 and ranks - 43 < 2 * 43
 
 
 def test_the_unused_ranks_of_given_back_chunks_pass_exactly_the_quota(shared_url: str) -> None:

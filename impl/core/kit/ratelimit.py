@@ -1,6 +1,6 @@
 """Request quotas per bucket, counted in the store so that every worker shares them.
 
-Exact at the quota, and one store write per chunk of requests far below it
+Exact at the quota, and a few store writes per chunk of requests far below it
 (docs/benchmarks.md, "Store writes per request"). A bucket's counter gives every request
 a rank in its window. Far below the quota a worker reserves a chunk of ranks in one
 atomic step that also counts the chunk as held, and only if the chunk's last rank is
