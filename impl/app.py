@@ -218,6 +218,7 @@ def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Serve
         store=store,
         clock=Clock(store),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        rate_chunks=settings.rate_counts == "chunks",
         journal=Journal(
             store,
             settings.journal_size,

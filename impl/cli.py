@@ -47,7 +47,7 @@ def _env_switch(flag: str, default: bool) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     from .core.kit.store import URL_FORMS
-    from .settings import JOURNAL_SYNCS, LOG_FORMATS, VENDOR_APIS, Settings
+    from .settings import JOURNAL_SYNCS, LOG_FORMATS, RATE_COUNTS, VENDOR_APIS, Settings
 
     top = argparse.ArgumentParser(
         prog="sessim",
@@ -134,6 +134,14 @@ def parser() -> argparse.ArgumentParser:
         help="answered: a journal read through any worker sees every request answered "
         "before it (it asks the other workers to write theirs first); after: reads do not "
         "ask, other workers' entries show a few milliseconds later",
+    )
+    serve.add_argument(
+        "--rate-counts",
+        choices=RATE_COUNTS,
+        default=_env("rate_counts", defaults.rate_counts),
+        help="chunks: a worker far below a rate limit counts from ranks it reserved ahead "
+        "(exact at the limit; Remaining far from it may count other workers' reserved ranks "
+        "as spent); each: every request counted in the store as it comes",
     )
     serve.add_argument(
         "--allow-origin",
@@ -244,6 +252,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         workers=args.workers,
         journal_size=args.journal_size,
         journal_sync=args.journal_sync,
+        rate_counts=args.rate_counts,
         log_format=args.log_format,
         allow_origins=tuple(args.allow_origins or origins),
         tls_cert=args.tls_cert,

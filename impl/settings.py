@@ -16,6 +16,7 @@ SETTINGS_ENV = "SESSIM_WORKER_SETTINGS"
 LOG_FORMATS = ("text", "json")
 # When an answer goes out relative to its journal entry's write (journal/ring.py).
 JOURNAL_SYNCS = ("answered", "after")
+RATE_COUNTS = ("chunks", "each")
 # The settings that are tuples (JSON hands them over as lists).
 TUPLES = ("apis", "allow_origins", "allowed_hosts")
 
@@ -48,6 +49,10 @@ class Settings:
     # (it asks the other workers to write their pending entries first: journal/presence.py);
     # "after": reads ask no one, and only the answering worker's own are sure to see it.
     journal_sync: str = "answered"
+    # "chunks": a worker far below a rate limit counts from ranks it reserved ahead, exact at
+    # the limit (X-Rate-Limit-Remaining far from it may count other workers' reserved ranks
+    # as spent); "each": every request counted in the store as it comes.
+    rate_counts: str = "chunks"
     # "text": uvicorn's access log; "json": one JSON line per request (journal fields).
     log_format: str = "text"
     # Origins every vendor answers cross-origin (--allow-origin): a development convenience
@@ -75,6 +80,8 @@ class Settings:
             raise ValueError(f"--journal-size {self.journal_size}: 0 (no journal) or more")
         if self.journal_sync not in JOURNAL_SYNCS:
             raise ValueError(f"--journal-sync {self.journal_sync!r}: choose from answered, after")
+        if self.rate_counts not in RATE_COUNTS:
+            raise ValueError(f"--rate-counts {self.rate_counts!r}: choose from chunks, each")
         if self.log_format not in LOG_FORMATS:
             raise ValueError(f"--log-format {self.log_format!r}: choose from text, json")
         for origin in self.allow_origins:

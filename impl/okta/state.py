@@ -101,7 +101,7 @@ async def _build(runtime: Runtime, settings: Settings) -> Okta:
         # Namespaces of their own: a token of one kind never redeems as another.
         SingleUseTokens(store, f"{NAMESPACE}:recovery", 20, alphabet=ALPHANUMERIC),
         SingleUseTokens(store, f"{NAMESPACE}:transaction", 40, prefix="00"),
-        RateLimiter(store, NAMESPACE),
+        RateLimiter(store, NAMESPACE, chunked=runtime.rate_chunks),
         frozenset(grant["digest"] for grant in await Grants(store, API_TOKENS).granted()),
         {grant["digest"]: grant["scopes"] for grant in access},
         await store.get_or_add(PRINCIPAL_KEY, lambda: new_id("00u")),

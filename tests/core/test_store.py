@@ -289,6 +289,41 @@ def test_incr_adds_an_amount_in_one_step(store: Store) -> None:
     assert run(store.incr("n", 60, 4)) == Counter(4, T0 + 120)
 
 
+def test_incr_below_adds_only_while_the_counter_stays_below_the_bound(store: Store) -> None:
+    """What a rate limit reserves a chunk of ranks with: never past its quota."""
+    freeze(store)
+    assert run(store.incr_below("n", 60, 10, 10)) is None  # nor does it start a window
+    assert run(store.get("n")) is None
+    assert run(store.incr_below("n", 60, 6, 10)) == Counter(6, T0 + 60)
+    assert run(store.incr_below("n", 60, 4, 10)) is None
+    assert run(store.incr_below("n", 60, 3, 10)) == Counter(9, T0 + 60)
+    assert run(store.get("n")) == 9
+    advance(store, 60)
+    assert run(store.incr_below("n", 60, 9, 10)) == Counter(9, T0 + 120)  # a new window
+
+
+def test_incr_window_adds_only_in_the_window_it_names(store: Store) -> None:
+    """What a rate limit gives a chunk back with: never into a window begun after it."""
+    freeze(store)
+    end = run(store.incr("n", 60, 5)).expires_at
+    assert run(store.incr_window("n", end, -2)) == 3
+    assert run(store.incr_window("n", end, 0)) == 3  # a read
+    assert run(store.incr_window("n", end + 1, 1)) is None
+    assert run(store.incr_window("gone", end, 1)) is None
+    assert run(store.get("gone")) is None
+    advance(store, 60)
+    assert run(store.incr_window("n", end, 1)) is None  # its window is over
+    assert run(store.incr("n", 60)) == Counter(1, T0 + 120)
+    assert run(store.incr_window("n", end, 1)) is None  # another window began
+    assert run(store.incr_window("n", T0 + 120, 0)) == 1
+
+
+def test_racing_reservations_never_pass_the_bound(connect: Callable[[], Store]) -> None:
+    workers = [connect() for _ in range(10)]
+    tops = race(workers, lambda store: store.incr_below("n", 60, 3, 20))
+    assert sorted(counter.value for counter in tops if counter) == [3, 6, 9, 12, 15, 18]
+
+
 def test_concurrent_batches_reserve_disjoint_ranges(connect: Callable[[], Store]) -> None:
     workers = [connect() for _ in range(10)]
     tops = race(workers, lambda store: store.incr("n", 60, 3))

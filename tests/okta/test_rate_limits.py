@@ -3,14 +3,21 @@ X-Okta-Request-Id every response carries."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
+from sessim.app import create_app
+from sessim.core.kit.ratelimit import split
+from sessim.core.kit.store import open_store
+from sessim.okta.state import NAMESPACE
 from starlette.testclient import TestClient
 
-from tests.conftest import ADMIN, RACE_ROUNDS, race_requests
+from tests.conftest import ADMIN, RACE_ROUNDS, make_settings, race_requests, race_threads
 from tests.okta.support import (
     ANNA,
     FIXTURE,
@@ -204,6 +211,49 @@ def test_workers_racing_at_the_boundary_pass_exactly_the_quota(racers: list[http
         assert remaining == list(range(quota))
         for response in refused:
             assert_error(response, 429, RATE_LIMITED)
+
+
+@pytest.mark.slow
+def test_workers_counting_in_chunks_pass_exactly_the_quota(racers: list[httpx.Client]) -> None:
+    """Twenty clients in bursts of 25 over the four processes, in a bucket of 400: far
+    from its end each process answers from chunks of ranks reserved ahead, and exactly
+    400 pass. Those refused say 0 remaining; those passed never more than is left."""
+    quota, burst = 400, 25
+    limits = {"okta": {**FIXTURE["okta"], "settings": {"rate_limits": {"sessions": quota}}}}
+    assert racers[0].post("/_admin/seed", json=limits).status_code == 200
+
+    def racer(index: int, start: threading.Barrier) -> list[httpx.Response]:
+        start.wait()
+        unknown = "/okta/api/v1/sessions/102unknown"
+        return [racers[index].get(unknown, headers=SSWS) for _ in range(burst)]
+
+    responses = [r for rs in race_threads(len(racers), racer) for r in rs]
+    passed = [r for r in responses if r.status_code == 404]
+    refused = [r for r in responses if r.status_code == 429]
+    assert (len(passed), len(refused)) == (quota, len(responses) - quota)
+    assert all(0 <= int(r.headers["x-rate-limit-remaining"]) < quota for r in passed)
+    for response in refused:
+        assert_error(response, 429, RATE_LIMITED)
+        assert response.headers["x-rate-limit-remaining"] == "0"
+
+
+@pytest.mark.parametrize(("counts", "reserved_ahead"), [("chunks", True), ("each", False)])
+def test_rate_counts_chunks_reserves_ranks_ahead_and_each_counts_every_request(
+    tmp_path: Path, counts: str, reserved_ahead: bool
+) -> None:
+    """`--rate-counts`: a busy worker far below the limit reserves ranks ahead (chunks, the
+    default) or counts each request in the store as it comes; both count down exactly."""
+    settings = make_settings(store=f"sqlite:///{tmp_path}/s.db", rate_counts=counts)
+    with TestClient(create_app(settings)) as client:
+        freeze(client)
+        seed(client, FIXTURE)
+        set_settings(client, rate_limits={"sessions": 300})
+        answers = [get_session(client, "102unknown") for _ in range(20)]
+        assert [rate(a)[1] for a in answers] == list(range(299, 279, -1))
+        store = open_store(settings.store)
+        ranks, held = split(asyncio.run(store.get(f"{NAMESPACE}:rate:sessions")))
+        asyncio.run(store.close())
+    assert (ranks > 20, held <= 1) == (True, True) if reserved_ahead else (ranks, held) == (20, 0)
 
 
 # --- Date and X-Okta-Request-Id on every response ------------------------------------------

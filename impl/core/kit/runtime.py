@@ -57,6 +57,9 @@ class Runtime:
     store: Store
     clock: Clock
     passwords: Passwords
+    # Rate limits far below their quota counted from chunks of ranks reserved ahead
+    # (ratelimit.py); False: every request counted in the store as it comes.
+    rate_chunks: bool = True
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 

@@ -169,6 +169,17 @@ class Store(ABC):
         """Add `amount` (one, or a batch's count) to a counter whose window of ttl seconds
         starts at its first increment."""
 
+    @abstractmethod
+    async def incr_below(self, key: str, ttl: float, amount: int, below: int) -> Counter | None:
+        """incr() by amount unless the counter would reach `below`: then None, and nothing
+        written (a reservation that must not pass a limit, in one atomic step)."""
+
+    @abstractmethod
+    async def incr_window(self, key: str, expires_at: float, amount: int) -> int | None:
+        """Add amount (0: only read) to the counter whose live window ends at expires_at,
+        as an increment returned it: its new value, or None, and nothing written, once that
+        window is over (expired, wiped, or another begun)."""
+
     async def purge(self, limit: int) -> int:
         """Delete up to limit records expired by the shared clock (a fresh read outside a
         request); how many went. Expired records are invisible already: this only frees

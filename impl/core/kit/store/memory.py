@@ -140,15 +140,31 @@ class MemoryStore(Store):
         return await asyncio.to_thread(_first, records, prefix, limit, now)
 
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
+        counter = await self.incr_below(key, ttl, amount, math.inf)
+        assert counter is not None
+        return counter
+
+    async def incr_below(self, key: str, ttl: float, amount: int, below: float) -> Counter | None:
         now = await self.now()
         with self._lock:
             text = self._live(key, now)
-            if text is None:
-                counter = Counter(amount, now + ttl)
-            else:
-                counter = Counter(json.loads(text) + amount, self._records[key][1] or now + ttl)
-            self._set(key, json.dumps(counter.value), counter.expires_at)
-        return counter
+            value = amount if text is None else json.loads(text) + amount
+            if value >= below:
+                return None
+            expires_at = now + ttl if text is None else self._records[key][1] or now + ttl
+            self._set(key, json.dumps(value), expires_at)
+        return Counter(value, expires_at)
+
+    async def incr_window(self, key: str, expires_at: float, amount: int) -> int | None:
+        now = await self.now()
+        with self._lock:
+            text = self._live(key, now)
+            if text is None or self._records[key][1] != expires_at:
+                return None
+            value: int = json.loads(text) + amount
+            if amount:
+                self._set(key, json.dumps(value), expires_at)
+        return value
 
     async def purge(self, limit: int) -> int:
         now = await self.now()

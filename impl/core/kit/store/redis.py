@@ -225,18 +225,38 @@ return found
 """)
 
 # Adds ARGV[4] to a live counter, else starts one at ARGV[4] whose window ends at ARGV[2];
-# returns the value, the window's end and whether this call started it. ARGV: now, window
-# end, the key, amount. KEYS[2], when given: the expiry index.
+# returns the value, the window's end and whether this call started it, or nil, and
+# nothing written, when the new value would reach ARGV[5] (if given). ARGV: now, window
+# end, the key, amount, the bound. KEYS[2], when given: the expiry index.
 INCR = Script(
     LIVE
     + """
+local bound = ARGV[5] and tonumber(ARGV[5])
 if live(KEYS[1], ARGV[1]) then
+  if bound and tonumber(redis.call('HGET', KEYS[1], 'v')) + tonumber(ARGV[4]) >= bound then
+    return false
+  end
   return {redis.call('HINCRBY', KEYS[1], 'v', ARGV[4]), redis.call('HGET', KEYS[1], 'e'), 0}
 end
+if bound and tonumber(ARGV[4]) >= bound then return false end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'v', ARGV[4], 'e', ARGV[2], 't', '[]', 'n', 0)
 if KEYS[2] then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
 return {tonumber(ARGV[4]), ARGV[2], 1}
+"""
+)
+
+# Adds ARGV[3] (0: reads) to the counter whose live window ends at ARGV[2]: its value, or
+# nil when that window is over. ARGV: now, window end, amount.
+INCR_WINDOW = Script(
+    LIVE
+    + """
+if not live(KEYS[1], ARGV[1]) or tonumber(redis.call('HGET', KEYS[1], 'e')) ~= tonumber(ARGV[2])
+then
+  return false
+end
+if tonumber(ARGV[3]) == 0 then return redis.call('HGET', KEYS[1], 'v') end
+return redis.call('HINCRBY', KEYS[1], 'v', ARGV[3])
 """
 )
 
@@ -637,13 +657,33 @@ class RedisStore(Store):
 
     @reachable
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
+        counter = await self._incr(key, ttl, amount)
+        assert counter is not None
+        return counter
+
+    @reachable
+    async def incr_below(self, key: str, ttl: float, amount: int, below: int) -> Counter | None:
+        return await self._incr(key, ttl, amount, str(below))
+
+    async def _incr(self, key: str, ttl: float, amount: int, *bound: str) -> Counter | None:
         now = await self.now()
         client = self._client()
-        args = (repr(now), _expiry(now, ttl), key, amount)
-        value, end, started = await INCR(client, self._with_expiries(key), *args)
+        args = (repr(now), _expiry(now, ttl), key, amount, *bound)
+        added = await INCR(client, self._with_expiries(key), *args)
+        if added is None:
+            return None
+        value, end, started = added
         if started and self._cluster:  # after: a crash between leaves a counter unpurged
             await client.zadd(EXPIRIES, {key: float(end)})
         return Counter(int(value), float(end))
+
+    @reachable
+    async def incr_window(self, key: str, expires_at: float, amount: int) -> int | None:
+        now = await self.now()
+        value = await INCR_WINDOW(
+            self._client(), [_record(key)], repr(now), repr(expires_at), amount
+        )
+        return None if value is None else int(value)
 
     @reachable
     async def purge(self, limit: int) -> int:

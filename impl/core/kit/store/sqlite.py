@@ -44,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -380,20 +381,58 @@ class SqliteStore(Store):
         return [Listed(key, json.loads(value), expires_at) for key, value, expires_at in rows]
 
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
-        return await self._write_one(self._incr, key, ttl, amount, await self.now())
+        counter = await self.incr_below(key, ttl, amount, math.inf)
+        assert counter is not None
+        return counter
+
+    async def incr_below(self, key: str, ttl: float, amount: int, below: float) -> Counter | None:
+        return await self._write_one(self._incr, key, ttl, amount, below, await self.now())
 
     @staticmethod
-    def _incr(db: sqlite3.Connection, key: str, ttl: float, amount: int, now: float) -> Counter:
-        value, expires_at = db.execute(
-            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?) "
+    def _incr(
+        db: sqlite3.Connection, key: str, ttl: float, amount: int, below: float, now: float
+    ) -> Counter | None:
+        # The SELECT's WHERE refuses a new window's first amount, the upsert's WHERE a live
+        # counter's: either way no row changes and none is returned.
+        row = db.execute(
+            "INSERT INTO records (key, value, expires_at) SELECT ?1, ?2, ?3 WHERE ?2 < ?4 "
             "ON CONFLICT (key) DO UPDATE SET "
-            "value = CASE WHEN expires_at <= ? THEN excluded.value "
+            "value = CASE WHEN expires_at <= ?5 THEN excluded.value "
             "ELSE CAST(value AS INTEGER) + excluded.value END, "
-            "expires_at = CASE WHEN expires_at <= ? THEN excluded.expires_at ELSE expires_at END "
+            "expires_at = CASE WHEN expires_at <= ?5 THEN excluded.expires_at ELSE expires_at END "
+            "WHERE CASE WHEN expires_at <= ?5 THEN 0 ELSE CAST(value AS INTEGER) END "
+            "+ excluded.value < ?4 "
             "RETURNING value, expires_at",
-            (key, str(amount), now + ttl, now, now),
+            (key, amount, now + ttl, below, now),
         ).fetchone()
-        return Counter(int(value), float(expires_at))
+        return None if row is None else Counter(int(row[0]), float(row[1]))
+
+    async def incr_window(self, key: str, expires_at: float, amount: int) -> int | None:
+        now = await self.now()
+        if not amount:
+            return await self._read(self._window_value, key, expires_at, now)
+        return await self._write_one(self._add_in_window, key, expires_at, amount, now)
+
+    @staticmethod
+    def _window_value(
+        db: sqlite3.Connection, key: str, expires_at: float, now: float
+    ) -> int | None:
+        row = db.execute(
+            "SELECT value FROM records WHERE key = ? AND expires_at = ? AND expires_at > ?",
+            (key, expires_at, now),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    @staticmethod
+    def _add_in_window(
+        db: sqlite3.Connection, key: str, expires_at: float, amount: int, now: float
+    ) -> int | None:
+        row = db.execute(
+            "UPDATE records SET value = CAST(value AS INTEGER) + ? "
+            "WHERE key = ? AND expires_at = ? AND expires_at > ? RETURNING value",
+            (amount, key, expires_at, now),
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     async def purge(self, limit: int) -> int:
         return await self._run(self._purge, limit, await self.now())
