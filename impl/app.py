@@ -21,6 +21,7 @@ from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.routing import ROUTING_CONTEXT, RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.resolver import Resolver
 from connexion.spec import OpenAPISpecification
@@ -55,7 +56,7 @@ from .core.web.bodies import parsing
 from .core.web.cors import DEVELOPMENT, CrossOrigin
 from .core.web.docs_ui import SwaggerUIAside
 from .core.web.limits import BodyLimit
-from .core.web.operations import App, Routing, ValidationMiddleware
+from .core.web.operations import App, Routing, Security, ValidationMiddleware
 from .core.web.platform import Platform
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
@@ -221,6 +222,8 @@ def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Serve
             # A memory store has one process and a read writes its pending entries first:
             # the same guarantee, without asking other workers.
             across_workers=settings.journal_sync == "answered" and store.shared,
+            # Nothing but a read of this process can see the entries of a store it alone holds.
+            written_on_read=not store.shared and not json_log,
         ),
         admin_token=settings.admin_token,
         apis=VENDORS,
@@ -304,6 +307,7 @@ def _middlewares(settings: Settings) -> list[Any]:
         ],
         # Inside response validation, so that it sees the headers the outer layers decided.
         ContextMiddleware: [ResponseHeaders, ContextMiddleware],
+        SecurityMiddleware: [Security],
         RequestValidationMiddleware: [ValidationMiddleware],
         RoutingMiddleware: [Routing],
     }

@@ -15,6 +15,13 @@ could be offered upstream, each keeping connexion's answers.
   proxy, which makes a new request at every attribute read.
 - Request validation (ValidationMiddleware): the parameter validator made once per
   operation instead of per request.
+- One request per request (shared_request): connexion's security middleware, its parameter
+  validation and the handler's wrapper each make a ConnexionRequest of the same scope (and
+  so parse the headers and resolve the path parameters again); here the first one made is
+  kept in the scope's extensions and taken again while the scope and receive are the same
+  objects (a body validator that wraps receive gets a new one, as before).
+- Request validation (ValidationMiddleware) also reads the operation's media types and body
+  schema once per operation and content type instead of per request.
 - Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
   each API's operations, try only the routes a path can match before Starlette's own loop.
 """
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -30,6 +38,7 @@ from typing import Any
 from connexion import AsyncApp
 from connexion import request as connexion_request
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import (
     CONTEXT_NAME,
@@ -45,15 +54,23 @@ from connexion.middleware.request_validation import (
     RequestValidationOperation,
 )
 from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import (
+    SecurityAPI,
+    SecurityMiddleware,
+    SecurityOperation,
+)
 from connexion.operations import AbstractOperation, OpenAPIOperation
-from connexion.utils import inspect_function_arguments
+from connexion.utils import inspect_function_arguments, is_nullable
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
 CONTEXT_KEY = "connexion_context"
+# In the scope's extensions: the request the layers of connexion share (shared_request).
+REQUEST_KEY = "sessim.connexion_request"
 _serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
+logger = logging.getLogger("connexion.middleware.validation")
 
 
 class ServedRequest:
@@ -67,6 +84,24 @@ class ServedRequest:
 
 
 request: Any = ServedRequest()
+
+
+def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> ConnexionRequest:
+    """The ConnexionRequest of this scope and receive: the one an outer layer made, else a
+    new one kept for the layers inside. Every layer that takes it routes the same operation,
+    so the URI parsers they hold are alike: the first one given is kept, and the path
+    parameters it resolves are resolved once."""
+    extensions = scope.setdefault("extensions", {})
+    made: ConnexionRequest | None = extensions.get(REQUEST_KEY)
+    if made is not None:
+        starlette = made._starlette_request
+        if starlette.scope is scope and starlette._receive is receive:
+            if made.uri_parser is None:
+                made.uri_parser = uri_parser
+            return made
+    made = ConnexionRequest(scope, receive, uri_parser=uri_parser)
+    extensions[REQUEST_KEY] = made
+    return made
 
 
 class PreparedParameters(AsyncParameterDecorator):
@@ -139,7 +174,7 @@ class PreparedDecorator(StarletteDecorator):
         decorated = self.decorate(function)
 
         async def wrapper(scope: Scope, receive: Receive) -> Any:
-            serving = ConnexionRequest(scope, receive, uri_parser=self.parser)
+            serving = shared_request(scope, receive, self.parser)
             _serving.set(serving)
             return await decorated(serving)
 
@@ -172,20 +207,61 @@ class PreparedOperation(AsyncOperation):
 
 
 class PreparedValidation(RequestValidationOperation):
-    """connexion's request validation with its parameter validator made once per operation:
-    connexion 3.3 makes it, and the URI parser it holds, on every request, from the same
-    operation. The rest is connexion's own, run with the validator it would have made."""
+    """connexion's request validation with what depends only on the operation made once:
+    its parameter validator (connexion 3.3 makes it, and the URI parser it holds, on every
+    request), its accepted media types and its body schema per content type. The checks
+    and their order are connexion's, on the request the layers share."""
 
     def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, **options: Any) -> None:
         super().__init__(next_app, operation=operation, **options)
-        parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
-        validator = self._validator_map["parameter"](
+        self._parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        self._parameters = self._validator_map["parameter"](
             operation.parameters,
-            uri_parser=parser,
+            uri_parser=self._parser,
             strict_validation=self.strict_validation,
             security_query_params=self.security_query_params,
         )
-        self._validator_map["parameter"] = lambda *_args, **_options: validator
+        consumes = operation.consumes
+        self._media_types = MediaTypeDict([(c.lower(), None) for c in consumes])
+        self._schemas: dict[str, dict] = {}
+
+    def validate_mime_type(self, mime_type: str) -> None:
+        if self._operation.consumes and mime_type.lower() not in self._media_types:
+            super().validate_mime_type(mime_type)  # connexion's refusal, in its words
+
+    def _body_schema(self, mime_type: str) -> dict:
+        schema = self._schemas.get(mime_type)
+        if schema is None:
+            schema = self._schemas[mime_type] = self._operation.body_schema(mime_type)
+        return schema
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._parameters.validate_request(shared_request(scope, receive, self._parser))
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        self.validate_mime_type(mime_type)
+        if self._body_schema(mime_type):
+            receive, scope = await self._validated_body(scope, receive, mime_type, encoding)
+        await self.next_app(scope, receive, send)
+
+    async def _validated_body(
+        self, scope: Scope, receive: Receive, mime_type: str, encoding: str
+    ) -> tuple[Receive, Scope]:
+        """connexion's body validation: receive (and scope) wrapped by the body's validator."""
+        operation = self._operation
+        try:
+            body_validator = self._validator_map["body"][mime_type]
+        except KeyError:
+            logger.info("Skipping validation. No validator for content type: %s.", mime_type)
+            return receive, scope
+        validator = body_validator(
+            schema=self._body_schema(mime_type),
+            required=operation.request_body.get("required", False),
+            nullable=is_nullable(operation.body_definition(mime_type)),
+            encoding=encoding,
+            strict_validation=self.strict_validation,
+            uri_parser=self._parser,
+        )
+        return await validator.wrap_receive(receive, scope=scope)
 
 
 class PreparedValidationApi(RequestValidationAPI):
@@ -196,6 +272,30 @@ class PreparedValidationApi(RequestValidationAPI):
             strict_validation=self.strict_validation,
             validator_map=self.validator_map,
         )
+
+
+class PreparedSecurity(SecurityOperation):
+    """connexion's security check, on the request the layers share."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.security:
+            await self.verification_fn(shared_request(scope, receive))
+        await self.next_app(scope, receive, send)
+
+
+class PreparedSecurityApi(SecurityAPI):
+    def make_operation(self, operation: Any) -> SecurityOperation:
+        return PreparedSecurity.from_operation(
+            operation,
+            next_app=self.next_app,
+            security_handler_factory=self.security_handler_factory,
+        )
+
+
+class Security(SecurityMiddleware):
+    """connexion's SecurityMiddleware, its checks reading the request the layers share."""
+
+    api_cls = PreparedSecurityApi
 
 
 class ValidationMiddleware(RequestValidationMiddleware):
