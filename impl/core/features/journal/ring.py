@@ -19,6 +19,13 @@ What a read sees is the setting `journal_sync`:
 - "after": a read through the same process writes its pending entries first and so still
   sees them; another worker's show once that worker has written them, within PERIOD.
   Reads never wait for other workers, nor answers for a marker.
+
+On a store only this process holds (memory) and without a JSON log (written_on_read), no
+writer runs: every read writes the pending entries first anyway, so they are built and
+written only then, and only the last `size` of them (the older ones would have been
+overwritten in the ring before any read; the counter still counts them). Requests no one
+reads the journal of cost no entry. Pending bodies over HELD_BYTES are written by the writer
+as usual, so that large bodies waiting for a read take no more memory than that.
 """
 
 from __future__ import annotations
@@ -47,6 +54,10 @@ BATCH = 200
 # How long the writer gathers entries into one batch; a marked worker's reply to a read's ask
 # takes as long at most, plus the write.
 PERIOD = 0.005
+# written_on_read: body bytes the pending entries may hold before the writer writes them.
+HELD_BYTES = 8 * 1024 * 1024
+# written_on_read: pending entries beyond `size` dropped at once (not one per request).
+TRIM_SLACK = 64
 # A worker idle this long deletes its marker (and stops polling the store).
 IDLE_SECONDS = 1.0
 # The counter's window: past the year 3000 from any instant the clock can show, so never.
@@ -89,6 +100,7 @@ class Journal:
         build: Build,
         log_to: TextIO | None,
         across_workers: bool = True,
+        written_on_read: bool = False,
     ) -> None:
         self.size = size
         self._store = store
@@ -97,6 +109,9 @@ class Journal:
         # journal_sync "answered" on a shared store: reads ask every worker (presence.py).
         self._presence = Presence(store) if across_workers else None
         self._pending: list[Exchange] = []
+        self._on_read = written_on_read
+        self._skipped = 0  # entries counted but never built: see the module's docstring
+        self._held = 0  # body bytes of the pending entries (written_on_read)
         # Resolved when this process's marker is written: what answers wait for meanwhile.
         self._marked: asyncio.Future[None] | None = None
         self._writer: asyncio.Task[None] | None = None
@@ -110,10 +125,17 @@ class Journal:
         return self.size > 0 or self._log_to is not None
 
     def record(self, exchange: Exchange) -> asyncio.Future[None] | None:
-        """Take a finished request; its entry is written soon, by this process's writer.
+        """Take a finished request; its entry is written soon, by this process's writer
+        (written_on_read: at the next read).
         What the answer's last byte must wait for, if anything: the write of this process's
         marker, when it has none (it never fails: a lost write is logged)."""
         self._pending.append(exchange)
+        if self._on_read:
+            self._held += _held(exchange)
+            if len(self._pending) >= self.size + TRIM_SLACK:
+                self._trim()
+            if self._held <= HELD_BYTES:
+                return None
         loop = asyncio.get_running_loop()
         writer = self._writer
         # A writer of another loop is gone with it (test clients run one loop after another).
@@ -194,13 +216,25 @@ class Journal:
             self._loop, self._lock = loop, asyncio.Lock()
         return self._lock
 
+    def _trim(self) -> None:
+        """Only the last `size` pending entries, the others counted (written_on_read)."""
+        over = len(self._pending) - self.size
+        if over > 0:
+            self._held -= sum(_held(exchange) for exchange in self._pending[:over])
+            del self._pending[:over]
+            self._skipped += over
+
     async def flush(self) -> None:
         """Write every entry this process has recorded so far."""
         async with self._guard():
+            if self._on_read:
+                self._trim()
             while self._pending:
                 taken, self._pending = self._pending, []
+                skipped, self._skipped, self._held = self._skipped, 0, 0
                 for start in range(0, len(taken), BATCH):
-                    await self._write_batch(taken[start : start + BATCH])
+                    await self._write_batch(taken[start : start + BATCH], skipped)
+                    skipped = 0
 
     async def settle(self) -> None:
         """Write every entry recorded so far, and with journal_sync "answered", wait until
@@ -219,37 +253,38 @@ class Journal:
         if self._presence is not None and self._presence.generation is not None:
             await self._unmark(self._presence)
 
-    async def _write_batch(self, batch: list[Exchange]) -> None:
+    async def _write_batch(self, batch: list[Exchange], skipped: int = 0) -> None:
         try:
-            await self._write(batch)
+            await self._write(batch, skipped)
         except Unavailable as error:  # a store that is down loses these, not requests
             reason = error.__cause__ or error
             log.warning("%d journal entries lost: %s", len(batch), reason)
         except Exception:
             log.exception("writing %d journal entries failed", len(batch))
 
-    async def _write(self, batch: list[Exchange]) -> None:
+    async def _write(self, batch: list[Exchange], skipped: int) -> None:
         # One read of the clock for the batch, pinned for its store calls (each would read it).
         clock, generation = await self._store.snapshot()
         now = clock.instant()
         with pin(Pinned(now, generation)):
-            await self._write_built(batch, now)
+            await self._write_built(batch, now, skipped)
 
-    async def _write_built(self, batch: list[Exchange], now: float) -> None:
+    async def _write_built(self, batch: list[Exchange], now: float, skipped: int) -> None:
+        """The batch's entries, numbered after the `skipped` ones before them."""
         built = []
         for exchange in batch:
             try:
                 built.append(self._build(exchange, now))
             except Exception:  # a bug in the journal must not lose the batch's other entries
                 log.exception("journaling %s %s failed", exchange.method, exchange.path)
-        if not built:
+        if not built and not skipped:
             return
         if self._log_to is not None:
             self._log_to.write("".join(_log_line(entry) for _at, entry in built))
             self._log_to.flush()
         if self.size <= 0:
             return
-        top = (await self._store.incr(SEQUENCE_KEY, FOREVER, len(built))).value
+        top = (await self._store.incr(SEQUENCE_KEY, FOREVER, skipped + len(built))).value
         records = [
             Record(
                 _slot(seq % self.size),
@@ -282,6 +317,7 @@ class Journal:
             await self._presence.wait_for_others()
         async with self._guard():
             self._pending.clear()
+            self._skipped = self._held = 0
             await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
 
     async def version(self) -> str:
@@ -302,6 +338,10 @@ class Journal:
         # Slots past the size (left by a run with a larger ring) hold older entries still.
         newest = found[0]["seq"] if found else 0
         return [record for record in found if record["seq"] > max(floor, newest - self.size)]
+
+
+def _held(exchange: Exchange) -> int:
+    return len(exchange.request.kept) + len(exchange.response.kept)
 
 
 def _numbered(seq: int, entry: JournalExchange) -> JournalEntry:
