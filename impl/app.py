@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import os
 import sys
 import time
@@ -115,6 +116,7 @@ class Front:
         self.runtime = runtime
         self.owners = owners
         self.routes = routes
+        self._last: tuple[str | None, tuple[str, Api, ASGIApp]] = (None, ("", ADMIN, app))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[SCOPE_KEY] = self.runtime
@@ -154,7 +156,7 @@ class Front:
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         clock, generation = await self.runtime.store.snapshot()
         view = Pinned(clock.instant(), generation)
-        date = formatdate(view.instant, usegmt=True)
+        date = _http_date(math.floor(view.instant))
         set_response_headers(scope, {"Date": date})
         set_response_cookies(scope, {})  # made here, so that the layers inside share it
         send = with_response_headers(scope, send)
@@ -187,10 +189,15 @@ class Front:
         return None if base == "" and api is ADMIN else api
 
     def _owner(self, path: str) -> tuple[str, Api, ASGIApp]:
-        """The mount that owns path: its base, its API and the app (or edge) serving it."""
-        return next(
-            (mount for mount in self.owners if _owns(mount[0], path)), ("", ADMIN, self.app)
-        )
+        """The mount that owns path: its base, its API and the app (or edge) serving it.
+        The last path's is kept: a request asks three times (serving, metrics, journal)."""
+        last_path, mount = self._last
+        if path != last_path:
+            mount = next(
+                (mount for mount in self.owners if _owns(mount[0], path)), ("", ADMIN, self.app)
+            )
+            self._last = (path, mount)
+        return mount
 
 
 def load_spec(api: Api, settings: Settings) -> dict:
@@ -356,6 +363,11 @@ def _serving(
     if cors and not cors.inside_edge:
         served = CrossOrigin(served, api, cors, routes, spec, trusted)
     return served
+
+
+@functools.lru_cache(maxsize=1)  # requests of one second share their Date
+def _http_date(second: int) -> str:
+    return formatdate(second, usegmt=True)
 
 
 def _routed_handler(scope: Scope) -> str | None:

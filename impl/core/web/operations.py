@@ -60,7 +60,8 @@ from connexion.middleware.security import (
     SecurityOperation,
 )
 from connexion.operations import AbstractOperation, OpenAPIOperation
-from connexion.utils import inspect_function_arguments, is_nullable
+from connexion.utils import inspect_function_arguments, is_nullable, split_content_type
+from python_multipart.multipart import parse_options_header
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -69,6 +70,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 CONTEXT_KEY = "connexion_context"
 # In the scope's extensions: the request the layers of connexion share (shared_request).
 REQUEST_KEY = "sessim.connexion_request"
+CONTENT_TYPE = b"content-type"
 _serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
 logger = logging.getLogger("connexion.middleware.validation")
 
@@ -124,7 +126,7 @@ class PreparedParameters(AsyncParameterDecorator):
 
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> Any:
-            mimetype = request.mimetype
+            request._mimetype = mimetype = _mimetype(request.headers.get("content-type"))
             body = request.get_body() if wants_body else None
             while asyncio.iscoroutine(body):
                 body = await body
@@ -151,6 +153,15 @@ class PreparedParameters(AsyncParameterDecorator):
             return await function(**kwargs)
 
         return wrapper
+
+
+@functools.lru_cache(maxsize=256)
+def _mimetype(content_type: str | None) -> str:
+    """ConnexionRequest.mimetype's parse of a Content-Type, once per value (the same few
+    values, request after request)."""
+    given = "application/octet-stream" if content_type is None else content_type
+    mimetype, _options = parse_options_header(given)
+    return mimetype.decode()
 
 
 class PreparedDecorator(StarletteDecorator):
@@ -223,7 +234,20 @@ class PreparedValidation(RequestValidationOperation):
         )
         consumes = operation.consumes
         self._media_types = MediaTypeDict([(c.lower(), None) for c in consumes])
+        # Without a Content-Type, connexion takes the first the operation accepts.
+        self._default_mime = consumes[0] if consumes else "application/octet-stream"
         self._schemas: dict[str, dict] = {}
+
+    def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:
+        """connexion's reading of the Content-Type header, with its defaults read once."""
+        content_type = next(
+            (value.decode("latin-1") for name, value in headers if name.lower() == CONTENT_TYPE),
+            None,
+        )
+        if content_type is None:
+            return self._default_mime, "utf-8"
+        mime_type, encoding = split_content_type(content_type)  # a mime type, "" at least
+        return str(mime_type), encoding or "utf-8"
 
     def validate_mime_type(self, mime_type: str) -> None:
         if self._operation.consumes and mime_type.lower() not in self._media_types:
