@@ -116,7 +116,9 @@ class PreparedParameters(AsyncParameterDecorator):
         self.operation = operation
 
     def __call__(self, function: Callable) -> Callable:
-        operation, sanitize = self.operation, self.sanitize_fn
+        # The names are the operation's (its parameters, its body's): each sanitized once,
+        # not by a regular expression on every request.
+        operation, sanitize = self.operation, functools.lru_cache(maxsize=64)(self.sanitize_fn)
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
         # An OpenAPI 3 body's name does not depend on its content type (x-body-name or body).
         wants_body = sanitize(operation.body_name("")) in arguments or has_kwargs
