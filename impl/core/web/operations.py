@@ -129,9 +129,11 @@ class PreparedParameters(AsyncParameterDecorator):
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> Any:
             request._mimetype = mimetype = _mimetype(request.headers.get("content-type"))
-            body = request.get_body() if wants_body else None
-            while asyncio.iscoroutine(body):
-                body = await body
+            body = None
+            if wants_body:
+                body = request.get_body()
+                while asyncio.iscoroutine(body):
+                    body = await body
             # starlette reads no form (and so no file) from a body of any other type
             files = await request.files() if mimetype in FORM_CONTENT_TYPES else {}
             found = get_arguments(
