@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.routing import ROUTING_CONTEXT, RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.resolver import Resolver
 from connexion.spec import OpenAPISpecification
@@ -55,7 +57,7 @@ from .core.web.bodies import parsing
 from .core.web.cors import DEVELOPMENT, CrossOrigin
 from .core.web.docs_ui import SwaggerUIAside
 from .core.web.limits import BodyLimit
-from .core.web.operations import App, Routing, ValidationMiddleware
+from .core.web.operations import App, Routing, Security, ValidationMiddleware
 from .core.web.platform import Platform
 from .core.web.problems import to_problem
 from .core.web.routes import RouteTable
@@ -155,7 +157,7 @@ class Front:
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         clock, generation = await self.runtime.store.snapshot()
         view = Pinned(clock.instant(), generation)
-        date = formatdate(view.instant, usegmt=True)
+        date = _http_date(math.floor(view.instant))
         set_response_headers(scope, {"Date": date})
         set_response_cookies(scope, {})  # made here, so that the layers inside share it
         send = with_response_headers(scope, send)
@@ -310,6 +312,7 @@ def _middlewares(settings: Settings) -> list[Any]:
         ],
         # Inside response validation, so that it sees the headers the outer layers decided.
         ContextMiddleware: [ResponseHeaders, ContextMiddleware],
+        SecurityMiddleware: [Security],
         RequestValidationMiddleware: [ValidationMiddleware],
         RoutingMiddleware: [Routing],
     }
@@ -358,6 +361,11 @@ def _serving(
     if cors and not cors.inside_edge:
         served = CrossOrigin(served, api, cors, routes, spec, trusted)
     return served
+
+
+@functools.lru_cache(maxsize=1)  # requests of one second share their Date
+def _http_date(second: int) -> str:
+    return formatdate(second, usegmt=True)
 
 
 def _routed_handler(scope: Scope) -> str | None:

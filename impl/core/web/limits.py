@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..kit.errors import InvalidInput, PayloadTooLarge
@@ -25,9 +25,13 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length")
+        length, chunked = _framing(scope["headers"])
+        if length is None and not chunked:
+            # HTTP/1.1 gives a request without either header no body (RFC 9112, 6.3).
+            await self.app(scope, receive, send)
+            return
         if length is None:
-            # Chunked (or no body): read it here, counting, so the layers below see a length.
+            # Chunked: read it here, counting, so that the layers below see a length.
             scope, receive = await self._buffered(scope, receive)
         elif not DIGITS.fullmatch(length):
             raise InvalidInput("The Content-Length header is not a number.")
@@ -68,6 +72,18 @@ class BodyLimit:
         del headers["transfer-encoding"]
         headers["content-length"] = str(len(body))
         return scope, _replay({"type": "http.request", "body": body}, receive)
+
+
+def _framing(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, bool]:
+    """The request's Content-Length (its first, as starlette's Headers reads it) and whether
+    it says Transfer-Encoding, in one pass over the headers."""
+    length, chunked = None, False
+    for name, value in headers:
+        if name == b"content-length" and length is None:
+            length = value.decode("latin-1")
+        elif name == b"transfer-encoding":
+            chunked = True
+    return length, chunked
 
 
 def _replay(first: Message, receive: Receive) -> Receive:

@@ -14,8 +14,14 @@ could be offered upstream, each keeping connexion's answers.
 - `request` (ServedRequest): that request, for handlers to read instead of connexion's
   proxy, which makes a new request at every attribute read.
 - Request validation (ValidationMiddleware): the parameter validator made once per
-  operation, and a body's validator arguments once per operation and media type, instead
-  of per request.
+  operation instead of per request.
+- One request per request (shared_request): connexion's security middleware, its parameter
+  validation and the handler's wrapper each make a ConnexionRequest of the same scope (and
+  so parse the headers and resolve the path parameters again); here the first one made is
+  kept in the scope's extensions and taken again while the scope and receive are the same
+  objects (a body validator that wraps receive gets a new one, as before).
+- Request validation (ValidationMiddleware) also reads the operation's media types and body
+  schema once per operation and content type instead of per request.
 - Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
   each API's operations, try only the routes a path can match before Starlette's own loop.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -31,6 +38,7 @@ from typing import Any
 from connexion import AsyncApp
 from connexion import request as connexion_request
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import (
     CONTEXT_NAME,
@@ -46,15 +54,25 @@ from connexion.middleware.request_validation import (
     RequestValidationOperation,
 )
 from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import (
+    SecurityAPI,
+    SecurityMiddleware,
+    SecurityOperation,
+)
 from connexion.operations import AbstractOperation, OpenAPIOperation
 from connexion.utils import inspect_function_arguments, is_nullable, split_content_type
+from python_multipart.multipart import parse_options_header
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
 CONTEXT_KEY = "connexion_context"
+# In the scope's extensions: the request the layers of connexion share (shared_request).
+REQUEST_KEY = "sessim.connexion_request"
+CONTENT_TYPE = b"content-type"
 _serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
+logger = logging.getLogger("connexion.middleware.validation")
 
 
 class ServedRequest:
@@ -70,6 +88,24 @@ class ServedRequest:
 request: Any = ServedRequest()
 
 
+def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> ConnexionRequest:
+    """The ConnexionRequest of this scope and receive: the one an outer layer made, else a
+    new one kept for the layers inside. Every layer that takes it routes the same operation,
+    so the URI parsers they hold are alike: the first one given is kept, and the path
+    parameters it resolves are resolved once."""
+    extensions = scope.setdefault("extensions", {})
+    made: ConnexionRequest | None = extensions.get(REQUEST_KEY)
+    if made is not None:
+        starlette = made._starlette_request
+        if starlette.scope is scope and starlette._receive is receive:
+            if made.uri_parser is None:
+                made.uri_parser = uri_parser
+            return made
+    made = ConnexionRequest(scope, receive, uri_parser=uri_parser)
+    extensions[REQUEST_KEY] = made
+    return made
+
+
 class PreparedParameters(AsyncParameterDecorator):
     """connexion's AsyncParameterDecorator told its operation when built: what it read from
     the operation on every call (the body's name, which arguments the handler takes) is read
@@ -80,10 +116,9 @@ class PreparedParameters(AsyncParameterDecorator):
         self.operation = operation
 
     def __call__(self, function: Callable) -> Callable:
-        # connexion sanitises every argument's name with regular expressions on every call
-        # (twice: in get_arguments and here); the names are the spec's, or the query's for a
-        # handler taking **kwargs, so the cache is bounded.
-        operation, sanitize = self.operation, functools.lru_cache(maxsize=256)(self.sanitize_fn)
+        # The names are the operation's (its parameters, its body's): each sanitized once,
+        # not by a regular expression on every request.
+        operation, sanitize = self.operation, functools.lru_cache(maxsize=64)(self.sanitize_fn)
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
         # An OpenAPI 3 body's name does not depend on its content type (x-body-name or body).
         wants_body = sanitize(operation.body_name("")) in arguments or has_kwargs
@@ -93,10 +128,12 @@ class PreparedParameters(AsyncParameterDecorator):
 
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> Any:
-            mimetype = request.mimetype
-            body = request.get_body() if wants_body else None
-            while asyncio.iscoroutine(body):
-                body = await body
+            request._mimetype = mimetype = _mimetype(request.headers.get("content-type"))
+            body = None
+            if wants_body:
+                body = request.get_body()
+                while asyncio.iscoroutine(body):
+                    body = await body
             # starlette reads no form (and so no file) from a body of any other type
             files = await request.files() if mimetype in FORM_CONTENT_TYPES else {}
             found = get_arguments(
@@ -122,6 +159,15 @@ class PreparedParameters(AsyncParameterDecorator):
         return wrapper
 
 
+@functools.lru_cache(maxsize=256)
+def _mimetype(content_type: str | None) -> str:
+    """ConnexionRequest.mimetype's parse of a Content-Type, once per value (the same few
+    values, request after request)."""
+    given = "application/octet-stream" if content_type is None else content_type
+    mimetype, _options = parse_options_header(given)
+    return mimetype.decode()
+
+
 class PreparedDecorator(StarletteDecorator):
     """Decorates its function once, with the operation's URI parser made once."""
 
@@ -143,7 +189,7 @@ class PreparedDecorator(StarletteDecorator):
         decorated = self.decorate(function)
 
         async def wrapper(scope: Scope, receive: Receive) -> Any:
-            serving = ConnexionRequest(scope, receive, uri_parser=self.parser)
+            serving = shared_request(scope, receive, self.parser)
             _serving.set(serving)
             return await decorated(serving)
 
@@ -177,15 +223,9 @@ class PreparedOperation(AsyncOperation):
 
 class PreparedValidation(RequestValidationOperation):
     """connexion's request validation with what depends only on the operation made once:
-    connexion 3.3 makes the parameter validator (and a URI parser) on every request, and for
-    a body looks its definition up four times through a MediaTypeDict (fnmatch over its
-    media types), makes a second URI parser and reads the Content-Type with a typing cast.
-    Here the parameter validator is made once, a body's validator arguments (schema, required,
-    nullable, URI parser) once for each media type it comes in (up to MEDIA_TYPES; past them
-    looked up each time, as a client names them), and the checks are connexion's own, in its
-    order: parameters, media type, body."""
-
-    MEDIA_TYPES = 16
+    its parameter validator (connexion 3.3 makes it, and the URI parser it holds, on every
+    request), its accepted media types and its body schema per content type. The checks
+    and their order are connexion's, on the request the layers share."""
 
     def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, **options: Any) -> None:
         super().__init__(next_app, operation=operation, **options)
@@ -196,46 +236,60 @@ class PreparedValidation(RequestValidationOperation):
             strict_validation=self.strict_validation,
             security_query_params=self.security_query_params,
         )
-        self._bodies: dict[str, tuple[Any, dict[str, Any]] | None] = {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self._parameters.validate(scope)
-        mime_type, encoding = self.extract_content_type(scope["headers"])
-        body = self._bodies[mime_type] if mime_type in self._bodies else self._body(mime_type)
-        if body is not None:
-            validator_class, arguments = body
-            validator = validator_class(encoding=encoding, **arguments)
-            receive, scope = await validator.wrap_receive(receive, scope=scope)
-        await self.next_app(scope, receive, send)
+        consumes = operation.consumes
+        self._media_types = MediaTypeDict([(c.lower(), None) for c in consumes])
+        # Without a Content-Type, connexion takes the first the operation accepts.
+        self._default_mime = consumes[0] if consumes else "application/octet-stream"
+        self._schemas: dict[str, dict] = {}
 
     def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:
-        """connexion's, reading the header without its typing cast (a tenth of the rest)."""
-        found = next((v for k, v in headers if k.lower() == b"content-type"), None)
-        mime_type, encoding = split_content_type(None if found is None else found.decode("latin-1"))
-        if mime_type is None:  # as connexion guesses when there is no Content-Type
-            mime_type = next(iter(self._operation.consumes), "application/octet-stream")
-        return mime_type, "utf-8" if encoding is None else encoding
+        """connexion's reading of the Content-Type header, with its defaults read once."""
+        content_type = next(
+            (value.decode("latin-1") for name, value in headers if name.lower() == CONTENT_TYPE),
+            None,
+        )
+        if content_type is None:
+            return self._default_mime, "utf-8"
+        mime_type, encoding = split_content_type(content_type)  # a mime type, "" at least
+        return str(mime_type), encoding or "utf-8"
 
-    def _body(self, mime_type: str) -> tuple[Any, dict[str, Any]] | None:
-        """The validator class and arguments for a body of this media type, None for a body
-        connexion does not validate; a media type the operation does not take fails."""
+    def validate_mime_type(self, mime_type: str) -> None:
+        if self._operation.consumes and mime_type.lower() not in self._media_types:
+            super().validate_mime_type(mime_type)  # connexion's refusal, in its words
+
+    def _body_schema(self, mime_type: str) -> dict:
+        schema = self._schemas.get(mime_type)
+        if schema is None:
+            schema = self._schemas[mime_type] = self._operation.body_schema(mime_type)
+        return schema
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._parameters.validate_request(shared_request(scope, receive, self._parser))
+        mime_type, encoding = self.extract_content_type(scope["headers"])
         self.validate_mime_type(mime_type)
-        schema = self._operation.body_schema(mime_type)
-        found = None
-        validator_class = self._validator_map["body"].get(mime_type) if schema else None
-        if validator_class is not None:
-            definition = self._operation.body_definition(mime_type)
-            arguments = {
-                "schema": schema,
-                "required": self._operation.request_body.get("required", False),
-                "nullable": is_nullable(definition),
-                "strict_validation": self.strict_validation,
-                "uri_parser": self._parser,
-            }
-            found = (validator_class, arguments)
-        if len(self._bodies) < self.MEDIA_TYPES:
-            self._bodies[mime_type] = found
-        return found
+        if self._body_schema(mime_type):
+            receive, scope = await self._validated_body(scope, receive, mime_type, encoding)
+        await self.next_app(scope, receive, send)
+
+    async def _validated_body(
+        self, scope: Scope, receive: Receive, mime_type: str, encoding: str
+    ) -> tuple[Receive, Scope]:
+        """connexion's body validation: receive (and scope) wrapped by the body's validator."""
+        operation = self._operation
+        try:
+            body_validator = self._validator_map["body"][mime_type]
+        except KeyError:
+            logger.info("Skipping validation. No validator for content type: %s.", mime_type)
+            return receive, scope
+        validator = body_validator(
+            schema=self._body_schema(mime_type),
+            required=operation.request_body.get("required", False),
+            nullable=is_nullable(operation.body_definition(mime_type)),
+            encoding=encoding,
+            strict_validation=self.strict_validation,
+            uri_parser=self._parser,
+        )
+        return await validator.wrap_receive(receive, scope=scope)
 
 
 class PreparedValidationApi(RequestValidationAPI):
@@ -246,6 +300,30 @@ class PreparedValidationApi(RequestValidationAPI):
             strict_validation=self.strict_validation,
             validator_map=self.validator_map,
         )
+
+
+class PreparedSecurity(SecurityOperation):
+    """connexion's security check, on the request the layers share."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.security:
+            await self.verification_fn(shared_request(scope, receive))
+        await self.next_app(scope, receive, send)
+
+
+class PreparedSecurityApi(SecurityAPI):
+    def make_operation(self, operation: Any) -> SecurityOperation:
+        return PreparedSecurity.from_operation(
+            operation,
+            next_app=self.next_app,
+            security_handler_factory=self.security_handler_factory,
+        )
+
+
+class Security(SecurityMiddleware):
+    """connexion's SecurityMiddleware, its checks reading the request the layers share."""
+
+    api_cls = PreparedSecurityApi
 
 
 class ValidationMiddleware(RequestValidationMiddleware):
