@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import math
 import os
 import sys
@@ -81,6 +82,8 @@ from .settings import SETTINGS_ENV, Settings
 OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)
 # The API that owns the request's path, as Front found it.
 OWNER_KEY = "sessim.owner"
+# Middle-generation collections between two full ones once the heap is settled (CPython: 10).
+FULL_COLLECTIONS_EVERY = 100
 
 
 class SnakeCaseResolver(Resolver):
@@ -259,6 +262,8 @@ def create_app(settings: Settings) -> ASGIApp:
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         if seed is not None:
             await fixtures.load(runtime, seed)
+        if settings.owns_process:
+            settle_heap()
         async with purging(store, settings.purge_interval):
             with told_to_stop(runtime.stopping):
                 yield
@@ -361,6 +366,17 @@ def _serving(
     if cors and not cors.inside_edge:
         served = CrossOrigin(served, api, cors, routes, spec, trusted)
     return served
+
+
+def settle_heap() -> None:
+    """Leave the heap built at start-up (specs, models, connexion's operations: ~120,000
+    objects) out of garbage collection, and run full collections a tenth as often. A
+    collection of that heap took 50-95 ms on the bench's machine, and the journal, which
+    holds a ring's worth of exchanges on a memory store, kept triggering them: p99 at half
+    the peak read 70-105 ms; a frozen heap's full collections take 4-10 ms."""
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTIONS_EVERY)
 
 
 @functools.lru_cache(maxsize=1)  # requests of one second share their Date

@@ -260,6 +260,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         tls_self_signed=args.tls_self_signed,
         allowed_hosts=tuple(args.allowed_hosts or hosts),
         no_admin_token=args.no_admin_token,
+        owns_process=True,
     )
 
 

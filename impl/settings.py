@@ -69,6 +69,10 @@ class Settings:
     # Bound beyond loopback without admin_token, the admin API stays open (--no-admin-token)
     # instead of requiring a token generated at start.
     no_admin_token: bool = False
+    # The process is Sessim's own (`sessim serve`): after start-up its heap is left out of
+    # garbage collection and full collections come rarer (app.py, settle_heap). A test
+    # process's collector (sessim.running) is left as its owner set it.
+    owns_process: bool = False
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.apis if name not in VENDOR_APIS]

@@ -73,6 +73,7 @@ def test_defaults() -> None:
     assert settings.seed is settings.root is settings.admin_token is None
     # `sessim serve` hashes at OWASP's argon2id minimum; only running() is cheap by default.
     assert (settings.argon2_time_cost, settings.argon2_memory_kib) == (2, 19_456)
+    assert settings.owns_process  # its heap settled after start-up (tests/core/test_heap.py)
 
 
 def test_every_flag_reads_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,8 +18,10 @@ could be offered upstream, each keeping connexion's answers.
 - One request per request (shared_request): connexion's security middleware, its parameter
   validation and the handler's wrapper each make a ConnexionRequest of the same scope (and
   so parse the headers and resolve the path parameters again); here the first one made is
-  kept in the scope's extensions and taken again while the scope and receive are the same
-  objects (a body validator that wraps receive gets a new one, as before).
+  kept in a context variable of the request's task (not in the scope, which it refers to:
+  a cycle per request left for the garbage collector) and taken again while the scope and
+  receive are the same objects (a body validator that wraps receive gets a new one, as
+  before).
 - Request validation (ValidationMiddleware) also reads the operation's media types and body
   schema once per operation and content type instead of per request.
 - Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
@@ -68,10 +70,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
 CONTEXT_KEY = "connexion_context"
-# In the scope's extensions: the request the layers of connexion share (shared_request).
-REQUEST_KEY = "sessim.connexion_request"
 CONTENT_TYPE = b"content-type"
 _serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
+# The request the layers of connexion share (shared_request), per request's task.
+_shared: ContextVar[ConnexionRequest | None] = ContextVar("sessim.shared_request", default=None)
 logger = logging.getLogger("connexion.middleware.validation")
 
 
@@ -93,8 +95,7 @@ def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> Co
     new one kept for the layers inside. Every layer that takes it routes the same operation,
     so the URI parsers they hold are alike: the first one given is kept, and the path
     parameters it resolves are resolved once."""
-    extensions = scope.setdefault("extensions", {})
-    made: ConnexionRequest | None = extensions.get(REQUEST_KEY)
+    made = _shared.get()
     if made is not None:
         starlette = made._starlette_request
         if starlette.scope is scope and starlette._receive is receive:
@@ -102,7 +103,7 @@ def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> Co
                 made.uri_parser = uri_parser
             return made
     made = ConnexionRequest(scope, receive, uri_parser=uri_parser)
-    extensions[REQUEST_KEY] = made
+    _shared.set(made)
     return made
 
 
