@@ -347,10 +347,15 @@ RACE_ROUNDS = 20
 @pytest.fixture(scope="session")
 def sqlite_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """Four `sessim serve` processes on one SQLite file, started once for the run (for each
-    xdist worker): their base URLs. Through `shared_processes`, each test gets them wiped."""
+    xdist worker): their base URLs. Through `shared_processes`, each test gets them wiped.
+    Two count rate limits in chunks and two each request (--rate-counts), in turn: the
+    races at a quota's end hold for both ways and for the two side by side."""
     store = f"sqlite:///{tmp_path_factory.mktemp('shared')}/shared.db"
-    with sessim_processes(store, 4) as bases:
-        yield bases
+    with (
+        sessim_processes(store, 2, "--rate-counts", "chunks") as chunks,
+        sessim_processes(store, 2, "--rate-counts", "each") as each,
+    ):
+        yield [chunks[0], each[0], chunks[1], each[1]]
 
 
 @pytest.fixture
