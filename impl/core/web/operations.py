@@ -228,6 +228,8 @@ class PreparedValidation(RequestValidationOperation):
     request), its accepted media types and its body schema per content type. The checks
     and their order are connexion's, on the request the layers share."""
 
+    MEDIA_TYPES = 16
+
     def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, **options: Any) -> None:
         super().__init__(next_app, operation=operation, **options)
         self._parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
@@ -259,9 +261,14 @@ class PreparedValidation(RequestValidationOperation):
             super().validate_mime_type(mime_type)  # connexion's refusal, in its words
 
     def _body_schema(self, mime_type: str) -> dict:
+        """The operation's body schema for a media type, kept for the first MEDIA_TYPES of
+        them: a client picks the spelling ("Application/JSON"), so past those it is looked
+        up again rather than kept."""
         schema = self._schemas.get(mime_type)
         if schema is None:
-            schema = self._schemas[mime_type] = self._operation.body_schema(mime_type)
+            schema = self._operation.body_schema(mime_type)
+            if len(self._schemas) < self.MEDIA_TYPES:
+                self._schemas[mime_type] = schema
         return schema
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

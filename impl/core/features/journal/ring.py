@@ -68,6 +68,11 @@ log = logging.getLogger("sessim.journal")
 Build = Callable[[Exchange, float], tuple[float, JournalExchange]]
 
 
+def _body_bytes(exchange: Exchange) -> int:
+    """The body bytes an exchange holds while it waits to be built."""
+    return len(exchange.request.kept) + len(exchange.response.kept)
+
+
 def _slot(index: int) -> str:
     return f"{NAMESPACE}:slot:{index}"
 
@@ -151,13 +156,10 @@ class Journal:
     def _held(self) -> bool:
         """Whether the pending exchanges may wait for the next read (their bodies under
         HELD_BYTES), a backlog of twice the ring's size cut to its newest `size`."""
-        newest = self._pending[-1]
-        self._held_bytes += len(newest.request.kept) + len(newest.response.kept)
+        self._held_bytes += _body_bytes(self._pending[-1])
         if len(self._pending) >= 2 * self.size:
             self._skip_older()
-            self._held_bytes = sum(
-                len(e.request.kept) + len(e.response.kept) for e in self._pending
-            )
+            self._held_bytes = sum(_body_bytes(exchange) for exchange in self._pending)
         return self._held_bytes < HELD_BYTES
 
     def _skip_older(self) -> None:
