@@ -26,6 +26,12 @@ could be offered upstream, each keeping connexion's answers.
   schema once per operation and content type instead of per request.
 - Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
   each API's operations, try only the routes a path can match before Starlette's own loop.
+- One callable per operation (Routing, linked): each routed layer inside routing (security,
+  request and response validation, context, the app) looks the operation up again in the
+  routing context on every request, and hands the request to the next layer, which does
+  the same; the routing middleware's operations call instead the chain of those layers'
+  own operations for that operation, linked once when the APIs are added (what each look-up
+  would have found, as the routing context it sets names that operation).
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from connexion import AsyncApp
 from connexion import request as connexion_request
@@ -50,12 +56,14 @@ from connexion.decorators.parameter import (
 )
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.abstract import RoutedMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.request_validation import (
     RequestValidationAPI,
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
-from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.routing import RoutingMiddleware, RoutingOperation
 from connexion.middleware.security import (
     SecurityAPI,
     SecurityMiddleware,
@@ -384,9 +392,43 @@ def _literal_start(route: BaseRoute) -> str:
     return ""
 
 
+@runtime_checkable
+class PerOperation(Protocol):
+    """A layer among the routed ones that is not routed itself but can be put around one
+    operation's chain (the same work, made for that chain)."""
+
+    app: ASGIApp
+
+    def around(self, app: ASGIApp) -> ASGIApp: ...
+
+
+def linked(layer: ASGIApp, base_path: str, operation_id: str) -> ASGIApp:
+    """What `layer` and the layers inside it do with this operation, as one chain: each
+    routed layer's own operation for it, its next app the next layer's (connexion's routed
+    middlewares find it in the routing context, by base path and id, on every request). A
+    layer that is neither routed nor PerOperation, or misses the operation, ends the chain
+    (it dispatches as before); the lifespan layer passes HTTP requests on, so it is left out."""
+    if isinstance(layer, LifespanMiddleware):
+        return linked(layer.next_app, base_path, operation_id)
+    if isinstance(layer, PerOperation):
+        return layer.around(linked(layer.app, base_path, operation_id))
+    if not isinstance(layer, RoutedMiddleware):
+        return layer
+    operations = (api.operations for api in layer.apis.get(base_path, []))
+    operation = next((found[operation_id] for found in operations if operation_id in found), None)
+    if operation is None:
+        return layer
+    if operation is layer.app:  # nothing to do for it (response validation off)
+        return linked(layer.app, base_path, operation_id)
+    if getattr(operation, "next_app", None) is layer.app:
+        operation.next_app = linked(layer.app, base_path, operation_id)
+    return operation
+
+
 class Routing(RoutingMiddleware):
     """connexion's RoutingMiddleware with its routers indexed (RouteIndex): the one of the
-    APIs' mounts and each API's own, as connexion makes and mounts them."""
+    APIs' mounts and each API's own, as connexion makes and mounts them; each operation
+    it routes to calls that operation's chain of routed layers (linked)."""
 
     def __init__(self, app: ASGIApp) -> None:
         super().__init__(app)
@@ -397,6 +439,12 @@ class Routing(RoutingMiddleware):
         mount = self.router.routes[-1]  # the API's Mount, just added
         assert isinstance(mount, Mount) and isinstance(mount.app, Router)
         mount.app.middleware_stack = RouteIndex(mount.app)
+        # connexion adds an API to the layers inside first, so their operations are made.
+        assert self.app is not None
+        for route in mount.app.routes:
+            operation = getattr(route, "app", None)
+            if isinstance(operation, RoutingOperation) and operation.operation_id is not None:
+                operation.next_app = linked(self.app, mount.path, operation.operation_id)
 
 
 class ApiOnce(AsyncApi):
