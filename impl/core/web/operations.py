@@ -418,10 +418,11 @@ def linked(layer: ASGIApp, base_path: str, operation_id: str) -> ASGIApp:
     operation = next((found[operation_id] for found in operations if operation_id in found), None)
     if operation is None:
         return layer
-    if operation is layer.app:  # nothing to do for it (response validation off)
-        return linked(layer.app, base_path, operation_id)
-    if getattr(operation, "next_app", None) is layer.app:
-        operation.next_app = linked(layer.app, base_path, operation_id)
+    inner: ASGIApp = layer.app
+    if operation is inner:  # nothing to do for it (response validation off)
+        return linked(inner, base_path, operation_id)
+    if getattr(operation, "next_app", None) is inner:
+        operation.next_app = linked(inner, base_path, operation_id)
     return operation
 
 
