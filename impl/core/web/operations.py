@@ -252,6 +252,7 @@ class PreparedValidation(RequestValidationOperation):
         # Without a Content-Type, connexion takes the first the operation accepts.
         self._default_mime = consumes[0] if consumes else "application/octet-stream"
         self._schemas: dict[str, dict] = {}
+        self._validators: dict[tuple[str, str], Any] = {}
 
     def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:
         """connexion's reading of the Content-Type header, with its defaults read once."""
@@ -291,21 +292,35 @@ class PreparedValidation(RequestValidationOperation):
         self, scope: Scope, receive: Receive, mime_type: str, encoding: str
     ) -> tuple[Receive, Scope]:
         """connexion's body validation: receive (and scope) wrapped by the body's validator."""
-        operation = self._operation
+        validator = self._body_validator(mime_type, encoding)
+        if validator is None:
+            logger.info("Skipping validation. No validator for content type: %s.", mime_type)
+            return receive, scope
+        return await validator.wrap_receive(receive, scope=scope)
+
+    def _body_validator(self, mime_type: str, encoding: str) -> Any:
+        """The body's validator for a media type and encoding (None where connexion has
+        none), kept like the body schemas: it holds only what the operation says of them,
+        and connexion makes the same one on every request."""
+        key = (mime_type, encoding)
+        if key in self._validators:
+            return self._validators[key]
         try:
             body_validator = self._validator_map["body"][mime_type]
         except KeyError:
-            logger.info("Skipping validation. No validator for content type: %s.", mime_type)
-            return receive, scope
-        validator = body_validator(
-            schema=self._body_schema(mime_type),
-            required=operation.request_body.get("required", False),
-            nullable=is_nullable(operation.body_definition(mime_type)),
-            encoding=encoding,
-            strict_validation=self.strict_validation,
-            uri_parser=self._parser,
-        )
-        return await validator.wrap_receive(receive, scope=scope)
+            validator = None
+        else:
+            validator = body_validator(
+                schema=self._body_schema(mime_type),
+                required=self._operation.request_body.get("required", False),
+                nullable=is_nullable(self._operation.body_definition(mime_type)),
+                encoding=encoding,
+                strict_validation=self.strict_validation,
+                uri_parser=self._parser,
+            )
+        if len(self._validators) < self.MEDIA_TYPES:
+            self._validators[key] = validator
+        return validator
 
 
 class PreparedValidationApi(RequestValidationAPI):
