@@ -122,6 +122,10 @@ class PreparedParameters(AsyncParameterDecorator):
 
     def __init__(self, operation: OpenAPIOperation, **options: Any) -> None:
         super().__init__(**options)
+        # get_arguments reads the body's definition two or three times a request, each a new
+        # MediaTypeDict of the operation's media types matched by fnmatch: kept per content
+        # type (the spec's own dicts; the same answers).
+        operation.body_definition = functools.lru_cache(maxsize=16)(operation.body_definition)
         self.operation = operation
 
     def __call__(self, function: Callable) -> Callable:
