@@ -23,7 +23,11 @@ could be offered upstream, each keeping connexion's answers.
   receive are the same objects (a body validator that wraps receive gets a new one, as
   before).
 - Request validation (ValidationMiddleware) also reads the operation's media types and body
-  schema once per operation and content type instead of per request.
+  schema once per operation and content type instead of per request, and keeps its body
+  validators.
+- The body parsed once (hand_over): a JSON body the validator parsed from UTF-8 is the one
+  the handler's request reads, rather than the validator's replay of the same bytes parsed
+  again by Starlette.
 - Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
   each API's operations, try only the routes a path can match before Starlette's own loop.
 - One callable per operation (Routing, linked): each routed layer inside routing (security,
@@ -82,6 +86,10 @@ CONTENT_TYPE = b"content-type"
 _serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
 # The request the layers of connexion share (shared_request), per request's task.
 _shared: ContextVar[ConnexionRequest | None] = ContextVar("sessim.shared_request", default=None)
+# A JSON body its validator parsed (hand_over), per request's task; NOTHING when none was.
+NOTHING: Any = object()
+_parsed: ContextVar[Any] = ContextVar("sessim.parsed_body", default=NOTHING)
+UTF_8 = frozenset({"utf-8", "utf8"})
 logger = logging.getLogger("connexion.middleware.validation")
 
 
@@ -96,6 +104,13 @@ class ServedRequest:
 
 
 request: Any = ServedRequest()
+
+
+def hand_over(body: Any) -> None:
+    """Called by a JSON body validator with what it parsed from the body's bytes as
+    Starlette's Request.json would (json.loads), so that the request the handler reads
+    takes it instead of parsing the bytes again."""
+    _parsed.set(body)
 
 
 def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> ConnexionRequest:
@@ -300,7 +315,14 @@ class PreparedValidation(RequestValidationOperation):
         if validator is None:
             logger.info("Skipping validation. No validator for content type: %s.", mime_type)
             return receive, scope
-        return await validator.wrap_receive(receive, scope=scope)
+        _parsed.set(NOTHING)
+        receive, scope = await validator.wrap_receive(receive, scope=scope)
+        body = _parsed.get()
+        if body is not NOTHING and encoding.lower() in UTF_8:
+            # The validator replays the bytes it read, unchanged; Starlette's json() would
+            # parse them into this (json.loads of UTF-8 bytes, None where they are empty).
+            shared_request(scope, receive)._starlette_request._json = body
+        return receive, scope
 
     def _body_validator(self, mime_type: str, encoding: str) -> Any:
         """The body's validator for a media type and encoding (None where connexion has

@@ -30,6 +30,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from starlette.types import Scope
 
 from ..kit.errors import InvalidInput, InvalidParameter
+from .operations import hand_over
 
 # Far beyond any request the emulated APIs document, far below Python's recursion limit.
 MAX_DEPTH = 32
@@ -102,6 +103,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
         except ValueError as error:  # an integer of more digits than Python converts
             raise InvalidInput(f"The request body holds an unusable number: {error}") from None
         check_values(body)
+        hand_over(body)  # valid or not: a body that fails never reaches a handler
         return body
 
     @property
