@@ -63,7 +63,8 @@ def test_a_layer_without_the_operation_ends_the_chain() -> None:
     assert linked(outer, "/elsewhere", "op") is outer
 
 
-def test_every_operation_sessim_serves_calls_its_layers_directly() -> None:
+def built_stack(settings: Settings | None = None) -> list[Any]:
+    """The layers of Sessim's connexion app, as it builds them at its first request."""
     made: list[App] = []
     original = App.__init__
 
@@ -73,12 +74,17 @@ def test_every_operation_sessim_serves_calls_its_layers_directly() -> None:
 
     App.__init__ = keep  # type: ignore[method-assign]
     try:
-        create_app(Settings(store="memory://", validate_responses=True))
+        create_app(settings or Settings(store="memory://"))
     finally:
         App.__init__ = original  # type: ignore[method-assign]
     middleware = made[0].middleware
     middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
-    (routing,) = [layer for layer in middleware.middleware_stack if isinstance(layer, Routing)]
+    return list(middleware.middleware_stack)
+
+
+def test_every_operation_sessim_serves_calls_its_layers_directly() -> None:
+    stack = built_stack(Settings(store="memory://", validate_responses=True))
+    (routing,) = [layer for layer in stack if isinstance(layer, Routing)]
     chains = 0
     for mount in routing.router.routes:
         for route in mount.app.routes:
