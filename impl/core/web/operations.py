@@ -126,6 +126,9 @@ def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> Co
                 made.uri_parser = uri_parser
             return made
     made = ConnexionRequest(scope, receive, uri_parser=uri_parser)
+    if not scope.get("query_string"):
+        # What connexion's URI parsers resolve an empty query to, without parsing it.
+        made._query_params = {}
     _shared.set(made)
     return made
 
