@@ -102,6 +102,10 @@ class ResponseHeaders:
             send = with_response_headers(scope, send)
         await self.app(scope, receive, send)
 
+    def around(self, app: ASGIApp) -> ResponseHeaders:
+        """The same layer around one operation's chain (operations.PerOperation)."""
+        return ResponseHeaders(app)
+
 
 def to_asgi(response: ConnexionResponse) -> Response:
     """A response built for connexion, sent by a layer outside it."""

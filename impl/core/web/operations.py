@@ -23,9 +23,19 @@ could be offered upstream, each keeping connexion's answers.
   receive are the same objects (a body validator that wraps receive gets a new one, as
   before).
 - Request validation (ValidationMiddleware) also reads the operation's media types and body
-  schema once per operation and content type instead of per request.
+  schema once per operation and content type instead of per request, and keeps its body
+  validators.
+- The body parsed once (hand_over): a JSON body the validator parsed from UTF-8 is the one
+  the handler's request reads, rather than the validator's replay of the same bytes parsed
+  again by Starlette.
 - Routing (Routing, RouteIndex): connexion's two Starlette routers, the APIs' mounts and
   each API's operations, try only the routes a path can match before Starlette's own loop.
+- One callable per operation (Routing, linked): each routed layer inside routing (security,
+  request and response validation, context, the app) looks the operation up again in the
+  routing context on every request, and hands the request to the next layer, which does
+  the same; the routing middleware's operations call instead the chain of those layers'
+  own operations for that operation, linked once when the APIs are added (what each look-up
+  would have found, as the routing context it sets names that operation).
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from connexion import AsyncApp
 from connexion import request as connexion_request
@@ -50,12 +60,14 @@ from connexion.decorators.parameter import (
 )
 from connexion.http_facts import FORM_CONTENT_TYPES
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.abstract import RoutedMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.request_validation import (
     RequestValidationAPI,
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
-from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.routing import RoutingMiddleware, RoutingOperation
 from connexion.middleware.security import (
     SecurityAPI,
     SecurityMiddleware,
@@ -74,6 +86,10 @@ CONTENT_TYPE = b"content-type"
 _serving: ContextVar[ConnexionRequest] = ContextVar("sessim.request")
 # The request the layers of connexion share (shared_request), per request's task.
 _shared: ContextVar[ConnexionRequest | None] = ContextVar("sessim.shared_request", default=None)
+# A JSON body its validator parsed (hand_over), per request's task; NOTHING when none was.
+NOTHING: Any = object()
+_parsed: ContextVar[Any] = ContextVar("sessim.parsed_body", default=NOTHING)
+UTF_8 = frozenset({"utf-8", "utf8"})
 logger = logging.getLogger("connexion.middleware.validation")
 
 
@@ -90,6 +106,13 @@ class ServedRequest:
 request: Any = ServedRequest()
 
 
+def hand_over(body: Any) -> None:
+    """Called by a JSON body validator with what it parsed from the body's bytes as
+    Starlette's Request.json would (json.loads), so that the request the handler reads
+    takes it instead of parsing the bytes again."""
+    _parsed.set(body)
+
+
 def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> ConnexionRequest:
     """The ConnexionRequest of this scope and receive: the one an outer layer made, else a
     new one kept for the layers inside. Every layer that takes it routes the same operation,
@@ -103,6 +126,9 @@ def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> Co
                 made.uri_parser = uri_parser
             return made
     made = ConnexionRequest(scope, receive, uri_parser=uri_parser)
+    if not scope.get("query_string"):
+        # What connexion's URI parsers resolve an empty query to, without parsing it.
+        made._query_params = {}
     _shared.set(made)
     return made
 
@@ -114,6 +140,10 @@ class PreparedParameters(AsyncParameterDecorator):
 
     def __init__(self, operation: OpenAPIOperation, **options: Any) -> None:
         super().__init__(**options)
+        # get_arguments reads the body's definition two or three times a request, each a new
+        # MediaTypeDict of the operation's media types matched by fnmatch: kept per content
+        # type (the spec's own dicts; the same answers).
+        operation.body_definition = functools.lru_cache(maxsize=16)(operation.body_definition)
         self.operation = operation
 
     def __call__(self, function: Callable) -> Callable:
@@ -244,6 +274,7 @@ class PreparedValidation(RequestValidationOperation):
         # Without a Content-Type, connexion takes the first the operation accepts.
         self._default_mime = consumes[0] if consumes else "application/octet-stream"
         self._schemas: dict[str, dict] = {}
+        self._validators: dict[tuple[str, str], Any] = {}
 
     def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:
         """connexion's reading of the Content-Type header, with its defaults read once."""
@@ -283,21 +314,42 @@ class PreparedValidation(RequestValidationOperation):
         self, scope: Scope, receive: Receive, mime_type: str, encoding: str
     ) -> tuple[Receive, Scope]:
         """connexion's body validation: receive (and scope) wrapped by the body's validator."""
-        operation = self._operation
+        validator = self._body_validator(mime_type, encoding)
+        if validator is None:
+            logger.info("Skipping validation. No validator for content type: %s.", mime_type)
+            return receive, scope
+        _parsed.set(NOTHING)
+        receive, scope = await validator.wrap_receive(receive, scope=scope)
+        body = _parsed.get()
+        if body is not NOTHING and encoding.lower() in UTF_8:
+            # The validator replays the bytes it read, unchanged; Starlette's json() would
+            # parse them into this (json.loads of UTF-8 bytes, None where they are empty).
+            shared_request(scope, receive)._starlette_request._json = body
+        return receive, scope
+
+    def _body_validator(self, mime_type: str, encoding: str) -> Any:
+        """The body's validator for a media type and encoding (None where connexion has
+        none), kept like the body schemas: it holds only what the operation says of them,
+        and connexion makes the same one on every request."""
+        key = (mime_type, encoding)
+        if key in self._validators:
+            return self._validators[key]
         try:
             body_validator = self._validator_map["body"][mime_type]
         except KeyError:
-            logger.info("Skipping validation. No validator for content type: %s.", mime_type)
-            return receive, scope
-        validator = body_validator(
-            schema=self._body_schema(mime_type),
-            required=operation.request_body.get("required", False),
-            nullable=is_nullable(operation.body_definition(mime_type)),
-            encoding=encoding,
-            strict_validation=self.strict_validation,
-            uri_parser=self._parser,
-        )
-        return await validator.wrap_receive(receive, scope=scope)
+            validator = None
+        else:
+            validator = body_validator(
+                schema=self._body_schema(mime_type),
+                required=self._operation.request_body.get("required", False),
+                nullable=is_nullable(self._operation.body_definition(mime_type)),
+                encoding=encoding,
+                strict_validation=self.strict_validation,
+                uri_parser=self._parser,
+            )
+        if len(self._validators) < self.MEDIA_TYPES:
+            self._validators[key] = validator
+        return validator
 
 
 class PreparedValidationApi(RequestValidationAPI):
@@ -384,9 +436,44 @@ def _literal_start(route: BaseRoute) -> str:
     return ""
 
 
+@runtime_checkable
+class PerOperation(Protocol):
+    """A layer among the routed ones that is not routed itself but can be put around one
+    operation's chain (the same work, made for that chain)."""
+
+    app: ASGIApp
+
+    def around(self, app: ASGIApp) -> ASGIApp: ...
+
+
+def linked(layer: ASGIApp, base_path: str, operation_id: str) -> ASGIApp:
+    """What `layer` and the layers inside it do with this operation, as one chain: each
+    routed layer's own operation for it, its next app the next layer's (connexion's routed
+    middlewares find it in the routing context, by base path and id, on every request). A
+    layer that is neither routed nor PerOperation, or misses the operation, ends the chain
+    (it dispatches as before); the lifespan layer passes HTTP requests on, so it is left out."""
+    if isinstance(layer, LifespanMiddleware):
+        return linked(layer.next_app, base_path, operation_id)
+    if isinstance(layer, PerOperation):
+        return layer.around(linked(layer.app, base_path, operation_id))
+    if not isinstance(layer, RoutedMiddleware):
+        return layer
+    operations = (api.operations for api in layer.apis.get(base_path, []))
+    operation = next((found[operation_id] for found in operations if operation_id in found), None)
+    if operation is None:
+        return layer
+    inner: ASGIApp = layer.app
+    if operation is inner:  # nothing to do for it (response validation off)
+        return linked(inner, base_path, operation_id)
+    if getattr(operation, "next_app", None) is inner:
+        operation.next_app = linked(inner, base_path, operation_id)
+    return operation
+
+
 class Routing(RoutingMiddleware):
     """connexion's RoutingMiddleware with its routers indexed (RouteIndex): the one of the
-    APIs' mounts and each API's own, as connexion makes and mounts them."""
+    APIs' mounts and each API's own, as connexion makes and mounts them; each operation
+    it routes to calls that operation's chain of routed layers (linked)."""
 
     def __init__(self, app: ASGIApp) -> None:
         super().__init__(app)
@@ -397,6 +484,12 @@ class Routing(RoutingMiddleware):
         mount = self.router.routes[-1]  # the API's Mount, just added
         assert isinstance(mount, Mount) and isinstance(mount.app, Router)
         mount.app.middleware_stack = RouteIndex(mount.app)
+        # connexion adds an API to the layers inside first, so their operations are made.
+        assert self.app is not None
+        for route in mount.app.routes:
+            operation = getattr(route, "app", None)
+            if isinstance(operation, RoutingOperation) and operation.operation_id is not None:
+                operation.next_app = linked(self.app, mount.path, operation.operation_id)
 
 
 class ApiOnce(AsyncApi):

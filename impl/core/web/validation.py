@@ -30,6 +30,8 @@ from jsonschema.exceptions import ValidationError, best_match
 from starlette.types import Scope
 
 from ..kit.errors import InvalidInput, InvalidParameter
+from .conforms import accepts, plain
+from .operations import hand_over
 
 # Far beyond any request the emulated APIs document, far below Python's recursion limit.
 MAX_DEPTH = 32
@@ -71,16 +73,23 @@ class Compiled:
 
     def __init__(self, validator_class: Any) -> None:
         self._class = validator_class
-        self._by_id: dict[int, tuple[dict, Any]] = {}
+        self._by_id: dict[int, tuple[dict, Any, bool]] = {}
 
     def validator(self, schema: dict) -> Any:
+        return self._entry(schema)[1]
+
+    def plain(self, schema: dict) -> bool:
+        """Whether conforms.accepts decides for this schema (conforms.plain, kept)."""
+        return self._entry(schema)[2]
+
+    def _entry(self, schema: dict) -> tuple[dict, Any, bool]:
         entry = self._by_id.get(id(schema))
         if entry is None or entry[0] is not schema:
             if len(self._by_id) >= self.LIMIT:
                 self._by_id.clear()
             compiled = self._class(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
-            entry = self._by_id[id(schema)] = (schema, compiled)
-        return entry[1]
+            entry = self._by_id[id(schema)] = (schema, compiled, plain(schema))
+        return entry
 
 
 PARAMETER_SCHEMAS = Compiled(Draft4Validator)
@@ -102,6 +111,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
         except ValueError as error:  # an integer of more digits than Python converts
             raise InvalidInput(f"The request body holds an unusable number: {error}") from None
         check_values(body)
+        hand_over(body)  # valid or not: a body that fails never reaches a handler
         return body
 
     @property
@@ -111,6 +121,8 @@ class JSONBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body: Any) -> dict | None:
         if self._schema.get(CASE_INSENSITIVE):
             body = fold_keys(self._schema, body)
+        if body is not None and BODY_SCHEMAS.plain(self._schema) and accepts(self._schema, body):
+            return None  # what jsonschema would find: no error
         try:
             return super()._validate(body)
         except BadRequestProblem:
