@@ -9,7 +9,7 @@ writes, never its loop nor its reads. The writer thread tries for the lock again
 LOCK_STEP_SECONDS (_locked), for up to LOCK_WAIT_SECONDS: SQLite's own busy handler sleeps
 longer and longer between tries, 100 ms from the 12th on, and against another process whose
 writes take the lock whenever it is free, its tries kept finding it taken: a write waited
-up to 2 s (docs/benchmarks.md). Nor does the writer thread hold the lock while it waits for
+over a second (docs/benchmarks.md). Nor does the writer thread hold the lock while it waits for
 the GIL: a put is one statement however many records (PUT_VIEW). Reads run on the loop
 with a connection that never waits (busy timeout 0): in WAL mode a reader takes no lock
 that a writer holds, so it only reads pages, which for a store this size sit in the page
@@ -97,8 +97,8 @@ COUNT_TAGGED = (
 # in one statement however many records: SQLite takes the write lock and commits within
 # that statement's one step. A transaction of several statements holds the lock between
 # them while its thread waits for the GIL before each next one: with the loop busy, up to
-# 5 ms a statement, and a journal batch held off other processes' writes for up to half a
-# second (docs/benchmarks.md). A row is a record (tag NULL), or a tag of the record before.
+# 5 ms a statement, and a batch of 20 records held the lock for up to half a second
+# (docs/benchmarks.md). A row is a record (tag NULL), or a tag of the record before.
 PUT_VIEW = """
 CREATE TEMP VIEW IF NOT EXISTS put_rows (key, value, expires_at, tag) AS
     SELECT NULL, NULL, NULL, NULL WHERE 0;
