@@ -51,9 +51,8 @@ class Settings:
     journal_sync: str = "answered"
     # "chunks": a worker far below a rate limit counts from ranks it reserved ahead, exact at
     # the limit (X-Rate-Limit-Remaining far from it may count other workers' reserved ranks
-    # as spent); "each": every request counted in the store as it comes. "each" by default:
-    # two workers on one SQLite file stalled up to 1.4 s in chunks (docs/benchmarks.md).
-    rate_counts: str = "each"
+    # as spent); "each": every request counted in the store as it comes.
+    rate_counts: str = "chunks"
     # "text": uvicorn's access log; "json": one JSON line per request (journal fields).
     log_format: str = "text"
     # Origins every vendor answers cross-origin (--allow-origin): a development convenience

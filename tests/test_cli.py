@@ -147,9 +147,9 @@ def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings_for(["--port", "9100"]).port == 9100
 
 
-def test_rate_counts_default_to_each(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert settings_for([]).rate_counts == "each"
-    assert settings_for(["--rate-counts", "chunks"]).rate_counts == "chunks"
+def test_rate_counts_default_to_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings_for([]).rate_counts == "chunks"
+    assert settings_for(["--rate-counts", "each"]).rate_counts == "each"
     monkeypatch.setenv("SESSIM_RATE_COUNTS", "exact")
     with pytest.raises(
         ValueError, match=re.escape("--rate-counts 'exact': choose from chunks, each")

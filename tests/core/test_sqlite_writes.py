@@ -1,12 +1,17 @@
 """SQLite's one-statement writes on the event loop (sqlite.py): queued on the writer thread
 while another connection holds the write lock, and checkpointed from the writer thread; a
-reset's commit writes few pages and never checkpoints."""
+reset's commit writes few pages and never checkpoints. The writer thread never holds the
+lock while it waits for the GIL, and takes it within a short step of its release."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 from sessim.core.kit.store import Record
@@ -32,6 +37,106 @@ def test_a_counter_waits_for_a_write_lock_held_elsewhere(tmp_path: Path) -> None
     try:
         assert run(count_while_locked()) == 2
     finally:
+        other.close()
+        run(store.close())
+
+
+# Another process's write, tried for `window` seconds once told to go (a line on stdin).
+OTHER_WRITER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)
+print("ready", flush=True)
+sys.stdin.readline()
+deadline = time.monotonic() + float(sys.argv[2])
+while True:
+    try:
+        db.execute("INSERT INTO records (key, value) VALUES ('other', '1')")
+        print("wrote", flush=True)
+        break
+    except sqlite3.OperationalError:
+        if time.monotonic() > deadline:
+            print("locked", flush=True)
+            break
+        time.sleep(0.001)
+"""
+
+
+def test_a_batch_holds_no_lock_while_its_thread_waits(tmp_path: Path) -> None:
+    """The writer thread waits for the GIL before each statement it runs (5 ms at a time
+    while the event loop computes, longer when the thread is descheduled); here it is
+    stalled 0.8 s before a batch's first statement but BEGIN, while another process tries
+    to write. A put_many is one statement, whose step takes the lock and commits: the
+    other process writes. As a transaction of several statements, the batch held the lock
+    while it stalled, and in a busy server a journal batch held the other worker's writes
+    off for up to half a second."""
+    path = tmp_path / "s.db"
+    store = SqliteStore(str(path))
+    other = subprocess.Popen(
+        [sys.executable, "-c", OTHER_WRITER, str(path), "0.6"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert other.stdin is not None and other.stdout is not None
+    stalled: list[str] = []
+
+    def stall_once(sql: str) -> None:
+        """Called on the writer thread as each statement starts ("--": within a trigger)."""
+        if not stalled and not sql.startswith(("BEGIN", "--")):
+            stalled.append(sql)
+            assert other.stdin is not None
+            other.stdin.write("go\n")
+            other.stdin.flush()
+            time.sleep(0.8)
+
+    try:
+        assert other.stdout.readline() == "ready\n"
+        store._db.set_trace_callback(stall_once)
+        run(store.put_many([Record(f"r:{n}", n, 60, ["t"]) for n in range(20)]))
+        store._db.set_trace_callback(None)
+        assert stalled and other.communicate(timeout=10)[0] == "wrote\n"
+        assert run(store.count_tagged("t")) == 20
+    finally:
+        other.kill()
+        run(store.close())
+
+
+def test_a_write_takes_the_lock_in_a_short_gap_after_a_long_wait(tmp_path: Path) -> None:
+    """The writer thread tries for the lock every fraction of a millisecond however long it
+    has waited: another connection holds the lock for 1.05 s, lets go of it for 50 ms, then
+    holds it again, and the counter goes in between. SQLite's busy handler would by then
+    sleep 100 ms between tries (at 1,028 and 1,128 ms), miss the gap and wait for the next
+    release: one process's write waited seconds that way while the other's came and went."""
+    path = tmp_path / "s.db"
+    store = SqliteStore(str(path))
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    held = threading.Event()
+    seen: list[object] = []
+
+    def hold_with_a_gap() -> None:
+        other.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(1.05)
+        other.execute("COMMIT")
+        time.sleep(0.05)
+        other.execute("BEGIN IMMEDIATE")  # waits, if the counter's write holds the lock
+        seen.append(other.execute("SELECT value FROM records WHERE key = 'c'").fetchone())
+        time.sleep(0.3)
+        other.execute("COMMIT")
+
+    async def count() -> int:
+        while not held.is_set():
+            await asyncio.sleep(0.001)
+        return (await store.incr("c", 60)).value
+
+    holder = threading.Thread(target=hold_with_a_gap)
+    holder.start()
+    try:
+        assert run(count()) == 1
+        holder.join()
+        assert seen == [("1",)]  # written in the gap
+    finally:
+        holder.join()
         other.close()
         run(store.close())
 

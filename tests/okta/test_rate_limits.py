@@ -241,8 +241,8 @@ def test_workers_counting_in_chunks_pass_exactly_the_quota(racers: list[httpx.Cl
 def test_rate_counts_chunks_reserves_ranks_ahead_and_each_counts_every_request(
     tmp_path: Path, counts: str, reserved_ahead: bool
 ) -> None:
-    """`--rate-counts`: a busy worker far below the limit reserves ranks ahead (chunks) or
-    counts each request in the store as it comes (each, the default); both count down
+    """`--rate-counts`: a busy worker far below the limit reserves ranks ahead (chunks, the
+    default) or counts each request in the store as it comes (each); both count down
     exactly."""
     settings = make_settings(store=f"sqlite:///{tmp_path}/s.db", rate_counts=counts)
     with TestClient(create_app(settings)) as client:

@@ -58,8 +58,8 @@ class Runtime:
     clock: Clock
     passwords: Passwords
     # Rate limits far below their quota counted from chunks of ranks reserved ahead
-    # (ratelimit.py); False, as `--rate-counts each`: every request counted as it comes.
-    rate_chunks: bool = False
+    # (ratelimit.py), as `--rate-counts chunks`; False: every request counted as it comes.
+    rate_chunks: bool = True
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 

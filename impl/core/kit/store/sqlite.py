@@ -4,8 +4,13 @@ Every operation is a single statement (or one transaction), so atomicity holds a
 processes; `DELETE ... RETURNING` gives consume, an upsert gives counters.
 
 Nothing here waits for a lock on the event loop. Writes run on one writer thread with its
-own connection: a writer in another process holding the file's lock (up to the busy
-timeout) stalls this process's writes, never its loop nor its reads. Reads run on the loop
+own connection: a writer in another process holding the file's lock stalls this process's
+writes, never its loop nor its reads. The writer thread tries for the lock again every
+LOCK_STEP_SECONDS (_locked), for up to LOCK_WAIT_SECONDS: SQLite's own busy handler sleeps
+longer and longer between tries, 100 ms from the 12th on, and against another process whose
+writes take the lock whenever it is free, its tries kept finding it taken: a write waited
+over a second (docs/benchmarks.md). Nor does the writer thread hold the lock while it waits for
+the GIL: a put is one statement however many records (PUT_VIEW). Reads run on the loop
 with a connection that never waits (busy timeout 0): in WAL mode a reader takes no lock
 that a writer holds, so it only reads pages, which for a store this size sit in the page
 cache. A handoff to a thread costs more than such a read (profiled: a third of a getSession
@@ -47,6 +52,7 @@ import logging
 import math
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -87,7 +93,28 @@ COUNT_TAGGED = (
     "SELECT (SELECT COUNT(*) FROM tags WHERE tag = ? AND expires_at > ?)"
     " + (SELECT COUNT(*) FROM tags WHERE tag = ? AND expires_at IS NULL)"
 )
-INSERT_TAG = "INSERT OR IGNORE INTO tags (tag, key, expires_at) VALUES (?, ?, ?)"
+# put and put_many write through this view of the writer's connection (temp: in no file),
+# in one statement however many records: SQLite takes the write lock and commits within
+# that statement's one step. A transaction of several statements holds the lock between
+# them while its thread waits for the GIL before each next one: with the loop busy, up to
+# 5 ms a statement, and a batch of 20 records held the lock for up to half a second
+# (docs/benchmarks.md). A row is a record (tag NULL), or a tag of the record before.
+PUT_VIEW = """
+CREATE TEMP VIEW IF NOT EXISTS put_rows (key, value, expires_at, tag) AS
+    SELECT NULL, NULL, NULL, NULL WHERE 0;
+CREATE TEMP TRIGGER IF NOT EXISTS put_record INSTEAD OF INSERT ON put_rows
+WHEN NEW.tag IS NULL BEGIN
+    DELETE FROM records WHERE key = NEW.key;
+    INSERT INTO records (key, value, expires_at) VALUES (NEW.key, NEW.value, NEW.expires_at);
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS put_tag INSTEAD OF INSERT ON put_rows
+WHEN NEW.tag IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO tags (tag, key, expires_at) VALUES (NEW.tag, NEW.key, NEW.expires_at);
+END;
+"""
+# Rows of put_rows a statement takes: 4 parameters each, within SQLite's least limit (32,766).
+PUT_ROWS = 8000
+PutRow = tuple[str, str | None, float | None, str | None]
 
 LIVE = "(expires_at IS NULL OR expires_at > ?)"
 RAW_PUT = (
@@ -103,6 +130,10 @@ AUTO_CHECKPOINT_PAGES = 1000
 # Writes made on the loop between two checkpoints run on the writer thread.
 CHECKPOINT_EVERY = 1000
 BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+# How long the writer thread tries for the write lock before it gives up (SQLite's busy
+# timeout before), and how long it sleeps between two tries (the GIL may add more).
+LOCK_WAIT_SECONDS = 10.0
+LOCK_STEP_SECONDS = 0.0002
 # Above every character a key may hold after a prefix: the end of scan()'s key range.
 LAST_CHARACTER = "\U0010ffff"
 
@@ -128,6 +159,10 @@ class SqliteStore(Store):
         self._db.executescript(SCHEMA)
         self._add_tag_expiry()
         self._db.executescript(TAG_EXPIRY)
+        self._db.execute("PRAGMA temp_store = MEMORY")
+        self._db.executescript(PUT_VIEW)
+        # From now on the writer thread tries for the lock itself (_locked).
+        self._db.execute("PRAGMA busy_timeout = 0")
         # An in-memory database is the writer connection's alone: its reads go there too.
         self._inline = None if path == ":memory:" else self._connect(busy_ms=0)
         if self._inline is not None:
@@ -168,7 +203,7 @@ class SqliteStore(Store):
         return self._local.db
 
     async def _run(self, work: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._writer, work, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._writer, _locked, work, *args)
 
     async def _read(self, work: Callable[..., T], *args: Any) -> T:
         """work(connection, *args): on the loop when it cannot wait, else on a reader thread."""
@@ -263,46 +298,35 @@ class SqliteStore(Store):
     async def put(
         self, key: str, value: Any, ttl: float | None = None, tags: Sequence[str] = ()
     ) -> None:
-        await self._run(self._put, key, json.dumps(value), ttl, list(tags), await self.now())
-
-    def _put(self, key: str, text: str, ttl: float | None, tags: list[str], now: float) -> None:
-        with self._db:  # one transaction: the record and its tags change together
-            self._db.execute("BEGIN IMMEDIATE")
-            self._write(key, text, ttl, tags, now)
-
-    def _write(self, key: str, text: str, ttl: float | None, tags: list[str], now: float) -> None:
-        expires_at = None if ttl is None else now + ttl
-        self._db.execute("DELETE FROM records WHERE key = ?", (key,))
-        self._db.execute(
-            "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
-            (key, text, expires_at),
-        )
-        self._db.executemany(INSERT_TAG, [(t, key, expires_at) for t in tags])
+        await self.put_many([Record(key, value, ttl, tags)])
 
     async def put_many(self, records: Sequence[Record]) -> None:
         # A key written twice keeps its last record, as puts one after another would.
         last = {record.key: record for record in records}
-        rows = [
-            (key, json.dumps(value), ttl, list(tags)) for key, value, ttl, tags in last.values()
-        ]
-        await self._run(self._put_many, rows, await self.now())
+        if not last:
+            return
+        now = await self.now()
+        rows: list[PutRow] = []
+        for key, value, ttl, tags in last.values():
+            expires_at = None if ttl is None else now + ttl
+            rows.append((key, json.dumps(value), expires_at, None))
+            rows.extend((key, None, expires_at, tag) for tag in tags)
+        await self._run(self._put_rows, rows)
 
-    def _put_many(self, rows: list[tuple[str, str, float | None, list[str]]], now: float) -> None:
-        with self._db:  # one transaction for them all, one statement per table
+    def _put_rows(self, rows: list[PutRow]) -> None:
+        """One statement (the lock held within SQLite alone), or for more than PUT_ROWS
+        rows, one transaction of several."""
+        if len(rows) <= PUT_ROWS:
+            self._insert_put_rows(rows)
+            return
+        with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("DELETE FROM records WHERE key = ?", [(r[0],) for r in rows])
-            self._db.executemany(
-                "INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)",
-                [(key, text, None if ttl is None else now + ttl) for key, text, ttl, _ in rows],
-            )
-            self._db.executemany(
-                INSERT_TAG,
-                [
-                    (tag, key, None if ttl is None else now + ttl)
-                    for key, _, ttl, tags in rows
-                    for tag in tags
-                ],
-            )
+            for start in range(0, len(rows), PUT_ROWS):
+                self._insert_put_rows(rows[start : start + PUT_ROWS])
+
+    def _insert_put_rows(self, rows: list[PutRow]) -> None:
+        marks = ", ".join(["(?, ?, ?, ?)"] * len(rows))
+        self._db.execute(f"INSERT INTO put_rows VALUES {marks}", [v for row in rows for v in row])
 
     async def replace(self, key: str, value: Any, ttl: float | None = None) -> bool:
         now = await self.now()
@@ -471,3 +495,21 @@ class SqliteStore(Store):
         self._writer.shutdown()
         for db in self._connections:
             db.close()
+
+
+def _locked(work: Callable[..., T], *args: Any) -> T:
+    """work(*args) on the writer thread, tried again every LOCK_STEP_SECONDS while another
+    connection holds the write lock (SQLite's answer busy: nothing was written), for up to
+    LOCK_WAIT_SECONDS."""
+    deadline = None
+    while True:
+        try:
+            return work(*args)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in BUSY:
+                raise
+            now = time.monotonic()
+            deadline = deadline or now + LOCK_WAIT_SECONDS
+            if now >= deadline:
+                raise
+        time.sleep(LOCK_STEP_SECONDS)
