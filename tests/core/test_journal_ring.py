@@ -57,12 +57,19 @@ def test_a_memory_store_builds_entries_only_when_read_and_only_the_rings_newest(
     assert built == ["/5", "/6", "/7"]
 
 
-def test_a_backlog_past_twice_the_ring_keeps_only_the_newest_while_held() -> None:
+def test_a_held_backlog_keeps_only_the_rings_newest_after_every_request() -> None:
+    """Each request past the ring's size lets the oldest go: a backlog left to grow and then
+    cut, `size` exchanges freed at once, stalled the loop every `size` requests."""
     ring, built = journal(open_store("memory://"), size=2)
 
     async def scenario() -> list[tuple[str, str]]:
-        await record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 10)])
-        assert len(ring._pending) < 4 and built == []
+        held = []
+        for index in range(1, 10):
+            ring.record(exchange(f"/{index}"))
+            held.append(len(ring._pending))
+        assert held == [1, 2, 2, 2, 2, 2, 2, 2, 2]
+        await asyncio.sleep(PERIOD * 4)
+        assert built == []
         found = await read(ring)
         await record_then_wait(ring, [exchange("/10")])
         return found + await read(ring)

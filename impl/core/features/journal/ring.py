@@ -23,10 +23,12 @@ What a read sees is the setting `journal_sync`:
 On a store of one process alone (memory) and without a log to write, no other worker reads
 the ring and every read writes the pending entries first: entries wait for the next read
 (or a backlog of HELD_BYTES of bodies) rather than a batch every PERIOD, and of a backlog
-longer than the ring only its newest `size` are built (the older ones' slots would be
-overwritten before any read; they are counted all the same, so ids run on). A read sees
-what it saw before; requests between reads build no entry. An entry that pinned no instant
-is written by the writer as before (its instant is the batch's).
+longer than the ring only its newest `size` are kept and built (the older ones' slots would
+be overwritten before any read; they are counted all the same, so ids run on). Each request
+past the ring's size lets the oldest go: letting `size` go at once, every `size` requests,
+stalled the loop for milliseconds (freeing a thousand exchanges), the open-loop p99's tail.
+A read sees what it saw before; requests between reads build no entry. An entry that pinned
+no instant is written by the writer as before (its instant is the batch's).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import asyncio
 import contextvars
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -111,7 +114,7 @@ class Journal:
         self._log_to = log_to
         # journal_sync "answered" on a shared store: reads ask every worker (presence.py).
         self._presence = Presence(store) if across_workers else None
-        self._pending: list[Exchange] = []
+        self._pending: deque[Exchange] = deque()
         # Exchanges held back unbuilt (see the module's doc); the older of a backlog longer
         # than the ring are dropped and only counted.
         self._holds = not store.shared and log_to is None and size > 0
@@ -134,7 +137,7 @@ class Journal:
         What the answer's last byte must wait for, if anything: the write of this process's
         marker, when it has none (it never fails: a lost write is logged)."""
         self._pending.append(exchange)
-        if self._holds and exchange.at is not None and self._held():
+        if self._holds and self._held(exchange):
             return None
         loop = asyncio.get_running_loop()
         writer = self._writer
@@ -153,22 +156,20 @@ class Journal:
             marked = self._marked = loop.create_future()
         return marked
 
-    def _held(self) -> bool:
-        """Whether the pending exchanges may wait for the next read (their bodies under
-        HELD_BYTES), a backlog of twice the ring's size cut to its newest `size`."""
-        self._held_bytes += _body_bytes(self._pending[-1])
-        if len(self._pending) >= 2 * self.size:
-            self._skip_older()
-            self._held_bytes = sum(_body_bytes(exchange) for exchange in self._pending)
-        return self._held_bytes < HELD_BYTES
+    def _held(self, exchange: Exchange) -> bool:
+        """Whether the pending exchanges, `exchange` the newest, may wait for the next read:
+        it pinned an instant and their bodies stay under HELD_BYTES. The backlog is kept to
+        the ring's newest `size`."""
+        self._held_bytes += _body_bytes(exchange)
+        self._skip_older()
+        return exchange.at is not None and self._held_bytes < HELD_BYTES
 
     def _skip_older(self) -> None:
         """Drop, counted, the pending exchanges older than the newest `size`: their slots in
         the ring would be overwritten by the newer ones before anyone reads them."""
-        if self._holds and len(self._pending) > self.size:
-            dropped = len(self._pending) - self.size
-            del self._pending[:dropped]
-            self._skipped += dropped
+        while self._holds and len(self._pending) > self.size:
+            self._held_bytes -= _body_bytes(self._pending.popleft())
+            self._skipped += 1
 
     async def _keep_writing(self) -> None:
         """Write what requests hand over, a batch every PERIOD; while marked, answer reads'
@@ -238,7 +239,8 @@ class Journal:
         async with self._guard():
             while self._pending:
                 self._skip_older()
-                taken, self._pending, self._held_bytes = self._pending, [], 0
+                taken, self._held_bytes = list(self._pending), 0
+                self._pending.clear()
                 skipped, self._skipped = self._skipped, 0
                 for start in range(0, len(taken), BATCH):
                     await self._write_batch(taken[start : start + BATCH], skipped)
