@@ -4,11 +4,13 @@ on a store of one process (memory) and on a shared one (SQLite)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
-from sessim.core.features.journal.exchange import KEEP, Captured, Exchange
+from sessim.core.features.journal.exchange import KEEP, Captured, Exchange, pack, unpack
 from sessim.core.features.journal.ring import HELD_BYTES, PERIOD, Filter, Journal
 from sessim.core.kit.store import Store, open_store
+from sessim.registry import VENDORS
 
 from tests.core.support import T0, run
 
@@ -111,3 +113,35 @@ def test_a_clear_forgets_the_held_and_the_skipped() -> None:
 
     assert run(scenario()) == [("1", "/after")]
     assert built == ["/after"]
+
+
+def test_held_exchanges_leave_nothing_for_the_garbage_collector() -> None:
+    """Held as objects, a ring's worth of exchanges (and their headers) were survivors that
+    every young collection walked: milliseconds of the loop at a time."""
+    ring, _built = journal(open_store("memory://"), size=500)
+    headers = [(b"authorization", b"SSWS token"), (b"host", b"sessim")]
+
+    def held() -> None:
+        for index in range(400):
+            seen = exchange(f"/{index}", body=b"{}")
+            seen.request.headers = list(headers)
+            ring.record(seen)
+
+    gc.collect()
+    before = len(gc.get_objects())
+    held()
+    gc.collect()
+    assert len(ring._pending) == 400
+    assert len(gc.get_objects()) - before < 40  # held as objects: 400 exchanges x 5
+
+
+def test_a_packed_exchange_comes_back_whole() -> None:
+    okta = VENDORS["okta"]
+    request = Captured(((b"authorization", b"SSWS t"),))
+    request.add(b'{"a": 1}')
+    response = Captured(((b"content-type", b"application/json"),))
+    response.add(b"x" * 10)
+    seen = Exchange(
+        okta, "getSession", "GET", "/s/1", b"q=1", T0, T0 + 1, 200, 0.25, request, response
+    )
+    assert unpack(pack(seen), {"okta": okta}) == seen
