@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from http import HTTPStatus
 from pathlib import Path
 
 from sessim.core.features.journal.exchange import KEEP, Captured, Exchange, pack, unpack
@@ -145,3 +146,12 @@ def test_a_packed_exchange_comes_back_whole() -> None:
         okta, "getSession", "GET", "/s/1", b"q=1", T0, T0 + 1, 200, 0.25, request, response
     )
     assert unpack(pack(seen), {"okta": okta}) == seen
+
+
+def test_an_exchange_that_cannot_be_packed_is_held_as_it_is() -> None:
+    ring, built = journal(open_store("memory://"), size=3)
+    odd = exchange("/enum")
+    odd.status = HTTPStatus.OK  # marshal writes no enum
+    run(record_then_wait(ring, [exchange("/1"), odd, exchange("/2")]))
+    assert built == []
+    assert run(read(ring)) == [("3", "/2"), ("2", "/enum"), ("1", "/1")]

@@ -75,8 +75,11 @@ Build = Callable[[Exchange, float], tuple[float, JournalExchange]]
 
 
 def _held_bytes(pending: Exchange | bytes) -> int:
-    """The bytes a pending exchange takes while held (packed); one not held counts none."""
-    return len(pending) if isinstance(pending, bytes) else 0
+    """The bytes a pending exchange takes while held: packed, or its bodies where it could
+    not be packed."""
+    if isinstance(pending, bytes):
+        return len(pending)
+    return len(pending.request.kept) + len(pending.response.kept)
 
 
 def _slot(index: int) -> str:
@@ -165,11 +168,14 @@ class Journal:
         """Hold `exchange` packed, the backlog kept to the ring's newest `size`; whether the
         pending exchanges may wait for the next read: it pinned an instant and they stay
         under HELD_BYTES."""
-        packed = pack(exchange)
+        try:
+            held: Exchange | bytes = pack(exchange)
+        except ValueError:  # a value marshal cannot write (an enum, a subclass): kept as is
+            held = exchange
         if exchange.api is not None:
             self._apis[exchange.api.name] = exchange.api
-        self._pending.append(packed)
-        self._held_bytes += len(packed)
+        self._pending.append(held)
+        self._held_bytes += _held_bytes(held)
         self._skip_older()
         return exchange.at is not None and self._held_bytes < HELD_BYTES
 
