@@ -389,20 +389,20 @@ def scheduled(pid: int) -> tuple[float, float]:
 
 
 def run_fixed_rate(
-    port: int, ids_file: Path, prefix: str, rate: float, header: Header, pid: int
+    port: int, ids_file: Path, prefix: str, rate: float, header: Header, pid: int, runs: int
 ) -> dict:
-    """HALF_RATE_RUNS runs at `rate` against the server of process `pid`: every run, and
-    the median of each figure over them."""
+    """`runs` runs at `rate` against the server of process `pid`: every run, and the median
+    of each figure over them."""
     requests = http_requests(port, ids_file, prefix, header)
-    runs = [one_fixed_rate(port, requests, rate, pid) for _ in range(HALF_RATE_RUNS)]
+    done = [one_fixed_rate(port, requests, rate, pid) for _ in range(runs)]
     return {
         "target_rate": round(rate, 1),
-        "achieved_rate": statistics.median(run["achieved_rate"] for run in runs),
-        "requests": sum(run["requests"] for run in runs),
-        "non_200": sum(run["non_200"] for run in runs),
-        "latency_ms": medians([run["latency_ms"] for run in runs]),
-        "generator_lag_ms": medians([run["generator_lag_ms"] for run in runs]),
-        "runs": runs,
+        "achieved_rate": statistics.median(run["achieved_rate"] for run in done),
+        "requests": sum(run["requests"] for run in done),
+        "non_200": sum(run["non_200"] for run in done),
+        "latency_ms": medians([run["latency_ms"] for run in done]),
+        "generator_lag_ms": medians([run["generator_lag_ms"] for run in done]),
+        "runs": done,
     }
 
 
@@ -461,9 +461,10 @@ def peak(port: int, ids_file: Path, prefix: str, header: Header = OKTA_AUTH) -> 
 
 
 def half_rate(
-    port: int, ids_file: Path, prefix: str, rate: float, pid: int, header: Header = OKTA_AUTH
+    port: int, ids_file: Path, prefix: str, rate: float, pid: int, runs: int = HALF_RATE_RUNS
 ) -> dict:
-    figures = run_fixed_rate(port, ids_file, prefix, rate, header, pid)
+    """The open loop at `rate`, `runs` times (the median of each figure, and every run)."""
+    figures = run_fixed_rate(port, ids_file, prefix, rate, OKTA_AUTH, pid, runs)
     lag = figures["generator_lag_ms"]["p99"]
     each = ", ".join(f"{run['latency_ms']['p99']}" for run in figures["runs"])
     waits = ", ".join(f"{run['server_cpu_wait_ms']:.0f}" for run in figures["runs"])
