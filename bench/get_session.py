@@ -328,21 +328,30 @@ async def read_status(reader: asyncio.StreamReader) -> int:
 
 
 async def connection(port: int, queue: asyncio.Queue, requests: list[bytes], seen: list) -> None:
-    """Sends each request it takes from the queue and records (lag, latency, status)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while True:
-            due, queued, index = await queue.get()
-            writer.write(requests[index % len(requests)])
-            sent = time.perf_counter()
-            status = await read_status(reader)
-            # Timed from when it was due, so waiting for a free connection counts; but not
-            # from before it went out (sent early), nor before the generator queued it (late).
-            origin = min(max(due, queued), sent)
-            seen.append((max(queued - due, 0.0), time.perf_counter() - origin, status))
-            queue.task_done()
-    finally:
-        writer.close()
+    """Sends each request it takes from the queue and records (lag, latency, status). A
+    connection the server closes (Prism's idle timeout, on a starved machine) is opened
+    again, and the request it was carrying counts as failed (status 0): a run that waited
+    for it would never end."""
+    while True:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while True:
+                due, queued, index = await queue.get()
+                writer.write(requests[index % len(requests)])
+                sent = time.perf_counter()
+                try:
+                    status = await read_status(reader)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    status = 0
+                # Timed from when it was due, so waiting for a free connection counts; but
+                # not from before it went out (sent early), nor before it was queued (late).
+                origin = min(max(due, queued), sent)
+                seen.append((max(queued - due, 0.0), time.perf_counter() - origin, status))
+                queue.task_done()
+                if not status:
+                    break
+        finally:
+            writer.close()
 
 
 async def fixed_rate(port: int, requests: list[bytes], rate: float, seconds: int) -> Run:
