@@ -17,9 +17,12 @@ In the bench's own process, with `sessim.running()`'s defaults (memory store, it
 
 Writes one JSON file (BENCH_JSON, default bench/results.json) and the generated section of
 the benchmark page (BENCH_PAGE, default docs/benchmarks.md, between MARKERS), with the
-machine, the versions, the date and the commit. About 6 minutes; BENCH_QUICK=1 is a smoke
-test in about a minute (one-second runs, few sessions) whose figures measure nothing.
-Usage: make bench [BENCH_SECONDS=10] [SESSIONS=1000] [RESET_SESSIONS=1000] [BENCH_QUICK=1]
+machine, the versions, the date and the commit. Each p99 at half peak is the median of
+HALF_RATE_RUNS open-loop runs (get_session.py), every run kept in both. About 10 minutes;
+BENCH_QUICK=1 is a smoke test in about a minute (one-second runs, one each, few sessions)
+whose figures measure nothing.
+Usage: make bench [BENCH_SECONDS=10] [SESSIONS=1000] [RESET_SESSIONS=1000] [HALF_RATE_RUNS=5]
+       [BENCH_QUICK=1]
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import redis
 import uvloop
 import yaml
 from get_session import (
+    HALF_RATE_RUNS,
     LOAD_CPU,
     OKTA,
     OKTA_AUTH,
@@ -450,6 +454,32 @@ def servers_table(results: dict) -> list[str]:
     return rows
 
 
+def runs_table(results: dict) -> list[str]:
+    """Every open-loop run behind each p99 at half peak (the figure is their median), with
+    how long the server's event loop and the generator waited for a CPU during each: what
+    other work on the machine took from them."""
+    one = results["get_session"]["one_worker"]
+    rows = [
+        "| p99 at half peak, each run (ms) | runs | median | server's CPU per request (us) "
+        "| server waiting for a CPU (ms) | generator waiting for a CPU (ms) |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    for name, label in LABELS.items():
+        runs = one[name]["half_rate"]["runs"]
+        cpu = statistics.median(run["server_cpu_us"] for run in runs)
+        rows.append(
+            f"| {label} | {listed(runs, 'latency_ms', 'p99')} "
+            f"| {one[name]['half_rate']['latency_ms']['p99']:.2f} | {cpu:,.0f} "
+            f"| {listed(runs, 'server_cpu_wait_ms')} | {listed(runs, 'generator_cpu_wait_ms')} |"
+        )
+    return rows
+
+
+def listed(runs: list[dict], key: str, cut: str | None = None) -> str:
+    values = [run[key][cut] if cut else run[key] for run in runs]
+    return ", ".join(f"{value:.3g}" if value < 100 else f"{value:,.0f}" for value in values)
+
+
 def figures_table(figures: list[Figure]) -> list[str]:
     rows = ["| figure | measured | target | verdict |", "|---|---:|---|---|"]
     for figure in figures:
@@ -473,11 +503,14 @@ def section(results: dict, figures: list[Figure]) -> str:
             "",
             f"{quick}Measured {results['date']} by `make bench` (bench/figures.py) at commit"
             f" {results['commit']}, {settings['seconds']} s per run, {settings['sessions']:,}"
-            f" sessions per server. Raw figures: `bench/results.json`.",
+            f" sessions per server; each p99 at half peak is the median of"
+            f" {settings['half_rate_runs']} runs. Raw figures: `bench/results.json`.",
             "",
             *figures_table(figures),
             "",
             *servers_table(results),
+            "",
+            *runs_table(results),
             "",
             f"Machine: {box['nproc']} cores, {box['cpu']}, Linux {box['kernel']}; load average"
             f" {box['load']} (1, 5, 15 min) when the run began.",
@@ -516,7 +549,12 @@ def main() -> None:
         "quick": QUICK,
         "machine": box,
         "versions": {**versions(), "redis": redis_version()},
-        "settings": {"seconds": SECONDS, "sessions": SESSIONS, "reset_sessions": RESET_SESSIONS},
+        "settings": {
+            "seconds": SECONDS,
+            "sessions": SESSIONS,
+            "reset_sessions": RESET_SESSIONS,
+            "half_rate_runs": HALF_RATE_RUNS,
+        },
     }
     with tempfile.TemporaryDirectory() as name, own_redis(Path(name)) as redis_url:
         tmp = Path(name)

@@ -18,6 +18,10 @@ with `Authorization: SSWS <token>`, rotating through every session id (bench/get
    CONNECTIONS of them, pre-built requests). Request i is due at start + i/rate whether or not
    earlier ones are done, and its latency runs from when it was due, so queueing behind a slow
    answer counts (no coordinated omission). It includes the generator's own cost (tens of us).
+   HALF_RATE_RUNS runs back to back (5; 1 in BENCH_QUICK): each cut is the median of the
+   runs' (never the best), every run is kept, with how long the server's and the
+   generator's threads waited for a CPU during it (/proc/<pid>/schedstat): a single run's
+   p99 moved by 2x on this shared machine.
 
 Writes bench/results_get_session.json (raw figures) and bench/results.md (table, targets,
 machine, commands).
@@ -30,10 +34,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import math
 import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,6 +72,7 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "1" if QUICK else "10"))
 SESSIONS = int(os.environ.get("SESSIONS", "50" if QUICK else "1000"))
 WARMUP_SECONDS = int(os.environ.get("WARMUP_SECONDS", "0" if QUICK else "3"))
+HALF_RATE_RUNS = int(os.environ.get("HALF_RATE_RUNS", "1" if QUICK else "5"))
 CONNECTIONS = 16
 EARLY = 0.0005  # seconds a request may go out before it is due (see fixed_rate)
 SEED_CLIENTS = 16
@@ -321,21 +328,30 @@ async def read_status(reader: asyncio.StreamReader) -> int:
 
 
 async def connection(port: int, queue: asyncio.Queue, requests: list[bytes], seen: list) -> None:
-    """Sends each request it takes from the queue and records (lag, latency, status)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while True:
-            due, queued, index = await queue.get()
-            writer.write(requests[index % len(requests)])
-            sent = time.perf_counter()
-            status = await read_status(reader)
-            # Timed from when it was due, so waiting for a free connection counts; but not
-            # from before it went out (sent early), nor before the generator queued it (late).
-            origin = min(max(due, queued), sent)
-            seen.append((max(queued - due, 0.0), time.perf_counter() - origin, status))
-            queue.task_done()
-    finally:
-        writer.close()
+    """Sends each request it takes from the queue and records (lag, latency, status). A
+    connection the server closes (Prism's idle timeout, on a starved machine) is opened
+    again, and the request it was carrying counts as failed (status 0): a run that waited
+    for it would never end."""
+    while True:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while True:
+                due, queued, index = await queue.get()
+                writer.write(requests[index % len(requests)])
+                sent = time.perf_counter()
+                try:
+                    status = await read_status(reader)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    status = 0
+                # Timed from when it was due, so waiting for a free connection counts; but
+                # not from before it went out (sent early), nor before it was queued (late).
+                origin = min(max(due, queued), sent)
+                seen.append((max(queued - due, 0.0), time.perf_counter() - origin, status))
+                queue.task_done()
+                if not status:
+                    break
+        finally:
+            writer.close()
 
 
 async def fixed_rate(port: int, requests: list[bytes], rate: float, seconds: int) -> Run:
@@ -371,26 +387,66 @@ def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_fixed_rate(port: int, ids_file: Path, prefix: str, rate: float, header: Header) -> dict:
+def scheduled(pid: int) -> tuple[float, float]:
+    """Seconds a process's main thread has run on a CPU, and waited for one while runnable
+    (the kernel's schedstat): the wait is other work's share of the core, not its own."""
+    path = Path(f"/proc/{pid}/schedstat")
+    if not path.exists():
+        return math.nan, math.nan
+    ran, waited, _slices = path.read_text().split()
+    return int(ran) / 1e9, int(waited) / 1e9
+
+
+def run_fixed_rate(
+    port: int, ids_file: Path, prefix: str, rate: float, header: Header, pid: int, runs: int
+) -> dict:
+    """`runs` runs at `rate` against the server of process `pid`: every run, and the median
+    of each figure over them."""
     requests = http_requests(port, ids_file, prefix, header)
+    done = [one_fixed_rate(port, requests, rate, pid) for _ in range(runs)]
+    return {
+        "target_rate": round(rate, 1),
+        "achieved_rate": statistics.median(run["achieved_rate"] for run in done),
+        "requests": sum(run["requests"] for run in done),
+        "non_200": sum(run["non_200"] for run in done),
+        "latency_ms": medians([run["latency_ms"] for run in done]),
+        "generator_lag_ms": medians([run["generator_lag_ms"] for run in done]),
+        "runs": done,
+    }
+
+
+def medians(figures: list[dict[str, float]]) -> dict[str, float]:
+    return {cut: round(statistics.median(each[cut] for each in figures), 3) for cut in figures[0]}
+
+
+def one_fixed_rate(port: int, requests: list[bytes], rate: float, pid: int) -> dict:
     # The generator must not pause: a full collection walks every request of a million-id
     # list, milliseconds that would count as the server's latency. No collection runs
     # while it measures; what it keeps from before is out of the collector's sight.
     gc.freeze()
     gc.disable()
     try:
+        server, own, cpu = scheduled(pid), scheduled(os.getpid()), time.process_time()
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             run = runner.run(fixed_rate(port, requests, rate, SECONDS))
+        cpu = time.process_time() - cpu
+        server_after, own_after = scheduled(pid), scheduled(os.getpid())
     finally:
         gc.enable()
         gc.unfreeze()
     return {
-        "target_rate": round(rate, 1),
         "achieved_rate": round(len(run.seen) / run.elapsed, 1),
         "requests": len(run.seen),
         "non_200": sum(status != 200 for *_, status in run.seen),
         "latency_ms": cuts([latency for _, latency, _ in run.seen]),
         "generator_lag_ms": cuts([lag for lag, _, _ in run.seen]),
+        "seconds": round(run.elapsed, 3),
+        # The server's main thread (its event loop): CPU per request, and how long it
+        # waited for a CPU, which other work on the machine took.
+        "server_cpu_us": round((server_after[0] - server[0]) / len(run.seen) * 1e6, 1),
+        "server_cpu_wait_ms": round((server_after[1] - server[1]) * 1000, 1),
+        "generator_cpu_us": round(cpu / len(run.seen) * 1e6, 1),
+        "generator_cpu_wait_ms": round((own_after[1] - own[1]) * 1000, 1),
     }
 
 
@@ -414,11 +470,17 @@ def peak(port: int, ids_file: Path, prefix: str, header: Header = OKTA_AUTH) -> 
 
 
 def half_rate(
-    port: int, ids_file: Path, prefix: str, rate: float, header: Header = OKTA_AUTH
+    port: int, ids_file: Path, prefix: str, rate: float, pid: int, runs: int = HALF_RATE_RUNS
 ) -> dict:
-    figures = run_fixed_rate(port, ids_file, prefix, rate, header)
+    """The open loop at `rate`, `runs` times (the median of each figure, and every run)."""
+    figures = run_fixed_rate(port, ids_file, prefix, rate, OKTA_AUTH, pid, runs)
     lag = figures["generator_lag_ms"]["p99"]
-    print(f"  at {rate:,.0f} req/s: p99 {figures['latency_ms']['p99']} ms (generator lag {lag})")
+    each = ", ".join(f"{run['latency_ms']['p99']}" for run in figures["runs"])
+    waits = ", ".join(f"{run['server_cpu_wait_ms']:.0f}" for run in figures["runs"])
+    print(
+        f"  at {rate:,.0f} req/s: p99 {figures['latency_ms']['p99']} ms, the median of"
+        f" {each} (generator lag {lag}; the server waited {waits} ms for a CPU)"
+    )
     return figures
 
 
@@ -426,7 +488,7 @@ def measure(server: subprocess.Popen, port: int, ids_file: Path, prefix: str, ra
     """Peak, then p99 at `rate` (0: half of this server's own peak)."""
     figures = peak(port, ids_file, prefix)
     rate = rate or figures["requests_per_s"] / 2
-    slow = half_rate(port, ids_file, prefix, rate)
+    slow = half_rate(port, ids_file, prefix, rate, server.pid)
     return {"peak": figures, "half_rate": slow, "rss_mib": rss_mib(server.pid)}
 
 

@@ -194,7 +194,9 @@ def measure_size(tmp: Path, store: str, ids: Path, rate: float) -> dict:
     command = sessim_command(tmp, port, store, seed=False)
     with serving(command, port, tmp / "size.log") as server:
         figures = peak(port, ids, f"{OKTA}/sessions/")
-        slow = half_rate(port, ids, f"{OKTA}/sessions/", rate or figures["requests_per_s"] / 2)
+        at = rate or figures["requests_per_s"] / 2
+        # One run: each size is measured three times in turns, and their median compared.
+        slow = half_rate(port, ids, f"{OKTA}/sessions/", at, server.pid, runs=1)
         rss = rss_mib(server.pid)
     return {"peak": figures, "fixed_rate": slow, "rss_mib": rss}
 

@@ -4,11 +4,14 @@ on a store of one process (memory) and on a shared one (SQLite)."""
 from __future__ import annotations
 
 import asyncio
+import gc
+from http import HTTPStatus
 from pathlib import Path
 
-from sessim.core.features.journal.exchange import KEEP, Captured, Exchange
+from sessim.core.features.journal.exchange import KEEP, Captured, Exchange, pack, unpack
 from sessim.core.features.journal.ring import HELD_BYTES, PERIOD, Filter, Journal
 from sessim.core.kit.store import Store, open_store
+from sessim.registry import VENDORS
 
 from tests.core.support import T0, run
 
@@ -57,12 +60,19 @@ def test_a_memory_store_builds_entries_only_when_read_and_only_the_rings_newest(
     assert built == ["/5", "/6", "/7"]
 
 
-def test_a_backlog_past_twice_the_ring_keeps_only_the_newest_while_held() -> None:
+def test_a_held_backlog_keeps_only_the_rings_newest_after_every_request() -> None:
+    """Each request past the ring's size lets the oldest go: a backlog left to grow and then
+    cut, `size` exchanges freed at once, stalled the loop every `size` requests."""
     ring, built = journal(open_store("memory://"), size=2)
 
     async def scenario() -> list[tuple[str, str]]:
-        await record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 10)])
-        assert len(ring._pending) < 4 and built == []
+        held = []
+        for index in range(1, 10):
+            ring.record(exchange(f"/{index}"))
+            held.append(len(ring._pending))
+        assert held == [1, 2, 2, 2, 2, 2, 2, 2, 2]
+        await asyncio.sleep(PERIOD * 4)
+        assert built == []
         found = await read(ring)
         await record_then_wait(ring, [exchange("/10")])
         return found + await read(ring)
@@ -104,3 +114,44 @@ def test_a_clear_forgets_the_held_and_the_skipped() -> None:
 
     assert run(scenario()) == [("1", "/after")]
     assert built == ["/after"]
+
+
+def test_held_exchanges_leave_nothing_for_the_garbage_collector() -> None:
+    """Held as objects, a ring's worth of exchanges (and their headers) were survivors that
+    every young collection walked: milliseconds of the loop at a time."""
+    ring, _built = journal(open_store("memory://"), size=500)
+    headers = [(b"authorization", b"SSWS token"), (b"host", b"sessim")]
+
+    def held() -> None:
+        for index in range(400):
+            seen = exchange(f"/{index}", body=b"{}")
+            seen.request.headers = list(headers)
+            ring.record(seen)
+
+    gc.collect()
+    before = len(gc.get_objects())
+    held()
+    gc.collect()
+    assert len(ring._pending) == 400
+    assert len(gc.get_objects()) - before < 40  # held as objects: 400 exchanges x 5
+
+
+def test_a_packed_exchange_comes_back_whole() -> None:
+    okta = VENDORS["okta"]
+    request = Captured(((b"authorization", b"SSWS t"),))
+    request.add(b'{"a": 1}')
+    response = Captured(((b"content-type", b"application/json"),))
+    response.add(b"x" * 10)
+    seen = Exchange(
+        okta, "getSession", "GET", "/s/1", b"q=1", T0, T0 + 1, 200, 0.25, request, response
+    )
+    assert unpack(pack(seen), {"okta": okta}) == seen
+
+
+def test_an_exchange_that_cannot_be_packed_is_held_as_it_is() -> None:
+    ring, built = journal(open_store("memory://"), size=3)
+    odd = exchange("/enum")
+    odd.status = HTTPStatus.OK  # marshal writes no enum
+    run(record_then_wait(ring, [exchange("/1"), odd, exchange("/2")]))
+    assert built == []
+    assert run(read(ring)) == [("3", "/2"), ("2", "/enum"), ("1", "/1")]

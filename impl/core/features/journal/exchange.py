@@ -3,7 +3,8 @@ built: the capture makes it, the ring queues it, the entries builder reads it.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import marshal
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ...web.api import Api
@@ -40,3 +41,32 @@ class Exchange:
     latency: float  # seconds from the request's arrival to its answer's last byte
     request: Captured
     response: Captured
+
+
+# Exchange's fields between its API and its two sides, in the dataclass's order.
+PLAIN = ("operation_id", "method", "path", "query", "wall", "at", "status", "latency")
+
+
+def pack(exchange: Exchange) -> bytes:
+    """The exchange as bytes (its API by name), as the memory store's journal holds it until
+    a read: held as objects, a ring's worth of exchanges and their headers were survivors
+    that the garbage collector's young collections walked, 2 to 7 ms at a time at half the
+    peak; bytes are nothing to it (nor to free)."""
+    api, sides = exchange.api, (exchange.request, exchange.response)
+    return marshal.dumps(
+        (
+            None if api is None else api.name,
+            tuple(getattr(exchange, name) for name in PLAIN),
+            tuple((tuple(side.headers), bytes(side.kept), side.size) for side in sides),
+        )
+    )
+
+
+def unpack(packed: bytes, apis: Mapping[str, Api]) -> Exchange:
+    """The exchange `pack` made, its API found by name in `apis`."""
+    api, plain, sides = marshal.loads(packed)
+    request, response = (Captured(headers, bytearray(kept), size) for headers, kept, size in sides)
+    found = None if api is None else apis[api]
+    return Exchange(
+        api=found, request=request, response=response, **dict(zip(PLAIN, plain, strict=True))
+    )

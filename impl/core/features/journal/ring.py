@@ -22,11 +22,14 @@ What a read sees is the setting `journal_sync`:
 
 On a store of one process alone (memory) and without a log to write, no other worker reads
 the ring and every read writes the pending entries first: entries wait for the next read
-(or a backlog of HELD_BYTES of bodies) rather than a batch every PERIOD, and of a backlog
-longer than the ring only its newest `size` are built (the older ones' slots would be
-overwritten before any read; they are counted all the same, so ids run on). A read sees
-what it saw before; requests between reads build no entry. An entry that pinned no instant
-is written by the writer as before (its instant is the batch's).
+(or a backlog of HELD_BYTES) rather than a batch every PERIOD, held as bytes (exchange.pack:
+no work for the garbage collector), and of a backlog longer than the ring only its newest
+`size` are kept and built (the older ones' slots would be overwritten before any read; they
+are counted all the same, so ids run on). Each request past the ring's size lets the oldest
+go: letting `size` go at once, every `size` requests, stalled the loop for milliseconds
+(freeing a thousand exchanges), the open-loop p99's tail. A read sees what it saw before;
+requests between reads build no entry. An entry that pinned no instant is written by the
+writer as before (its instant is the batch's).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import asyncio
 import contextvars
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -45,7 +49,8 @@ from ...kit.errors import Unavailable
 from ...kit.instants import LATEST
 from ...kit.store import Store
 from ...kit.store.base import Record
-from .exchange import Exchange
+from ...web.api import Api
+from .exchange import Exchange, pack, unpack
 from .presence import NAMESPACE, Presence
 
 SEQUENCE_KEY = f"{NAMESPACE}:sequence"
@@ -57,7 +62,8 @@ BATCH = 200
 PERIOD = 0.005
 # A worker idle this long deletes its marker (and stops polling the store).
 IDLE_SECONDS = 1.0
-# The bodies a memory store's journal holds back, unbuilt, before the writer takes them.
+# The bytes a memory store's journal holds back, unbuilt and packed (bodies, mostly), before
+# the writer takes them.
 HELD_BYTES = 4 * 1024 * 1024
 # The counter's window: past the year 3000 from any instant the clock can show, so never.
 FOREVER = LATEST
@@ -68,9 +74,12 @@ log = logging.getLogger("sessim.journal")
 Build = Callable[[Exchange, float], tuple[float, JournalExchange]]
 
 
-def _body_bytes(exchange: Exchange) -> int:
-    """The body bytes an exchange holds while it waits to be built."""
-    return len(exchange.request.kept) + len(exchange.response.kept)
+def _held_bytes(pending: Exchange | bytes) -> int:
+    """The bytes a pending exchange takes while held: packed, or its bodies where it could
+    not be packed."""
+    if isinstance(pending, bytes):
+        return len(pending)
+    return len(pending.request.kept) + len(pending.response.kept)
 
 
 def _slot(index: int) -> str:
@@ -111,11 +120,12 @@ class Journal:
         self._log_to = log_to
         # journal_sync "answered" on a shared store: reads ask every worker (presence.py).
         self._presence = Presence(store) if across_workers else None
-        self._pending: list[Exchange] = []
-        # Exchanges held back unbuilt (see the module's doc); the older of a backlog longer
-        # than the ring are dropped and only counted.
+        # Exchanges to write, or held back unbuilt and packed (see the module's doc); the
+        # older of a held backlog longer than the ring are dropped and only counted.
+        self._pending: deque[Exchange | bytes] = deque()
         self._holds = not store.shared and log_to is None and size > 0
-        self._held_bytes = 0  # of the pending exchanges' bodies, while held
+        self._apis: dict[str, Api] = {}  # the held exchanges' APIs, by name (exchange.pack)
+        self._held_bytes = 0  # of the pending exchanges, while held
         self._skipped = 0
         # Resolved when this process's marker is written: what answers wait for meanwhile.
         self._marked: asyncio.Future[None] | None = None
@@ -133,8 +143,9 @@ class Journal:
         """Take a finished request; its entry is written soon, by this process's writer.
         What the answer's last byte must wait for, if anything: the write of this process's
         marker, when it has none (it never fails: a lost write is logged)."""
-        self._pending.append(exchange)
-        if self._holds and exchange.at is not None and self._held():
+        if not self._holds:
+            self._pending.append(exchange)
+        elif self._held(exchange):
             return None
         loop = asyncio.get_running_loop()
         writer = self._writer
@@ -153,22 +164,27 @@ class Journal:
             marked = self._marked = loop.create_future()
         return marked
 
-    def _held(self) -> bool:
-        """Whether the pending exchanges may wait for the next read (their bodies under
-        HELD_BYTES), a backlog of twice the ring's size cut to its newest `size`."""
-        self._held_bytes += _body_bytes(self._pending[-1])
-        if len(self._pending) >= 2 * self.size:
-            self._skip_older()
-            self._held_bytes = sum(_body_bytes(exchange) for exchange in self._pending)
-        return self._held_bytes < HELD_BYTES
+    def _held(self, exchange: Exchange) -> bool:
+        """Hold `exchange` packed, the backlog kept to the ring's newest `size`; whether the
+        pending exchanges may wait for the next read: it pinned an instant and they stay
+        under HELD_BYTES."""
+        try:
+            held: Exchange | bytes = pack(exchange)
+        except ValueError:  # a value marshal cannot write (an enum, a subclass): kept as is
+            held = exchange
+        if exchange.api is not None:
+            self._apis[exchange.api.name] = exchange.api
+        self._pending.append(held)
+        self._held_bytes += _held_bytes(held)
+        self._skip_older()
+        return exchange.at is not None and self._held_bytes < HELD_BYTES
 
     def _skip_older(self) -> None:
         """Drop, counted, the pending exchanges older than the newest `size`: their slots in
         the ring would be overwritten by the newer ones before anyone reads them."""
-        if self._holds and len(self._pending) > self.size:
-            dropped = len(self._pending) - self.size
-            del self._pending[:dropped]
-            self._skipped += dropped
+        while self._holds and len(self._pending) > self.size:
+            self._held_bytes -= _held_bytes(self._pending.popleft())
+            self._skipped += 1
 
     async def _keep_writing(self) -> None:
         """Write what requests hand over, a batch every PERIOD; while marked, answer reads'
@@ -238,11 +254,16 @@ class Journal:
         async with self._guard():
             while self._pending:
                 self._skip_older()
-                taken, self._pending, self._held_bytes = self._pending, [], 0
+                taken = [self._unpacked(pending) for pending in self._pending]
+                self._pending.clear()
+                self._held_bytes = 0
                 skipped, self._skipped = self._skipped, 0
                 for start in range(0, len(taken), BATCH):
                     await self._write_batch(taken[start : start + BATCH], skipped)
                     skipped = 0
+
+    def _unpacked(self, pending: Exchange | bytes) -> Exchange:
+        return unpack(pending, self._apis) if isinstance(pending, bytes) else pending
 
     async def settle(self) -> None:
         """Write every entry recorded so far, and with journal_sync "answered", wait until
