@@ -497,6 +497,64 @@ def test_a_redis_nobody_listens_on_is_unavailable(scheme: str) -> None:
     run(store.close())
 
 
+async def _redis_command(url: str, *args: str) -> Any:
+    """One command of an administrator's, on the test's emptier's connection."""
+    return await emptier(url)._client().execute_command(*args)  # type: ignore[attr-defined]
+
+
+@pytest.mark.redis
+def test_a_redis_connection_closed_while_idle_is_replaced_without_an_error(
+    redis_url: str,
+) -> None:
+    """The server restarted, or closed idle clients, between two commands: the next one is
+    answered on a new connection, as redis-py's retry would, not refused."""
+    store = open_store(redis_url)
+    run(store.put("k", 1))
+    run(store.put("j", 2))  # one idle connection at least
+    killed = run(_redis_command(redis_url, "CLIENT", "KILL", "TYPE", "normal"))
+    assert killed >= 1
+    assert run(store.get("k")) == 1
+    assert run(store.get("j")) == 2
+    run(store.close())
+
+
+@pytest.mark.redis
+def test_a_redis_command_cancelled_in_flight_leaves_its_answer_to_no_other(
+    redis_url: str,
+) -> None:
+    """A request cancelled while its command waits (the client went away): its connection
+    is dropped, so the answer it would have read is not the next command's."""
+    store = open_store(redis_url)
+    run(store.put("k", "value"))
+
+    async def cancelled_then_read() -> Any:
+        client = store._client()  # type: ignore[attr-defined]
+        blocked = asyncio.ensure_future(client.execute_command("BLPOP", "none", "0.3"))
+        await asyncio.sleep(0.05)
+        blocked.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await blocked
+        await client.rpush("none", "pushed")  # what BLPOP would have answered, had it waited
+        return await store.get("k"), await client.lpop("none")
+
+    assert run(cancelled_then_read()) == ("value", "pushed")
+    run(store.close())
+
+
+@pytest.mark.redis
+def test_a_redis_that_forgot_its_scripts_runs_pipelined_writes_all_the_same(
+    redis_url: str,
+) -> None:
+    """A pipeline cannot load a script on the way: after SCRIPT FLUSH (or a restart), the
+    calls that found none are run again once it is loaded, and every record is written."""
+    store = open_store(redis_url)
+    run(store.put_many([Record("a", 1, tags=["t"])]))  # the script loaded
+    run(_redis_command(redis_url, "SCRIPT", "FLUSH"))
+    run(store.put_many([Record("b", 2, tags=["t"]), Record("c", 3, tags=["t"])]))
+    assert run(store.tagged("t")) == {"a": 1, "b": 2, "c": 3}
+    run(store.close())
+
+
 class NotRedis(socketserver.BaseRequestHandler):
     """Another service on the port: an HTTP server's refusal, whatever it is sent."""
 
