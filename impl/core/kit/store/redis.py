@@ -40,8 +40,9 @@ expires records at once. Records carry no Redis expiry: one in real time would d
 that a clock frozen (or moved back) for long still holds live. purge() frees expired
 records instead, as on SQLite, by the shared clock, from the expiry index above.
 
-The client is redis-py's asyncio one; connections belong to an event loop, so each loop
-that uses the store (the server's one, a test's several) gets its own client.
+The client is redis-py's asyncio one (for one server, DirectRedis below: commands without
+its pool's per-call work); connections belong to an event loop, so each loop that uses the
+store (the server's one, a test's several) gets its own client.
 """
 
 from __future__ import annotations
