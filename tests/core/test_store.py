@@ -7,9 +7,10 @@ import contextlib
 import secrets
 import socketserver
 import sqlite3
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sessim.core.kit.store.sqlite import SqliteStore
 
 from tests.core.conftest import emptier
 from tests.core.support import BACKENDS, T0, advance, freeze, race, run
-from tests.redis_servers import DURABLE_PORTS, free_ports
+from tests.redis_servers import DURABLE_PORTS, free_ports, start_redis, wait_for_redis
 
 
 def test_get_put_and_replace(store: Store) -> None:
@@ -495,6 +496,80 @@ def test_a_redis_nobody_listens_on_is_unavailable(scheme: str) -> None:
         run(store.snapshot())
     assert f"Error 111 connecting to 127.0.0.1:{port}." in str(raised.value.__cause__)
     run(store.close())
+
+
+@contextlib.contextmanager
+def own_redis(folder: Path) -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
+    """A redis-server of the test's own (what it does to it reaches no other test's
+    processes): its port, and the server in a list that a restart replaces it in."""
+    (port,) = free_ports(1, DURABLE_PORTS)
+    servers = [start_redis(port, folder)]
+    try:
+        wait_for_redis(port)
+        yield port, servers
+    finally:
+        servers[0].terminate()
+        servers[0].wait()
+
+
+@pytest.mark.redis
+def test_a_redis_connection_closed_while_idle_is_replaced_without_an_error(
+    tmp_path: Path,
+) -> None:
+    """The server restarted between two commands: the next one is answered on a new
+    connection, as redis-py's retry would, not refused."""
+    with own_redis(tmp_path) as (port, servers):
+        store = open_store(f"redis://127.0.0.1:{port}/0")
+        run(store.put("k", 1))
+        servers[0].terminate()
+        servers[0].wait()
+        servers[0] = start_redis(port, tmp_path)
+        wait_for_redis(port)
+        run(store.put("k", 2))  # its script loaded again too: the new server has none
+        assert run(store.get("k")) == 2
+        run(store.close())
+
+
+@pytest.mark.redis
+def test_a_redis_command_cancelled_in_flight_leaves_its_answer_to_no_other(
+    redis_url: str,
+) -> None:
+    """A request cancelled while its command waits (the client went away): its connection
+    is dropped, so the answer it would have read is not the next command's."""
+    store = open_store(redis_url)
+    run(store.put("k", "value"))
+
+    async def cancelled_then_read() -> Any:
+        client = store._client()  # type: ignore[attr-defined]
+        blocked = asyncio.ensure_future(client.execute_command("BLPOP", "none", "0.3"))
+        await asyncio.sleep(0.05)
+        blocked.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await blocked
+        await client.rpush("none", "pushed")  # what BLPOP would have answered, had it waited
+        return await store.get("k"), await client.lpop("none")
+
+    assert run(cancelled_then_read()) == ("value", "pushed")
+    run(store.close())
+
+
+async def _flush_scripts(store: Store) -> None:
+    await store._client().script_flush()  # type: ignore[attr-defined]
+
+
+@pytest.mark.redis
+def test_a_redis_that_forgot_its_scripts_runs_pipelined_writes_all_the_same(
+    tmp_path: Path,
+) -> None:
+    """A pipeline cannot load a script on the way: after SCRIPT FLUSH (or a restart), the
+    calls that found none are run again once it is loaded, and every record is written."""
+    with own_redis(tmp_path) as (port, _servers):
+        store = open_store(f"redis://127.0.0.1:{port}/0")
+        run(store.put_many([Record("a", 1, tags=["t"])]))  # the script loaded
+        run(_flush_scripts(store))
+        run(store.put_many([Record("b", 2, tags=["t"]), Record("c", 3, tags=["t"])]))
+        assert run(store.tagged("t")) == {"a": 1, "b": 2, "c": 3}
+        run(store.close())
 
 
 class NotRedis(socketserver.BaseRequestHandler):

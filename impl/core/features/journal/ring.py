@@ -227,13 +227,19 @@ class Journal:
                 marked.set_result(None)
 
     async def _answer_asks(self, presence: Presence) -> None:
-        """Write the pending entries, then acknowledge the ask read before taking them."""
+        """Write the pending entries, then acknowledge the ask read before taking them; one
+        read of the clock for the three (each store call would read it)."""
         try:
-            asked = await presence.asked()
-            await self.flush()
-            await presence.acknowledge(asked)
+            with pin(await self._fresh_view()):
+                asked = await presence.asked()
+                await self.flush()
+                await presence.acknowledge(asked)
         except Exception:
             log.exception("answering a journal read's ask failed")
+
+    async def _fresh_view(self) -> Pinned:
+        clock, generation = await self._store.snapshot()
+        return Pinned(clock.instant(), generation)
 
     async def _unmark(self, presence: Presence) -> None:
         try:
@@ -293,11 +299,11 @@ class Journal:
             log.exception("writing %d journal entries failed", len(batch))
 
     async def _write(self, batch: list[Exchange], skipped: int) -> None:
-        # One read of the clock for the batch, pinned for its store calls (each would read it).
-        clock, generation = await self._store.snapshot()
-        now = clock.instant()
-        with pin(Pinned(now, generation)):
-            await self._write_built(batch, now, skipped)
+        # One read of the clock for the batch, pinned for its store calls (each would read
+        # it), unless the caller pinned one: a request that reads the journal, the writer.
+        view = pinned() or await self._fresh_view()
+        with pin(view):
+            await self._write_built(batch, view.instant, skipped)
 
     async def _write_built(self, batch: list[Exchange], now: float, skipped: int) -> None:
         built = []
