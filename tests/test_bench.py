@@ -51,7 +51,7 @@ def test_quick_bench_measures_every_server_and_writes_results(tmp_path: Path) ->
         (run,) = server["half_rate"]["runs"]  # one run each in quick mode; the median is it
         assert server["half_rate"]["latency_ms"] == run["latency_ms"]
         assert run["server_cpu_us"] > 0 and run["server_cpu_wait_ms"] >= 0
-        assert run["generator_cpu_wait_ms"] >= 0
+        assert run["generator_cpu_wait_ms"] >= 0 and run["host_steal_ms"] >= 0
     assert found["settings"]["half_rate_runs"] == 1
     assert all(flow["cycles"] > 0 for flow in found["logins"].values())
     assert 0 < found["running"]["first_s"] < 30
@@ -63,4 +63,5 @@ def test_quick_bench_measures_every_server_and_writes_results(tmp_path: Path) ->
     assert "stale figures" not in text and text.count(BEGIN) == text.count(END) == 1
     assert "Quick mode" in text and "| figure | measured | target | verdict |" in text
     assert "| p99 at half peak, each run (ms) | runs | median |" in text
+    assert "| stolen by the host (ms) |" in text
     assert all(f"| {t['name']} |" in text for t in targets)
