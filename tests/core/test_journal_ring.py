@@ -60,6 +60,31 @@ def test_a_memory_store_builds_entries_only_when_read_and_only_the_rings_newest(
     assert built == ["/5", "/6", "/7"]
 
 
+def test_entries_never_built_are_counted_even_when_the_newest_fail_to_build() -> None:
+    """A held backlog's older exchanges are only counted; when the newest fail to build (a
+    bug in the journal: they are lost, and take no id), the ids still run on past the
+    counted ones."""
+    store = open_store("memory://")
+    ring, built = journal(store, size=2)
+
+    def build(seen: Exchange, now: float) -> tuple[float, dict]:
+        if seen.path.startswith("/bad"):
+            raise RuntimeError("a bug in an entry's build")
+        built.append(seen.path)
+        return seen.at or now, {"path": seen.path}
+
+    ring._build = build
+
+    async def scenario() -> list[tuple[str, str]]:
+        await record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 4)])
+        await record_then_wait(ring, [exchange("/bad1"), exchange("/bad2")])
+        assert await read(ring) == []  # the two newest failed; the three before were skipped
+        await record_then_wait(ring, [exchange("/6")])
+        return await read(ring)
+
+    assert run(scenario()) == [("4", "/6")]  # after /1, /2 and /3
+
+
 def test_a_held_backlog_keeps_only_the_rings_newest_after_every_request() -> None:
     """Each request past the ring's size lets the oldest go: a backlog left to grow and then
     cut, `size` exchanges freed at once, stalled the loop every `size` requests."""

@@ -312,7 +312,7 @@ class Journal:
                 built.append(self._build(exchange, now))
             except Exception:  # a bug in the journal must not lose the batch's other entries
                 log.exception("journaling %s %s failed", exchange.method, exchange.path)
-        if not built:
+        if not built and not skipped:  # skipped ones are counted all the same: ids run on
             return
         if self._log_to is not None:
             self._log_to.write("".join(_log_line(entry) for _at, entry in built))
