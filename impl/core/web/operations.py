@@ -45,7 +45,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from connexion import AsyncApp
 from connexion import request as connexion_request
@@ -91,6 +91,8 @@ NOTHING: Any = object()
 _parsed: ContextVar[Any] = ContextVar("sessim.parsed_body", default=NOTHING)
 UTF_8 = frozenset({"utf-8", "utf8"})
 logger = logging.getLogger("connexion.middleware.validation")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class ServedRequest:
@@ -291,16 +293,20 @@ class PreparedValidation(RequestValidationOperation):
         if self._operation.consumes and mime_type.lower() not in self._media_types:
             super().validate_mime_type(mime_type)  # connexion's refusal, in its words
 
+    def _kept(self, kept: dict[K, V], key: K, make: Callable[[], V]) -> V:
+        """kept[key], made and kept for the first MEDIA_TYPES keys only: a client picks the
+        media type's spelling ("Application/JSON"), so past those it is made again rather
+        than kept."""
+        if key in kept:
+            return kept[key]
+        value = make()
+        if len(kept) < self.MEDIA_TYPES:
+            kept[key] = value
+        return value
+
     def _body_schema(self, mime_type: str) -> dict:
-        """The operation's body schema for a media type, kept for the first MEDIA_TYPES of
-        them: a client picks the spelling ("Application/JSON"), so past those it is looked
-        up again rather than kept."""
-        schema = self._schemas.get(mime_type)
-        if schema is None:
-            schema = self._operation.body_schema(mime_type)
-            if len(self._schemas) < self.MEDIA_TYPES:
-                self._schemas[mime_type] = schema
-        return schema
+        """The operation's body schema for a media type."""
+        return self._kept(self._schemas, mime_type, lambda: self._operation.body_schema(mime_type))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self._parameters.validate_request(shared_request(scope, receive, self._parser))
@@ -331,25 +337,25 @@ class PreparedValidation(RequestValidationOperation):
         """The body's validator for a media type and encoding (None where connexion has
         none), kept like the body schemas: it holds only what the operation says of them,
         and connexion makes the same one on every request."""
-        key = (mime_type, encoding)
-        if key in self._validators:
-            return self._validators[key]
-        try:
+        return self._kept(
+            self._validators,
+            (mime_type, encoding),
+            lambda: self._new_body_validator(mime_type, encoding),
+        )
+
+    def _new_body_validator(self, mime_type: str, encoding: str) -> Any:
+        try:  # a MediaTypeDict: its [] matches wildcards, its get() would not
             body_validator = self._validator_map["body"][mime_type]
         except KeyError:
-            validator = None
-        else:
-            validator = body_validator(
-                schema=self._body_schema(mime_type),
-                required=self._operation.request_body.get("required", False),
-                nullable=is_nullable(self._operation.body_definition(mime_type)),
-                encoding=encoding,
-                strict_validation=self.strict_validation,
-                uri_parser=self._parser,
-            )
-        if len(self._validators) < self.MEDIA_TYPES:
-            self._validators[key] = validator
-        return validator
+            return None
+        return body_validator(
+            schema=self._body_schema(mime_type),
+            required=self._operation.request_body.get("required", False),
+            nullable=is_nullable(self._operation.body_definition(mime_type)),
+            encoding=encoding,
+            strict_validation=self.strict_validation,
+            uri_parser=self._parser,
+        )
 
 
 class PreparedValidationApi(RequestValidationAPI):
