@@ -53,11 +53,13 @@ def test_quick_bench_measures_every_server_and_writes_results(tmp_path: Path) ->
         assert run["server_cpu_us"] > 0 and run["server_cpu_wait_ms"] >= 0
         assert run["generator_cpu_wait_ms"] >= 0 and run["host_steal_ms"] >= 0
     assert found["settings"]["half_rate_runs"] == 1
-    assert all(flow["cycles"] > 0 for flow in found["logins"].values())
+    for clients in found["logins"].values():
+        assert set(clients) == {"http.client", "httpx"}
+        assert all(flow["cycles"] > 0 for flow in clients.values())
     assert 0 < found["running"]["first_s"] < 30
     assert set(found["reset"]) == {"memory", "sqlite", "redis"}
     targets = found["targets"]
-    assert len(targets) == 18 and all(set(t) >= {"name", "value", "target", "met"} for t in targets)
+    assert len(targets) == 20 and all(set(t) >= {"name", "value", "target", "met"} for t in targets)
     text = page.read_text()
     assert text.startswith("# Benchmarks\n\nKept.\n") and text.endswith("\nAlso kept.\n")
     assert "stale figures" not in text and text.count(BEGIN) == text.count(END) == 1
