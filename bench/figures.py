@@ -157,8 +157,8 @@ def two_workers(tmp: Path, store: str, ids: Path) -> dict:
     port = free_port()
     command = sessim_command(tmp, port, store, "--workers", "2", seed=False)
     print(f"sessim ({store.split(':')[0]}, 2 workers):")
-    with serving(command, port, tmp / "workers.log", pin=False):
-        return {"peak": peak(port, ids, f"{OKTA}/sessions/")}
+    with serving(command, port, tmp / "workers.log", pin=False) as server:
+        return {"peak": peak(port, ids, f"{OKTA}/sessions/", pid=server.pid)}
 
 
 def get_session(tmp: Path, redis_url: str) -> dict:
@@ -549,6 +549,27 @@ def runs_table(results: dict) -> list[str]:
     return rows
 
 
+def cpu_table(results: dict) -> list[str]:
+    """Where the machine's CPU went during each peak run, per request: the server (all its
+    processes), wrk, and the rest (the Redis server, the bench, anything else); and how many
+    of the machine's cores were busy, which bounds what a second worker can add."""
+    one, two = results["get_session"]["one_worker"], results["get_session"]["two_workers"]
+    runs = [(LABELS[name], one[name]["peak"]) for name in LABELS]
+    runs += [(f"{LABELS[name]}, two workers", two[name]["peak"]) for name in two]
+    rows = [
+        "| at peak, CPU per request (us) | server | wrk | rest | stolen by the host | cores busy |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, run in runs:
+        spent = run["cpu_us"]
+        cores = spent["machine"] * run["requests_per_s"] / 1e6
+        rows.append(
+            f"| {label} | {spent['server']:,.0f} | {spent['wrk']:,.0f} | {spent['rest']:,.0f} "
+            f"| {spent['steal']:,.0f} | {cores:.2f} |"
+        )
+    return rows
+
+
 def listed(runs: list[dict], key: str, cut: str | None = None) -> str:
     values = [run[key][cut] if cut else run[key] for run in runs]
     return ", ".join(f"{value:.3g}" if value < 100 else f"{value:,.0f}" for value in values)
@@ -585,6 +606,8 @@ def section(results: dict, figures: list[Figure]) -> str:
             *servers_table(results),
             "",
             *runs_table(results),
+            "",
+            *cpu_table(results),
             "",
             f"Machine: {box['nproc']} cores, {box['cpu']}, Linux {box['kernel']}; load average"
             f" {box['load']} (1, 5, 15 min) when the run began.",

@@ -37,6 +37,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import socket
 import statistics
@@ -392,11 +393,51 @@ def stolen() -> float:
     to run (steal, summed over the CPUs, from /proc/stat): unseen by the processes' own
     schedstat, it slows the server's every instruction (the same requests took 490 and
     630 us of CPU in two runs of a quiet guest, 0.45 and 1.8 s stolen)."""
+    return busy()[1]
+
+
+def busy() -> tuple[float, float]:
+    """Seconds the machine's CPUs ran anything (user, system, interrupts: summed over the
+    CPUs), and seconds stolen by the host, from /proc/stat."""
     path = Path("/proc/stat")
     if not path.exists():
-        return math.nan
-    fields = path.read_text().split("\n", 1)[0].split()
-    return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+        return math.nan, math.nan
+    ticks = [int(field) for field in path.read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = ticks
+    hertz = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / hertz, steal / hertz
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its descendants alive now (a server's workers)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # gone, or no /proc
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(tree_cpu(int(child)) for child in children)
+
+
+def spending(pid: int | None) -> dict[str, float]:
+    """What has run so far: the machine, the server's process tree, the bench's waited-for
+    children (wrk), and the host's steal, in CPU seconds."""
+    machine, steal = busy()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "machine": machine,
+        "server": tree_cpu(pid) if pid is not None else math.nan,
+        "wrk": children.ru_utime + children.ru_stime,
+        "steal": steal,
+    }
+
+
+def per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict:
+    """Each part's CPU per request (us) over a run; `rest`: the machine's besides the server
+    and wrk (a Redis server, the bench itself, anything else running)."""
+    spent = {part: after[part] - before[part] for part in before}
+    spent["rest"] = spent["machine"] - spent["server"] - spent["wrk"]
+    return {part: round(seconds / max(requests, 1) * 1e6, 1) for part, seconds in spent.items()}
 
 
 def scheduled(pid: int) -> tuple[float, float]:
@@ -474,10 +515,16 @@ def cuts(seconds: list[float]) -> dict[str, float]:
 # --- one server ----------------------------------------------------------------------------
 
 
-def peak(port: int, ids_file: Path, prefix: str, header: Header = OKTA_AUTH) -> dict:
+def peak(
+    port: int, ids_file: Path, prefix: str, header: Header = OKTA_AUTH, pid: int | None = None
+) -> dict:
+    """wrk's figures at full load; given the server's pid, where the machine's CPU went."""
     if WARMUP_SECONDS:
         run_wrk(port, WARMUP_SECONDS, ids_file, prefix, header)
+    before = spending(pid)
     figures = run_wrk(port, SECONDS, ids_file, prefix, header)
+    if pid is not None:
+        figures["cpu_us"] = per_request(before, spending(pid), figures["requests"])
     if figures["errors"]["status"]:  # a non-2xx answer is not a getSession served
         print(f"  warning: {figures['errors']['status']} answers were not 2xx")
     print(f"  peak {figures['requests_per_s']:,.0f} req/s, p99 {figures['latency_us']['p99']} us")
@@ -501,7 +548,7 @@ def half_rate(
 
 def measure(server: subprocess.Popen, port: int, ids_file: Path, prefix: str, rate: float) -> dict:
     """Peak, then p99 at `rate` (0: half of this server's own peak)."""
-    figures = peak(port, ids_file, prefix)
+    figures = peak(port, ids_file, prefix, pid=server.pid)
     rate = rate or figures["requests_per_s"] / 2
     slow = half_rate(port, ids_file, prefix, rate, server.pid)
     return {"peak": figures, "half_rate": slow, "rss_mib": rss_mib(server.pid)}

@@ -46,6 +46,9 @@ def test_quick_bench_measures_every_server_and_writes_results(tmp_path: Path) ->
     assert found["vendor_reads"]["optimizely"]["peak"] is not None  # in its spec today
     for figures in peaks:
         assert figures["requests"] > 0 and figures["errors"]["status"] == 0, figures
+    for figures in [run["peak"] for run in [*one.values(), *two.values()]]:
+        spent = figures["cpu_us"]
+        assert spent["server"] > 0 and spent["wrk"] > 0 and spent["machine"] >= spent["server"]
     for server in one.values():
         assert server["half_rate"]["requests"] > 0 and server["half_rate"]["non_200"] == 0
         (run,) = server["half_rate"]["runs"]  # one run each in quick mode; the median is it
@@ -66,4 +69,5 @@ def test_quick_bench_measures_every_server_and_writes_results(tmp_path: Path) ->
     assert "Quick mode" in text and "| figure | measured | target | verdict |" in text
     assert "| p99 at half peak, each run (ms) | runs | median |" in text
     assert "| stolen by the host (ms) |" in text
+    assert "| at peak, CPU per request (us) | server | wrk | rest |" in text
     assert all(f"| {t['name']} |" in text for t in targets)
