@@ -9,8 +9,6 @@ authenticates, are not recorded and keep the caller's cookie.
 
 from __future__ import annotations
 
-import secrets
-
 from ..core.kit.sessions import Session
 
 UI_CLEARED = "Expires=Thu, 01 Jan 1970 00:00:10 GMT; Path=/"
@@ -20,14 +18,18 @@ SESSION_CLEARED = {
 }
 
 
-def api_cookies() -> dict[str, str]:
-    """What every recorded API answer sets, in the recorded order."""
-    return {
-        **SESSION_CLEARED,
-        "autolaunch_triggered": f'autolaunch_triggered=""; {UI_CLEARED}',
-        "activate_ca_modal_triggered": f'activate_ca_modal_triggered=""; {UI_CLEARED}',
-        "JSESSIONID": f"JSESSIONID={secrets.token_hex(16).upper()}; Path=/; Secure; HttpOnly",
-    }
+# What every recorded API answer sets before its fresh JSESSIONID, in the recorded order.
+API_CLEARED = {
+    **SESSION_CLEARED,
+    "autolaunch_triggered": f'autolaunch_triggered=""; {UI_CLEARED}',
+    "activate_ca_modal_triggered": f'activate_ca_modal_triggered=""; {UI_CLEARED}',
+}
+
+
+def api_cookies(jsession_id: str) -> dict[str, str]:
+    """What every recorded API answer sets, in the recorded order; `jsession_id` is 32 random
+    hex digits (upper case, as recorded)."""
+    return {**API_CLEARED, "JSESSIONID": f"JSESSIONID={jsession_id}; Path=/; Secure; HttpOnly"}
 
 
 def session_cookies(session: Session) -> dict[str, str]:

@@ -35,7 +35,9 @@ class OktaEdge:
         self.base_path = base_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        set_response_headers(scope, {"X-Okta-Request-Id": secrets.token_hex(16)})
+        # The request id and the JSESSIONID an API answer sets, from one read of random bytes.
+        drawn = secrets.token_hex(32)
+        set_response_headers(scope, {"X-Okta-Request-Id": drawn[:32]})
         # Okta adds SameSite=None to its cookies for the browsers that take it (cookies.py).
         send_cross_site(scope)
         path = scope["path"][len(self.base_path) :]
@@ -46,7 +48,7 @@ class OktaEdge:
         usage = await _hit(scope[SCOPE_KEY], bucket[1])
         set_response_headers(scope, _rate_headers(usage))
         if not CURRENT_SESSION.match(path):
-            set_response_cookies(scope, api_cookies())
+            set_response_cookies(scope, api_cookies(drawn[32:].upper()))
         if usage.allowed:
             await self.app(scope, receive, send)
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
@@ -110,7 +112,7 @@ CURRENT = "me (Session)"  # how Okta names the cookie's session in a 404
 CURRENT_USER = "me (User)"
 
 
-async def primary_authentication(body: AuthnRequest) -> tuple[shapes.AuthnTransaction, int]:
+async def primary_authentication(body: AuthnRequest) -> Response:
     runtime = runtime_of(request)
     state = await okta(runtime)
     try:
@@ -118,11 +120,18 @@ async def primary_authentication(body: AuthnRequest) -> tuple[shapes.AuthnTransa
     except AccountLocked:
         if not state.settings.show_lockout_failures:
             raise
-        return locked_out_body(org_url(request.scope)), 200
+        return _transaction(locked_out_body(org_url(request.scope)))
     grant = {"user_id": user.id, "verified_at": await runtime.clock.epoch()}
     await runtime.store.put(last_login_key(user.id), grant["verified_at"])
     token, expires_at = await state.session_tokens.issue(grant, SESSION_TOKEN_SECONDS)
-    return success_body(org_url(request.scope), user, token, expires_at), 200
+    return _transaction(success_body(org_url(request.scope), user, token, expires_at))
+
+
+def _transaction(body: shapes.AuthnTransaction) -> Response:
+    """An authn transaction's 200, byte for byte as connexion serialised it from the handler's
+    (body, 200): Content-Type first, the JSON ending in a line feed. Built here, as connexion
+    infers the content type from the operation again on every answer it serialises."""
+    return Response(json.dumps(body) + "\n", 200, {"Content-Type": "application/json"})
 
 
 async def create_session(body: CreateSessionRequest) -> Response:
@@ -178,9 +187,9 @@ async def refresh_session(sessionId: str) -> Response:
     return respond(_shape(state, session, current=False), 200)
 
 
-async def revoke_session(sessionId: str) -> ConnexionResponse:
+async def revoke_session(sessionId: str) -> Response:
     _found(await (await okta_for(request)).sessions.end(sessionId), _by_id(sessionId))
-    return ConnexionResponse(status_code=204)
+    return respond(None, 204)
 
 
 async def get_current_session() -> Response:

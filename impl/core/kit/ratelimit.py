@@ -137,8 +137,14 @@ class RateLimiter:
     async def hit(self, bucket: str, quota: Quota) -> Usage:
         """Count one request against the bucket; `allowed` is False past the limit."""
         key = f"{self._ns}:rate:{bucket}"
+        if not self._chunked:  # every request counted as it comes: no chunk, none given back
+            counter = await self._store.incr(key, quota.window_seconds, RANK)
+            given, held = split(counter.value)
+            if given <= quota.limit:
+                return Usage(quota.limit, quota.limit - given, counter.expires_at, True)
+            return await self._past(bucket, key, quota, given, held, counter.expires_at)
         now = await self._store.now()
-        pace = self._paces.setdefault(key, Pace()).count() if self._chunked else 0
+        pace = self._paces.setdefault(key, Pace()).count()
         while True:
             chunk = self._chunks.get(key)
             if chunk is not None and (rank := self._take(chunk, now)) is not None:
@@ -151,9 +157,16 @@ class RateLimiter:
         rank, held, window_end = await self._rank(key, quota, self._size(key, quota, now, pace))
         self._seen[key] = (rank, window_end)
         if rank > quota.limit:
-            position = rank - await self._unused_below(key, held, window_end)
-        else:
-            position = rank - self._returned_below(key, window_end, rank)
+            return await self._past(bucket, key, quota, rank, held, window_end)
+        position = rank - self._returned_below(key, window_end, rank)
+        return Usage(quota.limit, quota.limit - position, window_end, True)
+
+    async def _past(
+        self, bucket: str, key: str, quota: Quota, rank: int, held: int, window_end: float
+    ) -> Usage:
+        """The usage of a rank past the quota: allowed if the unused ranks of chunks given
+        back bring its position within it."""
+        position = rank - await self._unused_below(key, held, window_end)
         allowed = position <= quota.limit
         if not allowed:
             events.rate_limited.send(self._ns, bucket)

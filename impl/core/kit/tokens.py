@@ -28,17 +28,29 @@ KEPT_TOKENS = 1024
 
 
 def opaque_id(length: int, prefix: str = "", alphabet: str = URL_SAFE) -> str:
-    """prefix followed by `length` random characters of alphabet, uniformly drawn.
+    """prefix followed by `length` random characters of alphabet (ASCII), uniformly drawn.
 
-    One read of random bytes rather than a `secrets.choice` per character (a tenth of the
-    cost, and ids are made on every log-in): bytes at or above the largest multiple of the
-    alphabet's size are dropped, so that `byte % size` favours no character."""
-    size = len(alphabet)
-    ceiling = 256 - 256 % size
-    drawn: list[str] = []
+    One read of random bytes, turned into characters by `bytes.translate` (a Python step per
+    character cost four times as much, and ids are made on every log-in): bytes at or above
+    the largest multiple of the alphabet's size are dropped, so that `byte % size` favours
+    no character."""
+    table, dropped = _translation(alphabet)
+    # An eighth more than needed when some bytes are dropped, so that one read is enough
+    # (a read is a system call, which costs more than the bytes).
+    size = length + (length // 8 + 8 if dropped else 0)
+    drawn = b""
     while len(drawn) < length:
-        drawn += [alphabet[byte % size] for byte in secrets.token_bytes(length) if byte < ceiling]
-    return prefix + "".join(drawn[:length])
+        drawn += secrets.token_bytes(size).translate(table, dropped)
+    return prefix + drawn[:length].decode("ascii")
+
+
+@functools.cache
+def _translation(alphabet: str) -> tuple[bytes, bytes]:
+    """opaque_id's table for `bytes.translate`: each byte to `alphabet[byte % size]`, and the
+    bytes to delete, those at or above the largest multiple of the size."""
+    size = len(alphabet)
+    table = bytes(ord(alphabet[byte % size]) for byte in range(256))
+    return table, bytes(range(256 - 256 % size, 256))
 
 
 class SingleUseTokens:
