@@ -40,6 +40,9 @@ def set_response_cookies(scope: Scope, cookies: Mapping[str, str]) -> None:
     replace cookies of the same name recorded earlier and are sent before the others. Like
     the headers, the dict is changed in place so that the scope's copies share it."""
     recorded = scope.setdefault(COOKIES_KEY, {})
+    if not recorded:  # the first cookies recorded (Front records none): nothing to reorder
+        recorded.update(cookies)
+        return
     others = {name: value for name, value in recorded.items() if name not in cookies}
     recorded.clear()
     recorded.update({**cookies, **others})

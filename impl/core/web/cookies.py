@@ -16,6 +16,8 @@ import re
 
 from starlette.types import Scope
 
+from .headers import first_header
+
 CROSS_SITE_KEY = "sessim.cross_site_cookies"
 USER_AGENT = b"user-agent"
 # Chrome 51 to 66 refuse a SameSite=None cookie; iOS 12 and Safari on macOS 10.14 take it
@@ -44,16 +46,8 @@ def understands_same_site_none(user_agent: str) -> bool:
 def send_cross_site(scope: Scope) -> None:
     """Every cookie of this request's answer is sent as `cross_site` writes it, when the
     caller's user agent understands SameSite=None (else as the vendor wrote it)."""
-    if understands_same_site_none(_user_agent(scope)):
+    if understands_same_site_none(first_header(scope, USER_AGENT) or ""):
         scope[CROSS_SITE_KEY] = True
-
-
-def _user_agent(scope: Scope) -> str:
-    """The User-Agent header as Starlette's Headers reads it (the first, by its lower-case
-    name as ASGI servers give it), without building a Headers of the whole list."""
-    return next(
-        (value.decode("latin-1") for name, value in scope["headers"] if name == USER_AGENT), ""
-    )
 
 
 def sends_cross_site(scope: Scope) -> bool:

@@ -25,9 +25,12 @@ from ..kit.errors import SessimError
 from .api import Api
 from .asgi import set_response_headers, to_asgi
 from .conventions import Cors
+from .headers import first_header
 from .platform import served_method
 from .problems import to_problem
 from .routes import HTTP_METHODS, RouteTable
+
+ORIGIN = b"origin"
 
 
 class CrossOrigin:
@@ -56,10 +59,10 @@ class CrossOrigin:
     async def _answer(self, scope: Scope) -> ASGIApp | None:
         """What this layer answers itself (a preflight, a refusal); None when the request
         goes on, the CORS headers its answer must carry recorded."""
-        headers = Headers(scope=scope)
-        origin = headers.get("origin")
+        origin = first_header(scope, ORIGIN)
         if origin is None:
             return None
+        headers = Headers(scope=scope)
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
         path = scope["path"]
         methods = self._methods(path) if preflight else []
