@@ -85,6 +85,8 @@ from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .headers import first_header
+
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
 CONTEXT_KEY = "connexion_context"
 CONTENT_TYPE = b"content-type"
@@ -172,7 +174,8 @@ class PreparedParameters(AsyncParameterDecorator):
 
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> Any:
-            request._mimetype = mimetype = _mimetype(request.headers.get("content-type"))
+            content_type = first_header(request.scope, CONTENT_TYPE)
+            request._mimetype = mimetype = _mimetype(content_type)
             body = None
             if wants_body:
                 body = request.get_body()
