@@ -63,18 +63,26 @@ def with_response_headers(scope: Scope, send: Send) -> Send:
     """`send`, setting the request's recorded headers and cookies on the answer (replacing
     any of the same name), as they stand when the answer starts (none are recorded after:
     an answer that still carries the list an inner writer made is passed as it is)."""
-    extensions = scope.setdefault("extensions", {})
+    scope.setdefault("extensions", {})
 
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
-            written = extensions.get(WRITTEN_KEY)
-            if written is None or message.get("headers") is not written:
-                headers = _with_recorded(scope, message.get("headers", []))
-                extensions[WRITTEN_KEY] = headers
-                message = {**message, "headers": headers}
+            message = headers_written(scope, message)
         await send(message)
 
     return send_with_headers
+
+
+def headers_written(scope: Scope, start: Message) -> Message:
+    """The answer's start message with the recorded headers and cookies written, as
+    with_response_headers sends it (for a layer that wraps `send` for its own ends too)."""
+    extensions = scope["extensions"]
+    written = extensions.get(WRITTEN_KEY)
+    if written is not None and start.get("headers") is written:
+        return start
+    headers = _with_recorded(scope, start.get("headers", []))
+    extensions[WRITTEN_KEY] = headers
+    return {**start, "headers": headers}
 
 
 def _with_recorded(scope: Scope, given: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
