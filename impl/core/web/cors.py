@@ -53,15 +53,14 @@ class CrossOrigin:
         self.trusted = frozenset(trusted)  # --allow-origin's
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        answer = await self._answer(scope) if scope["type"] == "http" else None
+        origin = first_header(scope, ORIGIN) if scope["type"] == "http" else None
+        answer = None if origin is None else await self._answer(scope, origin)
         await (answer or self.app)(scope, receive, send)
 
-    async def _answer(self, scope: Scope) -> ASGIApp | None:
-        """What this layer answers itself (a preflight, a refusal); None when the request
-        goes on, the CORS headers its answer must carry recorded."""
-        origin = first_header(scope, ORIGIN)
-        if origin is None:
-            return None
+    async def _answer(self, scope: Scope, origin: str) -> ASGIApp | None:
+        """What this layer answers itself (a preflight, a refusal) to a request from
+        `origin`; None when the request goes on, the CORS headers its answer must carry
+        recorded."""
         headers = Headers(scope=scope)
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
         path = scope["path"]

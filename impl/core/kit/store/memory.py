@@ -153,12 +153,16 @@ class MemoryStore(Store):
         return await asyncio.to_thread(_first, records, prefix, limit, now)
 
     async def incr(self, key: str, ttl: float, amount: int = 1) -> Counter:
-        counter = await self.incr_below(key, ttl, amount, math.inf)
+        counter = self._incr_below(key, ttl, amount, math.inf, await self.now())
         assert counter is not None
         return counter
 
     async def incr_below(self, key: str, ttl: float, amount: int, below: float) -> Counter | None:
-        now = await self.now()
+        return self._incr_below(key, ttl, amount, below, await self.now())
+
+    def _incr_below(
+        self, key: str, ttl: float, amount: int, below: float, now: float
+    ) -> Counter | None:
         with self._lock:
             text = self._live(key, now)
             # A counter's text is its integer's, which int() reads faster than json.loads.
