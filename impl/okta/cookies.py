@@ -20,18 +20,14 @@ SESSION_CLEARED = {
 }
 
 
-# What every recorded API answer sets before its fresh JSESSIONID, in the recorded order.
-API_CLEARED = {
-    **SESSION_CLEARED,
-    "autolaunch_triggered": f'autolaunch_triggered=""; {UI_CLEARED}',
-    "activate_ca_modal_triggered": f'activate_ca_modal_triggered=""; {UI_CLEARED}',
-}
-
-
 def api_cookies() -> dict[str, str]:
     """What every recorded API answer sets, in the recorded order."""
-    jsessionid = f"JSESSIONID={secrets.token_hex(16).upper()}; Path=/; Secure; HttpOnly"
-    return {**API_CLEARED, "JSESSIONID": jsessionid}
+    return {
+        **SESSION_CLEARED,
+        "autolaunch_triggered": f'autolaunch_triggered=""; {UI_CLEARED}',
+        "activate_ca_modal_triggered": f'activate_ca_modal_triggered=""; {UI_CLEARED}',
+        "JSESSIONID": f"JSESSIONID={secrets.token_hex(16).upper()}; Path=/; Secure; HttpOnly",
+    }
 
 
 def session_cookies(session: Session) -> dict[str, str]:
