@@ -49,10 +49,10 @@ from .core.kit.store import open_store
 from .core.web.api import Api
 from .core.web.asgi import (
     ResponseHeaders,
+    headers_written,
     set_response_cookies,
     set_response_headers,
     to_asgi,
-    with_response_headers,
 )
 from .core.web.bodies import parsing
 from .core.web.cors import DEVELOPMENT, CrossOrigin
@@ -133,11 +133,14 @@ class Front:
         status: int | None = None  # once the answer has started
         counted = False
         began = time.perf_counter()  # latency is real time, not the emulated clock's
+        recorded = True  # whether the recorded headers go on the answer: not on a refusal here
 
         async def sending(message: Message) -> None:
             nonlocal status, counted
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if recorded:  # on an answer made outside connexion too
+                    message = headers_written(scope, message)
             elif status is not None and not message.get("more_body") and not counted:
                 # Counted before its last part goes: a client holding the answer sees it counted.
                 counted = True
@@ -151,6 +154,7 @@ class Front:
             # an edge's rate limit): refused in the owner's format, unless already answering.
             if status is not None:
                 raise
+            recorded = False
             _base, api, _app = self._owner(scope["path"])
             await to_asgi(api.render(to_problem(error)))(scope, receive, sending)
         finally:
@@ -163,7 +167,6 @@ class Front:
         date = _http_date(math.floor(view.instant))
         set_response_headers(scope, {"Date": date})
         set_response_cookies(scope, {})  # made here, so that the layers inside share it
-        send = with_response_headers(scope, send)
         # Only a spec path loses its slash: the docs UI lives at ui/, and an unknown path
         # is answered as one either way.
         path = scope["path"]

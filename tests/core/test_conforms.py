@@ -1,6 +1,8 @@
 """conforms.accepts says yes exactly where jsonschema (connexion's Draft4RequestValidator,
 as request validation runs it) finds no error, for every body schema of every spec that it
-decides (plain), on values drawn near each schema and on tricky ones."""
+decides (plain), on values drawn near each schema and on tricky ones; and likewise for
+every parameter schema (Draft4Validator, as parameter validation runs it, which never asks
+about a missing value)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sessim.core.web.conforms import accepts, plain
-from sessim.core.web.validation import BODY_SCHEMAS
+from sessim.core.web.validation import BODY_SCHEMAS, PARAMETER_SCHEMAS
 
 from tests.core.test_linked_operations import built_stack
 
@@ -40,8 +42,24 @@ def body_schemas() -> list[dict]:
     return list(schemas.values())
 
 
+def parameter_schemas() -> list[dict]:
+    from sessim.core.web.operations import ValidationMiddleware
+
+    (validation,) = [layer for layer in built_stack() if isinstance(layer, ValidationMiddleware)]
+    schemas = {}
+    for apis in validation.apis.values():
+        for api in apis:
+            for routed in api.operations.values():
+                for parameter in routed._operation.parameters:
+                    schema = parameter.get("schema", parameter)
+                    schemas[id(schema)] = schema
+    return list(schemas.values())
+
+
 SCHEMAS = body_schemas()
 PLAIN = [schema for schema in SCHEMAS if plain(schema)]
+PARAMETERS = parameter_schemas()
+PLAIN_PARAMETERS = [schema for schema in PARAMETERS if plain(schema)]
 
 
 def near(schema: Any, depth: int = 0) -> st.SearchStrategy:
@@ -99,6 +117,19 @@ def test_it_agrees_with_jsonschema_near_every_schema(data: st.DataObject) -> Non
     schema = data.draw(st.sampled_from(PLAIN))
     value = data.draw(near(schema))
     assert accepts(schema, value) is no_error(schema, value), value
+
+
+def test_it_decides_nearly_every_parameter_schema() -> None:
+    assert len(PLAIN_PARAMETERS) >= len(PARAMETERS) - 2 > 30
+
+
+@settings(max_examples=600, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.data())
+def test_it_agrees_with_jsonschema_near_every_parameter_schema(data: st.DataObject) -> None:
+    schema = data.draw(st.sampled_from(PLAIN_PARAMETERS))
+    value = data.draw(near(schema).filter(lambda value: value is not None))
+    found = next(PARAMETER_SCHEMAS.validator(schema).iter_errors(value), None)
+    assert PARAMETER_SCHEMAS.accepts(schema, value) is (found is None), value
 
 
 INTEGER = {"type": "integer", "minimum": 1, "maximum": 9}

@@ -267,6 +267,30 @@ def test_replace_rewrites_only_a_live_record_and_keeps_its_tags(store: Store) ->
     assert run(store.get("gone")) is None
 
 
+def test_a_snapshot_follows_every_clock_move_and_generation_bump(store: Store) -> None:
+    """The memory store keeps its last snapshot parsed: a write of either record renews it."""
+    freeze(store)
+    clock, generation = run(store.snapshot())
+    assert clock == ClockState(frozen_at=T0)
+    assert run(store.snapshot()) == (clock, generation)
+    advance(store, 30)
+    assert run(store.snapshot()) == (ClockState(frozen_at=T0 + 30), generation)
+    run(store.bump_generation())
+    moved, bumped = run(store.snapshot())
+    assert moved == ClockState(frozen_at=T0 + 30)
+    assert bumped not in ("", generation)
+    run(store.set_clock_state(ClockState(offset=5.0)))
+    assert run(store.snapshot()) == (ClockState(offset=5.0), bumped)
+
+
+def test_a_counter_reads_back_as_the_integer_it_counts(store: Store) -> None:
+    """A counter written by incr is read by get as the number (the memory store writes its
+    text itself rather than through json)."""
+    assert run(store.incr("hits", 60, 41)).value == 41
+    assert run(store.incr("hits", 60)).value == 42
+    assert run(store.get("hits")) == 42
+
+
 def test_incr_counts_within_a_window_from_the_first_increment(store: Store) -> None:
     freeze(store)
     assert run(store.incr("n", 60)) == Counter(1, T0 + 60)

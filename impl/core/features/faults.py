@@ -185,7 +185,9 @@ class Faults:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         runtime: Runtime = scope[SCOPE_KEY]
-        found = await runtime.cached(TAG, functools.partial(rules, runtime.store))
+        found = runtime.kept(TAG)
+        if found is None:
+            found = await runtime.cached(TAG, functools.partial(rules, runtime.store))
         # With no rule, this is all a request pays: the cache's check of the generation.
         if not found or not await self._answered(found, scope, receive, send):
             await self.app(scope, receive, send)

@@ -8,14 +8,13 @@ nothing is pinned and each call reads the store.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass
+from contextvars import ContextVar, Token
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Pinned:
+class Pinned(NamedTuple):
+    """Made for every request: a named tuple is made in C, a frozen dataclass in Python."""
+
     instant: float  # epoch seconds by the shared clock
     generation: str  # changes whenever a seed or reset changes cached state
 
@@ -27,10 +26,19 @@ def pinned() -> Pinned | None:
     return _pinned.get()
 
 
-@contextlib.contextmanager
-def pin(view: Pinned) -> Iterator[None]:
-    token = _pinned.set(view)
-    try:
-        yield
-    finally:
-        _pinned.reset(token)
+class pin:  # lower case: used as the function it replaced, `with pin(view):`
+    """Pins `view` for the block (a class: contextlib's generator-based manager costs every
+    request a generator and its frames)."""
+
+    __slots__ = ("_token", "_view")
+
+    def __init__(self, view: Pinned) -> None:
+        self._view = view
+        self._token: Token[Pinned | None] | None = None
+
+    def __enter__(self) -> None:
+        self._token = _pinned.set(self._view)
+
+    def __exit__(self, *_exc: Any) -> None:
+        assert self._token is not None
+        _pinned.reset(self._token)

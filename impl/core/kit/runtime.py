@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from .clock import Clock
+from .context import pinned
 from .identities import Passwords
 from .inventory import Holding, Inventory
 from .store import Store
@@ -63,9 +64,21 @@ class Runtime:
     # name -> (generation, value): what only a seed or reset changes, kept in process.
     _cache: dict[str, tuple[str, Any]] = field(default_factory=dict, compare=False)
 
+    def kept(self, name: str) -> Any | None:
+        """What `cached` holds under name, when it was made at the request's pinned
+        generation (found without a coroutine: every request asks several times); else None."""
+        view = pinned()
+        hit = self._cache.get(name)
+        if view is None or hit is None or hit[0] != view.generation:
+            return None
+        return hit[1]
+
     async def cached(self, name: str, build: Callable[[], Awaitable[T]]) -> T:
         """The value `build` makes from seeded state, made again only when the store's
         generation has moved on (a seed or reset through this or any other worker)."""
+        hit = self.kept(name)
+        if hit is not None:
+            return hit
         generation = await self.store.generation()
         hit = self._cache.get(name)
         if hit is not None and hit[0] == generation:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from .identities import Identities
 from .inventory import Holding, Inventory, Token, inventory_of, tokens
@@ -50,6 +50,9 @@ class VendorState(Generic[S, T]):
     make: Callable[[Runtime, S], Awaitable[T]]
 
     async def __call__(self, runtime: Runtime) -> T:
+        kept = runtime.kept(self.namespace)
+        if kept is not None:
+            return cast(T, kept)
         return await runtime.cached(self.namespace, lambda: self.build(runtime))
 
     async def build(self, runtime: Runtime) -> T:

@@ -11,7 +11,7 @@ cookies a browser sends cross-site (cookies.py), every Set-Cookie is written so 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
@@ -25,6 +25,8 @@ SET_COOKIE = b"set-cookie"
 # In the scope's extensions (shared by connexion's copies of the scope): the header list the
 # inner writer made, so that the outer one passes an answer that still carries it as it is.
 WRITTEN_KEY = "sessim.headers_written"
+NAMES_KEPT = 256
+_NAMES: dict[str, bytes] = {}
 
 
 def set_response_headers(scope: Scope, headers: Mapping[str, str]) -> None:
@@ -38,6 +40,9 @@ def set_response_cookies(scope: Scope, cookies: Mapping[str, str]) -> None:
     replace cookies of the same name recorded earlier and are sent before the others. Like
     the headers, the dict is changed in place so that the scope's copies share it."""
     recorded = scope.setdefault(COOKIES_KEY, {})
+    if not recorded:  # the first cookies recorded (Front records none): nothing to reorder
+        recorded.update(cookies)
+        return
     others = {name: value for name, value in recorded.items() if name not in cookies}
     recorded.clear()
     recorded.update({**cookies, **others})
@@ -58,37 +63,65 @@ def with_response_headers(scope: Scope, send: Send) -> Send:
     """`send`, setting the request's recorded headers and cookies on the answer (replacing
     any of the same name), as they stand when the answer starts (none are recorded after:
     an answer that still carries the list an inner writer made is passed as it is)."""
-    extensions = scope.setdefault("extensions", {})
+    scope.setdefault("extensions", {})
 
     async def send_with_headers(message: Message) -> None:
-        written = extensions.get(WRITTEN_KEY)
-        if message["type"] == "http.response.start" and (
-            written is None or message.get("headers") is not written
-        ):
-            extra = [
-                (name.lower().encode("latin-1"), value.encode("latin-1"))
-                for name, value in scope.get(HEADERS_KEY, {}).items()
-            ]
-            cookies = [
-                (SET_COOKIE, value.encode("latin-1"))
-                for value in scope.get(COOKIES_KEY, {}).values()
-            ]
-            names = {name for name, _ in extra}
-            cookie_names = {_cookie_name(value) for _, value in cookies}
-            kept = [
-                (k, v)
-                for k, v in message.get("headers", [])
-                if k.lower() not in names
-                and not (k.lower() == SET_COOKIE and _cookie_name(v) in cookie_names)
-            ]
-            headers = kept + extra + cookies
-            if sends_cross_site(scope):
-                headers = [_cross_site(header) for header in headers]
-            extensions[WRITTEN_KEY] = headers
-            message = {**message, "headers": headers}
+        if message["type"] == "http.response.start":
+            message = headers_written(scope, message)
         await send(message)
 
     return send_with_headers
+
+
+def headers_written(scope: Scope, start: Message) -> Message:
+    """The answer's start message with the recorded headers and cookies written, as
+    with_response_headers sends it (for a layer that wraps `send` for its own ends too)."""
+    extensions = scope["extensions"]
+    written = extensions.get(WRITTEN_KEY)
+    if written is not None and start.get("headers") is written:
+        return start
+    headers = _with_recorded(scope, start.get("headers", []))
+    extensions[WRITTEN_KEY] = headers
+    return {**start, "headers": headers}
+
+
+def _with_recorded(scope: Scope, given: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The answer's headers with the recorded ones (and cookies) in place of any of the
+    same name, after those it keeps."""
+    extra = [(_encoded_name(name), value.encode("latin-1")) for name, value in _recorded(scope)]
+    cookies = [value.encode("latin-1") for value in scope.get(COOKIES_KEY, {}).values()]
+    names = {name for name, _ in extra}
+    cookie_names: set[bytes] | None = None  # made only for an answer setting cookies itself
+    kept = []
+    for header in given:
+        name = header[0].lower()
+        if name in names:
+            continue
+        if name == SET_COOKIE and cookies:
+            if cookie_names is None:
+                cookie_names = {_cookie_name(value) for value in cookies}
+            if _cookie_name(header[1]) in cookie_names:
+                continue
+        kept.append(header)
+    headers = kept + extra + [(SET_COOKIE, value) for value in cookies]
+    if sends_cross_site(scope):
+        return [_cross_site(header) for header in headers]
+    return headers
+
+
+def _recorded(scope: Scope) -> Iterable[tuple[str, str]]:
+    return scope.get(HEADERS_KEY, {}).items()
+
+
+def _encoded_name(name: str) -> bytes:
+    """A recorded header's name as it is written (lower case, Latin-1), once per name: the
+    names are Sessim's own, a few dozen at most."""
+    encoded = _NAMES.get(name)
+    if encoded is None:
+        encoded = name.lower().encode("latin-1")
+        if len(_NAMES) < NAMES_KEPT:
+            _NAMES[name] = encoded
+    return encoded
 
 
 class ResponseHeaders:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 
-from starlette.datastructures import Headers
 from starlette.types import Scope
 
+from .headers import first_header
+
 CROSS_SITE_KEY = "sessim.cross_site_cookies"
+USER_AGENT = b"user-agent"
 # Chrome 51 to 66 refuse a SameSite=None cookie; iOS 12 and Safari on macOS 10.14 take it
 # for SameSite=Strict; UC Browser before 12.13.2 refuses it (Chromium's list).
 _CHROMIUM = re.compile(r"Chrom(?:e|ium)/(\d+)\.")
@@ -44,7 +46,7 @@ def understands_same_site_none(user_agent: str) -> bool:
 def send_cross_site(scope: Scope) -> None:
     """Every cookie of this request's answer is sent as `cross_site` writes it, when the
     caller's user agent understands SameSite=None (else as the vendor wrote it)."""
-    if understands_same_site_none(Headers(scope=scope).get("user-agent", "")):
+    if understands_same_site_none(first_header(scope, USER_AGENT) or ""):
         scope[CROSS_SITE_KEY] = True
 
 

@@ -25,9 +25,12 @@ from ..kit.errors import SessimError
 from .api import Api
 from .asgi import set_response_headers, to_asgi
 from .conventions import Cors
+from .headers import first_header
 from .platform import served_method
 from .problems import to_problem
 from .routes import HTTP_METHODS, RouteTable
+
+ORIGIN = b"origin"
 
 
 class CrossOrigin:
@@ -50,16 +53,15 @@ class CrossOrigin:
         self.trusted = frozenset(trusted)  # --allow-origin's
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        answer = await self._answer(scope) if scope["type"] == "http" else None
+        origin = first_header(scope, ORIGIN) if scope["type"] == "http" else None
+        answer = None if origin is None else await self._answer(scope, origin)
         await (answer or self.app)(scope, receive, send)
 
-    async def _answer(self, scope: Scope) -> ASGIApp | None:
-        """What this layer answers itself (a preflight, a refusal); None when the request
-        goes on, the CORS headers its answer must carry recorded."""
+    async def _answer(self, scope: Scope, origin: str) -> ASGIApp | None:
+        """What this layer answers itself (a preflight, a refusal) to a request from
+        `origin`; None when the request goes on, the CORS headers its answer must carry
+        recorded."""
         headers = Headers(scope=scope)
-        origin = headers.get("origin")
-        if origin is None:
-            return None
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
         path = scope["path"]
         methods = self._methods(path) if preflight else []

@@ -9,8 +9,10 @@ could be offered upstream, each keeping connexion's answers.
   look-ups and makes a URI parser, on every request too. All of that depends only on the
   operation and its handler: it is built when the operation is first called and kept, and
   the arguments a handler gets are those connexion's own get_arguments computes with the
-  same operation. The request is made from the scope and receive the operation is called
-  with (connexion reads back the same ones through proxies of its context variables).
+  same operation (its parts, less those that give nothing for the operation). Whether the
+  handler is a coroutine function is asked once, not on every call. The request is made
+  from the scope and receive the operation is called with (connexion reads back the same
+  ones through proxies of its context variables).
 - `request` (ServedRequest): that request, for handlers to read instead of connexion's
   proxy, which makes a new request at every attribute read.
 - Request validation (ValidationMiddleware): the parameter validator made once per
@@ -55,7 +57,10 @@ from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import (
     CONTEXT_NAME,
     AsyncParameterDecorator,
-    get_arguments,
+    _get_body_argument,
+    _get_file_arguments,
+    _get_path_arguments,
+    _get_query_arguments,
     unwrap_decorators,
 )
 from connexion.http_facts import FORM_CONTENT_TYPES
@@ -79,6 +84,8 @@ from python_multipart.multipart import parse_options_header
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .headers import first_header
 
 # Where connexion's security middleware leaves what it learnt (connexion.context.context).
 CONTEXT_KEY = "connexion_context"
@@ -138,7 +145,8 @@ def shared_request(scope: Scope, receive: Receive, uri_parser: Any = None) -> Co
 class PreparedParameters(AsyncParameterDecorator):
     """connexion's AsyncParameterDecorator told its operation when built: what it read from
     the operation on every call (the body's name, which arguments the handler takes) is read
-    once, and the arguments come from connexion's get_arguments with the operation itself."""
+    once, and the arguments come from the parts of connexion's get_arguments, with the
+    operation itself."""
 
     def __init__(self, operation: OpenAPIOperation, **options: Any) -> None:
         super().__init__(**options)
@@ -156,12 +164,18 @@ class PreparedParameters(AsyncParameterDecorator):
         # An OpenAPI 3 body's name does not depend on its content type (x-body-name or body).
         wants_body = sanitize(operation.body_name("")) in arguments or has_kwargs
         wants_context = CONTEXT_NAME in arguments
-        # Without query parameters connexion binds none, whatever the query holds.
+        # connexion's get_arguments, its parts that give nothing for this operation left out:
+        # without query parameters it binds no query, whatever the query holds; without a
+        # body defined, no body; a TRACE request, neither a body nor files; and no files
+        # where the request has none.
         reads_query = any(parameter["in"] == "query" for parameter in operation.parameters)
+        traced = operation.method.upper() == "TRACE"
+        has_body = operation.is_request_body_defined
 
         @functools.wraps(function)
         async def wrapper(request: ConnexionRequest) -> Any:
-            request._mimetype = mimetype = _mimetype(request.headers.get("content-type"))
+            content_type = first_header(request.scope, CONTENT_TYPE)
+            request._mimetype = mimetype = _mimetype(content_type)
             body = None
             if wants_body:
                 body = request.get_body()
@@ -169,17 +183,32 @@ class PreparedParameters(AsyncParameterDecorator):
                     body = await body
             # starlette reads no form (and so no file) from a body of any other type
             files = await request.files() if mimetype in FORM_CONTENT_TYPES else {}
-            found = get_arguments(
-                operation,
-                path_params=request.path_params,
-                query_params=request.query_params if reads_query else {},
-                body=body,
-                files=files,
-                arguments=arguments,
-                has_kwargs=has_kwargs,
-                sanitize=sanitize,
-                content_type=mimetype,
-            )
+            found = _get_path_arguments(request.path_params, operation=operation, sanitize=sanitize)
+            if reads_query:
+                found.update(
+                    _get_query_arguments(
+                        request.query_params,
+                        operation=operation,
+                        arguments=arguments,
+                        has_kwargs=has_kwargs,
+                        sanitize=sanitize,
+                    )
+                )
+            if not traced:
+                if has_body:
+                    found.update(
+                        _get_body_argument(
+                            body,
+                            operation=operation,
+                            arguments=arguments,
+                            has_kwargs=has_kwargs,
+                            sanitize=sanitize,
+                            content_type=mimetype,
+                        )
+                    )
+                if files:
+                    body_schema = operation.body_schema(mimetype)
+                    found.update(_get_file_arguments(files, arguments, body_schema, has_kwargs))
             kwargs = {sanitize(name): value for name, value in found.items()}
             context = request.scope.get("extensions", {}).get(CONTEXT_KEY, {})
             kwargs.update(
@@ -210,8 +239,11 @@ class PreparedDecorator(StarletteDecorator):
         self.parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
 
     def decorate(self, function: Callable) -> Callable:
-        """connexion's decoration, with the prepared parameter decorator."""
-        function = self._sync_async_decorator(function)
+        """connexion's decoration, with the prepared parameter decorator. connexion asks on
+        every call whether the handler is a coroutine function, to await it or run it in a
+        thread: asked once here, a coroutine function is awaited as it is."""
+        if not asyncio.iscoroutinefunction(function):
+            function = self._sync_async_decorator(function)
         function = PreparedParameters(
             self.operation, framework=self.framework, pythonic_params=self.pythonic_params
         )(function)

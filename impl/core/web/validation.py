@@ -44,7 +44,8 @@ CASE_INSENSITIVE = "x-case-insensitive-properties"
 
 class ParameterValidator(ConnexionParameterValidator):
     """connexion's rules, with each parameter's schema compiled once: connexion deep-copies
-    the schema and builds a jsonschema validator on every request (6% of a getSession)."""
+    the schema and builds a jsonschema validator on every request (6% of a getSession); a
+    value the quick yes (conforms.py) accepts skips jsonschema's walk."""
 
     @staticmethod
     def validate_parameter(
@@ -56,8 +57,10 @@ class ParameterValidator(ConnexionParameterValidator):
             if param.get("required"):
                 raise InvalidParameter(param["name"], f"Missing {parameter_type} parameter")
             return
-        validator = PARAMETER_SCHEMAS.validator(param.get("schema", param))
-        error = best_match(validator.iter_errors(value))
+        schema = param.get("schema", param)
+        if PARAMETER_SCHEMAS.accepts(schema, value):
+            return  # what jsonschema would find: no error
+        error = best_match(PARAMETER_SCHEMAS.validator(schema).iter_errors(value))
         if error is not None:
             # connexion's message for a schema failure goes on to dump the schema; keep the gist.
             raise InvalidParameter(param["name"], str(error).splitlines()[0])
@@ -78,9 +81,10 @@ class Compiled:
     def validator(self, schema: dict) -> Any:
         return self._entry(schema)[1]
 
-    def plain(self, schema: dict) -> bool:
-        """Whether conforms.accepts decides for this schema (conforms.plain, kept)."""
-        return self._entry(schema)[2]
+    def accepts(self, schema: dict, value: Any) -> bool:
+        """The quick yes (conforms.accepts) where it decides for this schema: True only
+        where the compiled validator finds no error; False leaves it to the validator."""
+        return self._entry(schema)[2] and accepts(schema, value)
 
     def _entry(self, schema: dict) -> tuple[dict, Any, bool]:
         entry = self._by_id.get(id(schema))
@@ -121,7 +125,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body: Any) -> dict | None:
         if self._schema.get(CASE_INSENSITIVE):
             body = fold_keys(self._schema, body)
-        if body is not None and BODY_SCHEMAS.plain(self._schema) and accepts(self._schema, body):
+        if body is not None and BODY_SCHEMAS.accepts(self._schema, body):
             return None  # what jsonschema would find: no error
         try:
             return super()._validate(body)
