@@ -92,13 +92,18 @@ class SnakeCaseResolver(Resolver):
     def __init__(self, api: Api) -> None:
         super().__init__()
         self._api = api
+        # connexion resolves each operation once per layer (six): the handler is made once.
+        self._handlers: dict[str, Any] = {}
 
     def resolve_operation_id(self, operation: Any) -> str:
         return self._api.handler(operation.operation_id)
 
     def resolve_function_from_operation_id(self, operation_id: str) -> Any:
         """The handler, given its body as its generated model (core/web/bodies.py)."""
-        return parsing(super().resolve_function_from_operation_id(operation_id), self._api.parse)
+        if operation_id not in self._handlers:
+            function = super().resolve_function_from_operation_id(operation_id)
+            self._handlers[operation_id] = parsing(function, self._api.parse)
+        return self._handlers[operation_id]
 
 
 class Front:

@@ -128,6 +128,7 @@ def _serving(settings: Settings, seed: Fixture | None, https: TlsFiles | None) -
     config = uvicorn.Config(
         app,
         lifespan="on",
+        ws="none",  # Sessim serves no WebSocket: uvicorn's implementation is not imported
         log_config=None,
         access_log=settings.access_log,
         date_header=False,
