@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from email.utils import formatdate
 from typing import Any
 
+from connexion import spec as connexion_spec
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import ConnexionMiddleware
@@ -71,6 +72,7 @@ from .core.web.slashes import (
     method_not_allowed,
     strip_trailing_slash,
 )
+from .core.web.spec_cache import kept_resolutions
 from .core.web.validation import VALIDATOR_MAP
 from .registry import ADMIN, VENDORS
 from .server import Served, told_to_stop
@@ -80,6 +82,9 @@ from .settings import SETTINGS_ENV, Settings
 # second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more
 # strictly, with openapi-spec-validator) before they ship. Start-up skips that check.
 OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)
+# connexion's resolution of each mounted spec's references, kept in the cache of parsed
+# specs (core/web/spec_cache.py): the same spec, the same answer.
+connexion_spec.resolve_refs = kept_resolutions(connexion_spec.resolve_refs)
 # The API that owns the request's path, as Front found it.
 OWNER_KEY = "sessim.owner"
 # Middle-generation collections between two full ones once the heap is settled (CPython: 10).

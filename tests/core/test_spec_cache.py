@@ -5,13 +5,18 @@ torn, foreign or unwritable cache parsed as before."""
 from __future__ import annotations
 
 import marshal
+import os
 from pathlib import Path
 
 import pytest
 import yaml
+from connexion import json_schema
+from sessim.app import load_spec
 from sessim.core.web import spec_cache
 from sessim.core.web.api import Api, spec_resource
 from sessim.registry import ADMIN, VENDORS
+
+from tests.conftest import make_settings
 
 SPEC = (
     b"openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n"
@@ -101,3 +106,65 @@ def test_a_document_marshal_cannot_hold_is_parsed_every_time(folder: Path) -> No
     assert isinstance(parsed, dict)
     assert str(parsed["info"]["x-released"]) == "2026-12-07"
     assert kept_files(folder) == []
+
+
+def test_connexions_resolution_of_every_mounted_spec_is_kept_as_it_resolves(
+    folder: Path,
+) -> None:
+    settings = make_settings()
+    mounted = [load_spec(api, settings) for api in [ADMIN, *VENDORS.values()]]
+    parsed_files = len(kept_files(folder))  # the YAML's, unless parsed before in this process
+    calls: list[dict] = []
+
+    def counted(spec: dict, store: object = None, base_uri: str = "") -> dict:
+        calls.append(spec)
+        return json_schema.resolve_refs(spec, store, base_uri)
+
+    resolve = spec_cache.kept_resolutions(counted)
+    for spec in mounted:
+        expected = json_schema.resolve_refs(spec)
+        first = resolve(spec)
+        assert first == expected
+        again = resolve(spec)
+        assert again == expected and again is not first
+        again["paths"].clear()  # the answer is the caller's own
+        assert resolve(spec) == expected
+    assert len(kept_files(folder)) == parsed_files + len(mounted)
+    assert calls == mounted  # each resolved once, then read from its file
+
+
+def test_a_changed_spec_is_resolved_anew(folder: Path) -> None:
+    resolve = spec_cache.kept_resolutions(json_schema.resolve_refs)
+    spec = {
+        "components": {"schemas": {"A": {"type": "string"}}},
+        "x": {"$ref": "#/components/schemas/A"},
+    }
+    assert resolve(spec)["x"] == {"type": "string"}
+    spec["components"]["schemas"]["A"] = {"type": "integer"}
+    assert resolve(spec)["x"] == {"type": "integer"}
+    assert len(kept_files(folder)) == 2
+
+
+def test_a_spec_referring_to_another_document_is_resolved_every_time(
+    folder: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.json"
+    other.write_text('{"A": {"type": "string"}}')
+    resolve = spec_cache.kept_resolutions(json_schema.resolve_refs)
+    spec = {"x": {"$ref": "other.json#/A"}}
+    assert resolve(spec, base_uri=f"{tmp_path}/")["x"] == {"type": "string"}
+    other.write_text('{"A": {"type": "integer"}}')
+    assert resolve(spec, base_uri=f"{tmp_path}/")["x"] == {"type": "integer"}
+    assert kept_files(folder) == []
+
+
+def test_the_oldest_files_go_past_the_limit(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spec_cache, "KEPT_FILES", 3)
+    texts = [SPEC + f"# {n}\n".encode() for n in range(5)]
+    for n, text in enumerate(texts):
+        for age, kept in enumerate(kept_files(folder)):  # older than the next write
+            os.utime(kept, (n * 10 + age, n * 10 + age))
+        spec_cache.parsed(text)
+    assert len(kept_files(folder)) == 3
+    newest = spec_cache.parsed(texts[-1])
+    assert len(kept_files(folder)) == 3 and isinstance(newest, bytes)  # read, not written
