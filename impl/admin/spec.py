@@ -48,7 +48,9 @@ def _copy_fixture_schemas(schemas: dict, api: Api) -> None:
         if name in seen:
             continue
         seen.add(name)
-        if schemas.setdefault(name, copy.deepcopy(theirs[name])) != theirs[name]:
+        if name not in schemas:
+            schemas[name] = copy.deepcopy(theirs[name])
+        elif schemas[name] != theirs[name]:
             raise ValueError(f"{api.name}'s fixture schema {name} is named as another schema")
         todo.extend(REF.findall(repr(theirs[name])))
 

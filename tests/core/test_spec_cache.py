@@ -33,6 +33,7 @@ def kept_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.marshal"))
 
 
+@pytest.mark.registry
 @pytest.mark.parametrize("api", [ADMIN, *VENDORS.values()], ids=lambda api: api.name)
 def test_every_spec_loads_from_the_cache_as_its_yaml_reads(folder: Path, api: Api) -> None:
     text = spec_resource(api.resources, api.spec).read_bytes()
@@ -108,6 +109,7 @@ def test_a_document_marshal_cannot_hold_is_parsed_every_time(folder: Path) -> No
     assert kept_files(folder) == []
 
 
+@pytest.mark.registry
 def test_connexions_resolution_of_every_mounted_spec_is_kept_as_it_resolves(
     folder: Path,
 ) -> None:
