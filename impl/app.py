@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from email.utils import formatdate
 from typing import Any
 
+from connexion import spec as connexion_spec
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import ConnexionMiddleware
@@ -71,6 +72,7 @@ from .core.web.slashes import (
     method_not_allowed,
     strip_trailing_slash,
 )
+from .core.web.spec_cache import kept_resolutions
 from .core.web.validation import VALIDATOR_MAP
 from .registry import ADMIN, VENDORS
 from .server import Served, told_to_stop
@@ -80,6 +82,9 @@ from .settings import SETTINGS_ENV, Settings
 # second of it; the specs are Sessim's own files, which tests/test_specs.py validates (more
 # strictly, with openapi-spec-validator) before they ship. Start-up skips that check.
 OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)
+# connexion's resolution of each mounted spec's references, kept in the cache of parsed
+# specs (core/web/spec_cache.py): the same spec, the same answer.
+connexion_spec.resolve_refs = kept_resolutions(connexion_spec.resolve_refs)
 # The API that owns the request's path, as Front found it.
 OWNER_KEY = "sessim.owner"
 # Middle-generation collections between two full ones once the heap is settled (CPython: 10).
@@ -92,13 +97,18 @@ class SnakeCaseResolver(Resolver):
     def __init__(self, api: Api) -> None:
         super().__init__()
         self._api = api
+        # connexion resolves each operation once per layer (six): the handler is made once.
+        self._handlers: dict[str, Any] = {}
 
     def resolve_operation_id(self, operation: Any) -> str:
         return self._api.handler(operation.operation_id)
 
     def resolve_function_from_operation_id(self, operation_id: str) -> Any:
         """The handler, given its body as its generated model (core/web/bodies.py)."""
-        return parsing(super().resolve_function_from_operation_id(operation_id), self._api.parse)
+        if operation_id not in self._handlers:
+            function = super().resolve_function_from_operation_id(operation_id)
+            self._handlers[operation_id] = parsing(function, self._api.parse)
+        return self._handlers[operation_id]
 
 
 class Front:

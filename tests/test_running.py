@@ -5,6 +5,7 @@ promises: URLs, options, the admin calls, a clean stop."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import socket
 import sqlite3
@@ -13,6 +14,7 @@ import sys
 import unittest
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -258,3 +260,33 @@ def test_journal_pages_are_followed_to_the_end() -> None:
         server.journal.PAGE = 2  # this object's pages: two entries each
         assert len(server.journal.list(vendor="vestiaire")) == 3
         assert len(server.journal.list(vendor="vestiaire", limit=3)) == 3
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_collector_is_paused_while_the_app_starts_and_left_as_it_was(
+    collecting: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sessim import testing
+
+    seen: list[bool] = []
+    build = testing.create_app
+
+    def create_app(settings: Any) -> Any:
+        seen.append(gc.isenabled())
+        return build(settings)
+
+    monkeypatch.setattr(testing, "create_app", create_app)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        with sessim.running() as served:
+            assert gc.isenabled() is collecting
+            assert httpx.get(f"{served.url}/_admin/health").status_code == 200
+        assert gc.isenabled() is collecting
+        taken = socket.create_server(("127.0.0.1", 0))
+        with taken, pytest.raises(OSError), sessim.running(port=taken.getsockname()[1]):
+            pass  # a start that fails leaves it as it was too
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False]

@@ -9,11 +9,12 @@ connexion validates against and schemathesis fuzzes, holds every vendor of the r
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..core.web.api import Api
+from ..core.web.api import Api, spec_document
 
 SCHEMAS = "#/components/schemas/"
 REF = re.compile(re.escape(SCHEMAS) + r"([^\"'/]+)")
@@ -39,14 +40,17 @@ def with_vendors(spec: dict, vendors: Mapping[str, Api]) -> dict:
 def _copy_fixture_schemas(schemas: dict, api: Api) -> None:
     """The vendor's fixture schema and those it refers to, into the admin spec's schemas."""
     assert api.fixture is not None
-    theirs = api.load_spec()["components"]["schemas"]
+    # The vendor's spec as parsed once (never changed): only the schemas taken are copied.
+    theirs = spec_document(api.resources, api.spec)["components"]["schemas"]
     todo, seen = [api.fixture.__name__], set()
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        if schemas.setdefault(name, theirs[name]) != theirs[name]:
+        if name not in schemas:
+            schemas[name] = copy.deepcopy(theirs[name])
+        elif schemas[name] != theirs[name]:
             raise ValueError(f"{api.name}'s fixture schema {name} is named as another schema")
         todo.extend(REF.findall(repr(theirs[name])))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import marshal
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
-import yaml
 from connexion.lifecycle import ConnexionResponse
 from pydantic import BaseModel
 from starlette.types import ASGIApp
@@ -28,6 +28,7 @@ from .contract import Contract
 from .conventions import Conventions
 from .problems import Problem
 from .slashes import TrailingSlash
+from .spec_cache import parsed
 
 Renderer = Callable[[Problem], ConnexionResponse]
 # Wraps the app for the requests under one mount (base path): what a vendor does before
@@ -103,7 +104,8 @@ class Api:
 
     def load_spec(self) -> dict:
         """The spec as a document of its own, which the caller may change."""
-        return copy.deepcopy(spec_document(self.resources, self.spec))
+        kept = _parsed_spec(self.resources, self.spec)
+        return marshal.loads(kept) if isinstance(kept, bytes) else copy.deepcopy(kept)
 
     def handler(self, operation_id: str) -> str:
         """The function an operationId resolves to: createSession -> <handlers>.create_session."""
@@ -122,8 +124,16 @@ class Api:
 def spec_document(resources: str, spec: str) -> dict:
     """A spec file of a package, parsed once per process (an app reads a vendor's spec for
     its mount, for the admin spec's fixture schemas and for its edge): read it, never change
-    it. libyaml's loader: the pure-Python one took a sixth of a second of every start-up."""
-    return yaml.load(spec_resource(resources, spec).read_text(), Loader=yaml.CSafeLoader)
+    it."""
+    kept = _parsed_spec(resources, spec)
+    return marshal.loads(kept) if isinstance(kept, bytes) else kept
+
+
+@functools.cache
+def _parsed_spec(resources: str, spec: str) -> bytes | dict:
+    """A spec file parsed (spec_cache.py: from the cache of parsed specs when it holds it):
+    marshal's bytes of it, each load a fresh copy, or the document marshal cannot hold."""
+    return parsed(spec_resource(resources, spec).read_bytes())
 
 
 def spec_resource(resources: str, spec: str) -> Traversable:

@@ -345,15 +345,17 @@ class Journal:
     async def count(self, query: Filter) -> int:
         return sum(1 for record in await self._records() if query.keeps(record))
 
-    async def clear(self) -> None:
+    async def clear(self, wiping: bool = False) -> None:
         """Forget every entry so far, this process's pending ones and those every worker
-        has answered (written first, below the floor)."""
+        has answered (written first, below the floor). `wiping`: the store is wiped next
+        (a reset), floor and entries with it, so no floor is written (two store calls)."""
         if self._presence is not None:
             await self._presence.wait_for_others()
         async with self._guard():
             self._pending.clear()
             self._held_bytes = self._skipped = 0
-            await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
+            if not wiping:
+                await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
 
     async def version(self) -> str:
         """What changes with every entry written and every clear, this process's pending
