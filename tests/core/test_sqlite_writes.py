@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -14,8 +15,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sessim.core.kit.store import Record
-from sessim.core.kit.store.sqlite import AUTO_CHECKPOINT_PAGES, CHECKPOINT_EVERY, SqliteStore
+from sessim.core.kit.store.sqlite import (
+    AUTO_CHECKPOINT_PAGES,
+    CHECKPOINT_EVERY,
+    WRITER_NICENESS,
+    SqliteStore,
+)
 
 from tests.core.support import run
 
@@ -208,3 +215,18 @@ def test_a_reset_never_checkpoints(tmp_path: Path) -> None:
     finally:
         other.close()
         run(store.close())
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own priority is Linux's")
+def test_the_writer_thread_yields_its_core_to_the_loop(tmp_path: Path) -> None:
+    """The writer thread runs WRITER_NICENESS nicer than the process: a loop woken by a
+    request takes a shared core from it rather than waiting out its step."""
+    store = SqliteStore(str(tmp_path / "s.db"))
+    process = os.getpriority(os.PRIO_PROCESS, 0)
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert store._writer.submit(priority).result(timeout=5) == process + WRITER_NICENESS
+    assert os.getpriority(os.PRIO_PROCESS, 0) == process  # the loop's thread keeps its own
+    run(store.close())
