@@ -41,9 +41,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -161,7 +162,39 @@ def two_workers(tmp: Path, store: str, ids: Path) -> dict:
     command = sessim_command(tmp, port, store, "--workers", "2", seed=False)
     print(f"sessim ({store.split(':')[0]}, 2 workers):")
     with serving(command, port, tmp / "workers.log", pin=False) as server:
-        return {"peak": peak(port, ids, f"{OKTA}/sessions/", pid=server.pid)}
+        split = partial(connections_by_worker, server.pid, port)
+        figures = peak(port, ids, f"{OKTA}/sessions/", pid=server.pid, midway=split)
+    print(f"  wrk's connections by worker, midway: {figures['midway']}")
+    return {"peak": figures}
+
+
+def connections_by_worker(server: int, port: int) -> list[int]:
+    """How many of the load's connections each worker holds, most first. uvicorn's workers
+    share one listening socket, and the one that wakes first accepts every connection then
+    queued: wrk opens its CONNECTIONS at once, so a run may give one worker all of them and
+    the other none (measured 16/0, 10/6, 16/0 and 14/2 in four runs, 2,378 to 3,911
+    requests a second on SQLite), which decides what a second worker adds."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()  # local address, remote, state ("01": established), inode
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                established.add(f"socket:[{fields[9]}]")
+    counts = []
+    for worker in Path(f"/proc/{server}/task/{server}/children").read_text().split():
+        if b"spawn_main" not in Path(f"/proc/{worker}/cmdline").read_bytes():
+            continue  # multiprocessing's resource tracker, not a worker
+        counts.append(len(open_files(int(worker)) & established))
+    return sorted(counts, reverse=True)
+
+
+def open_files(pid: int) -> set[str]:
+    """What a process's file descriptors point at (one closed meanwhile is left out)."""
+    found = set()
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        with suppress(OSError):
+            found.add(os.readlink(descriptor))
+    return found
 
 
 def get_session(tmp: Path, redis_url: str) -> dict:
@@ -534,12 +567,12 @@ def servers_table(results: dict) -> list[str]:
     one, two = results["get_session"]["one_worker"], results["get_session"]["two_workers"]
     rows = [
         "| Okta getSession | requests/s | p99 at peak (ms) | p99 at half peak (ms) "
-        "| two workers (requests/s) | answers not 2xx |",
+        "| two workers (requests/s, wrk's connections by worker) | answers not 2xx |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, label in LABELS.items():
         run = one[name]
-        workers = f"{rps(two[name]):,.0f}" if name in two else ""
+        workers = f"{rps(two[name]):,.0f} ({split(two[name])})" if name in two else ""
         refused = run["peak"]["errors"]["status"] + run["half_rate"]["non_200"]
         refused += two[name]["peak"]["errors"]["status"] if name in two else 0
         rows.append(
@@ -571,6 +604,11 @@ def runs_table(results: dict) -> list[str]:
             f"| {listed(runs, 'host_steal_ms')} |"
         )
     return rows
+
+
+def split(run: dict) -> str:
+    """wrk's connections by worker midway through a two-worker run, "10/6"."""
+    return "/".join(str(count) for count in run["peak"]["midway"] or ["?"])
 
 
 def cpu_table(results: dict) -> list[str]:

@@ -44,6 +44,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvloop
@@ -516,13 +518,25 @@ def cuts(seconds: list[float]) -> dict[str, float]:
 
 
 def peak(
-    port: int, ids_file: Path, prefix: str, header: Header = OKTA_AUTH, pid: int | None = None
+    port: int,
+    ids_file: Path,
+    prefix: str,
+    header: Header = OKTA_AUTH,
+    pid: int | None = None,
+    midway: Callable[[], Any] | None = None,
 ) -> dict:
-    """wrk's figures at full load; given the server's pid, where the machine's CPU went."""
+    """wrk's figures at full load; given the server's pid, where the machine's CPU went;
+    given `midway`, what it returns halfway through the measured run (as "midway")."""
     if WARMUP_SECONDS:
         run_wrk(port, WARMUP_SECONDS, ids_file, prefix, header)
     before = spending(pid)
+    seen: list[Any] = []
+    timer = threading.Timer(SECONDS / 2, lambda: seen.append(midway and midway()))
+    timer.start()
     figures = run_wrk(port, SECONDS, ids_file, prefix, header)
+    timer.join()
+    if midway is not None:
+        figures["midway"] = seen[0] if seen else None
     if pid is not None:
         figures["cpu_us"] = per_request(before, spending(pid), figures["requests"])
     if figures["errors"]["status"]:  # a non-2xx answer is not a getSession served

@@ -46,6 +46,8 @@ def test_quick_bench_measures_every_server_and_writes_results(tmp_path: Path) ->
     assert found["vendor_reads"]["optimizely"]["peak"] is not None  # in its spec today
     for figures in peaks:
         assert figures["requests"] > 0 and figures["errors"]["status"] == 0, figures
+    for run in two.values():  # wrk's connections, by worker: each worker's count
+        assert len(run["peak"]["midway"]) == 2 and 0 < sum(run["peak"]["midway"]) <= 16
     for figures in [run["peak"] for run in [*one.values(), *two.values()]]:
         spent = figures["cpu_us"]
         assert spent["server"] > 0 and spent["wrk"] > 0 and spent["machine"] >= spent["server"]
