@@ -6,6 +6,7 @@ about a missing value)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,33 +27,33 @@ JSON = st.recursive(
 )
 
 
-def body_schemas() -> list[dict]:
+def operations() -> Iterator[Any]:
+    """Every operation the validation layer checks (connexion's, one per spec operation)."""
     from sessim.core.web.operations import ValidationMiddleware
 
     (validation,) = [layer for layer in built_stack() if isinstance(layer, ValidationMiddleware)]
-    schemas = {}
     for apis in validation.apis.values():
         for api in apis:
             for routed in api.operations.values():
-                operation = routed._operation
-                for media_type in operation.consumes:
-                    schema = operation.body_schema(media_type)
-                    if schema:
-                        schemas[id(schema)] = schema
+                yield routed._operation
+
+
+def body_schemas() -> list[dict]:
+    schemas = {}
+    for operation in operations():
+        for media_type in operation.consumes:
+            schema = operation.body_schema(media_type)
+            if schema:
+                schemas[id(schema)] = schema
     return list(schemas.values())
 
 
 def parameter_schemas() -> list[dict]:
-    from sessim.core.web.operations import ValidationMiddleware
-
-    (validation,) = [layer for layer in built_stack() if isinstance(layer, ValidationMiddleware)]
     schemas = {}
-    for apis in validation.apis.values():
-        for api in apis:
-            for routed in api.operations.values():
-                for parameter in routed._operation.parameters:
-                    schema = parameter.get("schema", parameter)
-                    schemas[id(schema)] = schema
+    for operation in operations():
+        for parameter in operation.parameters:
+            schema = parameter.get("schema", parameter)
+            schemas[id(schema)] = schema
     return list(schemas.values())
 
 
