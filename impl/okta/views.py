@@ -11,6 +11,7 @@ from starlette.types import Scope
 from ..core.kit.identities import User
 from ..core.kit.sessions import Session
 from ..generated.dicts import okta as shapes
+from ..generated.okta import Profile
 
 # The methods a link's hints allow (the spec's enum holds these and more).
 Method = Literal["DELETE", "GET", "POST", "PUT"]
@@ -80,8 +81,9 @@ def success_body(
     }
 
 
-# The attributes of the profile an authn transaction shows besides login, in its schema's order.
-AUTHN_PROFILE = ("firstName", "lastName", "locale", "timeZone")
+# The attributes of the profile an authn transaction shows besides login, in its schema's order
+# (the spec's Profile, as generated).
+AUTHN_PROFILE = tuple(name for name in Profile.model_fields if name != "login")
 
 
 def authn_user(user: User) -> shapes.AuthnUser:
