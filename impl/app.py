@@ -245,6 +245,7 @@ def build_runtime(settings: Settings, routes: RouteTable | None = None) -> Serve
             # A memory store has one process and a read writes its pending entries first:
             # the same guarantee, without asking other workers.
             across_workers=settings.journal_sync == "answered" and store.shared,
+            held=settings.journal_writes == "held",
         ),
         admin_token=settings.admin_token,
         apis=VENDORS,

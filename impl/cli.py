@@ -47,7 +47,14 @@ def _env_switch(flag: str, default: bool) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     from .core.kit.store import URL_FORMS
-    from .settings import JOURNAL_SYNCS, LOG_FORMATS, RATE_COUNTS, VENDOR_APIS, Settings
+    from .settings import (
+        JOURNAL_SYNCS,
+        JOURNAL_WRITES,
+        LOG_FORMATS,
+        RATE_COUNTS,
+        VENDOR_APIS,
+        Settings,
+    )
 
     top = argparse.ArgumentParser(
         prog="sessim",
@@ -134,6 +141,14 @@ def parser() -> argparse.ArgumentParser:
         help="answered: a journal read through any worker sees every request answered "
         "before it (it asks the other workers to write theirs first); after: reads do not "
         "ask, other workers' entries show a few milliseconds later",
+    )
+    serve.add_argument(
+        "--journal-writes",
+        choices=JOURNAL_WRITES,
+        default=_env("journal_writes", defaults.journal_writes),
+        help="with --journal-sync answered on a shared store, held: a worker writes its "
+        "journal entries when a read asks for them (a SIGKILL loses those it holds); "
+        "batched: every few milliseconds while requests come",
     )
     serve.add_argument(
         "--rate-counts",
@@ -252,6 +267,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         workers=args.workers,
         journal_size=args.journal_size,
         journal_sync=args.journal_sync,
+        journal_writes=args.journal_writes,
         rate_counts=args.rate_counts,
         log_format=args.log_format,
         allow_origins=tuple(args.allow_origins or origins),

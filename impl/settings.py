@@ -16,6 +16,8 @@ SETTINGS_ENV = "SESSIM_WORKER_SETTINGS"
 LOG_FORMATS = ("text", "json")
 # When an answer goes out relative to its journal entry's write (journal/ring.py).
 JOURNAL_SYNCS = ("answered", "after")
+# When a worker writes its journal entries to a shared store, with journal_sync "answered".
+JOURNAL_WRITES = ("held", "batched")
 RATE_COUNTS = ("chunks", "each")
 # The settings that are tuples (JSON hands them over as lists).
 TUPLES = ("apis", "allow_origins", "allowed_hosts")
@@ -49,6 +51,10 @@ class Settings:
     # (it asks the other workers to write their pending entries first: journal/presence.py);
     # "after": reads ask no one, and only the answering worker's own are sure to see it.
     journal_sync: str = "answered"
+    # With "answered" on a shared store, "held": a worker holds its entries until a read asks
+    # for them (or it idles a second), which a SIGKILL loses; "batched": it writes them
+    # every few milliseconds while requests come (a store write each time).
+    journal_writes: str = "held"
     # "chunks": a worker far below a rate limit counts from ranks it reserved ahead, exact at
     # the limit (X-Rate-Limit-Remaining far from it may count other workers' reserved ranks
     # as spent); "each": every request counted in the store as it comes.
@@ -84,6 +90,8 @@ class Settings:
             raise ValueError(f"--journal-size {self.journal_size}: 0 (no journal) or more")
         if self.journal_sync not in JOURNAL_SYNCS:
             raise ValueError(f"--journal-sync {self.journal_sync!r}: choose from answered, after")
+        if self.journal_writes not in JOURNAL_WRITES:
+            raise ValueError(f"--journal-writes {self.journal_writes!r}: choose from held, batched")
         if self.rate_counts not in RATE_COUNTS:
             raise ValueError(f"--rate-counts {self.rate_counts!r}: choose from chunks, each")
         if self.log_format not in LOG_FORMATS:

@@ -517,6 +517,27 @@ def test_a_worker_killed_marked_holds_no_read_up(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("writes, kept", [("held", 0), ("batched", 1)])
+def test_what_a_worker_killed_had_answered_survives_as_journal_writes_says(
+    tmp_path: Path, writes: str, kept: int
+) -> None:
+    """ "held" (the default): a worker holds its entries until a read asks, so a SIGKILL loses
+    them (what the requests stored stays); "batched": written every few milliseconds, they
+    outlive it."""
+    store = f"sqlite:///{tmp_path}/killed.db"
+    with (
+        sessim_servers(store, 2, "--journal-writes", writes) as [(first, doomed), (second, _)],
+        plain_client(base_url=first) as one,
+        plain_client(base_url=second) as two,
+    ):
+        assert one.get("/vestiaire/last-words").status_code == 404
+        time.sleep(0.2)  # many batch periods: a batched entry is written by now
+        doomed.kill()
+        doomed.wait()
+        assert count(two, vendor="vestiaire") == kept
+
+
+@pytest.mark.slow
 def test_journal_sync_after_answers_first_and_other_workers_catch_up(tmp_path: Path) -> None:
     """journal_sync "after" (reads ask no other worker): the answering process's own reads
     see its entries at once; another worker's see them once written, a moment later."""

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
+from sessim.core.features.journal.exchange import Captured, Exchange
 from sessim.core.kit.clock import Clock
 from sessim.core.kit.store import Store
 
@@ -26,6 +27,14 @@ BACKENDS = [
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 T0 = START.timestamp()  # 1893456000.0, exact in binary floating point
+
+
+def exchange(path: str, at: float | None = T0, body: bytes = b"", wall: float = T0) -> Exchange:
+    """What the journal's capture hands over of a GET of `path` answered 200 in a millisecond,
+    at the instant `at` on the shared clock (None: it pinned none), arrived at `wall`."""
+    request = Captured()
+    request.add(body)
+    return Exchange(None, None, "GET", path, b"", wall, at, 200, 0.001, request, Captured())
 
 
 _threads = threading.local()

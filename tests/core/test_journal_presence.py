@@ -14,7 +14,7 @@ from sessim.core.features.journal.ring import Journal
 from sessim.core.kit.store import Store
 from sessim.core.kit.store.sqlite import SqliteStore
 
-from tests.core.support import run
+from tests.core.support import exchange, run
 
 
 async def asked_anew(presence: Presence, before: int) -> int:
@@ -93,10 +93,10 @@ def test_a_closed_journal_leaves_no_writer_to_read_a_closed_store(
     asks every few milliseconds while the worker is marked, must end with it rather than
     read the closed store (seen at the end of a `sessim.running()` on SQLite)."""
     store = SqliteStore(str(tmp_path / "j.db"))
-    journal = Journal(store, 10, lambda exchange, now: (now, {"exchange": exchange}), None)
+    journal = Journal(store, 10, lambda seen, now: (now, {"path": seen.path}), None)  # type: ignore[arg-type]
 
     async def answer_then_shut_down() -> None:
-        marked = journal.record("GET /")  # type: ignore[arg-type] - build takes it as it is
+        marked = journal.record(exchange("/"))
         if marked is not None:
             await marked
         await journal.close()

@@ -1,5 +1,5 @@
 """The journal's ring (ring.py): when entries are built and written, and what a read sees,
-on a store of one process (memory) and on a shared one (SQLite)."""
+on a store of one process (memory) and on a shared one (SQLite), through one worker or two."""
 
 from __future__ import annotations
 
@@ -8,20 +8,16 @@ import gc
 from http import HTTPStatus
 from pathlib import Path
 
+from pytest import MonkeyPatch
+from sessim.core.features.journal import ring as ring_module
 from sessim.core.features.journal.exchange import KEEP, Captured, Exchange, pack, unpack
 from sessim.core.features.journal.ring import HELD_BYTES, PERIOD, Filter, Journal
 from sessim.core.kit.store import Store, open_store
 from sessim.registry import VENDORS
 
-from tests.core.support import T0, run
+from tests.core.support import T0, exchange, run
 
 Built = list[str]
-
-
-def exchange(path: str, at: float | None = T0, body: bytes = b"") -> Exchange:
-    request = Captured()
-    request.add(body)
-    return Exchange(None, None, "GET", path, b"", T0, at, 200, 0.001, request, Captured())
 
 
 def journal(store: Store, size: int) -> tuple[Journal, Built]:
@@ -180,3 +176,73 @@ def test_an_exchange_that_cannot_be_packed_is_held_as_it_is() -> None:
     run(record_then_wait(ring, [exchange("/1"), odd, exchange("/2")]))
     assert built == []
     assert run(read(ring)) == [("3", "/2"), ("2", "/enum"), ("1", "/1")]
+
+
+def worker(store: Store, size: int, built: Built, held: bool = True) -> Journal:
+    """A worker's journal on a shared store, reads asking the others (journal_sync
+    "answered"); its built paths go to `built`."""
+
+    def build(seen: Exchange, now: float) -> tuple[float, dict]:
+        built.append(seen.path)
+        return seen.at or now, {"path": seen.path}
+
+    return Journal(store, size, build, None, held=held)  # type: ignore[arg-type]
+
+
+def test_a_worker_holds_its_entries_until_a_read_through_another_asks(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/j.db"
+    built: Built = []
+    answering, reading = worker(open_store(url), 3, built), worker(open_store(url), 3, built)
+
+    async def scenario() -> list[tuple[str, str]]:
+        for index in range(1, 6):
+            marked = answering.record(exchange(f"/{index}"))
+            if marked is not None:  # the first answer waits for the worker's marker
+                await marked
+        await asyncio.sleep(PERIOD * 4)
+        assert built == []  # five answers, no read: nothing built, nothing written
+        return await read(reading)
+
+    assert run(scenario()) == [("5", "/5"), ("4", "/4"), ("3", "/3")]
+    assert built == ["/3", "/4", "/5"]  # the two older ones' slots were the newest three's
+
+
+def test_journal_writes_batched_writes_every_entry_without_a_read(tmp_path: Path) -> None:
+    built: Built = []
+    ring = worker(open_store(f"sqlite:///{tmp_path}/j.db"), 3, built, held=False)
+    run(record_then_wait(ring, [exchange(f"/{index}") for index in range(1, 6)]))
+    assert built == ["/1", "/2", "/3", "/4", "/5"]
+
+
+def test_an_idle_worker_writes_what_it_holds(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(ring_module, "IDLE_SECONDS", PERIOD * 2)
+    built: Built = []
+    ring = worker(open_store(f"sqlite:///{tmp_path}/j.db"), 3, built)
+    run(record_then_wait(ring, [exchange("/1"), exchange("/2")]))
+    assert built == ["/1", "/2"]
+
+
+def test_entries_of_workers_are_listed_by_when_their_answers_went_out(tmp_path: Path) -> None:
+    """Each worker writes what it held when a read asks, the reader's own first: ids follow
+    the writes, the listing and its pages the answers."""
+    url = f"sqlite:///{tmp_path}/j.db"
+    built: Built = []
+    one, two = worker(open_store(url), 10, built), worker(open_store(url), 10, built)
+    answers = [(one, "/one-a"), (two, "/two-a"), (one, "/one-b"), (two, "/two-b")]
+
+    async def scenario() -> list[list[tuple[str, str]]]:
+        for second, (ring, path) in enumerate(answers):
+            marked = ring.record(exchange(path, wall=T0 + second))
+            if marked is not None:
+                await marked
+        pages = []
+        before = None
+        while True:
+            entries, before = await two.entries(Filter(), 3, before)
+            pages.append([(entry["id"], entry["path"]) for entry in entries])  # type: ignore[typeddict-item]
+            if before is None:
+                return pages
+
+    first, second = run(scenario())
+    assert [path for _id, path in first + second] == ["/two-b", "/one-b", "/two-a", "/one-a"]
+    assert [int(id) for id, _path in first + second] == [2, 4, 1, 3]  # two wrote first

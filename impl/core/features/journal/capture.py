@@ -4,8 +4,8 @@ entry (redaction, error code, near misses) is built later, off it.
 
 The exchange is recorded when the answer's last body message is about to be sent, so that a
 client that has its answer and then reads the journal of this process finds it there; with
-journal_sync "answered", that message waits for the entry's write, so that a read through
-any worker finds it (ring.py).
+journal_sync "answered", the first such message of a worker that was idle waits for its
+marker's write, so that a read through any worker finds it (ring.py, presence.py).
 """
 
 from __future__ import annotations

@@ -20,16 +20,24 @@ What a read sees is the setting `journal_sync`:
   sees them; another worker's show once that worker has written them, within PERIOD.
   Reads never wait for other workers, nor answers for a marker.
 
-On a store of one process alone (memory) and without a log to write, no other worker reads
-the ring and every read writes the pending entries first: entries wait for the next read
-(or a backlog of HELD_BYTES) rather than a batch every PERIOD, held as bytes (exchange.pack:
-no work for the garbage collector), and of a backlog longer than the ring only its newest
+Where every read writes or asks for the pending entries first (a store of one process
+alone, memory; or "answered" with the setting `journal_writes` "held", the default) and
+no log is written, entries wait for the next read (or a backlog of HELD_BYTES, or a worker
+idle for IDLE_SECONDS) rather than a batch every PERIOD, held as bytes (exchange.pack: no
+work for the garbage collector), and of a backlog longer than the ring only its newest
 `size` are kept and built (the older ones' slots would be overwritten before any read; they
 are counted all the same, so ids run on). Each request past the ring's size lets the oldest
 go: letting `size` go at once, every `size` requests, stalled the loop for milliseconds
 (freeing a thousand exchanges), the open-loop p99's tail. A read sees what it saw before;
-requests between reads build no entry. An entry that pinned no instant is written by the
-writer as before (its instant is the batch's).
+requests between reads build no entry. An entry that pinned no instant is written at the
+writer's next turn (its instant is the batch's). On a shared store a worker killed (SIGKILL)
+loses what it held; `journal_writes` "batched" writes every PERIOD instead (a SIGKILL loses
+the last few milliseconds), at the cost of a store write per batch: on SQLite the journal
+was a third of a request's CPU, and most of what a second worker added.
+
+Workers write what they held when asked, one after another, so entry ids do not follow the
+answers across workers: a read lists entries newest first by when their answers went out
+(each worker's in the order it answered), and pages on from an entry by that order.
 """
 
 from __future__ import annotations
@@ -60,10 +68,10 @@ BATCH = 200
 # How long the writer gathers entries into one batch; a marked worker's reply to a read's ask
 # takes as long at most, plus the write.
 PERIOD = 0.005
-# A worker idle this long deletes its marker (and stops polling the store).
+# A worker idle this long writes what it holds, deletes its marker and stops polling the store.
 IDLE_SECONDS = 1.0
-# The bytes a memory store's journal holds back, unbuilt and packed (bodies, mostly), before
-# the writer takes them.
+# The bytes a journal holds back, unbuilt and packed (bodies, mostly), before the writer
+# takes them.
 HELD_BYTES = 4 * 1024 * 1024
 # The counter's window: past the year 3000 from any instant the clock can show, so never.
 FOREVER = LATEST
@@ -113,6 +121,7 @@ class Journal:
         build: Build,
         log_to: TextIO | None,
         across_workers: bool = True,
+        held: bool = True,
     ) -> None:
         self.size = size
         self._store = store
@@ -123,7 +132,13 @@ class Journal:
         # Exchanges to write, or held back unbuilt and packed (see the module's doc); the
         # older of a held backlog longer than the ring are dropped and only counted.
         self._pending: deque[Exchange | bytes] = deque()
-        self._holds = not store.shared and log_to is None and size > 0
+        # Held until a read: where every read writes or asks for them first (`held`: the
+        # setting journal_writes), and no log line waits for them.
+        asked = not store.shared or (self._presence is not None and held)
+        self._holds = asked and log_to is None and size > 0
+        self._due = False  # held entries the writer must write at its next turn
+        self._arrived = False  # a request since the writer's last turn
+        self._last_done = 0.0  # when this process's last written answer went out
         self._apis: dict[str, Api] = {}  # the held exchanges' APIs, by name (exchange.pack)
         self._held_bytes = 0  # of the pending exchanges, while held
         self._skipped = 0
@@ -145,8 +160,11 @@ class Journal:
         marker, when it has none (it never fails: a lost write is logged)."""
         if not self._holds:
             self._pending.append(exchange)
-        elif self._held(exchange):
-            return None
+        elif not self._held(exchange):
+            self._due = True
+        elif self._presence is None:
+            return None  # a read writes them first
+        self._arrived = True
         loop = asyncio.get_running_loop()
         writer = self._writer
         # A writer of another loop is gone with it (test clients run one loop after another).
@@ -187,8 +205,9 @@ class Journal:
             self._skipped += 1
 
     async def _keep_writing(self) -> None:
-        """Write what requests hand over, a batch every PERIOD; while marked, answer reads'
-        asks; unmark and end after IDLE_SECONDS without a request."""
+        """Write what requests hand over, a batch every PERIOD (or, held, when a read asks);
+        while marked, answer reads' asks; after IDLE_SECONDS without a request, write what
+        is held, unmark and end."""
         loop = asyncio.get_running_loop()
         busy = loop.time()
         try:
@@ -198,15 +217,17 @@ class Journal:
                 await asyncio.sleep(PERIOD)
                 if self._closing:
                     return
-                if self._pending:
-                    busy = loop.time()
+                if self._arrived:
+                    self._arrived, busy = False, loop.time()
                 if self._presence is None:
                     await self.flush()
                     if not self._pending:
                         return
                     continue
-                await self._answer_asks(self._presence)
-                if not self._pending and loop.time() - busy > IDLE_SECONDS:
+                idle = loop.time() - busy > IDLE_SECONDS
+                due = idle or self._due or not self._holds
+                await self._answer_asks(self._presence, due)
+                if not self._pending and idle:
                     if self._presence.generation is not None:
                         await self._unmark(self._presence)
                     if not self._pending and self._marked is None:
@@ -226,14 +247,16 @@ class Journal:
             if marked is not None and not marked.done():
                 marked.set_result(None)
 
-    async def _answer_asks(self, presence: Presence) -> None:
-        """Write the pending entries, then acknowledge the ask read before taking them; one
-        read of the clock for the three (each store call would read it)."""
+    async def _answer_asks(self, presence: Presence, due: bool) -> None:
+        """Write the pending entries when `due` or asked, then acknowledge the ask read
+        before taking them; one read of the clock for the three (each store call would
+        read it)."""
         try:
             with pin(await self._fresh_view()):
                 asked = await presence.asked()
-                await self.flush()
-                await presence.acknowledge(asked)
+                if due or asked != presence.acknowledged:
+                    await self.flush()
+                    await presence.acknowledge(asked)
         except Exception:
             log.exception("answering a journal read's ask failed")
 
@@ -262,7 +285,7 @@ class Journal:
                 self._skip_older()
                 taken = [self._unpacked(pending) for pending in self._pending]
                 self._pending.clear()
-                self._held_bytes = 0
+                self._held_bytes, self._due = 0, False
                 skipped, self._skipped = self._skipped, 0
                 for start in range(0, len(taken), BATCH):
                     await self._write_batch(taken[start : start + BATCH], skipped)
@@ -309,13 +332,13 @@ class Journal:
         built = []
         for exchange in batch:
             try:
-                built.append(self._build(exchange, now))
+                built.append((self._done(exchange), *self._build(exchange, now)))
             except Exception:  # a bug in the journal must not lose the batch's other entries
                 log.exception("journaling %s %s failed", exchange.method, exchange.path)
         if not built and not skipped:  # skipped ones are counted all the same: ids run on
             return
         if self._log_to is not None:
-            self._log_to.write("".join(_log_line(entry) for _at, entry in built))
+            self._log_to.write("".join(_log_line(entry) for _done, _at, entry in built))
             self._log_to.flush()
         if self.size <= 0:
             return
@@ -323,12 +346,18 @@ class Journal:
         records = [
             Record(
                 _slot(seq % self.size),
-                {"seq": seq, "at": at, "entry": _numbered(seq, entry)},
+                {"seq": seq, "at": at, "done": done, "entry": _numbered(seq, entry)},
                 tags=[NAMESPACE],
             )
-            for seq, (at, entry) in enumerate(built, top - len(built) + 1)
+            for seq, (done, at, entry) in enumerate(built, top - len(built) + 1)
         ]
         await self._store.put_many(records)
+
+    def _done(self, exchange: Exchange) -> float:
+        """When the exchange's answer went out (real epoch seconds), never before this
+        process's previous one: what orders entries across workers (see the module's doc)."""
+        self._last_done = max(self._last_done, exchange.wall + exchange.latency)
+        return self._last_done
 
     async def entries(
         self, query: Filter, limit: int, before: int | None
@@ -337,7 +366,7 @@ class Journal:
         when given; and the id to page on from, when more are left."""
         records = [r for r in await self._records() if query.keeps(r)]
         if before is not None:
-            records = [r for r in records if r["seq"] < before]
+            records = _older_than(records, before)
         page = records[:limit]
         more = len(records) > limit
         return [r["entry"] for r in page], page[-1]["seq"] if more and page else None
@@ -358,23 +387,34 @@ class Journal:
                 await self._store.put(FLOOR_KEY, await self._store.get(SEQUENCE_KEY) or 0)
 
     async def version(self) -> str:
-        """What changes with every entry written and every clear, this process's pending
-        entries written first: the counter and the floor."""
-        await self.flush()
+        """What changes with every entry written and every clear, every worker's pending
+        entries written first (as for a read): the counter and the floor."""
+        await self.settle()
         if self.size <= 0:
             return ""
         return f"{await self._store.get(SEQUENCE_KEY) or 0}.{await self._store.get(FLOOR_KEY) or 0}"
 
     async def _records(self) -> list[dict]:
-        """The ring's live records, newest first."""
+        """The ring's live records, newest first: by when their answers went out, then by
+        their numbers (records of an older Sessim carry no time: they come last)."""
         await self.settle()
         if self.size <= 0:
             return []
         floor = await self._store.get(FLOOR_KEY) or 0
-        found = sorted((await self._store.tagged(NAMESPACE)).values(), key=lambda r: -r["seq"])
+        found = list((await self._store.tagged(NAMESPACE)).values())
         # Slots past the size (left by a run with a larger ring) hold older entries still.
-        newest = found[0]["seq"] if found else 0
-        return [record for record in found if record["seq"] > max(floor, newest - self.size)]
+        newest = max((record["seq"] for record in found), default=0)
+        live = [record for record in found if record["seq"] > max(floor, newest - self.size)]
+        return sorted(live, key=lambda r: (r.get("done", 0.0), r["seq"]), reverse=True)
+
+
+def _older_than(records: list[dict], before: int) -> list[dict]:
+    """The records listed after entry `before` (newest first); where it has left the ring,
+    those numbered below it."""
+    for index, record in enumerate(records):
+        if record["seq"] == before:
+            return records[index + 1 :]
+    return [record for record in records if record["seq"] < before]
 
 
 def _numbered(seq: int, entry: JournalExchange) -> JournalEntry:
