@@ -32,10 +32,15 @@ def journal(store: Store, size: int) -> tuple[Journal, Built]:
 
 
 async def record_then_wait(ring: Journal, exchanges: list[Exchange]) -> None:
-    """Record each, as answers do, then leave the writer time for a few batches."""
+    """Record each, as answers do, then leave the writer time for a few batches, and where
+    it writes them (its task runs), until it has: a loaded machine gives it its turns late."""
     for each in exchanges:
         ring.record(each)
     await asyncio.sleep(PERIOD * 4)
+    for _ in range(400):
+        if ring._writer is None or not (ring._pending or ring._guard().locked()):
+            return
+        await asyncio.sleep(PERIOD)
 
 
 async def read(ring: Journal) -> list[tuple[str, str]]:
