@@ -56,7 +56,6 @@ def reserve(config: Config) -> Reservation:
     sock = config.bind_socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 0)
-    sock.set_inheritable(False)
     return Reservation(sock.family, sock.type, sock.proto, fileno=sock.detach())
 
 
