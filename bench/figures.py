@@ -169,11 +169,12 @@ def two_workers(tmp: Path, store: str, ids: Path) -> dict:
 
 
 def connections_by_worker(server: int, port: int) -> list[int]:
-    """How many of the load's connections each worker holds, most first. uvicorn's workers
-    share one listening socket, and the one that wakes first accepts every connection then
-    queued: wrk opens its CONNECTIONS at once, so a run may give one worker all of them and
-    the other none (measured 16/0, 10/6, 16/0 and 14/2 in four runs, 2,378 to 3,911
-    requests a second on SQLite), which decides what a second worker adds."""
+    """How many of the load's connections each worker holds, most first. On Linux each
+    worker listens on a socket of its own (impl/listening.py) and the kernel picks one for
+    each connection by a hash of its addresses, so wrk's CONNECTIONS split as coin tosses
+    fall (200 bursts of 16: 14/2 or worse twice, 16/0 never). On uvicorn's one shared socket
+    the worker that woke first accepted every connection then queued (16/0 in 69 of 200
+    bursts; in runs 16/0, 10/6, 16/0, 14/2), which decided what a second worker added."""
     established = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:

@@ -15,7 +15,7 @@ import logging.config
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -296,6 +296,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = given.with_admin_token()
     import uvicorn
 
+    from . import listening
     from .app import create_app
     from .settings import SETTINGS_ENV
 
@@ -319,25 +320,31 @@ def main(argv: list[str] | None = None) -> None:
         # uvicorn's supervisor starts the workers, each building the app by this factory;
         # the seed is in the store already, so no worker (nor a restarted one) loads it again.
         os.environ[SETTINGS_ENV] = replace(settings, seed=None, demo=False).to_json()
-        target: object = f"{__package__}.app:app_from_environment"
+        target: str | Callable[..., Any] = f"{__package__}.app:app_from_environment"
     else:
         target = app
-    # Sessim dates responses by its own clock; uvicorn's Date would be a second, real one.
+    options: dict[str, Any] = {
+        "factory": app is None,
+        "workers": settings.workers if app is None else None,
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "log_config": log_config,
+        # The JSON lines replace uvicorn's access log (create_app writes them).
+        "access_log": settings.access_log and settings.log_format == "text",
+        # Sessim dates responses by its own clock; uvicorn's Date would be a second, real one.
+        "date_header": False,
+        "ssl_certfile": https.certificate if https else None,
+        "ssl_keyfile": https.key if https else None,
+    }
     with metrics_directory(settings.workers):
-        uvicorn.run(
-            target,  # type: ignore[arg-type]
-            factory=app is None,
-            workers=settings.workers if app is None else None,
-            host=settings.host,
-            port=settings.port,
-            log_level="info",
-            log_config=log_config,
-            # The JSON lines replace uvicorn's access log (create_app writes them).
-            access_log=settings.access_log and settings.log_format == "text",
-            date_header=False,
-            ssl_certfile=https.certificate if https else None,
-            ssl_keyfile=https.key if https else None,
-        )
+        if app is None and listening.SUPPORTED:
+            # Each worker on a listening socket of its own, so that the kernel spreads new
+            # connections over them, rather than the worker awake first taking all.
+            with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run
+                listening.run(uvicorn.Config(target, **options))
+        else:
+            uvicorn.run(target, **options)
 
 
 def announce_admin_access(settings: Settings, generated: bool, scheme: str) -> None:

@@ -282,6 +282,17 @@ def sessim_process(store: str, *args: str) -> Iterator[str]:
         yield base
 
 
+def worker_pids(parent: int) -> list[int]:
+    """The uvicorn workers a `sessim serve --workers N` started (not multiprocessing's
+    resource tracker, its other child)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [
+        int(pid)
+        for pid in children
+        if b"multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
 def wait_until_listening(
     base: str, server: subprocess.Popen[bytes] | None = None, log: IO[bytes] | None = None
 ) -> None:

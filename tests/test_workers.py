@@ -10,7 +10,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ADMIN, DEMO_USER, plain_client, race_threads, sessim_servers
+from tests.conftest import (
+    ADMIN,
+    DEMO_USER,
+    plain_client,
+    race_threads,
+    sessim_servers,
+    worker_pids,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -103,17 +110,6 @@ def cpu_ticks(pid: int) -> int:
     """User and system CPU time a process has used so far, in clock ticks."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
-
-
-def worker_pids(parent: int) -> list[int]:
-    """The uvicorn workers a `sessim serve --workers N` started (not multiprocessing's
-    resource tracker, its other child)."""
-    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    return [
-        int(pid)
-        for pid in children
-        if b"multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
 
 
 UNLIMITED = {"authn": 1_000_000, "sessions": 1_000_000, "users": 1_000_000}
