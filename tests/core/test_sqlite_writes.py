@@ -20,6 +20,7 @@ from sessim.core.kit.store import Record
 from sessim.core.kit.store.sqlite import (
     AUTO_CHECKPOINT_PAGES,
     CHECKPOINT_EVERY,
+    MMAP_BYTES,
     WRITER_NICENESS,
     SqliteStore,
 )
@@ -230,3 +231,17 @@ def test_the_writer_thread_yields_its_core_to_the_loop(tmp_path: Path) -> None:
     assert store._writer.submit(priority).result(timeout=5) == process + WRITER_NICENESS
     assert os.getpriority(os.PRIO_PROCESS, 0) == process  # the loop's thread keeps its own
     run(store.close())
+
+
+def test_every_connection_reads_through_a_memory_map(tmp_path: Path) -> None:
+    """Another worker's commits cost a mapped reader nothing to catch up with; a reader with
+    a cache of its own empties it on each (the second SQLite worker's extra cost)."""
+    store = SqliteStore(str(tmp_path / "mapped.db"))
+    try:
+        run(store.put("k", 1))
+        assert run(store.get("k")) == 1
+        assert store._connections
+        for db in store._connections:
+            assert db.execute("PRAGMA mmap_size").fetchone() == (MMAP_BYTES,)
+    finally:
+        run(store.close())
