@@ -38,5 +38,7 @@ class Interaction:
     # When the request was sent (HAR's startedDateTime; else the answer's Date header),
     # aware; None where the recording does not say.
     started: datetime | None
+    # Seconds from the request to the answer's end, where recorded (HAR's time).
+    elapsed: float | None
     # Where it was read, for reports: "recording.har#3" (its place among the file's, from 1).
     source: str
