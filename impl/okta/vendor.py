@@ -42,6 +42,9 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=Conventions(cors=CORS),
+    # An org's URL is its name under Okta's domain, the EMEA cell's or the preview orgs'
+    # (developer.okta.com/docs/concepts/okta-organizations); a custom domain needs --map.
+    hosts=("*.okta.com", "*.okta-emea.com", "*.oktapreview.com"),
     views={
         "authorizationServer": server_view,
         "application": application_view,

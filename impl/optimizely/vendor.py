@@ -41,4 +41,9 @@ VENDOR = Api(
     # ASP.NET Web API's binding: keys match properties whatever their case.
     parse=bind,
     conventions=Conventions(cors=CORS),
+    # Every customer serves the Storefront API on its own name (a sandbox's is
+    # NAME.commerce.insitesandbox.com, reference optimizely_vestiaire.md S4): it is known by
+    # its sessions and identity paths; its other calls on that host follow.
+    hosts=("*.commerce.insitesandbox.com",),
+    recorded_paths=("/api/v1/sessions", "/api/v1/sessions/current", "/identity/connect/*"),
 )

@@ -38,4 +38,9 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=CONVENTIONS,
+    # Instances on demandware.net (the OCAPI clients' demo-ocapi.demandware.net, reference
+    # sfcc.md S2, S3) and on-demand sandboxes on dx.commercecloud.salesforce.com (Salesforce's
+    # b2c-developer-tooling, sandboxHostnameFromDefaultDomain); a storefront's own
+    # hostname (the host-mapped form) needs --map.
+    hosts=("*.demandware.net", "*.commercecloud.salesforce.com"),
 )

@@ -30,4 +30,6 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=Conventions(cors=CORS),
+    # apiv2.vestiairecollective.com (reference optimizely_vestiaire.md V1, V2).
+    hosts=("*.vestiairecollective.com",),
 )
