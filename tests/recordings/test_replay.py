@@ -18,7 +18,7 @@ from sessim.recordings.replay import Replay, Replayed, ReplayError, merged, repl
 from sessim.recordings.vendors import UnknownHost
 from sessim.testing import Sessim, running
 
-from tests.recordings import flows
+from tests.recordings import handmade
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,13 @@ def body(interaction: Interaction) -> Any:
 
 
 def test_okta_flow_follows_the_session_sessim_hands_out(server: Sessim) -> None:
-    results, stand = replayed(server, flows.okta_flow(), flows.OKTA_FIXTURE)
+    results, stand = replayed(server, handmade.okta_flow(), handmade.OKTA_FIXTURE)
 
     assert [result.actual.status for result in results] == [200, 200, 200, 200, 204, 404]
     assert all(not result.differences for result in results)
     token = body(results[0].actual)["sessionToken"]
     session = body(results[1].actual)["id"]
-    assert token != flows.OKTA_SESSION_TOKEN and session != flows.OKTA_SESSION
+    assert token != handmade.OKTA_SESSION_TOKEN and session != handmade.OKTA_SESSION
     # The session token of the first answer in the second request's body; the session id of
     # the second answer in later paths and in the sid cookie.
     assert json.loads(results[1].actual.request.body) == {"sessionToken": token}
@@ -91,16 +91,19 @@ def test_okta_flow_follows_the_session_sessim_hands_out(server: Sessim) -> None:
         f"{sessions}/{session}",
     ]
     assert results[3].actual.request.header("cookie") == f"sid={session}; DT=DI1x"
-    assert results[2].actual.request.header("authorization") == f"SSWS {flows.OKTA_TOKEN}"
+    assert results[2].actual.request.header("authorization") == f"SSWS {handmade.OKTA_TOKEN}"
     # What the comparison is given maps recorded values, and the recorded origin, to Sessim's.
     mapped = stand.compared[-1][2]
-    assert mapped(flows.OKTA_SESSION) == session
-    assert mapped(f"{flows.OKTA}/api/v1/sessions/{flows.OKTA_SESSION}") == f"{sessions}/{session}"
+    assert mapped(handmade.OKTA_SESSION) == session
+    assert (
+        mapped(f"{handmade.OKTA}/api/v1/sessions/{handmade.OKTA_SESSION}")
+        == f"{sessions}/{session}"
+    )
     assert [compared[3] for compared in stand.compared] == ["rules"] * 6
 
 
 def test_the_clock_stands_at_each_recorded_instant(server: Sessim) -> None:
-    results, _ = replayed(server, flows.okta_flow(), flows.OKTA_FIXTURE)
+    results, _ = replayed(server, handmade.okta_flow(), handmade.OKTA_FIXTURE)
 
     created = body(results[1].actual)
     assert created["createdAt"] == "2025-09-22T07:00:23.000Z"
@@ -111,14 +114,14 @@ def test_the_clock_stands_at_each_recorded_instant(server: Sessim) -> None:
         "Mon, 22 Sep 2025 07:00:23 GMT",
         "Mon, 22 Sep 2025 07:10:21 GMT",
     ]
-    assert results[2].actual.started == flows.START + timedelta(minutes=10)
+    assert results[2].actual.started == handmade.START + timedelta(minutes=10)
 
 
 def test_a_frozen_clock_is_put_back_frozen(server: Sessim) -> None:
     instant = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     server.clock.set(instant, frozen=True)
 
-    replayed(server, flows.vestiaire_flow(), flows.VESTIAIRE_FIXTURE)
+    replayed(server, handmade.vestiaire_flow(), handmade.VESTIAIRE_FIXTURE)
 
     assert server.clock.get().now == instant and server.clock.get().frozen
 
@@ -127,7 +130,7 @@ def test_a_running_clock_runs_on_from_where_it_was(server: Sessim) -> None:
     ahead = datetime.now(UTC) + timedelta(days=3)
     server.clock.set(ahead, frozen=False)
 
-    replayed(server, flows.vestiaire_flow(), flows.VESTIAIRE_FIXTURE)
+    replayed(server, handmade.vestiaire_flow(), handmade.VESTIAIRE_FIXTURE)
 
     clock = server.clock.get()
     assert not clock.frozen
@@ -135,11 +138,11 @@ def test_a_running_clock_runs_on_from_where_it_was(server: Sessim) -> None:
 
 
 def test_a_call_recorded_without_an_instant_leaves_the_clock(server: Sessim) -> None:
-    calls = [replace(one, started=None) for one in flows.vestiaire_flow()]
+    calls = [replace(one, started=None) for one in handmade.vestiaire_flow()]
     instant = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
     server.clock.set(instant, frozen=True)
 
-    results, _ = replayed(server, calls, flows.VESTIAIRE_FIXTURE)
+    results, _ = replayed(server, calls, handmade.VESTIAIRE_FIXTURE)
 
     assert body(results[0].actual)["data"]["expiresAt"] == "2031-06-05T07:08:09Z"
     assert results[0].actual.started is None
@@ -148,11 +151,11 @@ def test_a_call_recorded_without_an_instant_leaves_the_clock(server: Sessim) -> 
 def test_sessim_is_reset_then_seeded_with_the_inferred_fixture_and_the_given(
     server: Sessim,
 ) -> None:
-    server.seed(flows.OKTA_FIXTURE)  # gone by the reset: the Okta session cannot be made
+    server.seed(handmade.OKTA_FIXTURE)  # gone by the reset: the Okta session cannot be made
     given = {"vestiaire": {"users": [{"email": "bo@example.com", "password": "pw-bo-12345"}]}}
-    calls = flows.vestiaire_flow() + flows.okta_flow()[:2]
+    calls = handmade.vestiaire_flow() + handmade.okta_flow()[:2]
 
-    results, stand = replayed(server, calls, flows.VESTIAIRE_FIXTURE, seed=given)
+    results, stand = replayed(server, calls, handmade.VESTIAIRE_FIXTURE, seed=given)
 
     assert [result.actual.status for result in results] == [201, 204, 401, 401]
     assert [api.name for api, _ in stand.inferred_from] == ["vestiaire"] * 2 + ["okta"] * 2
@@ -166,19 +169,19 @@ def test_sessim_is_reset_then_seeded_with_the_inferred_fixture_and_the_given(
 
 
 def test_sfcc_login_jwt_and_basket_id_are_followed(server: Sessim) -> None:
-    results, _ = replayed(server, flows.sfcc_flow(), flows.SFCC_FIXTURE)
+    results, _ = replayed(server, handmade.sfcc_flow(), handmade.SFCC_FIXTURE)
 
     assert [result.actual.status for result in results] == [200, 200, 200]
     jwt = results[0].actual.response.header("authorization")
     basket = body(results[1].actual)["basket_id"]
-    assert jwt != f"Bearer {flows.SFCC_JWT}" and basket != flows.SFCC_BASKET
+    assert jwt != f"Bearer {handmade.SFCC_JWT}" and basket != handmade.SFCC_BASKET
     assert results[1].actual.request.header("authorization") == jwt
-    assert results[2].actual.url == f"{server.sfcc}{flows.SFCC_SHOP}/baskets/{basket}"
+    assert results[2].actual.url == f"{server.sfcc}{handmade.SFCC_SHOP}/baskets/{basket}"
     assert body(results[2].actual)["customer_info"] == body(results[1].actual)["customer_info"]
 
 
 def test_vestiaire_logout_sends_the_session_sessim_made(server: Sessim) -> None:
-    results, _ = replayed(server, flows.vestiaire_flow(), flows.VESTIAIRE_FIXTURE)
+    results, _ = replayed(server, handmade.vestiaire_flow(), handmade.VESTIAIRE_FIXTURE)
 
     session = body(results[0].actual)["data"]["id"]
     assert [result.actual.status for result in results] == [201, 204]
@@ -190,7 +193,7 @@ def test_vestiaire_logout_sends_the_session_sessim_made(server: Sessim) -> None:
 
 
 def test_optimizely_on_its_own_host_is_known_by_its_paths(server: Sessim) -> None:
-    results, stand = replayed(server, flows.optimizely_flow(), flows.OPTIMIZELY_FIXTURE)
+    results, stand = replayed(server, handmade.optimizely_flow(), handmade.OPTIMIZELY_FIXTURE)
 
     assert [result.actual.status for result in results] == [200, 200, 200, 204]
     assert {api.name for api, _ in stand.inferred_from} == {"optimizely"}
@@ -205,17 +208,17 @@ def test_cookies_are_what_the_recording_sent_and_redirects_are_not_followed(
     server: Sessim,
 ) -> None:
     # Sessim's sid cookie is not kept: the recorded request sent none, so none is sent.
-    calls = flows.okta_flow()
+    calls = handmade.okta_flow()
     without_cookie = replace(calls[3], request=replace(calls[3].request, headers=()))
-    results, _ = replayed(server, [*calls[:3], without_cookie], flows.OKTA_FIXTURE)
+    results, _ = replayed(server, [*calls[:3], without_cookie], handmade.OKTA_FIXTURE)
 
     assert results[3].actual.status == 404
     assert results[3].actual.request.header("cookie") is None
 
 
 def test_an_unknown_host_stops_the_replay_before_any_call(server: Sessim) -> None:
-    call = replace(flows.vestiaire_flow()[0], url="https://login.acme.test/api/v1/authn")
-    server.seed(flows.VESTIAIRE_FIXTURE)
+    call = replace(handmade.vestiaire_flow()[0], url="https://login.acme.test/api/v1/authn")
+    server.seed(handmade.VESTIAIRE_FIXTURE)
 
     with pytest.raises(UnknownHost, match=r"login\.acme\.test.*--map login\.acme\.test="):
         replayed(server, [call], {})
@@ -225,11 +228,11 @@ def test_an_unknown_host_stops_the_replay_before_any_call(server: Sessim) -> Non
 
 def test_a_mapped_host_goes_to_its_vendor(server: Sessim) -> None:
     calls = [
-        replace(one, url=one.url.replace(flows.OKTA, "https://login.acme.test"))
-        for one in flows.okta_flow()
+        replace(one, url=one.url.replace(handmade.OKTA, "https://login.acme.test"))
+        for one in handmade.okta_flow()
     ]
 
-    results, _ = replayed(server, calls, flows.OKTA_FIXTURE, maps={"login.acme.test": "okta"})
+    results, _ = replayed(server, calls, handmade.OKTA_FIXTURE, maps={"login.acme.test": "okta"})
 
     assert [result.actual.status for result in results] == [200, 200, 200, 200, 204, 404]
 
@@ -240,7 +243,7 @@ def test_no_sessim_at_the_url_is_a_replay_error() -> None:
     how = Replay(url, compare=Stand({}).compare, infer_seed=Stand({}).infer_seed, rules=None)
 
     with pytest.raises(ReplayError, match=f"no Sessim answers at {url}"):
-        replay(flows.vestiaire_flow(), how)
+        replay(handmade.vestiaire_flow(), how)
 
 
 def test_the_given_fixture_joins_the_inferred_one() -> None:
