@@ -78,8 +78,6 @@ def replay(interactions: Sequence[Interaction], how: Replay) -> list[Replayed]:
             return _replayed(routed, how, admin, http)
     except AdminError as error:
         raise ReplayError(str(error)) from error
-    except httpx.TransportError as error:
-        raise ReplayError(f"no Sessim answers at {how.url} ({error})") from error
     finally:
         admin.close()
 
@@ -111,7 +109,12 @@ def _one(
 ) -> Replayed:
     _set_clock(admin, recorded)
     request = _request(recorded, route, values)
-    response = http.send(request)
+    try:
+        response = http.send(request)
+    except httpx.TransportError as error:
+        reason = str(error) or type(error).__name__
+        message = f"{recorded.source}: Sessim gave no answer to {request.url} ({reason})"
+        raise ReplayError(message) from error
     actual = Interaction(
         method=request.method,
         url=str(request.url),
@@ -131,7 +134,7 @@ def _request(recorded: Interaction, route: Route, values: ValueMap) -> httpx.Req
     """The recorded request as Sessim is to get it: at Sessim's URL, values mapped."""
     parts = urlsplit(recorded.url)
     headers = [
-        (name, values.mapped(value))
+        (name.encode(), values.mapped(value).encode())  # UTF-8: what a HAR may hold
         for name, value in recorded.request.headers
         if name.lower() not in CONNECTION and not name.startswith(":")  # HTTP/2's pseudo
     ]

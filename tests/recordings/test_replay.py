@@ -264,3 +264,22 @@ def test_the_given_fixture_joins_the_inferred_one() -> None:
         "sfcc": {"sites": ["RefArch"]},
         "vestiaire": {"users": []},
     }
+
+
+def test_a_call_sessim_gives_no_answer_to_stops_the_replay_naming_it(server: Sessim) -> None:
+    first = handmade.vestiaire_flow()[0]
+    broken = replace(first, request=replace(first.request, headers=(("Bad Header", "x"),)))
+
+    with pytest.raises(ReplayError, match=r"^vestiaire\.har#1: Sessim gave no answer to http://"):
+        replayed(server, [broken], handmade.VESTIAIRE_FIXTURE)
+
+
+def test_header_values_go_as_utf_8(server: Sessim) -> None:
+    first = handmade.vestiaire_flow()[0]
+    headers = (handmade.JSON, ("X-Name", "Zoë"))
+    named = replace(first, request=replace(first.request, headers=headers))
+
+    results, _ = replayed(server, [named], handmade.VESTIAIRE_FIXTURE)
+
+    assert results[0].actual.status == 201
+    assert results[0].actual.request.header("x-name") == "Zoë"
