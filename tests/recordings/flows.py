@@ -27,8 +27,8 @@ OPTI_USER = FIXTURE["optimizely"]["users"][0]
 class Flow:
     """What a flow did: each call's method, path and status, in order; the secrets (the
     journal redacts them); the session ids that also travel as a cookie or a secret header
-    (the journal shows them as ids, `sessim record --redact` hides them everywhere); the
-    names of the cookies its answers set."""
+    (the journal shows them where they are ids, `sessim record --redact` hides them
+    everywhere); the names of the cookies its answers set."""
 
     calls: list[tuple[str, str, int]] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
@@ -62,12 +62,12 @@ def okta(client: httpx.Client) -> Flow:
     flow.send(
         client, "GET", "/okta/login/sessionCookieRedirect", params=redirect, follow_redirects=False
     )
-    flow.send(client, "GET", "/okta/api/v1/sessions/me")  # with the sid cookie just set
+    flow.ids.append(client.cookies["sid"])  # the second session's, set as a cookie
+    flow.send(client, "GET", "/okta/api/v1/sessions/me")  # with that cookie
     flow.send(client, "DELETE", "/okta/api/v1/sessions/me")
     wrong = {**login, "password": "not-the-password"}
     flow.send(client, "POST", "/okta/api/v1/authn", json=wrong)
     flow.secrets += [token, again, "not-the-password"]
-    flow.ids += [created["id"], client.cookies.get("sid") or created["id"]]
     return flow
 
 
