@@ -13,9 +13,11 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
+from types import FrameType
 
 from ..generated.dicts.admin import HarEntry
 from . import har
@@ -102,8 +104,11 @@ def run(args: argparse.Namespace) -> None:
         sys.exit(f"sessim record: --upstream {upstream!r} is not an http:// or https:// URL")
     recording = Recording(Path(args.out), Placeholders() if args.redact else None)
     try:
-        recording.write()  # a valid, empty HAR from the start
         listener = socket.create_server((args.host, args.port))
+        with contextlib.ExitStack() as closing:
+            closing.callback(listener.close)
+            recording.write()  # a valid, empty HAR once it listens (not before)
+            closing.pop_all()
     except OSError as error:
         where = args.out if error.filename else f"{args.host}:{args.port}"
         hint = "" if error.filename else " (is another server there? choose another --port)"
@@ -124,6 +129,15 @@ def run(args: argparse.Namespace) -> None:
         date_header=False,
         server_header=False,
     )
-    with listener, contextlib.suppress(KeyboardInterrupt):  # uvicorn's, after it stops
+    # uvicorn stops on SIGINT and SIGTERM, then raises the signal again: either ends here.
+    signal.signal(signal.SIGTERM, _interrupt)
+    with listener, contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[listener])
-    sys.stderr.write(f"sessim record: {len(recording.entries)} exchanges in {args.out}\n")
+    count = len(recording.entries)
+    sys.stderr.write(
+        f"sessim record: stopped, {count} exchange{'' if count == 1 else 's'} in {args.out}\n"
+    )
+
+
+def _interrupt(_signal: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
