@@ -4,7 +4,8 @@ spec's Har schemas (the answer's description there is the truth).
 
 What a recording does not hold is written as HAR's "not known": headersSize -1, HTTP/1.1,
 the reason phrase of the status; an interaction without its start is dated by its answer's
-Date header, else the Unix epoch. Bodies that are not UTF-8 go in base64 (`encoding`).
+Date header, else the Unix epoch. Bodies that are not UTF-8 go in base64: an answer's says
+so (content.encoding), a request's cannot (HAR's postData has no such field).
 """
 
 from __future__ import annotations

@@ -153,7 +153,13 @@ def test_sessim_journal_har_writes_every_entry_oldest_first(tmp_path: Any) -> No
             "journal", "--url", sessim.url, "--har", str(out), "--vendor", "vestiaire"
         )
         assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+        printed = sessim_in_process("journal", "--url", sessim.url, "--har", "-", "--limit", "1")
+        refused = sessim_in_process("journal", "count", "--url", sessim.url, "--har", "x.har")
     document = json.loads(out.read_text())
     assert_valid_har(document)
     statuses = [e["response"]["status"] for e in document["log"]["entries"]]
     assert statuses == [201, 204, 401]
+    newest = json.loads(printed.stdout)["log"]["entries"]
+    assert [e["response"]["status"] for e in newest] == [401]
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == "sessim journal: --har writes the entries listed, not with 'count'\n"

@@ -6,18 +6,23 @@ each; a port in use and an upstream that does not answer."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import uvicorn
 from sessim.testing import Sessim, running
 
 from tests.conftest import free_port, sessim_in_process
@@ -169,3 +174,56 @@ def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("sessim record: cannot use ")
     assert "No such file or directory" in done.stderr
+
+
+async def compressing_upstream(scope: dict, receive: Any, send: Any) -> None:
+    """Answers with the request headers it got, gzipped, two cookies and a hop-by-hop header."""
+    if scope["type"] != "http":
+        return
+    got = {name.decode(): value.decode() for name, value in scope["headers"]}
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-encoding", b"gzip"),
+        (b"keep-alive", b"timeout=5"),
+        (b"set-cookie", b"a=1; Path=/"),
+        (b"set-cookie", b"b=2; Path=/; HttpOnly"),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": gzip.compress(json.dumps(got).encode())})
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free port: its URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, args=([listener],), daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.01)  # waiting for it to start, not measuring behaviour
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join()
+        listener.close()
+
+
+def test_bodies_pass_as_they_came_and_hop_by_hop_headers_stay(tmp_path: Path) -> None:
+    out = tmp_path / "gzip.har"
+    with serving(compressing_upstream) as upstream, recording(upstream, out) as proxy:
+        sent = {"Connection": "keep-alive, x-hop", "X-Hop": "1", "X-Kept": "yes"}
+        answer = httpx.get(f"{proxy}/a/b?c=d", headers=sent)
+    assert answer.status_code == 200
+    assert answer.headers["content-encoding"] == "gzip"  # still compressed on the way
+    got = answer.json()  # which httpx could decode
+    assert got["x-kept"] == "yes"
+    assert "x-hop" not in got  # named by Connection: this hop's only
+    assert got.get("connection") != sent["Connection"]  # httpx's own, if any
+    assert got["host"] == urlsplit(upstream).netloc
+    assert "keep-alive" not in answer.headers
+    assert answer.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; Path=/; HttpOnly"]
+    (entry,) = loaded(out)["log"]["entries"]
+    assert entry["request"]["url"] == f"{upstream}/a/b?c=d"
+    assert json.loads(entry["response"]["content"]["text"]) == got  # decoded in the HAR
+    assert [c["name"] for c in entry["response"]["cookies"]] == ["a", "b"]
