@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sessim.recordings.har import document, entry
 from sessim.recordings.model import Interaction, Message
 
 START = datetime(2025, 9, 22, 7, 0, 21, tzinfo=UTC)
@@ -369,26 +370,5 @@ def optimizely_flow() -> list[Interaction]:
 
 
 def har(calls: list[Interaction]) -> str:
-    """The calls as a HAR 1.2 file's text (what a browser's devtools export holds of them)."""
-    return json.dumps({"log": {"version": "1.2", "entries": [_entry(one) for one in calls]}})
-
-
-def _entry(one: Interaction) -> dict:
-    started = one.started.isoformat().replace("+00:00", "Z") if one.started else None
-    request: dict = {"method": one.method, "url": one.url, "headers": _headers(one.request)}
-    if one.request.body:
-        kind = one.request.header("content-type") or "application/octet-stream"
-        request["postData"] = {"mimeType": kind, "text": one.request.body.decode()}
-    content = {"mimeType": one.response.header("content-type") or "", "size": 0}
-    if one.response.body:
-        content["text"] = one.response.body.decode()
-    return {
-        "startedDateTime": started,
-        "time": (one.elapsed or 0) * 1000,
-        "request": request,
-        "response": {"status": one.status, "headers": _headers(one.response), "content": content},
-    }
-
-
-def _headers(message: Message) -> list[dict[str, str]]:
-    return [{"name": name, "value": value} for name, value in message.headers]
+    """The calls as a HAR 1.2 file's text, as `sessim record` writes it."""
+    return json.dumps(document(map(entry, calls)))
