@@ -1,0 +1,183 @@
+"""The fixture a recording needs: for each vendor, a login flow recorded on one Sessim gives
+a fixture that a fresh Sessim accepts, after which the recorded login succeeds again and its
+reads answer the same; a user's own fixture merges over it."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+import httpx
+import pytest
+import yaml
+from sessim.recordings.model import Interaction
+from sessim.recordings.seeds import infer_seed, merged
+from sessim.registry import VENDORS
+from sessim.testing import running
+
+from .support import body, recorded
+
+Flow = Callable[[httpx.Client, str], list[httpx.Response]]
+# A client, the fresh Sessim's base URL of the vendor, the recorded flow -> the login sent again.
+Again = Callable[[httpx.Client, str, list[Interaction]], httpx.Response]
+
+OKTA_SSWS = {"Authorization": "SSWS 00sessim-demo-api-token"}
+SFCC_AUTH = "/s/RefArch/dw/shop/v20_8/customers/auth"
+SFCC_HEADERS = {
+    "x-dw-client-id": "a" * 30,
+    "Authorization": "Basic " + base64.b64encode(b"jane.demo@sessim.dev:sessim-sfcc-demo").decode(),
+}
+OPTIMIZELY_CLIENT = {
+    "Authorization": "Basic "
+    + base64.b64encode(b"isc:009AC476-B28E-4E33-8BAE-B5F103A142BC").decode()
+}
+OPTIMIZELY_LOGIN = {"userName": "buyer1", "password": "sessim-opti-demo1"}
+
+
+def okta_flow(client: httpx.Client, url: str) -> list[httpx.Response]:
+    login = {"username": "dana.demo@sessim.dev", "password": "sessim-okta-demo"}
+    authn = client.post(f"{url}/api/v1/authn", json=login)
+    user = client.get(
+        f"{url}/api/v1/users/{authn.json()['_embedded']['user']['id']}", headers=OKTA_SSWS
+    )
+    return [authn, user]
+
+
+def okta_again(client: httpx.Client, url: str, flow: list[Interaction]) -> httpx.Response:
+    authn, user = flow
+    assert client.post(
+        f"{url}/api/v1/authn", content=authn.request.body, headers=_json()
+    ).is_success
+    again = client.get(f"{url}/api/v1/users/{body(user)['id']}", headers=OKTA_SSWS)
+    assert again.json()["profile"] == body(user)["profile"]
+    return again
+
+
+def sfcc_flow(client: httpx.Client, url: str) -> list[httpx.Response]:
+    return [client.post(f"{url}{SFCC_AUTH}", json={"type": "credentials"}, headers=SFCC_HEADERS)]
+
+
+def sfcc_again(client: httpx.Client, url: str, flow: list[Interaction]) -> httpx.Response:
+    again = client.post(f"{url}{SFCC_AUTH}", json={"type": "credentials"}, headers=SFCC_HEADERS)
+    shown = ("customer_no", "email", "first_name", "last_name", "login")
+    assert {key: again.json().get(key) for key in shown} == {
+        key: body(flow[0]).get(key) for key in shown
+    }
+    return again
+
+
+def vestiaire_flow(client: httpx.Client, url: str) -> list[httpx.Response]:
+    return [
+        client.post(f"{url}/sessions", json={"email": "demo@sessim.dev", "password": "sessim-demo"})
+    ]
+
+
+def vestiaire_again(client: httpx.Client, url: str, flow: list[Interaction]) -> httpx.Response:
+    again = client.post(f"{url}/sessions", content=flow[0].request.body, headers=_json())
+    assert again.json()["data"]["userId"] == body(flow[0])["data"]["userId"]
+    return again
+
+
+def optimizely_flow(client: httpx.Client, url: str) -> list[httpx.Response]:
+    token = _optimizely_token(client, url)
+    bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    website = client.get(f"{url}/api/v1/websites/current", headers=bearer)
+    return [
+        token,
+        website,
+        client.post(f"{url}/api/v1/sessions", json=OPTIMIZELY_LOGIN, headers=bearer),
+    ]
+
+
+def _optimizely_token(client: httpx.Client, url: str) -> httpx.Response:
+    form = {"grant_type": "password", "username": "buyer1", "password": "sessim-opti-demo1"}
+    return client.post(f"{url}/identity/connect/token", data=form, headers=OPTIMIZELY_CLIENT)
+
+
+def optimizely_again(client: httpx.Client, url: str, flow: list[Interaction]) -> httpx.Response:
+    token = _optimizely_token(client, url)
+    assert token.is_success, token.text
+    bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    website = client.get(f"{url}/api/v1/websites/current", headers=bearer)
+    assert (website.json()["id"], website.json()["name"]) == (
+        body(flow[1])["id"],
+        body(flow[1])["name"],
+    )
+    again = client.post(
+        f"{url}/api/v1/sessions", content=flow[2].request.body, headers={**bearer, **_json()}
+    )
+    assert again.json()["email"] == body(flow[2])["email"]
+    return again
+
+
+def _json() -> dict[str, str]:
+    return {"Content-Type": "application/json"}
+
+
+FLOWS: dict[str, tuple[Flow, Again]] = {
+    "okta": (okta_flow, okta_again),
+    "optimizely": (optimizely_flow, optimizely_again),
+    "sfcc": (sfcc_flow, sfcc_again),
+    "vestiaire": (vestiaire_flow, vestiaire_again),
+}
+
+
+def test_every_vendor_has_a_login_flow_here() -> None:
+    assert set(FLOWS) == set(VENDORS)
+
+
+def demo(name: str) -> dict:
+    api = VENDORS[name]
+    return yaml.safe_load(api.demo.read_text()) if api.demo else {}
+
+
+@pytest.mark.parametrize("name", sorted(FLOWS))
+def test_a_recorded_login_succeeds_on_the_fixture_inferred(name: str) -> None:
+    flow, again = FLOWS[name]
+    with running(seed={name: demo(name)}, apis=[name]) as source, httpx.Client() as client:
+        answers = flow(client, source.urls[name])
+    assert all(answer.is_success for answer in answers), [a.text for a in answers]
+    interactions = [recorded(answer) for answer in answers]
+    fixture = infer_seed([(VENDORS[name], interaction) for interaction in interactions])
+    assert list(fixture) == [name]
+    with running(apis=[name]) as fresh, httpx.Client() as client:
+        assert fresh.seed(fixture)[name]
+        answer = again(client, fresh.urls[name], interactions)
+    assert answer.is_success, answer.text
+
+
+def test_a_failed_login_seeds_no_user() -> None:
+    login = {"email": "demo@sessim.dev", "password": "wrong"}
+    seed = {"vestiaire": demo("vestiaire")}
+    with running(seed=seed, apis=["vestiaire"]) as source, httpx.Client() as client:
+        failed = client.post(f"{source.vestiaire}/sessions", json=login)
+    assert failed.status_code == 401
+    assert infer_seed([(VENDORS["vestiaire"], recorded(failed))]) == {}
+
+
+def test_a_users_own_fixture_merges_over_the_inferred() -> None:
+    inferred = {
+        "okta": {
+            "api_tokens": ["t1"],
+            "users": [{"id": "00u1", "login": "a@x.test", "password": "p1", "firstName": "A"}],
+        },
+        "vestiaire": {"users": [{"email": "b@x.test", "password": "p2"}]},
+    }
+    own = {
+        "okta": {
+            "api_tokens": ["t2"],
+            "users": [{"login": "A@x.test", "firstName": "Ann"}, {"login": "c@x.test"}],
+            "org_id": "00o1",
+        },
+    }
+    assert merged(inferred, own) == {
+        "okta": {
+            "api_tokens": ["t1", "t2"],
+            "users": [
+                {"id": "00u1", "login": "A@x.test", "password": "p1", "firstName": "Ann"},
+                {"login": "c@x.test"},
+            ],
+            "org_id": "00o1",
+        },
+        "vestiaire": {"users": [{"email": "b@x.test", "password": "p2"}]},
+    }
