@@ -1,8 +1,10 @@
 """What Sessim knows of Okta's recorded traffic (`sessim replay`): its error summaries,
 OAuth's error codes, and the `okta` fixture section a recording needs: the users whose
-primary authentication (POST /api/v1/authn) succeeded, with the passwords they sent; the
-users its answers show (a user's id and profile, a session's userId and login), with their
-recorded ids so that paths with them work; the API tokens it sends (SSWS); the org of its
+primary authentication (POST /api/v1/authn) or password grant (an authorization server's
+token call) succeeded, with the passwords they sent; the users its answers show (a user's id
+and profile, a session's userId and login), with their recorded ids so that paths with them
+work; the API tokens it sends (SSWS); the confidential applications whose token calls
+succeeded (their secrets, by Basic or in the form, and the grants they used); the org of its
 sessions."""
 
 from __future__ import annotations
@@ -11,7 +13,15 @@ import re
 import secrets
 from collections.abc import Sequence
 
-from ..core.web.recorded import Recorded, RecordedCall, json_body, objects, succeeded
+from ..core.kit.credentials import basic_credentials
+from ..core.web.recorded import (
+    Recorded,
+    RecordedCall,
+    form_body,
+    json_body,
+    objects,
+    succeeded,
+)
 
 USER_ID = re.compile(r"00u[A-Za-z0-9]{17}")
 ORG_ID = re.compile(r"00o[A-Za-z0-9]{17}")
@@ -23,17 +33,22 @@ def infer_seed(calls: Sequence[RecordedCall]) -> dict:
     users: dict[str, dict] = {}  # by login in lower case
     tokens: list[str] = []
     orgs: list[str] = []
+    applications: dict[str, dict] = {}  # by client_id
     for call in calls:
         token = _api_token(call.request.header("Authorization"))
         if token and token not in tokens:
             tokens.append(token)
         if 200 <= call.status < 300:
             _read(json_body(call.response), users, orgs)
-        if succeeded(call, "POST", "/api/v1/authn"):
+        if succeeded(call, "POST", "/api/v1/authn") and _verified(json_body(call.response)):
             _signed_in(json_body(call.request), users)
+        if succeeded(call, "POST", "/v1/token"):
+            _token_call(call, applications, users)
     section: dict = {"api_tokens": tokens} if tokens else {}
     if users:
         section["users"] = [_complete(user) for user in users.values()]
+    if applications:
+        section["applications"] = [_application(app) for app in applications.values()]
     return section | ({"org_id": orgs[0]} if orgs else {})
 
 
@@ -59,12 +74,49 @@ def _read(answer: object, users: dict[str, dict], orgs: list[str]) -> None:
                 orgs.append(org)
 
 
+def _verified(answer: object) -> bool:
+    """Whether an authn answer took the password: a locked-out user's is a 200 too."""
+    return isinstance(answer, dict) and answer.get("status") != "LOCKED_OUT"
+
+
 def _signed_in(request: object, users: dict[str, dict]) -> None:
     """The username and password of a primary authentication that succeeded."""
     if isinstance(request, dict):
         login, password = request.get("username"), request.get("password")
         if isinstance(login, str) and isinstance(password, str) and login and password:
             _add(users, login, None, {"password": password})
+
+
+def _token_call(call: RecordedCall, applications: dict[str, dict], users: dict[str, dict]) -> None:
+    """A token call that succeeded: its confidential client and grant, and with the password
+    grant, its user's credentials."""
+    form = form_body(call.request)
+    try:
+        basic = basic_credentials(call.request.header("Authorization"))
+    except ValueError:
+        basic = None
+    client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
+    grant = form.get("grant_type")
+    if client_id and secret and grant:
+        method = "client_secret_basic" if basic else "client_secret_post"
+        application = applications.setdefault(client_id, {"client_id": client_id, "grants": []})
+        application.update(client_secret=secret, token_endpoint_auth_method=method)
+        application["grants"] += [grant] if grant not in application["grants"] else []
+    if grant == "password" and form.get("username") and form.get("password"):
+        _add(users, form["username"], None, {"password": form["password"]})
+
+
+def _application(found: dict) -> dict:
+    """A confidential application of the fixture: a service app when it only took client
+    credentials (Okta gives that grant to service apps alone), else a web app."""
+    grants = [grant for grant in found["grants"] if grant != "client_credentials"]
+    kind = (
+        {"application_type": "web", "grant_types": grants}
+        if grants
+        else {"application_type": "service", "grant_types": ["client_credentials"]}
+    )
+    keys = ("client_id", "client_secret", "token_endpoint_auth_method")
+    return {key: found[key] for key in keys} | kind
 
 
 def _add(users: dict[str, dict], login: str, user_id: object, known: dict) -> None:

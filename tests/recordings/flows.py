@@ -30,23 +30,34 @@ OPTIMIZELY_CLIENT = {
 OPTIMIZELY_LOGIN = {"userName": "buyer1", "password": "sessim-opti-demo1"}
 
 
+OKTA_TOKEN = "/oauth2/default/v1/token"
+OKTA_WEB_APP = {
+    "Authorization": "Basic "
+    + base64.b64encode(b"0oa5essimDemoWeb0d7x:sessim-demo-web-secret").decode()
+}
+
+
 def okta_flow(client: httpx.Client, url: str) -> list[httpx.Response]:
+    """A primary authentication, a read of its user, and the web app's password grant."""
     login = {"username": "dana.demo@sessim.dev", "password": "sessim-okta-demo"}
     authn = client.post(f"{url}/api/v1/authn", json=login)
-    user = client.get(
-        f"{url}/api/v1/users/{authn.json()['_embedded']['user']['id']}", headers=OKTA_SSWS
-    )
-    return [authn, user]
+    user_id = authn.json()["_embedded"]["user"]["id"]
+    user = client.get(f"{url}/api/v1/users/{user_id}", headers=OKTA_SSWS)
+    grant = {"grant_type": "password", "username": "lee.demo@sessim.dev", "scope": "openid"}
+    token = {**grant, "password": "sessim-okta-demo"}
+    return [authn, user, client.post(f"{url}{OKTA_TOKEN}", data=token, headers=OKTA_WEB_APP)]
 
 
 def okta_again(client: httpx.Client, url: str, flow: list[Interaction]) -> httpx.Response:
-    authn, user = flow
-    assert client.post(
-        f"{url}/api/v1/authn", content=authn.request.body, headers=_json()
-    ).is_success
-    again = client.get(f"{url}/api/v1/users/{body(user)['id']}", headers=OKTA_SSWS)
-    assert again.json()["profile"] == body(user)["profile"]
-    return again
+    authn, user, token = flow
+    again = client.post(f"{url}/api/v1/authn", content=authn.request.body, headers=_json())
+    assert again.is_success, again.text
+    read = client.get(f"{url}/api/v1/users/{body(user)['id']}", headers=OKTA_SSWS)
+    assert read.json()["profile"] == body(user)["profile"]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    return client.post(
+        f"{url}{OKTA_TOKEN}", content=token.request.body, headers={**OKTA_WEB_APP, **form}
+    )
 
 
 def sfcc_flow(client: httpx.Client, url: str) -> list[httpx.Response]:
