@@ -4,6 +4,7 @@ written the same way in its report, so that a difference's place can be pasted b
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ class JsonPath:
         return _covers(self.steps, place)
 
 
+@functools.cache  # a replay parses its --ignore paths for every interaction
 def parse_path(text: str) -> JsonPath:
     """A JSONPath of the subset; ValueError naming the path when it is not one."""
     if not text.startswith("$"):
