@@ -13,10 +13,10 @@ import re
 import secrets
 from collections.abc import Sequence
 
-from ..core.kit.credentials import basic_credentials
 from ..core.web.recorded import (
     Recorded,
     RecordedCall,
+    client_of,
     form_body,
     json_body,
     objects,
@@ -90,15 +90,10 @@ def _signed_in(request: object, users: dict[str, dict]) -> None:
 def _token_call(call: RecordedCall, applications: dict[str, dict], users: dict[str, dict]) -> None:
     """A token call that succeeded: its confidential client and grant, and with the password
     grant, its user's credentials."""
-    form = form_body(call.request)
-    try:
-        basic = basic_credentials(call.request.header("Authorization"))
-    except ValueError:
-        basic = None
-    client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
+    form, client = form_body(call.request), client_of(call)
     grant = form.get("grant_type")
-    if client_id and secret and grant:
-        method = "client_secret_basic" if basic else "client_secret_post"
+    if client and grant:
+        client_id, secret, method = client
         application = applications.setdefault(client_id, {"client_id": client_id, "grants": []})
         application.update(client_secret=secret, token_endpoint_auth_method=method)
         application["grants"] += [grant] if grant not in application["grants"] else []

@@ -2,20 +2,21 @@
 OAuth's error descriptions, and the `optimizely` fixture section a recording needs: the
 storefront clients that the token call (POST /identity/connect/token) names, by Basic or in
 its form, with their secrets; the users whose password grants and sign-ins (POST
-/api/v1/sessions: userName, password, in any case as ASP.NET binds them) succeeded, with
-their names and email from the session answered; and the websites it reads (GET
-/api/v1/websites/current)."""
+/api/v1/sessions: userName, password, in any case as ASP.NET binds them) succeeded, and those
+of the signed-in sessions it reads, with their names and email as the sessions show them;
+and the websites it reads (GET /api/v1/websites/current)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from ..core.kit.credentials import basic_credentials
-from ..core.web.recorded import Recorded, RecordedCall, form_body, json_body, succeeded
+from ..core.web.recorded import Recorded, RecordedCall, client_of, form_body, json_body, succeeded
 from .catalog import NO_WEBSITE
 
 PROFILE = ("email", "firstName", "lastName")
+SESSIONS = "/api/v1/sessions"
 
 
 def infer_seed(calls: Sequence[RecordedCall]) -> dict:
@@ -25,41 +26,50 @@ def infer_seed(calls: Sequence[RecordedCall]) -> dict:
     for call in calls:
         if succeeded(call, "POST", "/identity/connect/token"):
             _token_call(call, clients, users)
-        elif succeeded(call, "POST", "/api/v1/sessions"):
-            _signed_in(call, users)
+        elif succeeded(call, "POST", SESSIONS) or succeeded(call, "GET", f"{SESSIONS}/current"):
+            _session(call, users)
         elif succeeded(call, "GET", "/api/v1/websites/current"):
             _website(call, websites)
     section: dict = {}
     if clients:
         section["clients"] = [{"client_id": id_, "client_secret": s} for id_, s in clients.items()]
     if users:
-        section["users"] = list(users.values())
+        section["users"] = [_complete(user) for user in users.values()]
     return section | ({"websites": list(websites.values())} if websites else {})
 
 
 def _token_call(call: RecordedCall, clients: dict[str, str], users: dict[str, dict]) -> None:
-    form = form_body(call.request)
-    try:
-        basic = basic_credentials(call.request.header("Authorization"))
-    except ValueError:
-        basic = None
-    client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
-    if client_id and secret:
-        clients[client_id] = secret
+    form, client = form_body(call.request), client_of(call)
+    if client:
+        clients[client[0]] = client[1]
     if form.get("grant_type") == "password" and form.get("username") and form.get("password"):
         _add(users, form["username"], {"password": form["password"]})
 
 
-def _signed_in(call: RecordedCall, users: dict[str, dict]) -> None:
-    request, answer = json_body(call.request), json_body(call.response)
-    if not isinstance(request, dict):
-        return
-    sent = {key.lower(): value for key, value in request.items()}
+def _session(call: RecordedCall, users: dict[str, dict]) -> None:
+    """A signed-in session's user as its answer shows it, with the userName and password
+    that signed in (POST) sent."""
+    answer, request = json_body(call.response), json_body(call.request)
+    if isinstance(answer, dict) and answer.get("isAuthenticated"):
+        name = answer.get("userName")
+        if isinstance(name, str) and name:
+            _add(
+                users,
+                name,
+                {key: answer[key] for key in PROFILE if isinstance(answer.get(key), str)},
+            )
+    sent = (
+        {key.lower(): value for key, value in request.items()} if isinstance(request, dict) else {}
+    )
     name, password = sent.get("username"), sent.get("password")
     if isinstance(name, str) and isinstance(password, str) and name and password:
-        shown = answer if isinstance(answer, dict) else {}
-        known = {key: shown[key] for key in PROFILE if isinstance(shown.get(key), str)}
-        _add(users, name, {"password": password, **known})
+        _add(users, name, {"password": password})
+
+
+def _complete(user: dict) -> dict:
+    """A user the fixture schema takes: one whose sign-in the recording never shows gets a
+    random password (no recorded sign-in can fail for it)."""
+    return {"password": secrets.token_urlsafe(16), **user}
 
 
 def _add(users: dict[str, dict], name: str, known: dict) -> None:

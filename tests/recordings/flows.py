@@ -89,11 +89,8 @@ def optimizely_flow(client: httpx.Client, url: str) -> list[httpx.Response]:
     token = _optimizely_token(client, url)
     bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
     website = client.get(f"{url}/api/v1/websites/current", headers=bearer)
-    return [
-        token,
-        website,
-        client.post(f"{url}/api/v1/sessions", json=OPTIMIZELY_LOGIN, headers=bearer),
-    ]
+    signed_in = client.post(f"{url}/api/v1/sessions", json=OPTIMIZELY_LOGIN, headers=bearer)
+    return [token, website, signed_in, client.get(f"{url}/api/v1/sessions/current", headers=bearer)]
 
 
 def _optimizely_token(client: httpx.Client, url: str) -> httpx.Response:

@@ -68,3 +68,18 @@ def test_a_users_own_fixture_merges_over_the_inferred() -> None:
         },
         "vestiaire": {"users": [{"email": "b@x.test", "password": "p2"}]},
     }
+
+
+def test_a_user_read_but_never_signed_in_gets_a_random_password() -> None:
+    flow, seed = FLOWS["optimizely"][0], {"optimizely": demo("optimizely")}
+    with running(seed=seed, apis=["optimizely"]) as source, httpx.Client() as client:
+        session = recorded(flow(client, source.optimizely)[-1])
+    first, second = (infer_seed([(VENDORS["optimizely"], session)]) for _ in range(2))
+    user = first["optimizely"]["users"][0]
+    assert {key: user[key] for key in ("userName", "email", "firstName")} == {
+        "userName": "buyer1",
+        "email": "buyer1@example.com",
+        "firstName": "Bea",
+    }
+    assert user["password"] != second["optimizely"]["users"][0]["password"]
+    assert user["password"] != "sessim-opti-demo1"

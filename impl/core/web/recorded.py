@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from ..kit.credentials import basic_credentials
+
 # A place in a JSON body as keys and indexes; "*" stands for any index or key.
 BodyPath = tuple[str | int, ...]
 
@@ -118,3 +120,16 @@ def objects(document: Any) -> Iterator[dict]:
 def succeeded(call: RecordedCall, method: str, ending: str) -> bool:
     """Whether the call is a `method` on a path ending so, answered with a 2xx."""
     return call.method == method and path_of(call).endswith(ending) and 200 <= call.status < 300
+
+
+def client_of(call: RecordedCall) -> tuple[str, str, str] | None:
+    """The OAuth client a token call authenticated as: its id, its secret and how it sent
+    them (client_secret_basic, or client_secret_post in the form); None without a secret."""
+    try:
+        basic = basic_credentials(call.request.header("Authorization"))
+    except ValueError:
+        return None
+    form = form_body(call.request)
+    client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
+    method = "client_secret_basic" if basic else "client_secret_post"
+    return (client_id, secret, method) if client_id and secret else None
