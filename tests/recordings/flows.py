@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import httpx
 import yaml
+from sessim.core.web.api import Api
 from sessim.recordings.model import Interaction
 from sessim.registry import VENDORS
 
@@ -118,14 +120,23 @@ def _json() -> dict[str, str]:
     return {"Content-Type": "application/json"}
 
 
-FLOWS: dict[str, tuple[Flow, Again]] = {
-    "okta": (okta_flow, okta_again),
-    "optimizely": (optimizely_flow, optimizely_again),
-    "sfcc": (sfcc_flow, sfcc_again),
-    "vestiaire": (vestiaire_flow, vestiaire_again),
+@dataclass(frozen=True)
+class LoginFlow:
+    api: Api
+    record: Flow
+    again: Again
+
+
+# The built-in vendors' flows, deeper than their contract's sign-in (test_seeds.py runs that
+# for every vendor of the registry).
+FLOWS: dict[str, LoginFlow] = {
+    "okta": LoginFlow(VENDORS["okta"], okta_flow, okta_again),
+    "optimizely": LoginFlow(VENDORS["optimizely"], optimizely_flow, optimizely_again),
+    "sfcc": LoginFlow(VENDORS["sfcc"], sfcc_flow, sfcc_again),
+    "vestiaire": LoginFlow(VENDORS["vestiaire"], vestiaire_flow, vestiaire_again),
 }
 
 
-def demo(name: str) -> dict:
-    api = VENDORS[name]
+def demo(api: Api) -> dict:
+    """The vendor's section of the demo fixture."""
     return yaml.safe_load(api.demo.read_text()) if api.demo else {}

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-import yaml
 from sessim.recordings.compare import Difference, Rules, compare
 from sessim.recordings.model import Interaction, Message
 from sessim.registry import VENDORS
@@ -33,8 +32,7 @@ def same(value: str) -> str:
 def flows() -> Iterator[tuple[dict[str, Interaction], dict[str, Interaction]]]:
     """One Okta flow recorded twice on one Sessim: a login, its session created and read,
     a failed login, a call with a wrong API token."""
-    okta = yaml.safe_load(OKTA.demo.read_text()) if OKTA.demo else {}
-    with running(seed={"okta": okta}, apis=["okta"]) as server, httpx.Client() as client:
+    with running(seed={"okta": demo(OKTA)}, apis=["okta"]) as server, httpx.Client() as client:
         yield _flow(client, server.okta), _flow(client, server.okta)
 
 
@@ -72,14 +70,13 @@ def test_nothing_differs_when_only_per_call_values_do(flows) -> None:
 def test_every_vendors_flow_on_two_fresh_sessims_differs_in_nothing(name: str) -> None:
     """Two runs of one flow differ in ids, tokens, instants, request ids and rate-limit
     counts only, which the comparison leaves alone."""
-    flow = FLOWS[name][0]
+    flow = FLOWS[name]
     runs = []
     for _ in range(2):
-        with running(seed={name: demo(name)}, apis=[name]) as server, httpx.Client() as client:
-            runs.append([recorded(answer) for answer in flow(client, server.urls[name])])
-    differences = [
-        compare(*pair, same, NO_RULES, VENDORS[name]) for pair in zip(*runs, strict=True)
-    ]
+        seed = {name: demo(flow.api)}
+        with running(seed=seed, apis=[name]) as server, httpx.Client() as client:
+            runs.append([recorded(answer) for answer in flow.record(client, server.urls[name])])
+    differences = [compare(*pair, same, NO_RULES, flow.api) for pair in zip(*runs, strict=True)]
     assert differences == [[]] * len(runs[0])
 
 
