@@ -24,8 +24,10 @@ class Cookie:
 
 def set_cookies(values: list[str], date: str | None) -> dict[str, Cookie]:
     """The cookies of an answer's Set-Cookie headers by name (the last of a name wins).
-    `date`: the answer's Date, before which an Expires clears the cookie."""
-    cookies = (_cookie(value, _instant(date)) for value in values)
+    `date`: the answer's Date, before which an Expires clears the cookie. A value may hold
+    several, one a line (browsers' HAR exports join an HTTP/2 answer's so)."""
+    lines = (line for value in values for line in value.split("\n") if line.strip())
+    cookies = (_cookie(line, _instant(date)) for line in lines)
     return {cookie.name: cookie for cookie in cookies if cookie.name}
 
 

@@ -198,6 +198,15 @@ def test_a_cookie_set_and_not(flows) -> None:
     assert found(more, second["authn"]) == [("cookie", "cookie t", "sets", None)]
 
 
+def test_cookies_one_a_line_in_one_header(flows) -> None:
+    """As browsers' HAR exports write an HTTP/2 answer's Set-Cookie headers."""
+    first, second = flows
+    cookies = first["authn"].response.headers_named("Set-Cookie")
+    others = [(k, v) for k, v in first["authn"].response.headers if k.lower() != "set-cookie"]
+    joined = with_headers(first["authn"], [*others, ("set-cookie", "\n".join(cookies))])
+    assert found(joined, second["authn"]) == []
+
+
 def test_values_handed_out_are_those_sessim_handed_out_in_their_place(flows) -> None:
     first, second = flows
     recorded_id, sessim_id = body(first["read"])["id"], body(second["read"])["id"]
