@@ -15,6 +15,7 @@ from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
 from .issued import session_tokens_view, user_tokens_view
+from .recorded import RECORDED
 from .security import access_token, api_token
 from .signing import rotate_keys
 
@@ -42,9 +43,6 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=Conventions(cors=CORS),
-    # An org's URL is its name under Okta's domain, the EMEA cell's or the preview orgs'
-    # (developer.okta.com/docs/concepts/okta-organizations); a custom domain needs --map.
-    hosts=("*.okta.com", "*.okta-emea.com", "*.oktapreview.com"),
     views={
         "authorizationServer": server_view,
         "application": application_view,
@@ -53,4 +51,5 @@ VENDOR = Api(
     },
     actions={"rotate-keys": rotate_keys},
     renderers=dict.fromkeys(OAUTH_OPERATIONS, OAUTH_CATALOG),
+    recorded=RECORDED,
 )

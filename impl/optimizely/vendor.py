@@ -15,6 +15,7 @@ from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .identity import rotate_keys
 from .inventory import inventory
+from .recorded import RECORDED
 from .security import bearer
 from .signin import start_punch_out
 from .views import user_view
@@ -41,9 +42,5 @@ VENDOR = Api(
     # ASP.NET Web API's binding: keys match properties whatever their case.
     parse=bind,
     conventions=Conventions(cors=CORS),
-    # Every customer serves the Storefront API on its own name (a sandbox's is
-    # NAME.commerce.insitesandbox.com, reference optimizely_vestiaire.md S4): it is known by
-    # its sessions and identity paths; its other calls on that host follow.
-    hosts=("*.commerce.insitesandbox.com",),
-    recorded_paths=("/api/v1/sessions", "/api/v1/sessions/current", "/identity/connect/*"),
+    recorded=RECORDED,
 )

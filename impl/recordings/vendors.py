@@ -2,10 +2,10 @@
 
 Each host of a recording is judged once, for all its calls, in this order:
 1. `--map HOST=vendor` (the host's name, or name:port);
-2. the vendors' real hosts (each declaration's `hosts`, shell patterns: "*.okta.com");
+2. the vendors' real hosts (each declaration's `recorded.hosts`, shell patterns: "*.okta.com");
 3. a Sessim (the journal's HAR, `sessim record` in front of a Sessim): its paths start with
    a vendor's base path, which each call keeps;
-4. the paths only one vendor has (its `recorded_paths`: Optimizely's, on its customers' own
+4. the paths only one vendor has (its `recorded.paths`: Optimizely's, on its customers' own
    names): the vendor that the host's calls name, when they name one alone.
 Else the host is unknown (UnknownHost names it, and the --map that would place it).
 
@@ -73,7 +73,7 @@ def _judge(netloc: str, paths: list[str], maps: Mapping[str, str]) -> Api | None
     mapped = maps.get(netloc) or maps.get(name)
     if mapped:
         return VENDORS[mapped]
-    by_host = [api for api in VENDORS.values() if _matches(name.lower(), api.hosts)]
+    by_host = [api for api in VENDORS.values() if _matches(name.lower(), api.recorded.hosts)]
     if by_host:
         return by_host[0]
     if all(_under_base_path(path) for path in paths):
@@ -90,9 +90,9 @@ def _judge(netloc: str, paths: list[str], maps: Mapping[str, str]) -> Api | None
 
 
 def _named_by(path: str) -> list[Api]:
-    """The vendors that this path names alone (their recorded_paths, any case)."""
+    """The vendors that this path names alone (their recorded.paths, any case)."""
     path = path.rstrip("/").lower()
-    return [api for api in VENDORS.values() if _matches(path, api.recorded_paths)]
+    return [api for api in VENDORS.values() if _matches(path, api.recorded.paths)]
 
 
 def _matches(text: str, patterns: tuple[str, ...]) -> bool:

@@ -100,7 +100,8 @@ def test_an_unknown_host_is_named_with_the_map_that_would_place_it() -> None:
 
 
 def test_paths_that_name_two_vendors_need_a_map(monkeypatch: pytest.MonkeyPatch) -> None:
-    okta = replace(VENDORS["okta"], recorded_paths=("/api/v1/authn",))
+    okta = VENDORS["okta"]
+    okta = replace(okta, recorded=replace(okta.recorded, paths=("/api/v1/authn",)))
     monkeypatch.setattr(vendors, "VENDORS", {**VENDORS, "okta": okta})
 
     with pytest.raises(UnknownHost, match=r"are okta or optimizely's: say which with --map h="):

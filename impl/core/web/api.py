@@ -27,6 +27,7 @@ from .bodies import Parser, parse
 from .contract import Contract
 from .conventions import Conventions
 from .problems import Problem
+from .recorded import Recorded
 from .slashes import TrailingSlash
 from .spec_cache import parsed
 
@@ -98,11 +99,8 @@ class Api:
     contract: Contract = field(default_factory=Contract)
     # What its platform does on every resource (SFCC's method override, OPTIONS, ...).
     conventions: Conventions = field(default_factory=Conventions)
-    # The real service's hosts, as shell patterns ("*.okta.com"), and the paths (shell
-    # patterns) that name it on a host no pattern knows, for a vendor that every customer
-    # serves on a name of its own: whose a recorded call is (sessim.recordings.vendors).
-    hosts: tuple[str, ...] = ()
-    recorded_paths: tuple[str, ...] = ()
+    # What it knows of its recorded traffic, for `sessim replay` (codes, seeds).
+    recorded: Recorded = field(default_factory=Recorded)
 
     def spec_file(self) -> Traversable:
         return spec_resource(self.resources, self.spec)
