@@ -24,13 +24,18 @@ import httpx
 
 from ..admin_client import AdminClient, AdminError, ClockTime
 from ..core.web.api import Api
+from .difference import Difference, Rules
 from .mapping import ValueMap
 from .model import Interaction, Message
+from .seeds import merged
 from .vendors import Route, routes
 
 # The comparison of a recorded answer with Sessim's (compare.py's `compare`): the recorded
-# interaction, Sessim's, the mapping of recorded values to Sessim's, and the rules.
-Compare = Callable[[Interaction, Interaction, Callable[[str], str], Any], Sequence[Any]]
+# interaction, Sessim's, the mapping of recorded values to Sessim's, the rules, and the
+# vendor that answered.
+Compare = Callable[
+    [Interaction, Interaction, Callable[[str], str], Rules, Api], Sequence[Difference]
+]
 # The fixture a recording needs (seeds.py's `infer_seed`), by vendor section.
 InferSeed = Callable[[list[tuple[Api, Interaction]]], dict]
 # Request headers that belong to the connection the recording was made on, not to the call:
@@ -52,7 +57,7 @@ class Replayed:
     recorded: Interaction
     api: Api
     actual: Interaction
-    differences: Sequence[Any]
+    differences: Sequence[Difference]
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class Replay:
     url: str  # the running Sessim's root
     compare: Compare
     infer_seed: InferSeed
-    rules: Any
+    rules: Rules
     maps: Mapping[str, str] = field(default_factory=dict)  # host -> vendor (--map)
     seed: Mapping[str, Any] = field(default_factory=dict)  # --seed's fixture
     admin_token: str | None = None
@@ -126,7 +131,7 @@ def _one(
         source=recorded.source,
     )
     values.learn(recorded.response, actual.response)
-    differences = how.compare(recorded, actual, values.mapped, how.rules)
+    differences = how.compare(recorded, actual, values.mapped, how.rules, route.api)
     return Replayed(recorded, route.api, actual, differences)
 
 
@@ -165,33 +170,3 @@ def _put_back(admin: AdminClient, before: ClockTime, elapsed: float) -> None:
         admin.clock.set(before.now, frozen=True)
     else:
         admin.clock.set(before.now + timedelta(seconds=elapsed), frozen=False)
-
-
-def merged(inferred: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    """The inferred fixture with the given one over it: per vendor section, a key the given
-    section has takes its value, lists joined (the given entries after the inferred ones
-    that none of them names by the same id, login, email, client id or token)."""
-    fixture = {vendor: dict(section) for vendor, section in inferred.items()}
-    for vendor, section in given.items():
-        mine = fixture.setdefault(vendor, {})
-        for key, value in section.items():
-            kept = mine.get(key)
-            if isinstance(kept, list) and isinstance(value, list):
-                value = _joined(kept, value)
-            mine[key] = value
-    return fixture
-
-
-IDENTITIES = ("id", "login", "email", "client_id", "token")
-
-
-def _joined(inferred: list, given: list) -> list:
-    taken = set().union(*map(_names, given))
-    return [entry for entry in inferred if not _names(entry) & taken] + given
-
-
-def _names(entry: object) -> set[tuple[str, object]]:
-    """What names a fixture entry: its id, login, email, client id or token."""
-    if not isinstance(entry, dict):
-        return set()
-    return {(key, entry[key]) for key in IDENTITIES if isinstance(entry.get(key), str | int)}

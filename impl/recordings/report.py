@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .difference import Difference
 from .replay import Replayed
 
 
@@ -39,7 +40,7 @@ def _title(result: Replayed) -> str:
     return f"{recorded.source} {recorded.method} {recorded.url}"
 
 
-def _difference_line(difference: Any) -> str:
+def _difference_line(difference: Difference) -> str:
     return (
         f"{difference.kind} at {difference.where}: recorded {_shown(difference.recorded)}, "
         f"Sessim {_shown(difference.actual)} ({difference.why})"

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from sessim.recordings import report
+from sessim.recordings.difference import Difference
 from sessim.recordings.model import Interaction, Message
 from sessim.recordings.replay import Replayed
 from sessim.registry import VENDORS
 
-
-@dataclass(frozen=True)
-class Noted:
-    kind: str
-    where: str
-    recorded: object
-    actual: object
-    why: str
+STATUS = Difference("status", "status", 200, 401, "clients branch on the status")
+KEY = Difference("key", "$.data.userId", "present", None, "a key the client reads is missing")
 
 
-STATUS = Noted("status", "status", 200, 401, "clients branch on the status")
-KEY = Noted("key", "$.data.userId", "present", None, "a key the client reads is missing")
-
-
-def result(source: str, vendor: str, *differences: Noted) -> Replayed:
+def result(source: str, vendor: str, *differences: Difference) -> Replayed:
     recorded = Interaction(
         "POST",
         "https://apiv2.vestiairecollective.com/sessions/",
