@@ -18,6 +18,7 @@ import pytest
 import yaml
 from sessim.cli import parser
 from sessim.recordings import replay_cli
+from sessim.registry import VENDORS
 from sessim.testing import Sessim, running
 
 from tests.conftest import sessim_in_process
@@ -162,13 +163,14 @@ def test_a_file_that_is_not_a_recording(server: Sessim, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.registry
 def test_a_host_no_vendor_is_known_at(server: Sessim, tmp_path: Path) -> None:
     calls = [replace(handmade.okta_flow()[0], url="https://login.acme.test/api/v1/authn")]
     unknown = recording(tmp_path, "unknown.har", calls)
 
     assert cannot_run(unknown, "--url", server.url) == (
         "sessim replay: no vendor is known at login.acme.test: say whose its calls are with "
-        "--map login.acme.test=VENDOR (VENDOR one of okta, optimizely, sfcc, vestiaire)"
+        f"--map login.acme.test=VENDOR (VENDOR one of {', '.join(VENDORS)})"
     )
 
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
+from sessim.core.web.api import Api
 from sessim.recordings import report
 from sessim.recordings.difference import Difference
 from sessim.recordings.model import Interaction, Message
@@ -17,7 +18,7 @@ STATUS = Difference("status", "status", 200, 401, "clients branch on the status"
 KEY = Difference("key", "$.data.userId", "present", None, "a key the client reads is missing")
 
 
-def result(source: str, vendor: str, *differences: Difference) -> Replayed:
+def result(source: str, api: Api, *differences: Difference) -> Replayed:
     recorded = Interaction(
         "POST",
         "https://apiv2.vestiairecollective.com/sessions/",
@@ -29,13 +30,13 @@ def result(source: str, vendor: str, *differences: Difference) -> Replayed:
         source,
     )
     actual = replace(recorded, url="http://127.0.0.1:19600/vestiaire/sessions/", elapsed=0.0123)
-    return Replayed(recorded, VENDORS[vendor], actual, differences)
+    return Replayed(recorded, api, actual, differences)
 
 
 RESULTS = [
-    result("a.har#1", "vestiaire"),
-    result("a.har#2", "vestiaire", STATUS, KEY),
-    result("b.yaml#1", "okta", KEY),
+    result("a.har#1", VENDORS["vestiaire"]),
+    result("a.har#2", VENDORS["vestiaire"], STATUS, KEY),
+    result("b.yaml#1", VENDORS["okta"], KEY),
 ]
 
 
