@@ -29,10 +29,9 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    """The admin commands, beside `serve`, on the CLI's subcommand list."""
-    # --url and --admin-token are on every leaf, suppressed when absent, so that none
-    # overwrites another's.
+def server_options() -> argparse.ArgumentParser:
+    """--url and --admin-token, the parent of every command that talks to a running Sessim
+    (on every leaf, suppressed when absent, so that none overwrites another's)."""
     server = argparse.ArgumentParser(add_help=False)
     server.add_argument(
         "--url",
@@ -46,6 +45,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="the token the server was started with (default: SESSIM_ADMIN_TOKEN). An option "
         "is seen by other users of this machine in the process list; the variable is not",
     )
+    return server
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """The admin commands, beside `serve`, on the CLI's subcommand list."""
+    server = server_options()
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print the admin API's JSON")
 

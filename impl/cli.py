@@ -1,6 +1,7 @@
 """`sessim serve`: every flag also read from the environment as SESSIM_<FLAG>; the admin
-commands against a running Sessim (`sessim reset|seed|clock|journal|faults`, admin_cli); and
-`sessim record`, a recording proxy before a real service (recordings/record.py).
+commands against a running Sessim (`sessim reset|seed|clock|journal|faults`, admin_cli);
+`sessim record`, a recording proxy before a real service (recordings/record.py); and
+`sessim replay`, recordings replayed against a running Sessim (recordings/replay_cli.py).
 
 The server's modules are imported where `serve` needs them, not here: an admin command
 loads none of them, and starts in a fifth of the time."""
@@ -48,7 +49,7 @@ def _env_switch(flag: str, default: bool) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     from .core.kit.store import URL_FORMS
-    from .recordings import record
+    from .recordings import record, replay_cli
     from .settings import (
         JOURNAL_SYNCS,
         JOURNAL_WRITES,
@@ -61,8 +62,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="sessim",
         description="Serve the emulated APIs (`sessim serve`), drive a running Sessim "
-        "through its admin API (reset, seed, clock, journal, faults), or record a real "
-        "service's traffic (record).",
+        "through its admin API (reset, seed, clock, journal, faults), record a real "
+        "service's traffic (record), or replay recordings against Sessim (replay).",
     )
     commands = top.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="`sessim COMMAND --help` tells more"
@@ -243,6 +244,7 @@ def parser() -> argparse.ArgumentParser:
     )
     admin_cli.add_commands(commands)
     record.add_command(commands)
+    replay_cli.add_command(commands)
     return top
 
 
@@ -294,6 +296,10 @@ def main(argv: list[str] | None = None) -> None:
 
         record.run(record.parser().parse_args(argv))
         return
+    if argv[:1] == ["replay"]:
+        from .recordings import replay_cli
+
+        sys.exit(replay_cli.run(parser().parse_args(argv)))
     from . import tls
 
     try:

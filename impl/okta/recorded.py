@@ -137,4 +137,7 @@ RECORDED = Recorded(
     codes=(("error",),),  # the OAuth endpoints' {"error", "error_description"}
     summaries=(("errorSummary",), ("errorCauses", "*", "errorSummary"), ("error_description",)),
     seed=infer_seed,
+    # An org's URL is its name under Okta's domain, the EMEA cell's or the preview orgs'
+    # (developer.okta.com/docs/concepts/okta-organizations); a custom domain needs --map.
+    hosts=("*.okta.com", "*.okta-emea.com", "*.oktapreview.com"),
 )

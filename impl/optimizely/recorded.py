@@ -108,4 +108,9 @@ def _items(collection: object, key: str, required: tuple[str, ...]) -> list[dict
 RECORDED = Recorded(
     summaries=(("message",), ("error_description",)),
     seed=infer_seed,
+    # Every customer serves the Storefront API on its own name (a sandbox's is
+    # NAME.commerce.insitesandbox.com, reference optimizely_vestiaire.md S4): it is known by
+    # its sessions and identity paths; its other calls on that host follow.
+    hosts=("*.commerce.insitesandbox.com",),
+    paths=("/api/v1/sessions", "/api/v1/sessions/current", "/identity/connect/*"),
 )

@@ -94,4 +94,9 @@ RECORDED = Recorded(
     # A hash of the document's state, new with every change.
     varying=frozenset({"_resource_state"}),
     seed=infer_seed,
+    # Instances on demandware.net (the OCAPI clients' demo-ocapi.demandware.net, reference
+    # sfcc.md S2, S3) and on-demand sandboxes on dx.commercecloud.salesforce.com (Salesforce's
+    # b2c-developer-tooling, sandboxHostnameFromDefaultDomain); a storefront's own
+    # hostname (the host-mapped form) needs --map.
+    hosts=("*.demandware.net", "*.commercecloud.salesforce.com"),
 )

@@ -26,4 +26,6 @@ def infer_seed(calls: Sequence[RecordedCall]) -> dict:
 RECORDED = Recorded(
     summaries=(("errors", "*", "title"), ("errors", "*", "detail")),
     seed=infer_seed,
+    # apiv2.vestiairecollective.com (reference optimizely_vestiaire.md V1, V2).
+    hosts=("*.vestiairecollective.com",),
 )

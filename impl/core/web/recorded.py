@@ -64,6 +64,11 @@ class Recorded:
     # tokens, instants): a request id, a nonce the vendor calls otherwise.
     varying: frozenset[str] = frozenset()
     seed: InferSeed = no_seed
+    # The real service's hosts, as shell patterns ("*.okta.com"), and the paths (shell
+    # patterns, lower case) that name it on a host no pattern knows, for a vendor that
+    # every customer serves on a name of its own: whose a recorded call is.
+    hosts: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
 
 
 def json_body(message: RecordedMessage) -> Any:
@@ -118,8 +123,10 @@ def objects(document: Any) -> Iterator[dict]:
 
 
 def succeeded(call: RecordedCall, method: str, ending: str) -> bool:
-    """Whether the call is a `method` on a path ending so, answered with a 2xx."""
-    return call.method == method and path_of(call).endswith(ending) and 200 <= call.status < 300
+    """Whether the call is a `method` on a path ending so (a trailing slash aside: the
+    scrapers' Vestiaire log-in is POST /sessions/), answered with a 2xx."""
+    ends = path_of(call).rstrip("/").endswith(ending)
+    return call.method == method and ends and 200 <= call.status < 300
 
 
 def client_of(call: RecordedCall) -> tuple[str, str, str] | None:
