@@ -5,13 +5,15 @@ token call) succeeded, with the passwords they sent; the users its answers show 
 and profile, a session's userId and login), with their recorded ids so that paths with them
 work; the API tokens it sends (SSWS); the confidential applications whose token calls
 succeeded (their secrets, by Basic or in the form, and the grants they used); the org of its
-sessions."""
+sessions; the rate limits its answers announce (X-Rate-Limit-Limit, by bucket); the trusted
+origins it was sent back to (sessionCookieRedirect's redirectUrl) or answered cross-origin."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from ..core.web.recorded import (
     Recorded,
@@ -20,13 +22,17 @@ from ..core.web.recorded import (
     form_body,
     json_body,
     objects,
+    path_of,
+    query_of,
     succeeded,
 )
+from .edge import BUCKET
 
 USER_ID = re.compile(r"00u[A-Za-z0-9]{17}")
 ORG_ID = re.compile(r"00o[A-Za-z0-9]{17}")
 API_TOKEN = re.compile(r"[!-~]{1,200}")
 NAMES = ("firstName", "lastName", "locale", "timeZone")
+MOST_PER_WINDOW = 1_000_000  # the fixture's RateLimit maximum
 
 
 def infer_seed(calls: Sequence[RecordedCall]) -> dict:
@@ -34,7 +40,11 @@ def infer_seed(calls: Sequence[RecordedCall]) -> dict:
     tokens: list[str] = []
     orgs: list[str] = []
     applications: dict[str, dict] = {}  # by client_id
+    limits: dict[str, int] = {}  # by bucket
+    origins: dict[str, set[str]] = {}  # the scopes of each trusted origin
     for call in calls:
+        _rate_limit(call, limits)
+        _trusted_origin(call, origins)
         token = _api_token(call.request.header("Authorization"))
         if token and token not in tokens:
             tokens.append(token)
@@ -49,7 +59,44 @@ def infer_seed(calls: Sequence[RecordedCall]) -> dict:
         section["users"] = [_complete(user) for user in users.values()]
     if applications:
         section["applications"] = [_application(app) for app in applications.values()]
+    if limits:
+        section["settings"] = {"rate_limits": limits}
+    if origins:
+        section["trusted_origins"] = [_origin(url, scopes) for url, scopes in origins.items()]
     return section | ({"org_id": orgs[0]} if orgs else {})
+
+
+def _rate_limit(call: RecordedCall, limits: dict[str, int]) -> None:
+    """The quota an answer announced for its path's bucket (an org's own: they differ)."""
+    bucket = BUCKET.search(path_of(call))
+    announced = call.response.header("X-Rate-Limit-Limit") or ""
+    if bucket is not None and announced.strip().isdigit():
+        limits[bucket[1]] = min(max(int(announced), 1), MOST_PER_WINDOW)
+
+
+def _trusted_origin(call: RecordedCall, origins: dict[str, set[str]]) -> None:
+    """An origin the org sent a browser back to (REDIRECT), or let a page call it (CORS)."""
+    if path_of(call).endswith("/login/sessionCookieRedirect") and 300 <= call.status < 400:
+        origin = _origin_of(query_of(call).get("redirectUrl", ""))
+        if origin:
+            origins.setdefault(origin, set()).add("REDIRECT")
+    sent = call.request.header("Origin")
+    allowed = call.response.header("Access-Control-Allow-Origin")
+    if sent and allowed == sent and _origin_of(sent):
+        origins.setdefault(sent, set()).add("CORS")
+
+
+def _origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    return (
+        f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in ("http", "https") and parts.netloc
+        else None
+    )
+
+
+def _origin(url: str, scopes: set[str]) -> dict:
+    return {"name": url, "origin": url, "scopes": [{"type": scope} for scope in sorted(scopes)]}
 
 
 def _api_token(authorization: str | None) -> str | None:
