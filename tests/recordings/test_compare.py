@@ -132,6 +132,18 @@ def test_an_error_code_and_a_summary(flows) -> None:
     ]
 
 
+def test_a_summary_naming_a_value_handed_out_is_compared_with_it_mapped(flows) -> None:
+    """Okta's 404 names the session it missed: Sessim's, in place of the recorded one."""
+    first, second = flows
+    missed = changed(first["failed"], lambda d: d.update(errorSummary="Not found: 102recorded9x"))
+    sessims = changed(second["failed"], lambda d: d.update(errorSummary="Not found: 102sessim77y"))
+    mapping = {"102recorded9x": "102sessim77y"}
+    assert found(missed, sessims, mapped=lambda v: mapping.get(v, v)) == []
+    assert found(missed, sessims) == [
+        ("summary", "$.errorSummary", "Not found: 102recorded9x", "Not found: 102sessim77y")
+    ]
+
+
 def headers_changed(interaction: Interaction, name: str, value: str | None) -> Interaction:
     """The interaction with the answer's header `name` (any case) set to value, or removed."""
     kept = [(key, old) for key, old in interaction.response.headers if key.lower() != name.lower()]
