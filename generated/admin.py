@@ -2,9 +2,9 @@
 #   filename:  admin.yaml
 
 from __future__ import annotations
+from enum import IntEnum, StrEnum
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from typing import Annotated, Any
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from enum import StrEnum
 
 
 class ActionsVendorActionPostRequest(BaseModel):
@@ -50,6 +50,14 @@ class ClockUpdate(BaseModel):
 class ClockView(BaseModel):
     now: Annotated[AwareDatetime, Field(examples=["2026-11-21T12:00:00.123456Z"])]
     frozen: bool
+
+
+class Encoding(StrEnum):
+    """
+    The text is the body in base64 (a body that is not UTF-8).
+    """
+
+    base64 = "base64"
 
 
 class FaultAction(StrEnum):
@@ -109,6 +117,134 @@ class FixtureLoaded(BaseModel):
         dict[str, dict[str, int]],
         Field(description="Per vendor section, how many records of each kind were loaded."),
     ]
+
+
+class Format(StrEnum):
+    json = "json"
+    har = "har"
+
+
+class Har(BaseModel):
+    """
+    A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/), as the npm package har-schema describes it.
+    """
+
+    log: HarLog
+
+
+class HarContent(BaseModel):
+    size: Annotated[int, Field(ge=0)]
+    mimeType: str
+    text: str | None = None
+    encoding: Annotated[
+        Encoding | None,
+        Field(description="The text is the body in base64 (a body that is not UTF-8)."),
+    ] = None
+
+
+class HarCookie(BaseModel):
+    """
+    A cookie sent, or set with its attributes.
+    """
+
+    name: str
+    value: str
+    path: str | None = None
+    domain: str | None = None
+    expires: Annotated[
+        str | None,
+        Field(description="As the Set-Cookie header wrote it, in ISO 8601 where it parsed."),
+    ] = None
+    httpOnly: bool | None = None
+    secure: bool | None = None
+    sameSite: Annotated[
+        str | None, Field(description="Set-Cookie's SameSite, as Chromium's HAR writes it.")
+    ] = None
+
+
+class HarCreator(BaseModel):
+    name: str
+    version: str
+
+
+class HarEntry(BaseModel):
+    startedDateTime: Annotated[
+        AwareDatetime,
+        Field(description="When the request was sent (the journal's `at`, by Sessim's clock)."),
+    ]
+    time: Annotated[
+        float, Field(description="Milliseconds from the request to the answer's end.", ge=0.0)
+    ]
+    request: HarRequest
+    response: HarResponse
+    cache: Annotated[dict[str, Any], Field(description="Always empty.")]
+    timings: HarTimings
+    comment: Annotated[
+        str | None,
+        Field(description="What the entry leaves out (a body cut short, a body not read)."),
+    ] = None
+
+
+class HarLog(BaseModel):
+    version: Version
+    creator: HarCreator
+    entries: list[HarEntry]
+    comment: str | None = None
+    field_next: Annotated[
+        str | None,
+        Field(
+            alias="_next",
+            description="The journal's cursor of the page of older entries (HAR's custom fields start with `_`); absent on the last page.",
+        ),
+    ] = None
+
+
+class HarPair(BaseModel):
+    """
+    A header or a query parameter.
+    """
+
+    name: str
+    value: str
+
+
+class HarPostData(BaseModel):
+    mimeType: str
+    text: str
+
+
+class HarRequest(BaseModel):
+    method: str
+    url: str
+    httpVersion: str
+    cookies: list[HarCookie]
+    headers: list[HarPair]
+    queryString: list[HarPair]
+    postData: HarPostData | None = None
+    headersSize: HeadersSize
+    bodySize: Annotated[int, Field(ge=-1)]
+
+
+class HarResponse(BaseModel):
+    status: int
+    statusText: str
+    httpVersion: str
+    cookies: list[HarCookie]
+    headers: list[HarPair]
+    content: HarContent
+    redirectURL: str
+    headersSize: HeadersSize
+    bodySize: Annotated[int, Field(ge=-1)]
+
+
+class HarTimings(BaseModel):
+    send: float
+    wait: float
+    receive: float
+
+
+class HeadersSize(IntEnum):
+    integer__1 = -1
 
 
 class Health(BaseModel):
@@ -171,6 +307,10 @@ class JournalExchange(BaseModel):
 
 class JournalEntry(JournalExchange):
     id: str
+
+
+class JournalGetResponse(RootModel[Journal | Har]):
+    root: Journal | Har
 
 
 class JournalMessage(BaseModel):
@@ -379,6 +519,10 @@ class VendorState(BaseModel):
     users: list[StateUser]
     sessions: list[StateSession]
     tokens: list[StateToken]
+
+
+class Version(StrEnum):
+    field_1_2 = "1.2"
 
 
 class ViewsVendorViewGetResponse(BaseModel):

@@ -106,6 +106,7 @@ class AdminOperations(Protocol):
         since: str = ...,
         limit: int,
         cursor: str = ...,
+        format: str,
         token_info: dict[str, Any],
         user: str | None,
     ) -> object:

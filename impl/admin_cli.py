@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from .admin_client import AdminClient, AdminError, ClockTime, Record
@@ -28,10 +29,9 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    """The admin commands, beside `serve`, on the CLI's subcommand list."""
-    # --url and --admin-token are on every leaf, suppressed when absent, so that none
-    # overwrites another's.
+def server_options() -> argparse.ArgumentParser:
+    """--url and --admin-token, the parent of every command that talks to a running Sessim
+    (on every leaf, suppressed when absent, so that none overwrites another's)."""
     server = argparse.ArgumentParser(add_help=False)
     server.add_argument(
         "--url",
@@ -45,6 +45,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="the token the server was started with (default: SESSIM_ADMIN_TOKEN). An option "
         "is seen by other users of this machine in the process list; the variable is not",
     )
+    return server
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """The admin commands, beside `serve`, on the CLI's subcommand list."""
+    server = server_options()
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print the admin API's JSON")
 
@@ -109,7 +115,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     journal.add_argument("--status", type=int, help="an HTTP status")
     journal.add_argument("--method", help="an HTTP method")
     journal.add_argument("--since", help="an emulated instant (RFC 3339)")
-    journal.add_argument("--limit", type=int, default=50, help="at most this many (list)")
+    journal.add_argument(
+        "--limit", type=int, help="at most this many (default: 50 listed, all with --har)"
+    )
+    journal.add_argument(
+        "--har",
+        metavar="FILE",
+        help="write the entries that match as HAR 1.2 into FILE (- for stdout), oldest first",
+    )
     journal.set_defaults(run=_journal)
 
     faults = commands.add_parser("faults", help="add, list, remove or clear fault rules")
@@ -194,15 +207,31 @@ def _journal(admin: AdminClient, args: argparse.Namespace) -> None:
     filters = {name: getattr(args, name) for name in FILTERS}
     if filters["since"] is not None:
         _instant(filters["since"])
+    if args.har is not None and args.action != "list":
+        raise ValueError(f"--har writes the entries listed, not with {args.action!r}")
+    limit = args.limit if args.limit is not None or args.har is not None else 50
     if args.action == "clear":
         admin.journal.clear()
     elif args.action == "count":
         print(admin.journal.count(**filters))
+    elif args.har is not None:
+        _write(args.har, json.dumps(admin.journal.har(**filters, limit=limit), indent=2))
     elif args.json:
-        print(json.dumps(admin.journal.list(**filters, limit=args.limit), indent=2))
+        print(json.dumps(admin.journal.list(**filters, limit=limit), indent=2))
     else:
-        for entry in admin.journal.list(**filters, limit=args.limit):
+        for entry in admin.journal.list(**filters, limit=limit):
             print(_entry_line(entry))
+
+
+def _write(path: str, text: str) -> None:
+    """Text into the file at `path`, or on stdout for `-`."""
+    if path == "-":
+        print(text)
+        return
+    try:
+        Path(path).write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _add_fault(admin: AdminClient, args: argparse.Namespace) -> None:

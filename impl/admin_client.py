@@ -177,6 +177,26 @@ class Journal:
                 break
         return entries
 
+    def har(self, *, limit: int | None = None, **filters: Unpack[JournalFilters]) -> Record:
+        """The entries that match (all, or the newest `limit`) as one HAR 1.2 document,
+        oldest first."""
+        query = _journal_query(filters)
+        pages: Records = []
+        cursor = None
+        taken = 0
+        while limit is None or taken < limit:
+            size = self.PAGE if limit is None else min(self.PAGE, limit - taken)
+            params = {**query, "format": "har", "limit": size, "cursor": cursor}
+            page = self._admin.call("GET", "/journal", params=params)
+            pages.append(page)
+            taken += len(page["log"]["entries"])
+            cursor = page["log"].pop("_next", None)
+            if cursor is None:
+                break
+        # Each page is older than the one before it, and oldest first within.
+        pages[0]["log"]["entries"] = [e for page in reversed(pages) for e in page["log"]["entries"]]
+        return pages[0]
+
     def count(self, **filters: Unpack[JournalFilters]) -> int:
         """How many entries match: `journal.count(operation_id="createSession") == 2`."""
         return self._admin.call("GET", "/journal/count", params=_journal_query(filters))["count"]

@@ -1,5 +1,7 @@
-"""`sessim serve`: every flag also read from the environment as SESSIM_<FLAG>; and the admin
-commands against a running Sessim (`sessim reset|seed|clock|journal|faults`, admin_cli).
+"""`sessim serve`: every flag also read from the environment as SESSIM_<FLAG>; the admin
+commands against a running Sessim (`sessim reset|seed|clock|journal|faults`, admin_cli);
+`sessim record`, a recording proxy before a real service (recordings/record.py); and
+`sessim replay`, recordings replayed against a running Sessim (recordings/replay_cli.py).
 
 The server's modules are imported where `serve` needs them, not here: an admin command
 loads none of them, and starts in a fifth of the time."""
@@ -47,6 +49,7 @@ def _env_switch(flag: str, default: bool) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     from .core.kit.store import URL_FORMS
+    from .recordings import record, replay_cli
     from .settings import (
         JOURNAL_SYNCS,
         JOURNAL_WRITES,
@@ -58,8 +61,9 @@ def parser() -> argparse.ArgumentParser:
 
     top = argparse.ArgumentParser(
         prog="sessim",
-        description="Serve the emulated APIs (`sessim serve`), or drive a running Sessim "
-        "through its admin API (reset, seed, clock, journal, faults).",
+        description="Serve the emulated APIs (`sessim serve`), drive a running Sessim "
+        "through its admin API (reset, seed, clock, journal, faults), record a real "
+        "service's traffic (record), or replay recordings against Sessim (replay).",
     )
     commands = top.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="`sessim COMMAND --help` tells more"
@@ -239,6 +243,8 @@ def parser() -> argparse.ArgumentParser:
         help="worker processes serving the port, sharing the store (not memory://)",
     )
     admin_cli.add_commands(commands)
+    record.add_command(commands)
+    replay_cli.add_command(commands)
     return top
 
 
@@ -285,6 +291,15 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:1] and argv[0] in admin_cli.COMMANDS:
         admin_cli.run(admin_cli.parser().parse_args(argv))
         return
+    if argv[:1] == ["record"]:
+        from .recordings import record
+
+        record.run(record.parser().parse_args(argv))
+        return
+    if argv[:1] == ["replay"]:
+        from .recordings import replay_cli
+
+        sys.exit(replay_cli.run(parser().parse_args(argv)))
     from . import tls
 
     try:

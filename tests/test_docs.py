@@ -19,7 +19,9 @@ The convention, in the markdown:
   so that every shell example there is checked.
 
 The docs say http://127.0.0.1:8080, `make run`'s address; the test runs them against its
-own server's address and writes that back before comparing. Before the comparison, both
+own server's address and writes that back before comparing. A second local server (the
+proxy of `sessim record`) is 127.0.0.1:8081, started with `--port 8081`: the test gives it
+a free port the same way. Before the comparison, both
 outputs are masked the same way: HTTP and cookie dates, RFC 3339 instants, epoch seconds,
 JWTs, SFCC's dwsid and dwsecuretoken cookie values, and latencies (`12.3 ms`). Beyond
 that, a run of 16 or more characters of [A-Za-z0-9_-] (an id, a token) may stand for
@@ -45,7 +47,7 @@ from pathlib import Path
 import pytest
 from sessim.admin.fixtures import demo
 
-from tests.conftest import ADMIN, ROOT, plain_client, sessim_process
+from tests.conftest import ADMIN, ROOT, free_port, plain_client, sessim_process
 
 # Real `sessim serve` processes, bash and curl: the slow lane (make test runs it).
 pytestmark = pytest.mark.slow
@@ -54,6 +56,7 @@ PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 # Pages where every shell example must be a checked one.
 STRICT = sorted((ROOT / "docs" / "vendors").glob("*.md"))
 DOCS_ADDRESS = "127.0.0.1:8080"
+PROXY_PORT = "8081"  # a second server of the docs' own: `sessim record --port 8081`
 END = "@@sessim-docs-block-end@@"
 UPDATE = os.environ.get("SESSIM_DOCS_UPDATE") == "1"
 DEMO_SERVER = ("memory://", "--demo", "--no-access-log")
@@ -127,9 +130,13 @@ def examples(lines: list[str]) -> list[Example]:
 def run_examples(found: list[Example], base: str, workdir: Path) -> list[str]:
     """The output of each command block, run in order in one bash process."""
     address = base.removeprefix("http://")
+    proxy = str(free_port())
     script = ["set -u", "exec 2>&1"]
     for example in found:
-        script += [example.command.text.replace(DOCS_ADDRESS, address), f"printf '\\n%s\\n' {END}"]
+        command = example.command.text.replace(DOCS_ADDRESS, address)
+        for prefix in ("127.0.0.1:", "--port "):
+            command = command.replace(prefix + PROXY_PORT, prefix + proxy)
+        script += [command, f"printf '\\n%s\\n' {END}"]
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
@@ -139,7 +146,8 @@ def run_examples(found: list[Example], base: str, workdir: Path) -> list[str]:
         ["bash"], input="\n".join(script) + "\n", capture_output=True, text=True,
         cwd=workdir, env=env, timeout=300,
     )  # fmt: skip
-    outputs = done.stdout.replace("\r", "").replace(address, DOCS_ADDRESS).split(f"\n{END}\n")
+    shown = done.stdout.replace("\r", "").replace(address, DOCS_ADDRESS)
+    outputs = shown.replace(f"127.0.0.1:{proxy}", f"127.0.0.1:{PROXY_PORT}").split(f"\n{END}\n")
     assert len(outputs) == len(found) + 1, f"the page's script stopped early:\n{done.stdout}"
     return outputs[:-1]
 

@@ -27,18 +27,19 @@ from tests.conftest import (
     start_sessim,
     wait_until_listening,
 )
-from tests.contract.fixture import contract_fixture
+from tests.recordings.flows import (
+    FIXTURE,
+    OKTA_TOKEN,
+    OKTA_USER,
+    OPTI_CLIENT,
+    OPTI_USER,
+    SFCC_CLIENT,
+    SFCC_CUSTOMER,
+    VESTIAIRE_USER,
+)
 
-FIXTURE = contract_fixture()  # the demo accounts, Okta's rate limits out of the way
-OKTA_USER = FIXTURE["okta"]["users"][0]
-OKTA_TOKEN = FIXTURE["okta"]["api_tokens"][0]
 SSWS = {"Authorization": f"SSWS {OKTA_TOKEN}"}
-SFCC_CLIENT = FIXTURE["sfcc"]["clients"][0]["client_id"]
-SFCC_CUSTOMER = FIXTURE["sfcc"]["customers"][0]
 SFCC_AUTH = "/sfcc/s/RefArch/dw/shop/v20_8/customers/auth"
-VESTIAIRE_USER = FIXTURE["vestiaire"]["users"][0]
-OPTI_CLIENT = FIXTURE["optimizely"]["clients"][0]
-OPTI_USER = FIXTURE["optimizely"]["users"][0]
 TOKEN = "/optimizely/identity/connect/token"
 JOURNAL = "/_admin/journal"
 

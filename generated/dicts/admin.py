@@ -69,6 +69,103 @@ class FixtureLoaded(TypedDict):
     loaded: dict[str, dict[str, int]]
 
 
+class Har(TypedDict):
+    """
+    A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/), as the npm package har-schema describes it.
+    """
+
+    log: HarLog
+
+
+class HarContent(TypedDict):
+    size: int
+    mimeType: str
+    text: NotRequired[str]
+    encoding: NotRequired[Literal["base64"]]
+
+
+class HarCookie(TypedDict):
+    """
+    A cookie sent, or set with its attributes.
+    """
+
+    name: str
+    value: str
+    path: NotRequired[str]
+    domain: NotRequired[str]
+    expires: NotRequired[str]
+    httpOnly: NotRequired[bool]
+    secure: NotRequired[bool]
+    sameSite: NotRequired[str]
+
+
+class HarCreator(TypedDict):
+    name: str
+    version: str
+
+
+class HarEntry(TypedDict):
+    startedDateTime: str
+    time: float
+    request: HarRequest
+    response: HarResponse
+    cache: dict[str, Any]
+    timings: HarTimings
+    comment: NotRequired[str]
+
+
+class HarLog(TypedDict):
+    version: Literal["1.2"]
+    creator: HarCreator
+    entries: list[HarEntry]
+    comment: NotRequired[str]
+    _next: NotRequired[str]
+
+
+class HarPair(TypedDict):
+    """
+    A header or a query parameter.
+    """
+
+    name: str
+    value: str
+
+
+class HarPostData(TypedDict):
+    mimeType: str
+    text: str
+
+
+class HarRequest(TypedDict):
+    method: str
+    url: str
+    httpVersion: str
+    cookies: list[HarCookie]
+    headers: list[HarPair]
+    queryString: list[HarPair]
+    postData: NotRequired[HarPostData]
+    headersSize: Literal[-1]
+    bodySize: int
+
+
+class HarResponse(TypedDict):
+    status: int
+    statusText: str
+    httpVersion: str
+    cookies: list[HarCookie]
+    headers: list[HarPair]
+    content: HarContent
+    redirectURL: str
+    headersSize: Literal[-1]
+    bodySize: int
+
+
+class HarTimings(TypedDict):
+    send: float
+    wait: float
+    receive: float
+
+
 class Health(TypedDict):
     status: Literal["ok"]
 
@@ -104,6 +201,9 @@ class JournalExchange(TypedDict):
 
 class JournalEntry(JournalExchange):
     id: str
+
+
+JournalGetResponse: TypeAlias = Journal | Har
 
 
 class JournalMessage(TypedDict):

@@ -36,7 +36,7 @@ from ..generated.admin import (
 )
 from ..generated.dicts.admin import Journal
 from ..server import Served, served_of
-from . import accounts, changes, fixtures, inspector
+from . import accounts, changes, fixtures, inspector, journal_har
 
 # A fault rule's fields that core names otherwise.
 RULE_FIELDS = {"operationId": "operation_id", "delayMs": "delay_ms", "delayMaxMs": "delay_max_ms"}
@@ -154,7 +154,7 @@ RFC3339 = re.compile(
 
 
 def _journal_filter() -> Filter:
-    _refuse_unknown_parameters(FILTERS | {"limit", "cursor"})
+    _refuse_unknown_parameters(FILTERS | {"limit", "cursor", "format"})
     query = request.query_params
     status = query.get("status")
     return Filter(
@@ -190,11 +190,17 @@ def _offset(zone: str) -> float:
     return sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
 
 
-async def list_journal(limit: int = 50, cursor: str | None = None) -> ConnexionResponse:
+async def list_journal(
+    limit: int = 50, cursor: str | None = None, format: str = "json"
+) -> ConnexionResponse:
     journal = served_of(request).journal
     before = None if cursor is None else int(cursor)
     entries, last = await journal.entries(_journal_filter(), limit, before)
-    page: Journal = {"entries": entries, "next": None if last is None else str(last)}
+    after = None if last is None else str(last)
+    if format == "har":
+        url = request.url
+        return json_response(journal_har.document(entries, url.scheme, url.netloc, after), 200)
+    page: Journal = {"entries": entries, "next": after}
     return json_response(page, 200)
 
 

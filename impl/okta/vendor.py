@@ -15,6 +15,7 @@ from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .inventory import inventory
 from .issued import session_tokens_view, user_tokens_view
+from .recorded import RECORDED
 from .security import access_token, api_token
 from .signing import rotate_keys
 
@@ -50,4 +51,5 @@ VENDOR = Api(
     },
     actions={"rotate-keys": rotate_keys},
     renderers=dict.fromkeys(OAUTH_OPERATIONS, OAUTH_CATALOG),
+    recorded=RECORDED,
 )

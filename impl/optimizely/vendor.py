@@ -15,6 +15,7 @@ from .errors import CATALOG, OAUTH_CATALOG
 from .fixtures import load_fixture
 from .identity import rotate_keys
 from .inventory import inventory
+from .recorded import RECORDED
 from .security import bearer
 from .signin import start_punch_out
 from .views import user_view
@@ -41,4 +42,5 @@ VENDOR = Api(
     # ASP.NET Web API's binding: keys match properties whatever their case.
     parse=bind,
     conventions=Conventions(cors=CORS),
+    recorded=RECORDED,
 )

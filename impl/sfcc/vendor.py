@@ -12,6 +12,7 @@ from .edge import HostMapped
 from .errors import CATALOG, document_catalog, render_client_id_call
 from .fixtures import load_fixture
 from .inventory import inventory
+from .recorded import RECORDED
 from .security import client_id, customer_jwt
 from .storefront import storefront_view
 from .urls import near_paths
@@ -38,4 +39,5 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=CONVENTIONS,
+    recorded=RECORDED,
 )

@@ -12,6 +12,7 @@ from .browsers import CORS
 from .contract import CONTRACT
 from .errors import CATALOG
 from .fixtures import load_fixture
+from .recorded import RECORDED
 from .security import session_from_header
 from .state import vestiaire
 
@@ -30,4 +31,5 @@ VENDOR = Api(
     demo=files(__package__) / "demo.yaml",
     contract=CONTRACT,
     conventions=Conventions(cors=CORS),
+    recorded=RECORDED,
 )

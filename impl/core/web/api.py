@@ -27,6 +27,7 @@ from .bodies import Parser, parse
 from .contract import Contract
 from .conventions import Conventions
 from .problems import Problem
+from .recorded import Recorded
 from .slashes import TrailingSlash
 from .spec_cache import parsed
 
@@ -98,6 +99,8 @@ class Api:
     contract: Contract = field(default_factory=Contract)
     # What its platform does on every resource (SFCC's method override, OPTIONS, ...).
     conventions: Conventions = field(default_factory=Conventions)
+    # What it knows of its recorded traffic, for `sessim replay` (codes, seeds).
+    recorded: Recorded = field(default_factory=Recorded)
 
     def spec_file(self) -> Traversable:
         return spec_resource(self.resources, self.spec)

@@ -8,6 +8,10 @@ its name and attributes and an Authorization header its scheme, so that the jour
 shows what was sent. Text that does not parse (a body cut short, or malformed) is redacted
 by pattern: its JSON members and its form pairs. A body without a secret name is kept as
 it is, unparsed: the common case, and the cheap one.
+
+How a value is hidden is a parameter (`hide`): the journal writes REDACTED for each;
+`sessim record --redact` (recordings/placeholders.py) a placeholder per secret, found by the
+same rules. It gets a form's values decoded, and a JSON member's value as parsed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -28,6 +32,12 @@ SECRET_HEADER_WORDS = (*SECRET_WORDS, "session", "apikey")
 JSON_NAME = re.compile(r'"([^"\\]{1,64})"\s*:')
 JSON_MEMBER = re.compile(r'("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s{\[]+)')
 FORM_PAIR = re.compile(r"(^|[&?;\s])([^=&?;\s]{1,64})=([^&;\s]*)")
+# What a secret's value becomes, given the value.
+Hide = Callable[[Any], Any]
+
+
+def redacted(_value: Any) -> str:
+    return REDACTED
 
 
 class _TooDeep(Exception):
@@ -46,54 +56,58 @@ def headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in pairs:
         lower = name.lower()
-        shown = _header_value(lower, value)
+        shown = header_value(lower, value)
         if lower in found:
             shown = found[lower] + ("\n" if lower == "set-cookie" else ", ") + shown
         found[lower] = shown
     return found
 
 
-def _header_value(name: str, value: str) -> str:
+def header_value(name: str, value: str, hide: Hide = redacted) -> str:
+    """A header's value (`name` lower-case), its secrets hidden: every cookie's value, the
+    credentials after an Authorization scheme, the whole value of a secret name."""
     if name == "cookie":
-        return "; ".join(_cookie(part.strip()) for part in value.split(";"))
+        return "; ".join(_cookie(part.strip(), hide) for part in value.split(";"))
     if name == "set-cookie":
         cookie, semicolon, attributes = value.partition(";")
-        return _cookie(cookie.strip()) + semicolon + attributes
+        return _cookie(cookie.strip(), hide) + semicolon + attributes
     if name in ("authorization", "proxy-authorization"):
         scheme, _, credentials = value.strip().partition(" ")
-        return f"{scheme} {REDACTED}" if credentials else REDACTED
-    return REDACTED if is_secret(name, SECRET_HEADER_WORDS) else value
+        return f"{scheme} {hide(credentials)}" if credentials else hide(value)
+    return hide(value) if is_secret(name, SECRET_HEADER_WORDS) else value
 
 
-def _cookie(pair: str) -> str:
-    name, equals, _value = pair.partition("=")
-    return f"{name}={REDACTED}" if equals else pair
+def _cookie(pair: str, hide: Hide) -> str:
+    name, equals, value = pair.partition("=")
+    return f"{name}={hide(value)}" if equals else pair
 
 
-def form(text: str) -> str:
-    """A query string or form body, the values of secret names redacted and the rest as
+def form(text: str, hide: Hide = redacted) -> str:
+    """A query string or form body, the values of secret names hidden and the rest as
     sent (still percent-encoded)."""
-    return FORM_PAIR.sub(_form_pair, text)
+    return FORM_PAIR.sub(lambda match: _form_pair(match, hide), text)
 
 
-def _form_pair(match: re.Match[str]) -> str:
-    lead, name = match[1], match[2]
-    return f"{lead}{name}={REDACTED}" if is_secret(unquote_plus(name)) else match[0]
+def _form_pair(match: re.Match[str], hide: Hide) -> str:
+    lead, name, value = match[1], match[2], match[3]
+    return (
+        f"{lead}{name}={hide(unquote_plus(value))}" if is_secret(unquote_plus(name)) else match[0]
+    )
 
 
-def body(text: str, content_type: str) -> str:
-    """A body's text redacted: JSON and form bodies by their structure, anything else (or
-    what fails to parse) by pattern."""
+def body(text: str, content_type: str, hide: Hide = redacted) -> str:
+    """A body's text, its secrets hidden: JSON and form bodies by their structure, anything
+    else (or what fails to parse) by pattern."""
     if not _may_hold_secrets(text, content_type):
         return text
     if "json" in content_type:
         try:
-            return json.dumps(_scrub(json.loads(text), 0), ensure_ascii=False)
+            return json.dumps(_scrub(json.loads(text), 0, hide), ensure_ascii=False)
         except (ValueError, RecursionError, _TooDeep):
             pass
     elif "x-www-form-urlencoded" in content_type:
-        return form(text)
-    return form(JSON_MEMBER.sub(_json_member, text))
+        return form(text, hide)
+    return form(JSON_MEMBER.sub(lambda match: _json_member(match, hide), text), hide)
 
 
 def _may_hold_secrets(text: str, content_type: str) -> bool:
@@ -110,18 +124,20 @@ def _may_hold_secrets(text: str, content_type: str) -> bool:
     return any(is_secret(name) for name in names)
 
 
-def _json_member(match: re.Match[str]) -> str:
-    return f'{match[1]}"{REDACTED}"' if is_secret(match[2]) else match[0]
+def _json_member(match: re.Match[str], hide: Hide) -> str:
+    if not is_secret(match[2]):
+        return match[0]
+    return f'{match[1]}"{hide(match[3].strip(chr(34)))}"'
 
 
-def _scrub(value: Any, depth: int) -> Any:
+def _scrub(value: Any, depth: int, hide: Hide) -> Any:
     if depth > MAX_DEPTH:
         raise _TooDeep
     if isinstance(value, dict):
         return {
-            key: REDACTED if is_secret(key) else _scrub(item, depth + 1)
+            key: hide(item) if is_secret(key) else _scrub(item, depth + 1, hide)
             for key, item in value.items()
         }
     if isinstance(value, list):
-        return [_scrub(item, depth + 1) for item in value]
+        return [_scrub(item, depth + 1, hide) for item in value]
     return value

@@ -1,0 +1,138 @@
+"""`sessim record --redact`: the secrets of recorded interactions replaced by placeholders,
+found by the journal's rules (core/features/journal/redact.py): passwords, tokens, client
+secrets, Authorization credentials and cookie values, in headers, Set-Cookie, query
+strings, JSON and form bodies.
+
+The same secret gets the same placeholder everywhere in a recording, `redacted-` and a
+digest of the value under a key made for the run, so that a replay can still map what an
+answer handed out to where a later request sends it, and log in with a placeholder
+password (it seeds that). Basic credentials keep their user: only the password becomes a
+placeholder. A secret found in one place is then replaced wherever else it shows (a session
+id in a path, a token in another header), when it is at least EVERYWHERE characters long
+(a shorter one would hit unrelated text). Bodies that are not UTF-8 are left as they are;
+JSON numbers and booleans under a secret name too (no type changes).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote_plus, urlsplit, urlunsplit
+
+from ..core.features.journal import redact
+from .model import Interaction, Message
+
+EVERYWHERE = 8
+PREFIX = "redacted-"
+
+
+class Placeholders:
+    """The placeholders of one recording, and the secrets they stand for."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key or secrets.token_bytes(32)
+        self.known: dict[str, str] = {}  # secret -> its placeholder
+
+    def of(self, secret: str) -> str:
+        """The placeholder of `secret`, which is from now on a known secret."""
+        if secret not in self.known:
+            digest = hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
+            self.known[secret] = PREFIX + digest[:20]
+        return self.known[secret]
+
+    def hide(self, value: Any) -> Any:
+        """A secret's value as the journal's rules hand it: text (a placeholder, but for
+        the empty value a cleared cookie has), or a JSON value (each text inside)."""
+        if isinstance(value, str):
+            return value if value in ("", '""') or value.startswith(PREFIX) else self.of(value)
+        if isinstance(value, dict):
+            return {key: self.hide(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.hide(item) for item in value]
+        return value
+
+    def learn(self, interaction: Interaction) -> bool:
+        """Whether the interaction holds secrets not known before."""
+        before = len(self.known)
+        self._named(interaction)
+        return len(self.known) > before
+
+    def redact(self, interaction: Interaction) -> Interaction:
+        """The interaction with every known secret replaced, its own among them."""
+        named = self._named(interaction)
+        return replace(
+            named,
+            url=self._everywhere(named.url),
+            request=self._message_everywhere(named.request),
+            response=self._message_everywhere(named.response),
+        )
+
+    def _named(self, interaction: Interaction) -> Interaction:
+        """Secrets replaced where their names say they are (and so learnt)."""
+        parts = urlsplit(interaction.url)
+        query = redact.form(parts.query, self.hide)
+        return replace(
+            interaction,
+            url=urlunsplit(parts._replace(query=query)),
+            request=self._message(interaction.request),
+            response=self._message(interaction.response),
+        )
+
+    def _message(self, message: Message) -> Message:
+        headers = tuple(
+            (name, self._header(name.lower(), value)) for name, value in message.headers
+        )
+        body = message.body
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return Message(headers, body)
+        media = (message.header("Content-Type") or "").lower()
+        return Message(
+            headers, redact.body(text, media, self.hide).encode("utf-8") if text else b""
+        )
+
+    def _header(self, name: str, value: str) -> str:
+        scheme, _space, credentials = value.strip().partition(" ")
+        if name in ("authorization", "proxy-authorization") and scheme.lower() == "basic":
+            return f"{scheme} {self._basic(credentials)}"
+        return redact.header_value(name, value, self.hide)
+
+    def _basic(self, credentials: str) -> str:
+        """Basic credentials with the password a placeholder (the user stays)."""
+        try:
+            user, colon, password = (
+                base64.b64decode(credentials, validate=True).decode().partition(":")
+            )
+        except (binascii.Error, UnicodeDecodeError):
+            return self.of(credentials)
+        hidden = f"{user}{colon}{self.hide(password)}"
+        return base64.b64encode(hidden.encode()).decode()
+
+    def _everywhere(self, text: str) -> str:
+        for secret, placeholder in self._longest_first():
+            if secret in text:
+                text = text.replace(secret, placeholder)
+            encoded = quote_plus(secret)
+            if encoded != secret and encoded in text:
+                text = text.replace(encoded, placeholder)
+        return text
+
+    def _longest_first(self) -> list[tuple[str, str]]:
+        found = [
+            (secret, hidden) for secret, hidden in self.known.items() if len(secret) >= EVERYWHERE
+        ]
+        return sorted(found, key=lambda pair: -len(pair[0]))
+
+    def _message_everywhere(self, message: Message) -> Message:
+        headers = tuple((name, self._everywhere(value)) for name, value in message.headers)
+        try:
+            body = self._everywhere(message.body.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            body = message.body
+        return Message(headers, body)
