@@ -43,6 +43,8 @@ def test_quick_bench_measures_every_server_and_writes_results(tmp_path: Path) ->
     assert set(two) == {"sqlite", "redis"}
     peaks = [run["peak"] for run in [*one.values(), *two.values()]]
     peaks += [read["peak"] for read in found["vendor_reads"].values() if read["peak"]]
+    # each peak is the run of the median rate among the runs it reports
+    assert all(peak["requests_per_s"] in peak["runs_per_s"] for peak in peaks)
     assert found["vendor_reads"]["optimizely"]["peak"] is not None  # in its spec today
     for figures in peaks:
         assert figures["requests"] > 0 and figures["errors"]["status"] == 0, figures
