@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from ..core.web.recorded import (
     Recorded,
@@ -27,6 +26,7 @@ from ..core.web.recorded import (
     succeeded,
 )
 from .edge import BUCKET
+from .trusted_origins import is_origin, origin_of
 
 USER_ID = re.compile(r"00u[A-Za-z0-9]{17}")
 ORG_ID = re.compile(r"00o[A-Za-z0-9]{17}")
@@ -77,22 +77,17 @@ def _rate_limit(call: RecordedCall, limits: dict[str, int]) -> None:
 def _trusted_origin(call: RecordedCall, origins: dict[str, set[str]]) -> None:
     """An origin the org sent a browser back to (REDIRECT), or let a page call it (CORS)."""
     if path_of(call).endswith("/login/sessionCookieRedirect") and 300 <= call.status < 400:
-        origin = _origin_of(query_of(call).get("redirectUrl", ""))
-        if origin:
-            origins.setdefault(origin, set()).add("REDIRECT")
+        _trust(origins, query_of(call).get("redirectUrl", ""), "REDIRECT")
     sent = call.request.header("Origin")
-    allowed = call.response.header("Access-Control-Allow-Origin")
-    if sent and allowed == sent and _origin_of(sent):
-        origins.setdefault(sent, set()).add("CORS")
+    if sent and call.response.header("Access-Control-Allow-Origin") == sent:
+        _trust(origins, sent, "CORS")
 
 
-def _origin_of(url: str) -> str | None:
-    parts = urlsplit(url)
-    return (
-        f"{parts.scheme}://{parts.netloc}"
-        if parts.scheme in ("http", "https") and parts.netloc
-        else None
-    )
+def _trust(origins: dict[str, set[str]], url: str, scope: str) -> None:
+    """The URL's origin with `scope`, where it is one the Trusted Origins API takes."""
+    origin = origin_of(url)
+    if origin is not None and is_origin(origin):
+        origins.setdefault(origin, set()).add(scope)
 
 
 def _origin(url: str, scopes: set[str]) -> dict:
