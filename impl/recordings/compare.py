@@ -65,16 +65,10 @@ def _status(recorded: int, actual: int) -> Iterator[Difference]:
 
 
 def _media_type(recorded: Message, actual: Message) -> Iterator[Difference]:
-    was, now = media_type(recorded), media_type(actual)
+    was, now = recorded.media_type(), actual.media_type()
     if was is not None and was != now:
         why = "clients choose how to read the body by its media type"
         yield Difference("content-type", "Content-Type", was, now, why)
-
-
-def media_type(message: Message) -> str | None:
-    """The Content-Type without its parameters, in lower case."""
-    value = message.header("Content-Type")
-    return None if value is None else value.split(";")[0].strip().lower()
 
 
 def _headers(

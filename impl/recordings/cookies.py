@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
+
+from .model import http_date
 
 # Attributes whose presence alone matters: Domain's value is the vendor's host, which Sessim
 # cannot have; Max-Age's and Expires' values are instants or lifetimes of this call.
@@ -27,7 +28,7 @@ def set_cookies(values: list[str], date: str | None) -> dict[str, Cookie]:
     `date`: the answer's Date, before which an Expires clears the cookie. A value may hold
     several, one a line (browsers' HAR exports join an HTTP/2 answer's so)."""
     lines = (line for value in values for line in value.split("\n") if line.strip())
-    cookies = (_cookie(line, _instant(date)) for line in lines)
+    cookies = (_cookie(line, http_date(date)) for line in lines)
     return {cookie.name: cookie for cookie in cookies if cookie.name}
 
 
@@ -49,19 +50,8 @@ def _cleared(attributes: dict[str, str], now: datetime | None) -> bool:
     max_age = attributes.get("Max-Age", "")
     if max_age.lstrip("-").isdigit():
         return int(max_age) <= 0
-    expires = _instant(attributes.get("Expires"))
+    expires = http_date(attributes.get("Expires"))
     if expires is None:
         return False
     limit = now or datetime(2000, 1, 1, tzinfo=expires.tzinfo)
     return expires <= limit
-
-
-def _instant(text: str | None) -> datetime | None:
-    """An HTTP date (Expires' dashes too: Thu, 01-Jan-1970 00:00:10 GMT), or None."""
-    if not text:
-        return None
-    try:
-        instant = parsedate_to_datetime(text.replace("-", " "))
-    except (TypeError, ValueError):
-        return None
-    return instant if instant.tzinfo else None

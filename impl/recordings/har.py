@@ -14,7 +14,6 @@ import base64
 import importlib.metadata
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlsplit
 
@@ -28,7 +27,7 @@ from ..generated.dicts.admin import (
     HarRequest,
     HarResponse,
 )
-from .model import Interaction, Message
+from .model import Interaction, Message, http_date
 
 HTTP_VERSION = "HTTP/1.1"
 EPOCH = datetime.fromtimestamp(0, UTC)
@@ -60,13 +59,7 @@ def entry(interaction: Interaction, comment: str = "") -> HarEntry:
 
 
 def _started(interaction: Interaction) -> datetime:
-    if interaction.started is not None:
-        return interaction.started
-    date = interaction.response.header("Date")
-    try:
-        return EPOCH if date is None else parsedate_to_datetime(date)
-    except (TypeError, ValueError):
-        return EPOCH
+    return interaction.started or interaction.response.date() or EPOCH
 
 
 def _iso(instant: datetime) -> str:
@@ -167,7 +160,5 @@ def _set_cookie(header: str) -> HarCookie:
 
 
 def _expires(text: str) -> str:
-    try:
-        return _iso(parsedate_to_datetime(text))
-    except (TypeError, ValueError):
-        return text
+    instant = http_date(text)
+    return text if instant is None else _iso(instant)

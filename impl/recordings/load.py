@@ -16,7 +16,6 @@ import json
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -128,7 +127,7 @@ def _har_entry(read: _Reader, entry: Any) -> Interaction:
         request=_har_message(read, request, "request", _har_post_data(read, request)),
         status=read.field(response, "status", int, "response"),
         response=answer,
-        started=_instant(read, started, "entry.startedDateTime") or _dated(answer),
+        started=_instant(read, started, "entry.startedDateTime") or answer.date(),
         elapsed=None if elapsed is None or elapsed < 0 else elapsed / 1000,
         source=read.source,
     )
@@ -211,7 +210,7 @@ def _cassette_entry(read: _Reader, interaction: Any) -> Interaction:
         ),
         status=read.field(status, "code", int, "response.status"),
         response=answer,
-        started=_dated(answer),
+        started=answer.date(),
         elapsed=None,
         source=read.source,
     )
@@ -274,12 +273,3 @@ def _instant(read: _Reader, text: str | None, path: str) -> datetime | None:
     if found.tzinfo is None:
         raise RecordingError(f"{read.where}: {path} {text!r} has no time zone")
     return found
-
-
-def _dated(message: Message) -> datetime | None:
-    """The instant an answer's Date header gives, if it gives a valid one."""
-    date = message.header("date")
-    try:
-        return None if date is None else parsedate_to_datetime(date)
-    except (TypeError, ValueError):
-        return None

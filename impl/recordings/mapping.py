@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from ..core.web.recorded import json_body
 from .model import Message
 
 DATE = re.compile(r"\d{4}-\d\d-\d\d")
@@ -77,7 +78,7 @@ class ValueMap:
 
     def learn(self, recorded: Message, actual: Message) -> None:
         """Pair what the recorded answer handed out with what Sessim's handed out."""
-        self._pair_json(recorded.body, actual.body)
+        self._pair_json(recorded, actual)
         self._pair_cookies(recorded, actual)
         self._pair_headers(recorded, actual)
 
@@ -87,8 +88,8 @@ class ValueMap:
         elif worth_mapping(recorded) and worth_mapping(actual) and type(recorded) is type(actual):
             self.add(str(recorded), str(actual))
 
-    def _pair_json(self, recorded: bytes, actual: bytes) -> None:
-        documents = _json(recorded), _json(actual)
+    def _pair_json(self, recorded: Message, actual: Message) -> None:
+        documents = json_body(recorded), json_body(actual)
         if documents[0] is not None and documents[1] is not None:
             for pair in _side_by_side(*documents):
                 self._pair(*pair)
@@ -146,8 +147,8 @@ class ValueMap:
     def body(self, message: Message) -> bytes:
         """A request's body with the values mapped: a JSON document's strings and numbers, a
         form's values, plain text; other bytes as they are."""
-        kind = (message.header("content-type") or "").split(";")[0].strip().lower()
-        document = _json(message.body) if "json" in kind else None
+        kind = message.media_type() or ""
+        document = json_body(message) if "json" in kind else None
         if document is not None:
             changed = _replace_values(document, self._mapped_value)
             return message.body if changed == document else json.dumps(changed).encode()
@@ -168,14 +169,6 @@ class ValueMap:
             found = self.get(str(value))
             return int(found) if found is not None and found.lstrip("-").isdigit() else value
         return value
-
-
-def _json(body: bytes) -> Any:
-    """The JSON document of a body, or None (not JSON; or JSON's null, with nothing in it)."""
-    try:
-        return json.loads(body) if body.strip() else None
-    except (ValueError, RecursionError):
-        return None
 
 
 def _side_by_side(recorded: Any, actual: Any) -> Iterator[tuple[object, object]]:

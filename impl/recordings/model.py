@@ -6,6 +6,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+# RFC 9110 7.6.1 and its forerunners: the headers of one connection, not of the exchange.
+HOP_BY_HOP = frozenset(
+    (
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    )
+)
+
+
+def http_date(text: str | None) -> datetime | None:
+    """An HTTP date (Date, Expires; a cookie's Expires with dashes too: Thu, 01-Jan-1970
+    00:00:10 GMT), aware; None for anything else."""
+    if not text:
+        return None
+    try:
+        instant = parsedate_to_datetime(text.replace("-", " "))
+    except (TypeError, ValueError):
+        return None
+    return instant if instant.tzinfo else None
 
 
 @dataclass(frozen=True)
@@ -24,6 +52,15 @@ class Message:
         """Every value of the header `name` (any case), in order (Set-Cookie comes many)."""
         wanted = name.lower()
         return [value for key, value in self.headers if key.lower() == wanted]
+
+    def media_type(self) -> str | None:
+        """The Content-Type without its parameters, in lower case."""
+        value = self.header("Content-Type")
+        return None if value is None else value.split(";")[0].strip().lower()
+
+    def date(self) -> datetime | None:
+        """The instant the Date header gives, if it gives a valid one."""
+        return http_date(self.header("Date"))
 
 
 @dataclass(frozen=True)

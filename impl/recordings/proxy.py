@@ -18,23 +18,9 @@ from datetime import UTC, datetime
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from .model import Interaction, Message
+from .model import HOP_BY_HOP, Interaction, Message
 
 LOG = logging.getLogger("sessim")
-# RFC 9110 7.6.1 and its forerunners: the headers of one connection, not of the exchange.
-HOP_BY_HOP = frozenset(
-    (
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-    )
-)
 TIMEOUT = httpx.Timeout(60.0)
 
 Keep = Callable[[Interaction], Awaitable[None]]

@@ -26,7 +26,7 @@ from ..admin_client import AdminClient, AdminError, ClockTime
 from ..core.web.api import Api
 from .difference import Difference, Rules
 from .mapping import ValueMap
-from .model import Interaction, Message
+from .model import HOP_BY_HOP, Interaction, Message
 from .seeds import merged
 from .vendors import Route, routes
 
@@ -40,10 +40,7 @@ Compare = Callable[
 InferSeed = Callable[[list[tuple[Api, Interaction]]], dict]
 # Request headers that belong to the connection the recording was made on, not to the call:
 # httpx writes its own (and asks for no compression it could not undo).
-CONNECTION = frozenset(
-    {"host", "content-length", "connection", "keep-alive", "transfer-encoding", "te"}
-    | {"upgrade", "accept-encoding", "proxy-connection", "expect"}
-)
+CONNECTION = HOP_BY_HOP | {"host", "content-length", "accept-encoding", "expect"}
 
 
 class ReplayError(Exception):

@@ -75,7 +75,7 @@ def json_body(message: RecordedMessage) -> Any:
     """A message's body parsed as JSON, or None when it is empty or not JSON."""
     try:
         return json.loads(message.body) if message.body else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
 
 
