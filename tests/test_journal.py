@@ -22,10 +22,12 @@ from tests.conftest import (
     AppFor,
     Reset,
     plain_client,
+    race_threads,
     sessim_processes,
     sessim_servers,
     start_sessim,
     wait_until_listening,
+    worker_pids,
 )
 from tests.recordings.flows import (
     FIXTURE,
@@ -38,6 +40,7 @@ from tests.recordings.flows import (
     VESTIAIRE_USER,
 )
 from tests.recordings.test_record import PLACEHOLDER
+from tests.test_workers import cpu_ticks
 
 SSWS = {"Authorization": f"SSWS {OKTA_TOKEN}"}
 SFCC_AUTH = "/sfcc/s/RefArch/dw/shop/v20_8/customers/auth"
@@ -476,8 +479,47 @@ def shared_journal(bases: list[str]) -> None:
         assert count(two, operationId="createSession") == 2
         assert count(two, vendor="okta") == 4
         assert count(one, vendor="okta") == 4
+        # Each process journaled a log-in: the same secrets, the same placeholders.
+        logins = entries(one, operationId="primaryAuthentication")
+        assert len({entry["request"]["body"] for entry in logins}) == 1
+        creates = entries(two, operationId="createSession")
+        assert len({entry["request"]["headers"]["authorization"] for entry in creates}) == 1
+        assert len({entry["request"]["body"] for entry in creates}) == 2  # two tokens
         assert two.delete(JOURNAL, headers=ADMIN).status_code == 204
         assert count(one) == 0
+
+
+@pytest.mark.slow
+def test_two_workers_hide_one_secret_behind_one_placeholder(tmp_path: Path) -> None:
+    """`sessim serve --workers 2` on SQLite, its first requests racing (each on a connection
+    of its own, so the kernel hands them to either worker): both workers journal, and the
+    one key they share (made once in the store) gives the password one placeholder."""
+    user = {"email": "ana@example.com", "password": "same-secret-0123"}
+    close = {"Connection": "close"}
+    with sessim_servers(f"sqlite:///{tmp_path}/shared.db", 1, "--workers", "2") as servers:
+        ((base, parent),) = servers
+        workers = worker_pids(parent.pid)
+        assert len(workers) == 2
+        httpx.post(f"{base}/_admin/seed", json={"vestiaire": {"users": [user]}}).raise_for_status()
+        before = [cpu_ticks(pid) for pid in workers]
+
+        def log_in(_index: int, start: Any) -> list[int]:
+            with plain_client(base_url=base, headers=close) as http:
+                start.wait()
+                return [http.post("/vestiaire/sessions", json=user).status_code for _ in range(4)]
+
+        statuses = race_threads(6, log_in)
+        used = [cpu_ticks(pid) - ticks for pid, ticks in zip(workers, before, strict=True)]
+        with plain_client(base_url=base) as http:
+            logins = entries(http, operationId="createSession")
+    assert {status for each in statuses for status in each} == {201}
+    assert all(ticks > 0 for ticks in used), f"a worker sat idle: CPU ticks {used}"
+    assert len(logins) == 24
+    passwords = {json.loads(entry["request"]["body"])["password"] for entry in logins}
+    cookies = {entry["response"]["headers"]["set-cookie"].split(";")[0] for entry in logins}
+    assert len(passwords) == 1 and PLACEHOLDER.fullmatch(passwords.pop())
+    assert len(cookies) == 24  # 24 sessions: 24 secrets, 24 placeholders
+    assert user["password"] not in json.dumps(logins)
 
 
 BURSTS, BURST = 15, 8

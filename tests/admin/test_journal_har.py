@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sessim.admin.journal_har import document
 from sessim.testing import running
 from starlette.testclient import TestClient
 
@@ -138,6 +139,33 @@ def test_a_cut_body_says_so_and_keeps_its_size(client: TestClient) -> None:
     assert len(request["postData"]["text"]) == 4096
     assert "request's body cut" in entry["comment"]
     assert "ppp" not in request["postData"]["text"]
+    assert request["postData"]["_truncated"] is True
+    assert "_truncated" not in entry["response"]["content"]  # Okta's 401, whole
+
+
+def test_an_answer_cut_or_not_kept_is_marked_truncated() -> None:
+    kept = {"headers": {"content-type": "application/json"}, "size": 9000, "truncated": True}
+    entry: Any = {
+        "id": "1", "at": "2026-12-07T10:00:00.000Z", "wallTime": "2026-12-07T10:00:00.000Z",
+        "vendor": "okta", "operationId": "getSession", "method": "GET", "path": "/okta/x",
+        "query": "", "status": 200, "latencyMs": 1.0, "errorCode": None, "nearMisses": [],
+        "request": {"headers": {}, "body": None, "size": 0, "truncated": False},
+        "response": {**kept, "body": '{"id": "00'},
+    }  # fmt: skip
+    cut = document([entry], "http", "sessim.test", None)
+    not_kept = document(
+        [{**entry, "response": {**kept, "body": None, "truncated": False}}], "http", "x", None
+    )
+    for written in (cut, not_kept):
+        assert_valid_har(written)
+        (har_entry,) = written["log"]["entries"]
+        assert har_entry["response"]["content"]["_truncated"] is True
+        assert har_entry["response"]["bodySize"] == 9000
+        assert "postData" not in har_entry["request"]
+        assert (
+            har_entry["comment"]
+            == "the response's body cut to what the journal keeps, of 9000 bytes"
+        )
 
 
 def test_the_url_is_the_requests_host_as_sessim_saw_it(client: TestClient) -> None:
