@@ -140,6 +140,13 @@ class HarContent(BaseModel):
         Encoding | None,
         Field(description="The text is the body in base64 (a body that is not UTF-8)."),
     ] = None
+    field_truncated: Annotated[
+        bool | None,
+        Field(
+            alias="_truncated",
+            description="True where the journal kept part of the body only, or none of it; absent where the text is the whole body. `sessim replay` compares no body it marks so.",
+        ),
+    ] = None
 
 
 class HarCookie(BaseModel):
@@ -211,6 +218,13 @@ class HarPair(BaseModel):
 class HarPostData(BaseModel):
     mimeType: str
     text: str
+    field_truncated: Annotated[
+        bool | None,
+        Field(
+            alias="_truncated",
+            description="True where the journal kept part of the body only (BODY_CAP characters; the entry's comment says of how many bytes); absent where the text is the whole body.",
+        ),
+    ] = None
 
 
 class HarRequest(BaseModel):

@@ -22,10 +22,12 @@ from tests.conftest import (
     AppFor,
     Reset,
     plain_client,
+    race_threads,
     sessim_processes,
     sessim_servers,
     start_sessim,
     wait_until_listening,
+    worker_pids,
 )
 from tests.recordings.flows import (
     FIXTURE,
@@ -37,6 +39,8 @@ from tests.recordings.flows import (
     SFCC_CUSTOMER,
     VESTIAIRE_USER,
 )
+from tests.recordings.test_record import PLACEHOLDER
+from tests.test_workers import cpu_ticks
 
 SSWS = {"Authorization": f"SSWS {OKTA_TOKEN}"}
 SFCC_AUTH = "/sfcc/s/RefArch/dw/shop/v20_8/customers/auth"
@@ -130,12 +134,17 @@ def test_okta_calls_are_journaled_with_their_operation_status_and_times(
     assert created["nearMisses"] == []
     assert json.loads(created["response"]["body"])["id"] == session_id
     assert created["response"]["headers"]["content-type"] == "application/json"
-    assert created["request"]["headers"]["authorization"] == "SSWS [redacted]"
-    assert json.loads(authn["request"]["body"]) == {
-        "username": OKTA_USER["login"],
-        "password": "[redacted]",
-    }
-    assert json.loads(authn["response"]["body"])["sessionToken"] == "[redacted]"
+    ssws, api_token = created["request"]["headers"]["authorization"].split(" ")
+    assert ssws == "SSWS"
+    assert PLACEHOLDER.fullmatch(api_token)
+    login = json.loads(authn["request"]["body"])
+    assert login["username"] == OKTA_USER["login"]
+    assert PLACEHOLDER.fullmatch(login["password"])
+    # The token handed out and the token sent back: one secret, one placeholder.
+    token = json.loads(authn["response"]["body"])["sessionToken"]
+    assert PLACEHOLDER.fullmatch(token)
+    assert json.loads(created["request"]["body"]) == {"sessionToken": token}
+    assert len({api_token, login["password"], token}) == 3
     assert gone["status"] == 404
     assert gone["errorCode"] == "E0000007"
     assert gone["path"] == "/okta/api/v1/sessions/102nosuchsession"
@@ -159,8 +168,17 @@ def test_sfcc_calls_carry_the_fault_type_and_hide_the_jwt(client: TestClient) ->
     failed, ok = entries(client, vendor="sfcc")
     assert ok["operationId"] == failed["operationId"] == "postCustomersAuth"
     assert ok["errorCode"] is None
-    assert ok["response"]["headers"]["authorization"] == "Bearer [redacted]"
-    assert ok["request"]["headers"]["authorization"] == "Basic [redacted]"
+    bearer, jwt = ok["response"]["headers"]["authorization"].split(" ")
+    assert (bearer, PLACEHOLDER.fullmatch(jwt) is not None) == ("Bearer", True)
+    # Basic credentials keep their user; the passwords, two, get a placeholder each.
+    passwords = []
+    for entry in (ok, failed):
+        scheme, encoded = entry["request"]["headers"]["authorization"].split(" ")
+        user, password = base64.b64decode(encoded).decode().split(":")
+        assert (scheme, user) == ("Basic", SFCC_CUSTOMER["login"])
+        assert PLACEHOLDER.fullmatch(password)
+        passwords.append(password)
+    assert passwords[0] != passwords[1]
     assert ok["request"]["headers"]["x-dw-client-id"] == SFCC_CLIENT  # an id, not a secret
     assert failed["status"] == 401
     assert failed["errorCode"] == "AuthenticationFailedException"
@@ -178,9 +196,13 @@ def test_vestiaire_calls_carry_the_error_code_and_hide_the_session_cookie(
     failed, ok = entries(client, vendor="vestiaire")
     assert ok["operationId"] == "createSession"
     assert ok["status"] == 201
-    assert ok["response"]["headers"]["set-cookie"].startswith("__session=[redacted]; HttpOnly")
+    cookie = ok["response"]["headers"]["set-cookie"]
+    assert PLACEHOLDER.fullmatch(cookie.split(";")[0].removeprefix("__session="))
+    assert cookie.split(";")[1:3] == [" HttpOnly", " Secure"], cookie
     assert failed["errorCode"] == "invalid_credentials"
-    assert json.loads(failed["request"]["body"])["password"] == "[redacted]"
+    wrong_password = json.loads(failed["request"]["body"])["password"]
+    assert PLACEHOLDER.fullmatch(wrong_password)
+    assert wrong_password != json.loads(ok["request"]["body"])["password"]
 
 
 def test_optimizely_oauth_errors_have_a_code_and_its_messages_none(client: TestClient) -> None:
@@ -196,7 +218,7 @@ def test_optimizely_oauth_errors_have_a_code_and_its_messages_none(client: TestC
 
     message, oauth, granted = entries(client, vendor="optimizely")
     assert granted["operationId"] == "createToken"
-    assert json.loads(granted["response"]["body"])["access_token"] == "[redacted]"
+    assert PLACEHOLDER.fullmatch(json.loads(granted["response"]["body"])["access_token"])
     assert tokens["access_token"] not in json.dumps(granted)
     assert oauth["errorCode"] == "invalid_grant"
     assert message["operationId"] == "deleteSession"
@@ -266,11 +288,18 @@ def test_secrets_appear_nowhere_in_the_journal(client: TestClient) -> None:
         for e in entries(client, operationId="createToken")
         if "refresh_token" in (e["request"]["body"] or "")
     )
-    assert form["request"]["body"] == "grant_type=refresh_token&refresh_token=[redacted]"
+    # The refresh token handed out is the one sent back: the same placeholder.
+    granted = entries(client, operationId="createToken")[-1]  # the oldest: the log-in's
+    handed = json.loads(granted["response"]["body"])["refresh_token"]
+    assert PLACEHOLDER.fullmatch(handed)
+    assert form["request"]["body"] == f"grant_type=refresh_token&refresh_token={handed}"
     me = only(client, operationId="getCurrentSession")
-    assert me["request"]["headers"]["cookie"] == "sid=[redacted]"
+    cookie = me["request"]["headers"]["cookie"].removeprefix("sid=")
+    bearer = me["request"]["headers"]["authorization"].removeprefix("Bearer ")
+    assert PLACEHOLDER.fullmatch(cookie) and PLACEHOLDER.fullmatch(bearer)
+    assert cookie != bearer  # two secrets, two placeholders
     redirect = only(client, operationId="sessionCookieRedirect")
-    assert redirect["query"].startswith("token=[redacted]&redirectUrl=")
+    assert redirect["query"].startswith(f"token={bearer}&redirectUrl=")  # the same secret
 
 
 def test_large_bodies_are_cut_and_say_so(client: TestClient) -> None:
@@ -450,8 +479,47 @@ def shared_journal(bases: list[str]) -> None:
         assert count(two, operationId="createSession") == 2
         assert count(two, vendor="okta") == 4
         assert count(one, vendor="okta") == 4
+        # Each process journaled a log-in: the same secrets, the same placeholders.
+        logins = entries(one, operationId="primaryAuthentication")
+        assert len({entry["request"]["body"] for entry in logins}) == 1
+        creates = entries(two, operationId="createSession")
+        assert len({entry["request"]["headers"]["authorization"] for entry in creates}) == 1
+        assert len({entry["request"]["body"] for entry in creates}) == 2  # two tokens
         assert two.delete(JOURNAL, headers=ADMIN).status_code == 204
         assert count(one) == 0
+
+
+@pytest.mark.slow
+def test_two_workers_hide_one_secret_behind_one_placeholder(tmp_path: Path) -> None:
+    """`sessim serve --workers 2` on SQLite, its first requests racing (each on a connection
+    of its own, so the kernel hands them to either worker): both workers journal, and the
+    one key they share (made once in the store) gives the password one placeholder."""
+    user = {"email": "ana@example.com", "password": "same-secret-0123"}
+    close = {"Connection": "close"}
+    with sessim_servers(f"sqlite:///{tmp_path}/shared.db", 1, "--workers", "2") as servers:
+        ((base, parent),) = servers
+        workers = worker_pids(parent.pid)
+        assert len(workers) == 2
+        httpx.post(f"{base}/_admin/seed", json={"vestiaire": {"users": [user]}}).raise_for_status()
+        before = [cpu_ticks(pid) for pid in workers]
+
+        def log_in(_index: int, start: Any) -> list[int]:
+            with plain_client(base_url=base, headers=close) as http:
+                start.wait()
+                return [http.post("/vestiaire/sessions", json=user).status_code for _ in range(4)]
+
+        statuses = race_threads(6, log_in)
+        used = [cpu_ticks(pid) - ticks for pid, ticks in zip(workers, before, strict=True)]
+        with plain_client(base_url=base) as http:
+            logins = entries(http, operationId="createSession")
+    assert {status for each in statuses for status in each} == {201}
+    assert all(ticks > 0 for ticks in used), f"a worker sat idle: CPU ticks {used}"
+    assert len(logins) == 24
+    passwords = {json.loads(entry["request"]["body"])["password"] for entry in logins}
+    cookies = {entry["response"]["headers"]["set-cookie"].split(";")[0] for entry in logins}
+    assert len(passwords) == 1 and PLACEHOLDER.fullmatch(passwords.pop())
+    assert len(cookies) == 24  # 24 sessions: 24 secrets, 24 placeholders
+    assert user["password"] not in json.dumps(logins)
 
 
 BURSTS, BURST = 15, 8
@@ -596,5 +664,6 @@ def test_log_format_json_writes_one_line_per_request(tmp_path: Path) -> None:
     assert authn["request"]["headers"]["content-type"] == "application/json"
     assert by_operation[None]["nearMisses"][0]["operationId"] == "primaryAuthentication"
     me = by_operation["getCurrentSession"]
-    assert me["request"]["headers"]["cookie"] == "sid=[redacted]"
-    assert me["request"]["headers"]["authorization"] == "Bearer [redacted]"
+    assert PLACEHOLDER.fullmatch(me["request"]["headers"]["cookie"].removeprefix("sid="))
+    bearer = me["request"]["headers"]["authorization"].removeprefix("Bearer ")
+    assert PLACEHOLDER.fullmatch(bearer)

@@ -82,6 +82,7 @@ class HarContent(TypedDict):
     mimeType: str
     text: NotRequired[str]
     encoding: NotRequired[Literal["base64"]]
+    _truncated: NotRequired[bool]
 
 
 class HarCookie(TypedDict):
@@ -134,6 +135,7 @@ class HarPair(TypedDict):
 class HarPostData(TypedDict):
     mimeType: str
     text: str
+    _truncated: NotRequired[bool]
 
 
 class HarRequest(TypedDict):

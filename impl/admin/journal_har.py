@@ -1,6 +1,8 @@
 """The journal as HAR 1.2 (GET /_admin/journal?format=har): its entries made into
-Interactions, then written by recordings.har. The journal has redacted them and cut their
-bodies already; an entry says in its comment where a body is not all there."""
+Interactions, then written by recordings.har. The journal has hidden their secrets behind
+placeholders and cut their bodies already; an entry says in its comment where a body is
+not all there, and marks that body `_truncated` (`sessim replay` compares no answer's body
+so marked)."""
 
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ def _entry(kept: JournalEntry, scheme: str, host: str) -> HarEntry:
     # The sizes of the whole bodies, where the journal shows part of one.
     written["request"]["bodySize"] = request["size"]
     written["response"]["bodySize"] = written["response"]["content"]["size"] = response["size"]
+    if _cut(response):
+        written["response"]["content"]["_truncated"] = True
+    if _cut(request) and "postData" in written["request"]:
+        written["request"]["postData"]["_truncated"] = True
     return written
 
 
@@ -57,6 +63,11 @@ def _comment(request: JournalMessage, response: JournalMessage) -> str:
     cut = [
         f"the {side}'s body cut to what the journal keeps, of {kept['size']} bytes"
         for side, kept in (("request", request), ("response", response))
-        if kept["truncated"] or (kept["body"] is None and kept["size"])
+        if _cut(kept)
     ]
     return "; ".join(cut)
+
+
+def _cut(kept: JournalMessage) -> bool:
+    """Whether the journal shows part of the body, or none of one that was there."""
+    return kept["truncated"] or (kept["body"] is None and kept["size"] > 0)

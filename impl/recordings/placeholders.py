@@ -3,58 +3,40 @@ found by the journal's rules (core/features/journal/redact.py): passwords, token
 secrets, Authorization credentials and cookie values, in headers, Set-Cookie, query
 strings, JSON and form bodies.
 
-The same secret gets the same placeholder everywhere in a recording, `redacted-` and a
-digest of the value under a key made for the run, so that a replay can still map what an
+Each secret becomes its keyed placeholder, as in the journal (core/features/journal/
+placeholders.py), under a key made for the run, so that a replay can still map what an
 answer handed out to where a later request sends it, and log in with a placeholder
 password (it seeds that). Basic credentials keep their user: only the password becomes a
 placeholder. A secret found in one place is then replaced wherever else it shows (a session
 id in a path, a token in another header), when it is at least EVERYWHERE characters long
 (a shorter one would hit unrelated text). Bodies that are not UTF-8 are left as they are;
-JSON numbers and booleans under a secret name too (no type changes).
+JSON booleans and nulls under a secret name too (no type changes).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import secrets
 from dataclasses import replace
-from typing import Any
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
-from ..core.features.journal import redact
+from ..core.features.journal import placeholders, redact
 from .model import Interaction, Message
 
 EVERYWHERE = 8
-PREFIX = "redacted-"
 
 
-class Placeholders:
+class Placeholders(placeholders.Placeholders):
     """The placeholders of one recording, and the secrets they stand for."""
 
     def __init__(self, key: bytes | None = None) -> None:
-        self._key = key or secrets.token_bytes(32)
+        super().__init__(key or secrets.token_bytes(32))
         self.known: dict[str, str] = {}  # secret -> its placeholder
 
     def of(self, secret: str) -> str:
         """The placeholder of `secret`, which is from now on a known secret."""
         if secret not in self.known:
-            digest = hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
-            self.known[secret] = PREFIX + digest[:20]
+            self.known[secret] = super().of(secret)
         return self.known[secret]
-
-    def hide(self, value: Any) -> Any:
-        """A secret's value as the journal's rules hand it: text (a placeholder, but for
-        the empty value a cleared cookie has), or a JSON value (each text inside)."""
-        if isinstance(value, str):
-            return value if value in ("", '""') or value.startswith(PREFIX) else self.of(value)
-        if isinstance(value, dict):
-            return {key: self.hide(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.hide(item) for item in value]
-        return value
 
     def learn(self, interaction: Interaction) -> bool:
         """Whether the interaction holds secrets not known before."""
@@ -85,7 +67,8 @@ class Placeholders:
 
     def _message(self, message: Message) -> Message:
         headers = tuple(
-            (name, self._header(name.lower(), value)) for name, value in message.headers
+            (name, redact.header_value(name.lower(), value, self.hide))
+            for name, value in message.headers
         )
         body = message.body
         try:
@@ -96,23 +79,6 @@ class Placeholders:
         return Message(
             headers, redact.body(text, media, self.hide).encode("utf-8") if text else b""
         )
-
-    def _header(self, name: str, value: str) -> str:
-        scheme, _space, credentials = value.strip().partition(" ")
-        if name in ("authorization", "proxy-authorization") and scheme.lower() == "basic":
-            return f"{scheme} {self._basic(credentials)}"
-        return redact.header_value(name, value, self.hide)
-
-    def _basic(self, credentials: str) -> str:
-        """Basic credentials with the password a placeholder (the user stays)."""
-        try:
-            user, colon, password = (
-                base64.b64decode(credentials, validate=True).decode().partition(":")
-            )
-        except (binascii.Error, UnicodeDecodeError):
-            return self.of(credentials)
-        hidden = f"{user}{colon}{self.hide(password)}"
-        return base64.b64encode(hidden.encode()).decode()
 
     def _everywhere(self, text: str) -> str:
         for secret, placeholder in self._longest_first():

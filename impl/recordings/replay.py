@@ -1,5 +1,6 @@
 """A recording replayed against a running Sessim, interaction by interaction.
 
+Calls to a Sessim's own admin API (a journal's HAR holds them) are left out (vendors.py).
 First Sessim is reset and seeded: the fixture inferred from the recording (each interaction
 with its vendor) with the --seed file's sections over it. Then each interaction in its
 order: the emulated clock stands still at the instant it was recorded (where the recording
@@ -28,7 +29,7 @@ from .difference import Difference, Rules
 from .mapping import ValueMap
 from .model import HOP_BY_HOP, Interaction, Message
 from .seeds import merged
-from .vendors import Route, routes
+from .vendors import Route, routes, vendor_calls
 
 # The comparison of a recorded answer with Sessim's (compare.py's `compare`): the recorded
 # interaction, Sessim's, the mapping of recorded values to Sessim's, the rules, and the
@@ -73,7 +74,8 @@ class Replay:
 def replay(interactions: Sequence[Interaction], how: Replay) -> list[Replayed]:
     """Each interaction replayed, in order; UnknownHost before any call when a host has no
     vendor, ReplayError when Sessim does not answer."""
-    routed = list(zip(interactions, routes(interactions, how.url, how.maps), strict=True))
+    calls = vendor_calls(interactions)
+    routed = list(zip(calls, routes(calls, how.url, how.maps), strict=True))
     admin = AdminClient(how.url, how.admin_token)
     try:
         with _sessim_client() as http:

@@ -9,6 +9,10 @@ Each host of a recording is judged once, for all its calls, in this order:
    names): the vendor that the host's calls name, when they name one alone.
 Else the host is unknown (UnknownHost names it, and the --map that would place it).
 
+Calls to a Sessim's own admin API (/_admin/..., which a journal's HAR holds: the seeds,
+clock moves and faults a test made) are no vendor's: the replay leaves them out
+(`vendor_calls`), as it resets, seeds and sets the clock itself.
+
 On Sessim, a vendor's call has the real path after the vendor's base path:
 https://dev-1.okta.com/api/v1/sessions -> {url}/okta/api/v1/sessions,
 https://x.demandware.net/s/RefArch/dw/shop/v20_8/customers/auth ->
@@ -23,7 +27,7 @@ from fnmatch import fnmatchcase
 from urllib.parse import SplitResult, urlsplit
 
 from ..core.web.api import Api
-from ..registry import VENDORS
+from ..registry import ADMIN, VENDORS
 from .model import Interaction
 
 
@@ -47,6 +51,12 @@ def parse_map(text: str) -> tuple[str, str]:
     if not equals or not host or vendor not in VENDORS:
         raise ValueError(f"--map {text}: give HOST=VENDOR, VENDOR one of {', '.join(VENDORS)}")
     return host.lower(), vendor
+
+
+def vendor_calls(interactions: Iterable[Interaction]) -> list[Interaction]:
+    """The interactions but those with a Sessim's admin API."""
+    admin = ADMIN.base_path + "/"
+    return [i for i in interactions if not urlsplit(i.url).path.startswith(admin)]
 
 
 def routes(interactions: Iterable[Interaction], url: str, maps: Mapping[str, str]) -> list[Route]:

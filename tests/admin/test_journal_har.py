@@ -10,12 +10,14 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sessim.admin.journal_har import document
 from sessim.testing import running
 from starlette.testclient import TestClient
 
 from tests.conftest import ADMIN, AppFor, sessim_in_process
 from tests.recordings.flows import FIXTURE, FLOWS, OKTA_USER
 from tests.recordings.har_schema import assert_valid_har
+from tests.recordings.test_record import PLACEHOLDER
 
 JOURNAL = "/_admin/journal"
 
@@ -69,7 +71,7 @@ def test_a_flow_of_each_vendor_exports_as_har(client: TestClient, vendor: str) -
         assert entry["time"] == entry["timings"]["wait"] > 0
     text = json.dumps(document)
     assert [secret for secret in flow.secrets if secret in text] == []
-    assert "[redacted]" in text
+    assert PLACEHOLDER.search(text)
 
 
 def test_cookies_sent_and_set_are_listed_with_their_attributes(client: TestClient) -> None:
@@ -77,19 +79,20 @@ def test_cookies_sent_and_set_are_listed_with_their_attributes(client: TestClien
     entries = har(client, vendor="okta")["log"]["entries"]
     redirect = next(e for e in entries if e["response"]["status"] == 302)
     (sid,) = [c for c in redirect["response"]["cookies"] if c["name"] == "sid"]
-    assert sid["value"] == "[redacted]"
+    assert PLACEHOLDER.fullmatch(sid["value"])
     assert sid["path"] == "/"
     assert "httpOnly" not in sid  # as Okta's guide shows it: `sid=...; Path=/`
     assert redirect["response"]["redirectURL"] == "https://app.example.com/"
     me = next(e for e in entries if e["request"]["url"].endswith("/sessions/me"))
-    assert {"name": "sid", "value": "[redacted]"} in me["request"]["cookies"]
+    assert {"name": "sid", "value": sid["value"]} in me["request"]["cookies"]  # the same
     login = entries[0]
     assert login["request"]["postData"]["mimeType"] == "application/json"
-    assert json.loads(login["request"]["postData"]["text"]) == {
-        "username": OKTA_USER["login"],
-        "password": "[redacted]",
-    }
-    assert json.loads(login["response"]["content"]["text"])["sessionToken"] == "[redacted]"
+    sent = json.loads(login["request"]["postData"]["text"])
+    assert sent["username"] == OKTA_USER["login"]
+    assert PLACEHOLDER.fullmatch(sent["password"])
+    token = json.loads(login["response"]["content"]["text"])["sessionToken"]
+    assert PLACEHOLDER.fullmatch(token)
+    assert token != sent["password"]
 
 
 def test_filters_apply_and_the_default_format_is_the_journals(client: TestClient) -> None:
@@ -136,6 +139,33 @@ def test_a_cut_body_says_so_and_keeps_its_size(client: TestClient) -> None:
     assert len(request["postData"]["text"]) == 4096
     assert "request's body cut" in entry["comment"]
     assert "ppp" not in request["postData"]["text"]
+    assert request["postData"]["_truncated"] is True
+    assert "_truncated" not in entry["response"]["content"]  # Okta's 401, whole
+
+
+def test_an_answer_cut_or_not_kept_is_marked_truncated() -> None:
+    kept = {"headers": {"content-type": "application/json"}, "size": 9000, "truncated": True}
+    entry: Any = {
+        "id": "1", "at": "2026-12-07T10:00:00.000Z", "wallTime": "2026-12-07T10:00:00.000Z",
+        "vendor": "okta", "operationId": "getSession", "method": "GET", "path": "/okta/x",
+        "query": "", "status": 200, "latencyMs": 1.0, "errorCode": None, "nearMisses": [],
+        "request": {"headers": {}, "body": None, "size": 0, "truncated": False},
+        "response": {**kept, "body": '{"id": "00'},
+    }  # fmt: skip
+    cut = document([entry], "http", "sessim.test", None)
+    not_kept = document(
+        [{**entry, "response": {**kept, "body": None, "truncated": False}}], "http", "x", None
+    )
+    for written in (cut, not_kept):
+        assert_valid_har(written)
+        (har_entry,) = written["log"]["entries"]
+        assert har_entry["response"]["content"]["_truncated"] is True
+        assert har_entry["response"]["bodySize"] == 9000
+        assert "postData" not in har_entry["request"]
+        assert (
+            har_entry["comment"]
+            == "the response's body cut to what the journal keeps, of 9000 bytes"
+        )
 
 
 def test_the_url_is_the_requests_host_as_sessim_saw_it(client: TestClient) -> None:

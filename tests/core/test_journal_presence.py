@@ -93,7 +93,7 @@ def test_a_closed_journal_leaves_no_writer_to_read_a_closed_store(
     asks every few milliseconds while the worker is marked, must end with it rather than
     read the closed store (seen at the end of a `sessim.running()` on SQLite)."""
     store = SqliteStore(str(tmp_path / "j.db"))
-    journal = Journal(store, 10, lambda seen, now: (now, {"path": seen.path}), None)  # type: ignore[arg-type]
+    journal = Journal(store, 10, lambda seen, now, _hidden: (now, {"path": seen.path}), None)  # type: ignore[arg-type]
 
     async def answer_then_shut_down() -> None:
         marked = journal.record(exchange("/"))

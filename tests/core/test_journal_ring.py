@@ -24,7 +24,7 @@ def journal(store: Store, size: int) -> tuple[Journal, Built]:
     """A journal whose entries name their path, and the paths it has built, in order."""
     built: Built = []
 
-    def build(seen: Exchange, now: float) -> tuple[float, dict]:
+    def build(seen: Exchange, now: float, _hidden: object) -> tuple[float, dict]:
         built.append(seen.path)
         return seen.at or now, {"path": seen.path}
 
@@ -68,7 +68,7 @@ def test_entries_never_built_are_counted_even_when_the_newest_fail_to_build() ->
     store = open_store("memory://")
     ring, built = journal(store, size=2)
 
-    def build(seen: Exchange, now: float) -> tuple[float, dict]:
+    def build(seen: Exchange, now: float, _hidden: object) -> tuple[float, dict]:
         if seen.path.startswith("/bad"):
             raise RuntimeError("a bug in an entry's build")
         built.append(seen.path)
@@ -187,7 +187,7 @@ def worker(store: Store, size: int, built: Built, held: bool = True) -> Journal:
     """A worker's journal on a shared store, reads asking the others (journal_sync
     "answered"); its built paths go to `built`."""
 
-    def build(seen: Exchange, now: float) -> tuple[float, dict]:
+    def build(seen: Exchange, now: float, _hidden: object) -> tuple[float, dict]:
         built.append(seen.path)
         return seen.at or now, {"path": seen.path}
 

@@ -98,6 +98,20 @@ def test_har_bodies_in_base64_and_form_params_are_read_as_bytes(tmp_path: Path) 
     assert found.response.body == binary
 
 
+def test_an_answer_a_journal_cut_is_read_without_its_body(tmp_path: Path) -> None:
+    """Sessim's journal marks a body it cut `_truncated`: a replay compares no part of one."""
+    cut = har_entry()
+    cut["response"]["content"].update(text='{"status": "SUC', size=4000, _truncated=True)
+    whole = har_entry()
+    whole["response"]["content"]["_truncated"] = False
+    found = load(written(tmp_path, har(cut, whole)))
+    assert [interaction.response.body for interaction in found] == [
+        b"",
+        b'{"status": "SUCCESS"}',
+    ]
+    assert found[0].request.body == json.dumps(LOGIN).encode()  # the request's is whole
+
+
 def test_a_har_without_a_start_is_dated_by_the_answers_date_header(tmp_path: Path) -> None:
     entry = har_entry()
     del entry["startedDateTime"]

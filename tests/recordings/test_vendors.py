@@ -118,3 +118,18 @@ def test_a_map_is_host_equals_vendor(text: str) -> None:
 
 def test_a_map_host_is_any_case() -> None:
     assert parse_map("Login.Acme.Test=okta") == ("login.acme.test", "okta")
+
+
+def test_calls_to_a_sessims_admin_api_are_left_out() -> None:
+    calls = [
+        call("http://127.0.0.1:8080/_admin/seed"),
+        call("http://127.0.0.1:8080/okta/api/v1/authn"),
+        call("http://127.0.0.1:8080/_admin/clock/advance"),
+        call("http://127.0.0.1:8080/_administrators"),  # not the admin API's path
+        call("https://dev-1.okta.com/api/v1/sessions/me"),
+    ]
+    assert [c.url for c in vendors.vendor_calls(calls)] == [
+        "http://127.0.0.1:8080/okta/api/v1/authn",
+        "http://127.0.0.1:8080/_administrators",
+        "https://dev-1.okta.com/api/v1/sessions/me",
+    ]

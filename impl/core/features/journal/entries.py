@@ -1,7 +1,7 @@
 """The one place a journal entry is made from what a request saw: for the ring in the store
-(GET /_admin/journal) and for the JSON log line alike. Secrets are redacted here, bodies are
-cut to BODY_CAP characters (the entry says so), and answers 404 and 405 get their near
-misses."""
+(GET /_admin/journal) and for the JSON log line alike. Secrets are hidden here, each behind
+its keyed placeholder (placeholders.py), bodies are cut to BODY_CAP characters (the entry
+says so), and answers 404 and 405 get their near misses."""
 
 from __future__ import annotations
 
@@ -14,13 +14,16 @@ from ...web.routes import RouteTable
 from . import redact
 from .exchange import Captured, Exchange
 from .nearmiss import STATUSES, near_misses
+from .placeholders import Placeholders
 
 BODY_CAP = 4096
 
 
-def build(routes: RouteTable, exchange: Exchange, now: float) -> tuple[float, JournalExchange]:
+def build(
+    routes: RouteTable, exchange: Exchange, now: float, hidden: Placeholders
+) -> tuple[float, JournalExchange]:
     """The entry's instant on the shared clock (the request's, else `now`) and the entry
-    (but its id, which the ring gives it)."""
+    (but its id, which the ring gives it), its secrets `hidden`."""
     at = now if exchange.at is None else exchange.at
     api = exchange.api
     response_type = _content_type(exchange.response)
@@ -32,14 +35,14 @@ def build(routes: RouteTable, exchange: Exchange, now: float) -> tuple[float, Jo
         "operationId": exchange.operation_id,
         "method": exchange.method,
         "path": exchange.path,
-        "query": redact.form(exchange.query.decode("latin-1")),
+        "query": redact.form(exchange.query.decode("latin-1"), hidden.hide),
         "status": exchange.status,
         "latencyMs": round(exchange.latency * 1000, 3),
         "errorCode": _error_code(
             () if api is None else api.error_code, exchange.status, response_text, response_type
         ),
-        "request": _message(exchange.request, _text(exchange.request)),
-        "response": _message(exchange.response, response_text),
+        "request": _message(exchange.request, _text(exchange.request), hidden),
+        "response": _message(exchange.response, response_text, hidden),
         "nearMisses": (
             near_misses(routes, exchange.method, exchange.path)
             if exchange.status in STATUSES
@@ -66,13 +69,13 @@ def _text(captured: Captured) -> str:
     return captured.kept.decode("utf-8", errors="replace")
 
 
-def _message(captured: Captured, text: str) -> JournalMessage:
-    """A request or response: headers and body, secrets redacted, the body cut to BODY_CAP."""
-    body = redact.body(text, _content_type(captured)) if text else None
+def _message(captured: Captured, text: str, hidden: Placeholders) -> JournalMessage:
+    """A request or response: headers and body, secrets hidden, the body cut to BODY_CAP."""
+    body = redact.body(text, _content_type(captured), hidden.hide) if text else None
     shown = None if body is None else body[:BODY_CAP]
     truncated = captured.size > len(captured.kept) or (body is not None and len(body) > BODY_CAP)
     return {
-        "headers": redact.headers(_headers(captured)),
+        "headers": redact.headers(_headers(captured), hidden.hide),
         "body": shown,
         "size": captured.size,
         "truncated": truncated,

@@ -9,13 +9,16 @@ shows what was sent. Text that does not parse (a body cut short, or malformed) i
 by pattern: its JSON members and its form pairs. A body without a secret name is kept as
 it is, unparsed: the common case, and the cheap one.
 
-How a value is hidden is a parameter (`hide`): the journal writes REDACTED for each;
-`sessim record --redact` (recordings/placeholders.py) a placeholder per secret, found by the
-same rules. It gets a form's values decoded, and a JSON member's value as parsed.
+How a value is hidden is a parameter (`hide`): the journal and `sessim record --redact`
+(recordings/placeholders.py) both give each secret its keyed placeholder (placeholders.py),
+under the Sessim's key and the recording's. It gets a form's values decoded, a JSON member's
+value as parsed, and of Basic credentials the password alone (the user is no secret, and a
+replay seeds the user it names).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import re
@@ -23,9 +26,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
+from ...kit.credentials import basic_credentials
 from ...web.validation import MAX_DEPTH
 
-REDACTED = "[redacted]"
 SECRET_WORDS = ("password", "passwd", "secret", "token", "cookie", "authorization", "answer")
 SECRET_HEADER_WORDS = (*SECRET_WORDS, "session", "apikey")
 # `"name": value` members and `name=value` pairs, in text that does not parse.
@@ -34,10 +37,6 @@ JSON_MEMBER = re.compile(r'("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s
 FORM_PAIR = re.compile(r"(^|[&?;\s])([^=&?;\s]{1,64})=([^&;\s]*)")
 # What a secret's value becomes, given the value.
 Hide = Callable[[Any], Any]
-
-
-def redacted(_value: Any) -> str:
-    return REDACTED
 
 
 class _TooDeep(Exception):
@@ -50,22 +49,23 @@ def is_secret(name: str, words: tuple[str, ...] = SECRET_WORDS) -> bool:
     return any(normal.endswith(word) or normal.endswith(word + "s") for word in words)
 
 
-def headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Headers by lower-case name, secret values redacted; a repeated header's values are
+def headers(pairs: Iterable[tuple[str, str]], hide: Hide) -> dict[str, str]:
+    """Headers by lower-case name, secret values hidden; a repeated header's values are
     joined by ", " (Set-Cookie's, which may hold commas, by newlines)."""
     found: dict[str, str] = {}
     for name, value in pairs:
         lower = name.lower()
-        shown = header_value(lower, value)
+        shown = header_value(lower, value, hide)
         if lower in found:
             shown = found[lower] + ("\n" if lower == "set-cookie" else ", ") + shown
         found[lower] = shown
     return found
 
 
-def header_value(name: str, value: str, hide: Hide = redacted) -> str:
+def header_value(name: str, value: str, hide: Hide) -> str:
     """A header's value (`name` lower-case), its secrets hidden: every cookie's value, the
-    credentials after an Authorization scheme, the whole value of a secret name."""
+    credentials after an Authorization scheme (of Basic ones the password), the whole value
+    of a secret name."""
     if name == "cookie":
         return "; ".join(_cookie(part.strip(), hide) for part in value.split(";"))
     if name == "set-cookie":
@@ -73,8 +73,20 @@ def header_value(name: str, value: str, hide: Hide = redacted) -> str:
         return _cookie(cookie.strip(), hide) + semicolon + attributes
     if name in ("authorization", "proxy-authorization"):
         scheme, _, credentials = value.strip().partition(" ")
+        if scheme.lower() == "basic" and credentials:
+            return f"{scheme} {_basic(value, credentials, hide)}"
         return f"{scheme} {hide(credentials)}" if credentials else hide(value)
     return hide(value) if is_secret(name, SECRET_HEADER_WORDS) else value
+
+
+def _basic(value: str, credentials: str, hide: Hide) -> str:
+    """Basic credentials with the password hidden (the user stays); all of them hidden when
+    they are not base64 of UTF-8 `user:password`."""
+    try:
+        user, password = basic_credentials(value.strip()) or ("", "")
+    except ValueError:
+        return str(hide(credentials))
+    return base64.b64encode(f"{user}:{hide(password)}".encode()).decode()
 
 
 def _cookie(pair: str, hide: Hide) -> str:
@@ -82,7 +94,7 @@ def _cookie(pair: str, hide: Hide) -> str:
     return f"{name}={hide(value)}" if equals else pair
 
 
-def form(text: str, hide: Hide = redacted) -> str:
+def form(text: str, hide: Hide) -> str:
     """A query string or form body, the values of secret names hidden and the rest as
     sent (still percent-encoded)."""
     return FORM_PAIR.sub(lambda match: _form_pair(match, hide), text)
@@ -95,7 +107,7 @@ def _form_pair(match: re.Match[str], hide: Hide) -> str:
     )
 
 
-def body(text: str, content_type: str, hide: Hide = redacted) -> str:
+def body(text: str, content_type: str, hide: Hide) -> str:
     """A body's text, its secrets hidden: JSON and form bodies by their structure, anything
     else (or what fails to parse) by pattern."""
     if not _may_hold_secrets(text, content_type):

@@ -59,6 +59,7 @@ from ...kit.store import Store
 from ...kit.store.base import Record
 from ...web.api import Api
 from .exchange import Exchange, pack, unpack
+from .placeholders import Placeholders, SharedKey
 from .presence import NAMESPACE, Presence
 
 SEQUENCE_KEY = f"{NAMESPACE}:sequence"
@@ -77,9 +78,10 @@ HELD_BYTES = 4 * 1024 * 1024
 FOREVER = LATEST
 log = logging.getLogger("sessim.journal")
 
-# Builds an entry from what a request saw, given the instant to take when it pinned none:
-# the entry's instant (epoch seconds on the shared clock) and the entry.
-Build = Callable[[Exchange, float], tuple[float, JournalExchange]]
+# Builds an entry from what a request saw, given the instant to take when it pinned none and
+# the placeholders of its secrets: the entry's instant (epoch seconds on the shared clock)
+# and the entry.
+Build = Callable[[Exchange, float, Placeholders], tuple[float, JournalExchange]]
 
 
 def _held_bytes(pending: Exchange | bytes) -> int:
@@ -126,6 +128,7 @@ class Journal:
         self.size = size
         self._store = store
         self._build = build
+        self._key = SharedKey(store)
         self._log_to = log_to
         # journal_sync "answered" on a shared store: reads ask every worker (presence.py).
         self._presence = Presence(store) if across_workers else None
@@ -326,13 +329,16 @@ class Journal:
         # it), unless the caller pinned one: a request that reads the journal, the writer.
         view = pinned() or await self._fresh_view()
         with pin(view):
-            await self._write_built(batch, view.instant, skipped)
+            hidden = await self._key.placeholders(view.generation)
+            await self._write_built(batch, view.instant, hidden, skipped)
 
-    async def _write_built(self, batch: list[Exchange], now: float, skipped: int) -> None:
+    async def _write_built(
+        self, batch: list[Exchange], now: float, hidden: Placeholders, skipped: int
+    ) -> None:
         built = []
         for exchange in batch:
             try:
-                built.append((self._done(exchange), *self._build(exchange, now)))
+                built.append((self._done(exchange), *self._build(exchange, now, hidden)))
             except Exception:  # a bug in the journal must not lose the batch's other entries
                 log.exception("journaling %s %s failed", exchange.method, exchange.path)
         if not built and not skipped:  # skipped ones are counted all the same: ids run on
