@@ -50,6 +50,7 @@ SESSION_BRIDGE = "session_bridge.har"
 FLOWS = (
     # A live org, as okta-sdk-python recorded it: Sessim answers alike.
     Documented("okta", "okta/session_lifecycle.yaml"),
+    Documented("okta", "okta/create_session_invalid_token.yaml"),
     Documented(
         "okta",
         f"okta/{OKTA_DOCS}",
