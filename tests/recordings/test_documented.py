@@ -46,6 +46,8 @@ NO_RATE_LIMITS_SHOWN = tuple(
     for option in ("--ignore-header", f"X-Rate-Limit-{name}")
 )
 OKTA_DOCS = "developer_docs.har"
+LINKS = ("self", "refresh")  # a session's links to itself
+DWSID_ATTRIBUTES = ("HttpOnly", "Secure", "Path", "SameSite")
 SESSION_BRIDGE = "session_bridge.har"
 FLOWS = (
     # A live org, as okta-sdk-python recorded it: Sessim answers alike.
@@ -62,18 +64,12 @@ FLOWS = (
             # The examples predate createdAt, and show another user (user@example.com,
             # Isaac Brock) than the authn example signed in, with mfaActive false on create
             # and true on read; a live org links /me on create and another opaque id on read.
-            (3, "key", "$.createdAt"),
-            (3, "value", "$.login"),
-            (3, "value", "$._links.self.href"),
-            (3, "value", "$._links.refresh.href"),
-            (3, "value", "$._links.user.name"),
+            *((call, "key", "$.createdAt") for call in (3, 4)),
+            *((call, "value", "$.login") for call in (3, 4)),
+            *((call, "value", "$._links.user.name") for call in (3, 4)),
+            *((call, "value", f"$._links.{link}.href") for call in (3, 4) for link in LINKS),
             (3, "value", "$._links.user.href"),
-            (4, "key", "$.createdAt"),
-            (4, "value", "$.login"),
             (4, "value", "$.mfaActive"),
-            (4, "value", "$._links.self.href"),
-            (4, "value", "$._links.refresh.href"),
-            (4, "value", "$._links.user.name"),
         ),
     ),
     Documented(
@@ -91,10 +87,7 @@ FLOWS = (
             # The 19.3 sample clears it; the current page says none is set.
             (2, "cookie", "cookie dwsecuretoken_a85a5236a2e852d714eb6f1585efb61c"),
             # The sample abridges the dwsid line; storefronts send these attributes.
-            (2, "cookie", "cookie dwsid; HttpOnly"),
-            (2, "cookie", "cookie dwsid; Secure"),
-            (2, "cookie", "cookie dwsid; Path"),
-            (2, "cookie", "cookie dwsid; SameSite"),
+            *((2, "cookie", f"cookie dwsid; {name}") for name in DWSID_ATTRIBUTES),
         ),
     ),
     Documented("vestiaire", "vestiaire/scraper_login.har", NO_HEADERS_SHOWN),
