@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sessim.registry import VENDORS
 from sessim.testing import Sessim, running
 
 from tests.recordings.har_schema import assert_valid_har
@@ -124,11 +123,6 @@ def test_a_documented_flow_replays_with_only_the_differences_explained(
     differing = len({source for source, _, _ in flow.expected})
     assert done.stdout.splitlines()[-1] == f"{len(results)} interactions, {differing} differ"
     assert done.returncode == (1 if differing else 0)
-
-
-@pytest.mark.registry
-def test_every_vendor_has_a_documented_flow() -> None:
-    assert {flow.vendor for flow in FLOWS} == set(VENDORS)
 
 
 @pytest.mark.parametrize(
