@@ -218,6 +218,12 @@ class SfccSettings(BaseModel):
             pattern="^[A-Za-z0-9_]{1,64}$",
         ),
     ] = None
+    enforce_https: Annotated[
+        bool | None,
+        Field(
+            description="The global security preference Enforce HTTPS (OCAPI Session Bridge page): when on, `POST /sessions` sets no `dwsecuretoken_<hash>` cookie and `POST /customers/auth` of type session reads the `dwsid` cookie alone (a `dwsecuretoken_<hash>` sent with it is not read); false when never set."
+        ),
+    ] = None
 
 
 class Site(RootModel[str]):

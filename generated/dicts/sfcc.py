@@ -113,6 +113,7 @@ class SfccSettings(TypedDict):
     session_idle_minutes: NotRequired[int]
     session_max_lifetime_minutes: NotRequired[int]
     default_site: NotRequired[str]
+    enforce_https: NotRequired[bool]
 
 
 Site: TypeAlias = str

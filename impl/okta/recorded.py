@@ -102,14 +102,17 @@ def _api_token(authorization: str | None) -> str | None:
 
 def _read(answer: object, users: dict[str, dict], orgs: list[str]) -> None:
     """The users and org an answer shows: users (an id and a profile with a login, as the
-    Users API and authn's _embedded.user show them) and sessions (userId, login, idp)."""
+    Users API and authn's _embedded.user show them) and sessions (userId, login, mfaActive,
+    idp)."""
     for found in objects(answer):
         profile = found.get("profile")
         if isinstance(profile, dict) and isinstance(profile.get("login"), str):
             names = {name: profile[name] for name in NAMES if isinstance(profile.get(name), str)}
             _add(users, profile["login"], found.get("id"), names)
         elif isinstance(found.get("login"), str) and "userId" in found:
-            _add(users, found["login"], found["userId"], {})
+            # mfaActive is the user's by org policy (a live org answered true with no factor)
+            mfa = found.get("mfaActive")
+            _add(users, found["login"], found["userId"], {"mfaActive": mfa is True})
             idp = found.get("idp")
             org = idp.get("id") if isinstance(idp, dict) else None
             if isinstance(org, str) and ORG_ID.fullmatch(org) and org not in orgs:

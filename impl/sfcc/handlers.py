@@ -51,7 +51,7 @@ async def post_customers_auth(
     elif kind is AuthType.credentials:
         customer, document = await _credentials(site)
     elif kind is AuthType.session:
-        customer, document = await _session(site)
+        customer, document = await _session(site, state.settings.enforce_https)
     else:
         customer, document = await _refresh(state, site, client_id)
     token = await access.issue(site, client_id, customer)
@@ -67,7 +67,8 @@ async def delete_customers_auth(site_id: str, version: str, token_info: dict) ->
 
 async def post_sessions(site_id: str, version: str, token_info: dict) -> Response:
     """A new storefront session for the token's customer; cookies sent are ignored."""
-    site = (await sfcc(runtime_of(request))).site(site_id)
+    state = await sfcc(runtime_of(request))
+    site = state.site(site_id)
     customer: Customer = token_info["customer"]
     # 64 random bytes in URL-safe base64: 88 characters ending in "==", as real ones are.
     session_id = base64.urlsafe_b64encode(secrets.token_bytes(64)).decode()
@@ -79,11 +80,10 @@ async def post_sessions(site_id: str, version: str, token_info: dict) -> Respons
         data["secured_basket"] = basket["basket_id"]
     await site.sessions.create(session_id, customer.customer_id, data)
     kind = "dwanonymous" if customer.guest else "dwcustomer"
-    cookies = [
-        COOKIE.format("dwsid", session_id),
-        COOKIE.format(f"dwsecuretoken_{site.cookie_hash}", secure_token),
-        CUSTOMER_COOKIE.format(f"{kind}_{site.cookie_hash}", customer.customer_id),
-    ]
+    cookies = [COOKIE.format("dwsid", session_id)]
+    if not state.settings.enforce_https:
+        cookies.append(COOKIE.format(f"dwsecuretoken_{site.cookie_hash}", secure_token))
+    cookies.append(CUSTOMER_COOKIE.format(f"{kind}_{site.cookie_hash}", customer.customer_id))
     return respond(None, 204, cookies=cookies)
 
 
@@ -136,15 +136,17 @@ async def _credentials(site: Site) -> tuple[Customer, shapes.Customer]:
     return Customer(user.id, guest=False), registered_document(updated)
 
 
-async def _session(site: Site) -> tuple[Customer, shapes.Customer | None]:
-    """The customer of a live storefront session whose secure token matches; profile
-    timestamps stay as they are (not a real login)."""
+async def _session(site: Site, enforce_https: bool) -> tuple[Customer, shapes.Customer | None]:
+    """The customer of a live storefront session whose secure token matches (none is read
+    under Enforce HTTPS); profile timestamps stay as they are (not a real login)."""
     session_id = request.cookies.get("dwsid")
     secure_token = request.cookies.get(f"dwsecuretoken_{site.cookie_hash}")
     session = await site.sessions.refresh(session_id) if session_id else None
-    if session is None or secure_token is None:
+    if session is None:
         raise _failed("session")
-    if not matches(secure_token, session.data["secure_token"]):
+    if not enforce_https and not (
+        secure_token and matches(secure_token, session.data["secure_token"])
+    ):
         raise _failed("session")
     if session.data["guest"]:
         return Customer(session.subject, guest=True), None

@@ -38,6 +38,8 @@ class Settings:
     session_max_lifetime_minutes: int = 360
     # The site of the host-mapped URL form (/dw/shop/...) and of `/s/-/`; None: no such form.
     default_site: str | None = None
+    # Enforce HTTPS (Session Bridge): the dwsid alone carries a storefront session.
+    enforce_https: bool = False
 
 
 @dataclass(frozen=True)

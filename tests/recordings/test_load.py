@@ -167,6 +167,27 @@ def test_a_gzipped_answer_in_a_cassette_is_read_decompressed(tmp_path: Path) -> 
     assert found.started is None and found.elapsed is None
 
 
+def test_a_cassette_answer_its_client_decoded_is_read_as_recorded(tmp_path: Path) -> None:
+    """vcrpy's aiohttp stub (okta-sdk-python's cassettes) records the text the client
+    decoded, under the server's Content-Encoding: gzip."""
+    document = {
+        "version": 1,
+        "interactions": [
+            {
+                "request": {"method": "GET", "uri": "https://test.okta.com/api/v1/sessions/x"},
+                "response": {
+                    "status": {"code": 404, "message": "Not Found"},
+                    "headers": {"Content-Encoding": ["gzip"], "Content-Type": ["application/json"]},
+                    "body": {"string": '{"errorCode":"E0000007"}'},
+                },
+            }
+        ],
+    }
+    [found] = load(written(tmp_path, yaml.safe_dump(document), "c.yaml"))
+    assert found.response.body == b'{"errorCode":"E0000007"}'
+    assert found.response.header("content-encoding") == "gzip"
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

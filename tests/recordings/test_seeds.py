@@ -4,12 +4,15 @@ reads answer the same; a user's own fixture merges over it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 from sessim.recordings.seeds import infer_seed, merged
 from sessim.registry import VENDORS
 from sessim.testing import running
 
+from .handmade import OKTA, call, okta_session
 from .logins import LOGINS, demo
 from .support import recorded
 
@@ -106,3 +109,20 @@ def test_a_user_read_but_never_signed_in_gets_a_random_password() -> None:
     }
     assert user["password"] != second["optimizely"]["users"][0]["password"]
     assert user["password"] != "sessim-opti-demo1"
+
+
+def test_a_recorded_sessions_mfa_active_seeds_its_user() -> None:
+    """Okta's mfaActive is the user's, by org policy: a live org answered true for a user
+    with no factor (okta-sdk-python's cassettes), which the fixture must then say."""
+    read = call("GET", f"{OKTA}/api/v1/sessions/102x", 200, at=timedelta(0), answer=okta_session())
+    [user] = infer_seed([(VENDORS["okta"], read)])["okta"]["users"]
+    assert (user["login"], user["mfaActive"]) == ("dana@example.com", True)
+    inactive = call(
+        "GET",
+        f"{OKTA}/api/v1/sessions/102x",
+        200,
+        at=timedelta(0),
+        answer={**okta_session(), "mfaActive": False},
+    )
+    [user] = infer_seed([(VENDORS["okta"], inactive)])["okta"]["users"]
+    assert "mfaActive" not in user  # false is the fixture's default

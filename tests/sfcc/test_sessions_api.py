@@ -9,12 +9,14 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import race_requests
+from tests.conftest import Reset, race_requests
 from tests.sfcc.support import (
     FIXTURE,
     GENERATED,
     HEADERS,
+    NOW,
     SITE,
+    auth,
     bearer,
     cookies_of,
     customer_info,
@@ -80,6 +82,25 @@ def test_every_call_makes_a_new_session_and_ignores_the_cookies_sent(sfcc: TestC
     assert value(second["dwsid"]) != value(first["dwsid"])
     secure = next(name for name in first if name.startswith("dwsecuretoken_"))
     assert value(second[secure]) != value(first[secure])
+
+
+def test_under_enforce_https_the_dwsid_alone_carries_the_session(reset: Reset) -> None:
+    """The OCAPI Session Bridge page: with the global preference Enforce HTTPS on, /sessions
+    sets no dwsecuretoken, and a session login sends the dwsid alone."""
+    settings = {**FIXTURE["sfcc"].get("settings", {}), "enforce_https": True}
+    sfcc = reset(now=NOW, seed={"sfcc": {**FIXTURE["sfcc"], "settings": settings}})
+    token = guest(sfcc)
+    response = sessions(sfcc, token)
+    assert response.status_code == 204
+    cookies = cookies_of(response)
+    assert sorted(name.split("_")[0] for name in cookies) == ["dwanonymous", "dwsid"]
+    sent = {"Cookie": f"dwsid={value(cookies['dwsid'])}"}
+    answer = auth(sfcc, "session", headers=sent)
+    assert answer.status_code == 200, answer.text
+    assert customer_info(token_of(answer))["customer_id"] == customer_info(token)["customer_id"]
+    assert answer.json()["auth_type"] == "guest"
+    unknown = auth(sfcc, "session", headers={"Cookie": "dwsid=unknown"})
+    assert fault(unknown, 401, "AuthenticationFailedException") == {"credentialType": "session"}
 
 
 def test_no_client_id_is_needed_and_a_token_is(sfcc: TestClient) -> None:
