@@ -525,16 +525,16 @@ def peak(
     header: Header = OKTA_AUTH,
     pid: int | None = None,
     midway: Callable[[], Any] | None = None,
+    runs: int = PEAK_RUNS,
 ) -> dict:
-    """wrk's figures at full load, of the run with the median rate of PEAK_RUNS (one run's
+    """wrk's figures at full load, of the run with the median rate of `runs` (one run's
     rate moved by a fifth between runs of the same code, and the ratios between peaks with
     it); each run's rate as "runs_per_s". Given the server's pid, where the machine's CPU
     went; given `midway`, what it returns halfway through each run (as "midway")."""
     if WARMUP_SECONDS:
         run_wrk(port, WARMUP_SECONDS, ids_file, prefix, header)
-    runs = [_one_peak(port, ids_file, prefix, header, pid, midway) for _ in range(PEAK_RUNS)]
-    figures = sorted(runs, key=lambda run: run["requests_per_s"])[len(runs) // 2]
-    figures["runs_per_s"] = [run["requests_per_s"] for run in runs]
+    each_run = [_one_peak(port, ids_file, prefix, header, pid, midway) for _ in range(runs)]
+    figures = median_run(each_run)
     if figures["errors"]["status"]:  # a non-2xx answer is not a getSession served
         print(f"  warning: {figures['errors']['status']} answers were not 2xx")
     each = ", ".join(f"{rate:,.0f}" for rate in figures["runs_per_s"])
@@ -542,6 +542,15 @@ def peak(
         f"  peak {figures['requests_per_s']:,.0f} req/s (the median of {each}),"
         f" p99 {figures['latency_us']['p99']} us"
     )
+    return figures
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median rate, each run's rate as "runs_per_s" (a run that holds the
+    rates of runs before it gives those)."""
+    rates = [rate for run in runs for rate in run.get("runs_per_s", [run["requests_per_s"]])]
+    figures = dict(sorted(runs, key=lambda run: run["requests_per_s"])[len(runs) // 2])
+    figures["runs_per_s"] = rates
     return figures
 
 
