@@ -67,6 +67,7 @@ class Replay:
     infer_seed: InferSeed
     rules: Rules
     maps: Mapping[str, str] = field(default_factory=dict)  # host -> vendor (--map)
+    skip: frozenset[str] = frozenset()  # hosts whose calls are left out (--skip-host)
     seed: Mapping[str, Any] = field(default_factory=dict)  # --seed's fixture
     admin_token: str | None = None
 
@@ -74,7 +75,7 @@ class Replay:
 def replay(interactions: Sequence[Interaction], how: Replay) -> list[Replayed]:
     """Each interaction replayed, in order; UnknownHost before any call when a host has no
     vendor, ReplayError when Sessim does not answer."""
-    calls = vendor_calls(interactions)
+    calls = vendor_calls(interactions, how.skip)
     routed = list(zip(calls, routes(calls, how.url, how.maps), strict=True))
     admin = AdminClient(how.url, how.admin_token)
     try:

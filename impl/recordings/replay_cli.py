@@ -41,6 +41,14 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         help="the calls to HOST are VENDOR's (a host no rule knows: a custom domain)",
     )
     replay.add_argument(
+        "--skip-host",
+        dest="skip",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="leave out the calls to HOST (a browser HAR's page, scripts and images)",
+    )
+    replay.add_argument(
         "--seed", metavar="FILE", help="a fixture loaded over the one inferred from the recording"
     )
     replay.add_argument(
@@ -100,6 +108,7 @@ def _replay(
         infer_seed=infer_seed or seeds.infer_seed,
         rules=comparison.Rules(tuple(args.ignore), tuple(args.ignore_header)),
         maps=dict(map(parse_map, args.maps)),
+        skip=frozenset(host.lower() for host in args.skip),
         seed=fixture_files.read(args.seed) if args.seed else {},
         admin_token=admin_cli.admin_token(args),
     )

@@ -7,11 +7,14 @@ Each host of a recording is judged once, for all its calls, in this order:
    a vendor's base path, which each call keeps;
 4. the paths only one vendor has (its `recorded.paths`: Optimizely's, on its customers' own
    names): the vendor that the host's calls name, when they name one alone.
-Else the host is unknown (UnknownHost names it, and the --map that would place it).
+Else the host is unknown (UnknownHost names it, the --map that would place it and the
+--skip-host that would leave it out: a browser's HAR holds the page's own calls, its
+scripts and images, beside the vendor's).
 
 Calls to a Sessim's own admin API (/_admin/..., which a journal's HAR holds: the seeds,
 clock moves and faults a test made) are no vendor's: the replay leaves them out
-(`vendor_calls`), as it resets, seeds and sets the clock itself.
+(`vendor_calls`), as it resets, seeds and sets the clock itself; so are the calls to the
+hosts the user names with `--skip-host`.
 
 On Sessim, a vendor's call has the real path after the vendor's base path:
 https://dev-1.okta.com/api/v1/sessions -> {url}/okta/api/v1/sessions,
@@ -21,7 +24,7 @@ https://x.demandware.net/s/RefArch/dw/shop/v20_8/customers/auth ->
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from urllib.parse import SplitResult, urlsplit
@@ -53,10 +56,22 @@ def parse_map(text: str) -> tuple[str, str]:
     return host.lower(), vendor
 
 
-def vendor_calls(interactions: Iterable[Interaction]) -> list[Interaction]:
-    """The interactions but those with a Sessim's admin API."""
+def vendor_calls(
+    interactions: Iterable[Interaction], skipped: Collection[str] = ()
+) -> list[Interaction]:
+    """The interactions but those with a Sessim's admin API and those with the `skipped`
+    hosts (each a name or name:port, lower case)."""
     admin = ADMIN.base_path + "/"
-    return [i for i in interactions if not urlsplit(i.url).path.startswith(admin)]
+    return [
+        interaction
+        for interaction in interactions
+        if not _skipped(urlsplit(interaction.url), admin, skipped)
+    ]
+
+
+def _skipped(parts: SplitResult, admin: str, skipped: Collection[str]) -> bool:
+    netloc = parts.netloc.lower()
+    return parts.path.startswith(admin) or netloc in skipped or _name(netloc) in skipped
 
 
 def routes(interactions: Iterable[Interaction], url: str, maps: Mapping[str, str]) -> list[Route]:
@@ -121,5 +136,6 @@ def _name(netloc: str) -> str:
 def _unplaced(netloc: str) -> Api:
     raise UnknownHost(
         f"no vendor is known at {netloc}: say whose its calls are with "
-        f"--map {_name(netloc)}=VENDOR (VENDOR one of {', '.join(VENDORS)})"
+        f"--map {_name(netloc)}=VENDOR (VENDOR one of {', '.join(VENDORS)}), "
+        f"or leave them out with --skip-host {_name(netloc)}"
     )

@@ -170,8 +170,25 @@ def test_a_host_no_vendor_is_known_at(server: Sessim, tmp_path: Path) -> None:
 
     assert cannot_run(unknown, "--url", server.url) == (
         "sessim replay: no vendor is known at login.acme.test: say whose its calls are with "
-        f"--map login.acme.test=VENDOR (VENDOR one of {', '.join(VENDORS)})"
+        f"--map login.acme.test=VENDOR (VENDOR one of {', '.join(VENDORS)}), "
+        "or leave them out with --skip-host login.acme.test"
     )
+
+
+def test_the_hosts_skipped_are_left_out_of_a_browser_har(server: Sessim, tmp_path: Path) -> None:
+    flow = handmade.okta_flow()
+    page = replace(flow[0], method="GET", url="http://localhost:3000/login")
+    script = replace(flow[0], method="GET", url="https://cdn.example.test:8443/app.js")
+    browser = recording(tmp_path, "browser.har", [page, *flow[:3], script, *flow[3:]])
+
+    assert cannot_run(browser, "--url", server.url).startswith(
+        "sessim replay: no vendor is known at localhost:3000: "
+    )
+    done = replayed(
+        Stand(handmade.OKTA_FIXTURE), browser, "--url", server.url,
+        "--skip-host", "LOCALHOST:3000", "--skip-host", "cdn.example.test",
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, "6 interactions, 0 differ\n")
 
 
 def test_no_sessim_at_the_url(tmp_path: Path) -> None:

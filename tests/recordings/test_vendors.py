@@ -96,7 +96,8 @@ def test_an_unknown_host_is_named_with_the_map_that_would_place_it() -> None:
 
     assert str(raised.value) == (
         "no vendor is known at login.acme.test:8443: say whose its calls are with "
-        f"--map login.acme.test=VENDOR (VENDOR one of {', '.join(VENDORS)})"
+        f"--map login.acme.test=VENDOR (VENDOR one of {', '.join(VENDORS)}), "
+        "or leave them out with --skip-host login.acme.test"
     )
 
 
