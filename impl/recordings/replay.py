@@ -1,6 +1,7 @@
 """A recording replayed against a running Sessim, interaction by interaction.
 
-Calls to a Sessim's own admin API (a journal's HAR holds them) are left out (vendors.py).
+Calls to a Sessim's own admin API (a journal's HAR holds them) and to the hosts named with
+--skip-host are left out (vendors.vendor_calls).
 First Sessim is reset and seeded: the fixture inferred from the recording (each interaction
 with its vendor) with the --seed file's sections over it. Then each interaction in its
 order: the emulated clock stands still at the instant it was recorded (where the recording
